@@ -1,0 +1,82 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runBackup } from './backup';
+import { runCheck } from './check';
+import { runDebugChunk } from './debug';
+import { runInit } from './init';
+import { runRestore } from './restore';
+import { runSnapshots } from './snapshots';
+
+export function parseInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('lifeboat')
+    .description(
+      'Back up streams, databases and files into an encrypted, deduplicated repository, and restore them.',
+    )
+    .option('--repo <path>', 'repository directory (default: $LIFEBOAT_HOME/repository)')
+    .option('--key-file <path>', 'key file (default: $LIFEBOAT_KEY_FILE or $LIFEBOAT_HOME/key)')
+    .option('--json', 'machine-readable output on stdout')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .exitOverride((error) => {
+      // Usage errors exit 2; help and version exit 0.
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+
+  program
+    .command('init')
+    .description('create a repository and its key (backup does this on first use)')
+    .action((_opts, cmd: Command) => runInit(cmd.optsWithGlobals()));
+
+  program
+    .command('backup')
+    .description('back up a stream: `pg_dump db | lifeboat backup --stdin --name db`')
+    .option('--stdin', 'read the data to back up from standard input')
+    .requiredOption('--name <name>', 'name of what is backed up; backups of one name form its history')
+    .addOption(
+      new Option(
+        '--type <type>',
+        'full: no parent; incremental: dedup against the latest backup of the name; differential: against the latest full',
+      )
+        .choices(['full', 'incremental', 'differential'])
+        .default('incremental'),
+    )
+    .action((_opts, cmd: Command) => runBackup(cmd.optsWithGlobals()));
+
+  program
+    .command('restore')
+    .description('restore a backup; ID is a backup id, a unique prefix of one, or latest:NAME')
+    .argument('<id>', 'backup to restore')
+    .option('--stdout', 'write the backed-up stream to standard output')
+    .action((id: string, _opts, cmd: Command) => runRestore(id, cmd.optsWithGlobals()));
+
+  program
+    .command('snapshots')
+    .description('list backups, oldest first')
+    .option('--name <name>', 'only backups of this name')
+    .action((_opts, cmd: Command) => runSnapshots(cmd.optsWithGlobals()));
+
+  program
+    .command('check')
+    .description('verify the repository; exit status 0 only when everything is intact')
+    .option('--read-data', 'also decrypt and re-hash every chunk (reads the whole repository)')
+    .action((_opts, cmd: Command) => runCheck(cmd.optsWithGlobals()));
+
+  const debug = program.command('debug').description('tools for developers');
+  debug
+    .command('chunk')
+    .description('print the chunks of FILE (unkeyed FastCDC-2020): offset, length, sha256, gear hash')
+    .argument('<file>')
+    .requiredOption('--min <bytes>', 'minimum chunk size', parseInteger)
+    .requiredOption('--avg <bytes>', 'average chunk size', parseInteger)
+    .requiredOption('--max <bytes>', 'maximum chunk size', parseInteger)
+    .option('--level <level>', 'normalization level 0-3', parseInteger, 1)
+    .option('--seed <seed>', '64-bit seed XORed into the gear table', '0')
+    .action((file: string, _opts, cmd: Command) => runDebugChunk(file, cmd.optsWithGlobals()));
+
+  return program;
+}

@@ -1,0 +1,46 @@
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { InputError } from '../../functions/core/errors';
+import { restoreStream } from '../../functions/core/services/restore-stream';
+import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { formatBytes, say, type GlobalOptions } from './output';
+import { ByteProgress } from './progress';
+
+interface RestoreOptions extends GlobalOptions {
+  stdout?: boolean;
+}
+
+export async function runRestore(reference: string, options: RestoreOptions): Promise<void> {
+  if (!options.stdout) {
+    throw new InputError(
+      'Where to? Nothing restored.',
+      'Pass --stdout to write the backed-up stream to standard output, e.g. `lifeboat restore latest:db --stdout | psql db`.',
+    );
+  }
+  const repository = await openLocalRepository(resolveSettings(options));
+  const manifest = await repository.resolveSnapshot(reference);
+  const progress = new ByteProgress('restore', manifest.content.size);
+  // Written through the thread pool: a synchronous stdout would stall decoding while it blocks.
+  const sink = createWriteStream('', { fd: 1, highWaterMark: 4 * 1024 * 1024, autoClose: false });
+  const started = Date.now();
+  let result;
+  try {
+    result = await restoreStream(repository, manifest, sink, {
+      onProgress: (bytes) => progress.update(bytes),
+    });
+    sink.end();
+    await finished(sink);
+  } finally {
+    progress.stop();
+  }
+  const summary = {
+    id: manifest.id,
+    name: manifest.name,
+    restored_bytes: result.bytes,
+    checksum_value: result.sha256,
+    duration_ms: Date.now() - started,
+  };
+  // stdout carries the data, so the summary goes to stderr even with --json.
+  if (options.json) process.stderr.write(`${JSON.stringify(summary)}\n`);
+  else say(`Restored ${manifest.id} of "${manifest.name}": ${formatBytes(result.bytes)}, checksum verified.`);
+}

@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  InputError,
+  LifeboatError,
+  ObjectExistsError,
+  ObjectNotFoundError,
+  StorageFullError,
+  StoragePermissionError,
+} from '../../core/errors';
+import type {
+  ByteRange,
+  ObjectBody,
+  ObjectInfo,
+  ObjectStore,
+  PutOptions,
+} from '../../core/ports/object-store';
+
+/** Temporary files live inside the store so that rename and link stay on one filesystem. */
+const TMP_DIR = '.tmp';
+
+// Not `instanceof Error`: system errors may come from another realm (a jest VM context, a worker).
+function errno(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as NodeJS.ErrnoException).code)
+    : undefined;
+}
+
+/**
+ * An object store in a local directory. Writes go to a temporary file that is fsynced and then
+ * renamed (or hard-linked, for create-only puts, which fails atomically if the name exists), and
+ * the directory is fsynced, so a crash leaves either the old state or the complete new object.
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly location: string;
+
+  constructor(private readonly root: string) {
+    this.location = path.resolve(root);
+  }
+
+  private pathOf(key: string): string {
+    if (
+      key === '' ||
+      key.startsWith('/') ||
+      key.split('/').some((p) => p === '..' || p === '.' || p === '')
+    ) {
+      throw new InputError(`Invalid object key "${key}".`);
+    }
+    return path.join(this.location, ...key.split('/'));
+  }
+
+  private translate(error: unknown, where: string): unknown {
+    switch (errno(error)) {
+      case 'EACCES':
+      case 'EPERM':
+      case 'EROFS':
+        return new StoragePermissionError(where, error);
+      case 'ENOSPC':
+      case 'EDQUOT':
+        return new StorageFullError(where, error);
+      default:
+        return error;
+    }
+  }
+
+  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<ObjectInfo> {
+    const dest = this.pathOf(key);
+    const tmpDir = path.join(this.location, TMP_DIR);
+    const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
+    let size = 0;
+    try {
+      await fs.mkdir(tmpDir, { recursive: true });
+      const handle = await fs.open(tmp, 'wx', 0o600);
+      try {
+        if (Buffer.isBuffer(body)) {
+          await handle.writeFile(body);
+          size = body.length;
+        } else {
+          for await (const piece of body) {
+            await handle.write(piece);
+            size += piece.length;
+          }
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.mkdir(path.dirname(dest), { recursive: true });
+      if (options.createOnly) {
+        try {
+          await fs.link(tmp, dest);
+        } catch (error) {
+          if (errno(error) === 'EEXIST') throw new ObjectExistsError(key);
+          throw error;
+        }
+        await fs.unlink(tmp);
+      } else {
+        await fs.rename(tmp, dest);
+      }
+      await this.syncDirectory(path.dirname(dest));
+    } catch (error) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      if (error instanceof LifeboatError) throw error;
+      throw this.translate(error, this.location);
+    }
+    return { key, size };
+  }
+
+  private async syncDirectory(dir: string): Promise<void> {
+    const handle = await fs.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    const file = this.pathOf(key);
+    // Open first so that a missing object is reported here, not as a stream error later.
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (error) {
+      if (errno(error) === 'ENOENT') throw new ObjectNotFoundError(key);
+      throw this.translate(error, file);
+    }
+    if (range && range.length === 0) {
+      await handle.close();
+      const { Readable } = await import('node:stream');
+      return Readable.from([]);
+    }
+    return createReadStream('', {
+      fd: handle,
+      start: range?.offset,
+      end: range ? range.offset + range.length - 1 : undefined,
+      highWaterMark: 1024 * 1024,
+    });
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const stat = await fs.stat(this.pathOf(key));
+      return stat.isFile() ? { key, size: stat.size } : undefined;
+    } catch (error) {
+      if (errno(error) === 'ENOENT' || errno(error) === 'ENOTDIR') return undefined;
+      throw this.translate(error, key);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    // Walk from the deepest directory the prefix names, then filter by the full prefix.
+    const slash = prefix.lastIndexOf('/');
+    const dirKey = slash >= 0 ? prefix.slice(0, slash) : '';
+    yield* this.walk(dirKey, prefix);
+  }
+
+  private async *walk(dirKey: string, prefix: string): AsyncIterable<ObjectInfo> {
+    const dir = dirKey === '' ? this.location : this.pathOf(dirKey);
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (errno(error) === 'ENOENT' || errno(error) === 'ENOTDIR') return;
+      throw this.translate(error, dir);
+    }
+    for (const entry of entries) {
+      const key = dirKey === '' ? entry.name : `${dirKey}/${entry.name}`;
+      if (dirKey === '' && entry.name === TMP_DIR) continue;
+      if (entry.isDirectory()) {
+        if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(key, prefix);
+      } else if (entry.isFile() && key.startsWith(prefix)) {
+        const stat = await fs.stat(path.join(dir, entry.name));
+        yield { key, size: stat.size };
+      }
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await fs.rm(this.pathOf(key), { force: true });
+    } catch (error) {
+      throw this.translate(error, key);
+    }
+  }
+
+  /** Removes temporary files left by writers that were killed. Only call with no writer running. */
+  async removeStaleTemporaryFiles(): Promise<number> {
+    const tmpDir = path.join(this.location, TMP_DIR);
+    let names: string[] = [];
+    try {
+      names = await fs.readdir(tmpDir);
+    } catch {
+      return 0;
+    }
+    await Promise.all(names.map((n) => fs.rm(path.join(tmpDir, n), { force: true })));
+    return names.length;
+  }
+}

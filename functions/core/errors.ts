@@ -1,0 +1,154 @@
+/**
+ * Typed errors. Every error carries a message for a tired operator and the next step to take,
+ * plus a stable code and the process exit status the CLI uses for it.
+ * Messages never contain key material, passphrases or secrets.
+ */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  warnings: 3,
+  repositoryMissing: 10,
+  integrity: 11,
+  wrongKey: 12,
+  permission: 13,
+  noSpace: 14,
+  notFound: 15,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class LifeboatError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+    readonly exitCode: ExitCode = ExitCode.failure,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class InputError extends LifeboatError {
+  constructor(message: string, hint = 'Run the command with --help to see its options.') {
+    super('INVALID_INPUT', message, hint, ExitCode.usage);
+  }
+}
+
+export class ObjectNotFoundError extends LifeboatError {
+  constructor(readonly key: string) {
+    super(
+      'OBJECT_NOT_FOUND',
+      `Object ${key} does not exist in the repository.`,
+      'Run `lifeboat check` to see what else is missing.',
+      ExitCode.integrity,
+    );
+  }
+}
+
+export class ObjectExistsError extends LifeboatError {
+  constructor(readonly key: string) {
+    super(
+      'OBJECT_EXISTS',
+      `Object ${key} already exists and may not be overwritten.`,
+      'This is a bug or a concurrent writer using the same name; retry the operation.',
+    );
+  }
+}
+
+export class RepositoryNotFoundError extends LifeboatError {
+  constructor(readonly location: string) {
+    super(
+      'REPOSITORY_NOT_FOUND',
+      `No Lifeboat repository at ${location}.`,
+      'Check --repo / LIFEBOAT_HOME, or create one with `lifeboat init`.',
+      ExitCode.repositoryMissing,
+    );
+  }
+}
+
+export class RepositoryExistsError extends LifeboatError {
+  constructor(readonly location: string) {
+    super(
+      'REPOSITORY_EXISTS',
+      `A Lifeboat repository already exists at ${location}.`,
+      'Use it as it is, or choose another location with --repo.',
+      ExitCode.usage,
+    );
+  }
+}
+
+export class WrongKeyError extends LifeboatError {
+  constructor(detail: string) {
+    super(
+      'WRONG_KEY',
+      `The key does not open this repository: ${detail}.`,
+      'Use the key file or passphrase this repository was created with (LIFEBOAT_KEY_FILE / LIFEBOAT_PASSPHRASE).',
+      ExitCode.wrongKey,
+    );
+  }
+}
+
+export class KeyFileError extends LifeboatError {
+  constructor(message: string, hint: string) {
+    super('KEY_FILE', message, hint, ExitCode.permission);
+  }
+}
+
+/** Stored data does not match what was written: tampering, bit rot or truncation. */
+export class IntegrityError extends LifeboatError {
+  constructor(
+    readonly object: string,
+    readonly problem: string,
+    readonly offset?: number,
+  ) {
+    super(
+      'INTEGRITY',
+      `Damaged object ${object}${offset === undefined ? '' : ` at offset ${offset}`}: ${problem}.`,
+      'Run `lifeboat check --read-data` for a full report; restore from another copy of the repository if one exists.',
+      ExitCode.integrity,
+    );
+  }
+}
+
+export class BackupNotFoundError extends LifeboatError {
+  constructor(readonly reference: string) {
+    super(
+      'BACKUP_NOT_FOUND',
+      `No backup matches "${reference}".`,
+      'List backups with `lifeboat snapshots`; use a full id, a unique prefix, or latest:NAME.',
+      ExitCode.notFound,
+    );
+  }
+}
+
+export class StoragePermissionError extends LifeboatError {
+  constructor(
+    readonly location: string,
+    cause?: unknown,
+  ) {
+    super(
+      'PERMISSION_DENIED',
+      `Permission denied at ${location}.`,
+      'Run as a user that may read and write the repository, or fix its ownership and mode.',
+      ExitCode.permission,
+      { cause },
+    );
+  }
+}
+
+export class StorageFullError extends LifeboatError {
+  constructor(
+    readonly location: string,
+    cause?: unknown,
+  ) {
+    super(
+      'NO_SPACE',
+      `No space left on the device holding ${location}; the backup was not saved.`,
+      'Free space (or prune old backups) and run the backup again; the repository is still valid.',
+      ExitCode.noSpace,
+      { cause },
+    );
+  }
+}

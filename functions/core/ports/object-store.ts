@@ -1,0 +1,35 @@
+import type { Readable } from 'node:stream';
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+}
+
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+export type ObjectBody = Buffer | AsyncIterable<Buffer>;
+
+export interface PutOptions {
+  /** Fail with ObjectExistsError instead of replacing an existing object. */
+  createOnly?: boolean;
+}
+
+/**
+ * Where repository objects live: a local directory, S3, Azure Blob. Keys are slash-separated
+ * relative paths. A put is atomic: readers see the old object, or the whole new one, never a part.
+ */
+export interface ObjectStore {
+  /** Human-readable location for messages, e.g. a path or s3://bucket/prefix. */
+  readonly location: string;
+  put(key: string, body: ObjectBody, options?: PutOptions): Promise<ObjectInfo>;
+  /** Throws ObjectNotFoundError when the key does not exist. */
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Every object whose key starts with prefix, in no particular order. */
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** Deleting a missing object is not an error. */
+  delete(key: string): Promise<void>;
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectMasks } from './gear';
+
+export interface ChunkerParams {
+  min: number;
+  avg: number;
+  max: number;
+  /** Normalization level 0..3: how strongly chunk sizes are pulled towards avg. */
+  level: number;
+}
+
+// Frozen: chunk boundaries (and so dedup) change if a caller mutates the shared default.
+export const DEFAULT_CHUNKER: ChunkerParams = Object.freeze({
+  min: 256 * 1024,
+  avg: 1024 * 1024,
+  max: 4 * 1024 * 1024,
+  level: 2,
+});
+
+export interface Chunk {
+  /** Position of the chunk in the stream; a number because streams may exceed 4 GiB. */
+  offset: number;
+  length: number;
+  /** Gear hash at the cut (0 when the chunk ended before the loop ran, e.g. a short tail). */
+  hash: bigint;
+  /** An owned copy; the chunker's buffer is reused. */
+  data: Buffer;
+}
+
+const MAX_CHUNK_LIMIT = 64 * 1024 * 1024;
+const MIN_CHUNK_LIMIT = 64;
+
+export function validateChunkerParams(p: ChunkerParams): void {
+  const { min, avg, max, level } = p;
+  for (const [name, value] of Object.entries({ min, avg, max, level })) {
+    if (!Number.isSafeInteger(value)) throw new Error(`chunker ${name} must be an integer, got ${value}`);
+  }
+  if (min < MIN_CHUNK_LIMIT) throw new Error(`chunker min must be at least ${MIN_CHUNK_LIMIT}, got ${min}`);
+  if (!(min < avg && avg < max)) {
+    throw new Error(`chunker sizes must satisfy min < avg < max, got ${min} / ${avg} / ${max}`);
+  }
+  if (max > MAX_CHUNK_LIMIT) throw new Error(`chunker max must be at most ${MAX_CHUNK_LIMIT}, got ${max}`);
+  if (level < 0 || level > 3) throw new Error(`chunker level must be 0..3, got ${level}`);
+  selectMasks(avg, level);
+}
+
+interface FastcdcExports {
+  configure(min: number, avg: number, max: number, maskS: bigint, maskL: bigint): void;
+  cut(src: number, len: number): number;
+  /** Signed, as every i64 crossing into JS. */
+  hash: { value: bigint };
+}
+
+// TypeScript only types WebAssembly through lib.dom, which would leak browser globals into the whole
+// program; these few members are all the chunker uses.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+// Offsets fixed by fastcdc.wat.
+const GEAR_OFFSET = 0;
+const DATA_OFFSET = 4096;
+const WASM_PAGE = 65536;
+// Room for input beyond the max-sized window the cut needs; larger means the unconsumed tail is
+// moved back to the start of the buffer less often.
+const MIN_INPUT_ROOM = 4 * 1024 * 1024;
+
+let wasmModule: object | undefined;
+function loadModule(): object {
+  wasmModule ??= new wasmApi.Module(readFileSync(join(__dirname, 'fastcdc.wasm')));
+  return wasmModule;
+}
+
+/**
+ * Streaming FastCDC-2020. A cut is only searched once max bytes are buffered (or at the end of the
+ * stream), which is what makes the boundaries independent of how the input was split into buffers.
+ */
+export class Chunker {
+  private readonly max: number;
+  private readonly wasm: FastcdcExports;
+  private readonly bytes: Uint8Array;
+  private readonly limit: number;
+  private start = DATA_OFFSET;
+  private end = DATA_OFFSET;
+  private offset = 0;
+
+  constructor(params: ChunkerParams, gear: BigUint64Array) {
+    validateChunkerParams(params);
+    if (gear.length !== 256) throw new Error(`gear table must have 256 entries, got ${gear.length}`);
+    const { maskS, maskL } = selectMasks(params.avg, params.level);
+    this.max = params.max;
+    this.limit = DATA_OFFSET + params.max + Math.max(params.max, MIN_INPUT_ROOM);
+    // Per-instance memory so that several chunkers (streams, worker tasks) never share state.
+    const memory = new wasmApi.Memory({ initial: Math.ceil(this.limit / WASM_PAGE) });
+    const instance = new wasmApi.Instance(loadModule(), { env: { memory } });
+    this.wasm = instance.exports as unknown as FastcdcExports;
+    this.bytes = new Uint8Array(memory.buffer);
+    const tables = new BigUint64Array(memory.buffer, GEAR_OFFSET, 512);
+    tables.set(gear);
+    for (let i = 0; i < 256; i++) tables[256 + i] = BigInt.asUintN(64, (tables[i] ?? 0n) << 1n);
+    this.wasm.configure(params.min, params.avg, params.max, maskS, maskL);
+  }
+
+  push(data: Buffer): Chunk[] {
+    const chunks: Chunk[] = [];
+    let pos = 0;
+    while (pos < data.length) {
+      if (this.end === this.limit) this.compact();
+      const n = Math.min(data.length - pos, this.limit - this.end);
+      this.bytes.set(data.subarray(pos, pos + n), this.end);
+      this.end += n;
+      pos += n;
+      this.cutBuffered(chunks, false);
+    }
+    return chunks;
+  }
+
+  /** Flushes the tail of the stream and resets the chunker for a new stream. */
+  finish(): Chunk[] {
+    const chunks: Chunk[] = [];
+    this.cutBuffered(chunks, true);
+    this.start = this.end = DATA_OFFSET;
+    this.offset = 0;
+    return chunks;
+  }
+
+  private cutBuffered(chunks: Chunk[], eof: boolean): void {
+    const { wasm, bytes, max } = this;
+    let start = this.start;
+    const end = this.end;
+    while (end - start >= max || (eof && end > start)) {
+      const length = wasm.cut(start, end - start);
+      const data = Buffer.allocUnsafe(length);
+      data.set(bytes.subarray(start, start + length));
+      chunks.push({ offset: this.offset, length, hash: BigInt.asUintN(64, wasm.hash.value), data });
+      this.offset += length;
+      start += length;
+    }
+    this.start = start;
+  }
+
+  // After cutBuffered fewer than max bytes remain, so moving them to the front always frees room.
+  private compact(): void {
+    this.bytes.copyWithin(DATA_OFFSET, this.start, this.end);
+    this.end -= this.start - DATA_OFFSET;
+    this.start = DATA_OFFSET;
+  }
+}
+
+export async function* chunkStream(source: AsyncIterable<Buffer>, chunker: Chunker): AsyncGenerator<Chunk> {
+  for await (const buffer of source) yield* chunker.push(buffer);
+  yield* chunker.finish();
+}

@@ -1,0 +1,85 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/** Every key, nonce and info string of format v1 is derived under this label. */
+export const FORMAT_LABEL = 'lifeboat/v1/';
+export const KEY_BYTES = 32;
+export const TAG_BYTES = 16;
+export const NONCE_BYTES = 12;
+
+export function hkdf(ikm: Buffer, salt: Buffer, info: string | Buffer, length: number): Buffer {
+  return Buffer.from(hkdfSync('sha256', ikm, salt, info, length));
+}
+
+export function hmacSha256(key: Buffer, ...parts: Buffer[]): Buffer {
+  const mac = createHmac('sha256', key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+/** Sub-keys of the repository master key; one job each, so a leak of one exposes nothing else. */
+export interface RepositoryKeys {
+  readonly repoId: Buffer;
+  /** HMAC key for chunk ids: ids do not confirm that a known file is stored. */
+  readonly id: Buffer;
+  /** Derives the chunker's gear table: boundaries do not confirm a known file either. */
+  readonly gear: Buffer;
+  /** Root of every per-object encryption key. */
+  readonly enc: Buffer;
+  /** Authenticates the plaintext config object. */
+  readonly cfg: Buffer;
+}
+
+export function deriveRepositoryKeys(masterKey: Buffer, repoId: Buffer): RepositoryKeys {
+  const sub = (name: string) => hkdf(masterKey, repoId, FORMAT_LABEL + name, KEY_BYTES);
+  return { repoId, id: sub('id'), gear: sub('gear'), enc: sub('enc'), cfg: sub('cfg') };
+}
+
+/**
+ * A per-object key and its commitment. GCM is not key-committing: without the commitment a
+ * crafted object could decrypt "successfully" under two keys. Readers compare it before decrypting.
+ */
+export interface ObjectKey {
+  key: Buffer;
+  commitment: Buffer;
+}
+
+export function deriveObjectKey(encKey: Buffer, salt: Buffer, info: Buffer): ObjectKey {
+  const okm = hkdf(encKey, salt, info, 2 * KEY_BYTES);
+  return { key: okm.subarray(0, KEY_BYTES), commitment: okm.subarray(KEY_BYTES) };
+}
+
+export function commitmentMatches(expected: Buffer, actual: Buffer): boolean {
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Implicit nonce: a 64-bit counter (a record offset or a segment index) and 32 bits of flags. */
+export function counterNonce(counter: number | bigint, flags: number): Buffer {
+  const nonce = Buffer.alloc(NONCE_BYTES);
+  nonce.writeBigUInt64BE(BigInt(counter), 0);
+  nonce.writeUInt32BE(flags, 8);
+  return nonce;
+}
+
+/** AES-256-GCM; returns ciphertext followed by the 16-byte tag. */
+export function seal(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer | Buffer[]): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(aad);
+  const parts = Array.isArray(plaintext) ? plaintext : [plaintext];
+  const out = parts.map((p) => cipher.update(p));
+  out.push(cipher.final(), cipher.getAuthTag());
+  return Buffer.concat(out);
+}
+
+/** Returns the plaintext, or undefined when the tag does not verify. */
+export function open(key: Buffer, nonce: Buffer, aad: Buffer, sealed: Buffer): Buffer | undefined {
+  if (sealed.length < TAG_BYTES) return undefined;
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  try {
+    return body.length === 0 ? decipher.final() : Buffer.concat([body, decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}

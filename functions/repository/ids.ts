@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A ULID: 48 bits of milliseconds then 80 random bits, in Crockford base32. Ids sort by time,
+ * which makes "latest" cheap and listings readable.
+ */
+export function newUlid(now = Date.now(), random: Buffer = randomBytes(10)): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  let bits = 0n;
+  for (const byte of random) bits = (bits << 8n) | BigInt(byte);
+  let rand = '';
+  for (let i = 0; i < 16; i++) {
+    rand = CROCKFORD[Number(bits & 31n)] + rand;
+    bits >>= 5n;
+  }
+  return time + rand;
+}
+
+export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The 16 bytes a ULID encodes, used where a binary object id is bound into a header. */
+export function ulidBytes(ulid: string): Buffer {
+  let bits = 0n;
+  for (const ch of ulid) bits = (bits << 5n) | BigInt(CROCKFORD.indexOf(ch));
+  const out = Buffer.alloc(16);
+  for (let i = 15; i >= 0; i--) {
+    out[i] = Number(bits & 255n);
+    bits >>= 8n;
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import type { ObjectInfo, ObjectStore } from '../core/ports/object-store';
+import type { RepositoryKeys } from './crypto';
+import {
+  newPackHeader,
+  packKey,
+  sealRecord,
+  sealTrailer,
+  PACK_HEADER_BYTES,
+  RECORD_OVERHEAD,
+  type PackClass,
+  type PackEntry,
+  type PackHeader,
+} from './pack';
+
+export interface FinishedPack {
+  packId: Buffer;
+  packClass: PackClass;
+  key: string;
+  size: number;
+  entries: PackEntry[];
+}
+
+/**
+ * Streams one pack to the store as its records are sealed, so a pack never sits whole in memory.
+ * The object appears in the store only when finish() has written the trailer (the store's put is atomic).
+ */
+export class PackWriter {
+  readonly header: PackHeader;
+  readonly key: string;
+  private readonly body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  private readonly upload: Promise<ObjectInfo>;
+  private uploadError: unknown;
+  private readonly entries: PackEntry[] = [];
+  private offset = PACK_HEADER_BYTES;
+
+  constructor(store: ObjectStore, keys: RepositoryKeys, packClass: PackClass) {
+    this.header = newPackHeader(keys, packClass);
+    this.key = packKey(packClass, this.header.packId.toString('hex'));
+    this.upload = store.put(this.key, this.body, { createOnly: true });
+    this.upload.catch((error: unknown) => {
+      this.uploadError = error;
+      // Unblock a writer waiting for 'drain' on a stream nobody reads any more.
+      this.body.destroy();
+    });
+    this.body.write(this.header.bytes);
+  }
+
+  get size(): number {
+    return this.offset;
+  }
+
+  get count(): number {
+    return this.entries.length;
+  }
+
+  async add(id: Buffer, codec: number, payload: Buffer, rawLength: number): Promise<void> {
+    if (this.uploadError) throw this.uploadError;
+    const record = sealRecord(this.header, this.offset, id, codec, payload);
+    this.entries.push({ id, offset: this.offset, storedLength: record.length, rawLength, codec });
+    this.offset += record.length;
+    if (!this.body.write(record)) {
+      await Promise.race([once(this.body, 'drain'), this.upload.then(() => undefined)]).catch(
+        () => undefined,
+      );
+      if (this.uploadError) throw this.uploadError;
+    }
+  }
+
+  async finish(): Promise<FinishedPack> {
+    const tail = sealTrailer(this.header, this.entries);
+    this.body.end(tail);
+    const info = await this.upload;
+    return {
+      packId: this.header.packId,
+      packClass: this.header.packClass,
+      key: this.key,
+      size: info.size,
+      entries: this.entries,
+    };
+  }
+
+  /** Abandons the pack: the store never shows a partial object. */
+  abort(): void {
+    this.body.destroy(new Error('pack aborted'));
+  }
+}
+
+export function recordSize(payloadLength: number): number {
+  return payloadLength + RECORD_OVERHEAD;
+}

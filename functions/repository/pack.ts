@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import {
+  commitmentMatches,
+  counterNonce,
+  deriveObjectKey,
+  FORMAT_LABEL,
+  open,
+  seal,
+  TAG_BYTES,
+  type ObjectKey,
+  type RepositoryKeys,
+} from './crypto';
+import { IntegrityError } from '../core/errors';
+
+/*
+ * Pack layout (docs/FORMAT.md §Packs):
+ *   header 104 B | record ... record | trailer (encrypted index) | footer 12 B
+ * Records are sealed separately so that one chunk can be read with one ranged GET.
+ */
+export const PACK_MAGIC = Buffer.from('LBPK');
+export const PACK_FOOTER_MAGIC = Buffer.from('KPBL');
+export const PACK_VERSION = 1;
+export const PACK_HEADER_BYTES = 104;
+export const PACK_FOOTER_BYTES = 12;
+export const PACK_ENTRY_BYTES = 45;
+export const RECORD_OVERHEAD = 1 + TAG_BYTES;
+const TRAILER_NONCE_COUNTER = 0xffffffffffffffffn;
+
+export const PackClass = { data: 0, meta: 1 } as const;
+export type PackClass = (typeof PackClass)[keyof typeof PackClass];
+
+export interface PackEntry {
+  id: Buffer;
+  offset: number;
+  storedLength: number;
+  rawLength: number;
+  codec: number;
+}
+
+export function packKey(packClass: PackClass, packIdHex: string): string {
+  return `${packClass === PackClass.data ? 'data' : 'meta'}/${packIdHex.slice(0, 2)}/${packIdHex}`;
+}
+
+function packInfo(packId: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${FORMAT_LABEL}pack`), packId]);
+}
+
+function recordAad(packId: Buffer, chunkId: Buffer): Buffer {
+  return Buffer.concat([packId, chunkId]);
+}
+
+export interface PackHeader {
+  packClass: PackClass;
+  packId: Buffer;
+  key: ObjectKey;
+  bytes: Buffer;
+}
+
+export function newPackHeader(
+  keys: RepositoryKeys,
+  packClass: PackClass,
+  packId = randomBytes(16),
+  salt = randomBytes(32),
+): PackHeader {
+  const key = deriveObjectKey(keys.enc, salt, packInfo(packId));
+  const bytes = Buffer.alloc(PACK_HEADER_BYTES);
+  PACK_MAGIC.copy(bytes, 0);
+  bytes.writeUInt8(PACK_VERSION, 4);
+  bytes.writeUInt8(packClass, 5);
+  bytes.writeUInt16BE(0, 6);
+  keys.repoId.copy(bytes, 8);
+  packId.copy(bytes, 24);
+  salt.copy(bytes, 40);
+  key.commitment.copy(bytes, 72);
+  return { packClass, packId, key, bytes };
+}
+
+/** Parses and authenticates a pack header: right magic, repository and key commitment. */
+export function readPackHeader(keys: RepositoryKeys, bytes: Buffer, name: string): PackHeader {
+  if (bytes.length < PACK_HEADER_BYTES) throw new IntegrityError(name, 'pack is shorter than its header', 0);
+  if (!bytes.subarray(0, 4).equals(PACK_MAGIC))
+    throw new IntegrityError(name, 'not a Lifeboat pack (bad magic)', 0);
+  if (bytes[4] !== PACK_VERSION) throw new IntegrityError(name, `unsupported pack version ${bytes[4]}`, 4);
+  const packClass = bytes[5];
+  if (packClass !== PackClass.data && packClass !== PackClass.meta)
+    throw new IntegrityError(name, `unknown pack class ${packClass}`, 5);
+  if (!bytes.subarray(8, 24).equals(keys.repoId))
+    throw new IntegrityError(name, 'pack belongs to another repository', 8);
+  const packId = Buffer.from(bytes.subarray(24, 40));
+  const key = deriveObjectKey(keys.enc, bytes.subarray(40, 72), packInfo(packId));
+  if (!commitmentMatches(key.commitment, bytes.subarray(72, 104))) {
+    throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);
+  }
+  return { packClass, packId, key, bytes: Buffer.from(bytes.subarray(0, PACK_HEADER_BYTES)) };
+}
+
+/** Seals one chunk as a record placed at `offset` of the pack. */
+export function sealRecord(
+  header: PackHeader,
+  offset: number,
+  chunkId: Buffer,
+  codec: number,
+  payload: Buffer,
+): Buffer {
+  return seal(header.key.key, counterNonce(offset, 0), recordAad(header.packId, chunkId), [
+    Buffer.of(codec),
+    payload,
+  ]);
+}
+
+/** Opens a record; undefined when it fails authentication. */
+export function openRecord(
+  header: PackHeader,
+  entry: PackEntry,
+  record: Buffer,
+): { codec: number; payload: Buffer } | undefined {
+  const plain = open(
+    header.key.key,
+    counterNonce(entry.offset, 0),
+    recordAad(header.packId, entry.id),
+    record,
+  );
+  if (!plain || plain.length < 1) return undefined;
+  return { codec: plain[0]!, payload: plain.subarray(1) };
+}
+
+export function encodeEntries(entries: PackEntry[]): Buffer {
+  const out = Buffer.alloc(4 + entries.length * PACK_ENTRY_BYTES);
+  out.writeUInt32BE(entries.length, 0);
+  let at = 4;
+  for (const e of entries) {
+    e.id.copy(out, at);
+    out.writeUInt32BE(e.offset, at + 32);
+    out.writeUInt32BE(e.storedLength, at + 36);
+    out.writeUInt32BE(e.rawLength, at + 40);
+    out.writeUInt8(e.codec, at + 44);
+    at += PACK_ENTRY_BYTES;
+  }
+  return out;
+}
+
+function decodeEntries(plain: Buffer, name: string): PackEntry[] {
+  const count = plain.readUInt32BE(0);
+  if (plain.length !== 4 + count * PACK_ENTRY_BYTES)
+    throw new IntegrityError(name, 'pack index has the wrong length');
+  const entries: PackEntry[] = [];
+  for (let i = 0, at = 4; i < count; i++, at += PACK_ENTRY_BYTES) {
+    entries.push({
+      id: Buffer.from(plain.subarray(at, at + 32)),
+      offset: plain.readUInt32BE(at + 32),
+      storedLength: plain.readUInt32BE(at + 36),
+      rawLength: plain.readUInt32BE(at + 40),
+      codec: plain.readUInt8(at + 44),
+    });
+  }
+  return entries;
+}
+
+/** The encrypted trailer index and the footer that locates it, bound to the header. */
+export function sealTrailer(header: PackHeader, entries: PackEntry[]): Buffer {
+  const trailer = seal(
+    header.key.key,
+    counterNonce(TRAILER_NONCE_COUNTER, 1),
+    header.bytes,
+    encodeEntries(entries),
+  );
+  const footer = Buffer.alloc(PACK_FOOTER_BYTES);
+  footer.writeUInt32LE(trailer.length, 0);
+  footer.writeUInt32LE(crc32(trailer), 4);
+  PACK_FOOTER_MAGIC.copy(footer, 8);
+  return Buffer.concat([trailer, footer]);
+}
+
+/** Length of the trailer named by a footer (the last 12 bytes of a pack). */
+export function trailerLength(footer: Buffer, name: string, packSize: number): number {
+  if (footer.length !== PACK_FOOTER_BYTES || !footer.subarray(8).equals(PACK_FOOTER_MAGIC)) {
+    throw new IntegrityError(
+      name,
+      'pack footer is missing or damaged (truncated pack?)',
+      packSize - PACK_FOOTER_BYTES,
+    );
+  }
+  const length = footer.readUInt32LE(0);
+  if (length + PACK_HEADER_BYTES + PACK_FOOTER_BYTES > packSize) {
+    throw new IntegrityError(
+      name,
+      'pack footer names a trailer longer than the pack',
+      packSize - PACK_FOOTER_BYTES,
+    );
+  }
+  return length;
+}
+
+export function openTrailer(
+  header: PackHeader,
+  trailer: Buffer,
+  footer: Buffer,
+  name: string,
+  trailerOffset: number,
+): PackEntry[] {
+  if (crc32(trailer) !== footer.readUInt32LE(4))
+    throw new IntegrityError(name, 'pack trailer checksum mismatch', trailerOffset);
+  const plain = open(header.key.key, counterNonce(TRAILER_NONCE_COUNTER, 1), header.bytes, trailer);
+  if (!plain) throw new IntegrityError(name, 'pack trailer does not authenticate', trailerOffset);
+  const entries = decodeEntries(plain, name);
+  for (const e of entries) {
+    if (e.offset < PACK_HEADER_BYTES || e.offset + e.storedLength > trailerOffset) {
+      throw new IntegrityError(
+        name,
+        `trailer entry points outside the records (offset ${e.offset})`,
+        trailerOffset,
+      );
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,107 @@
+import { IntegrityError, ObjectNotFoundError } from '../core/errors';
+import { decode } from './codec';
+import { hmacSha256 } from './crypto';
+import type { IndexEntry } from './index-object';
+import { openRecord, packKey } from './pack';
+import { openPack, sameEntry, type OpenedPack } from './pack-reader';
+import { readAll } from './read';
+import type { Repository } from './repository';
+
+/** Where copies of a chunk are; more than one after an independent full backup wrote it again. */
+export type ChunkIndex = Map<string, IndexEntry[]>;
+
+export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
+  const index: ChunkIndex = new Map();
+  const ids = await repo.indexIds();
+  const lists = await Promise.all(ids.map((id) => repo.readIndex(id)));
+  for (const entries of lists) {
+    for (const entry of entries) {
+      const hex = entry.id.toString('hex');
+      const copies = index.get(hex);
+      if (copies) copies.push(entry);
+      else index.set(hex, [entry]);
+    }
+  }
+  return index;
+}
+
+/**
+ * Reads chunks back: one ranged read per record, decrypts, decompresses and checks that the
+ * content hashes to its id. A damaged copy is skipped in favour of another copy when one exists.
+ */
+export class ChunkReader {
+  private readonly packs = new Map<string, Promise<OpenedPack>>();
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly index: ChunkIndex,
+  ) {}
+
+  /** Each pack's header and trailer are checked once, before its first record is used. */
+  private pack(key: string): Promise<OpenedPack> {
+    let pack = this.packs.get(key);
+    if (!pack) {
+      pack = openPack(this.repo.store, this.repo.keys, key);
+      pack.catch(() => undefined);
+      this.packs.set(key, pack);
+      // Bounded cache: a huge restore touches many packs; an evicted one is simply opened again.
+      if (this.packs.size > 1024) this.packs.delete(this.packs.keys().next().value as string);
+    }
+    return pack;
+  }
+
+  async read(id: Buffer): Promise<Buffer> {
+    const copies = this.index.get(id.toString('hex'));
+    if (!copies || copies.length === 0) {
+      throw new IntegrityError(
+        `chunk ${id.toString('hex')}`,
+        'no pack holds this chunk (index is missing an entry)',
+      );
+    }
+    let firstError: unknown;
+    for (const entry of copies) {
+      try {
+        return await this.readCopy(id, entry);
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    throw firstError;
+  }
+
+  private async readCopy(id: Buffer, entry: IndexEntry): Promise<Buffer> {
+    const key = packKey(entry.packClass, entry.packId.toString('hex'));
+    const pack = await this.pack(key);
+    const listed = pack.entries.get(entry.offset);
+    if (!listed || !sameEntry(listed, entry))
+      throw new IntegrityError(key, 'index entry disagrees with the pack trailer', entry.offset);
+    let record: Buffer;
+    try {
+      record = await readAll(this.repo.store, key, { offset: entry.offset, length: entry.storedLength });
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) throw new IntegrityError(key, 'pack is missing');
+      throw error;
+    }
+    if (record.length !== entry.storedLength)
+      throw new IntegrityError(key, 'pack is truncated', entry.offset);
+    const opened = openRecord(pack.header, entry, record);
+    if (!opened)
+      throw new IntegrityError(
+        key,
+        `record of chunk ${id.toString('hex').slice(0, 16)} does not authenticate`,
+        entry.offset,
+      );
+    if (opened.codec !== entry.codec)
+      throw new IntegrityError(key, 'record codec differs from the index', entry.offset);
+    let raw: Buffer;
+    try {
+      raw = await decode(opened.codec, opened.payload, entry.rawLength);
+    } catch (error) {
+      throw new IntegrityError(key, `record does not decompress (${(error as Error).message})`, entry.offset);
+    }
+    if (!hmacSha256(this.repo.keys.id, raw).equals(id)) {
+      throw new IntegrityError(key, 'chunk content does not match its id', entry.offset);
+    }
+    return raw;
+  }
+}

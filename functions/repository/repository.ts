@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import {
+  BackupNotFoundError,
+  IntegrityError,
+  LifeboatError,
+  ObjectNotFoundError,
+  RepositoryExistsError,
+  RepositoryNotFoundError,
+  WrongKeyError,
+} from '../core/errors';
+import type { KeyProvider, KeySlot } from '../core/ports/key-provider';
+import type { ObjectStore } from '../core/ports/object-store';
+import { keyedGear, type ChunkerParams } from './chunker';
+import { DEFAULT_COMPRESSION, type CompressionSettings } from './codec';
+import {
+  DEFAULT_PACK_BYTES,
+  encodeConfig,
+  newRepoId,
+  parseConfig,
+  verifyConfigMac,
+  type ChunkerSettings,
+  type RepositoryConfig,
+} from './config';
+import { deriveRepositoryKeys, KEY_BYTES, type RepositoryKeys } from './crypto';
+import { newUlid, ULID_PATTERN, ulidBytes } from './ids';
+import { decodeIndex, type IndexEntry } from './index-object';
+import { readAll } from './read';
+import { SnapshotManifestSchema, type SnapshotManifest } from './snapshot';
+import { openStreamObject, sealStreamObject, StreamType } from './stream-object';
+
+export const CONFIG_KEY = 'config';
+export const KEYS_PREFIX = 'keys/';
+export const INDEX_PREFIX = 'index/';
+export const SNAPSHOTS_PREFIX = 'snapshots/';
+
+export const DEFAULT_CHUNKER: ChunkerSettings = {
+  alg: 'fastcdc2020-keyed',
+  min: 256 * 1024,
+  avg: 1024 * 1024,
+  max: 4 * 1024 * 1024,
+  level: 2,
+};
+
+/** Canonical base64 only: a decoder that skips odd characters would let a changed slot pass unnoticed. */
+const base64 = z
+  .string()
+  .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, 'not canonical base64');
+
+const KeySlotSchema = z.strictObject({
+  v: z.literal(1),
+  id: z.string(),
+  repo_id: z.string(),
+  kind: z.enum(['keyfile', 'passphrase', 'kms']),
+  created_at: z.string(),
+  kek_id: z.string().optional(),
+  kdf: z
+    .object({
+      alg: z.literal('scrypt'),
+      salt: base64,
+      N: z.number().int(),
+      r: z.number().int(),
+      p: z.number().int(),
+    })
+    .optional(),
+  kms: z
+    .object({
+      key_arn: z.string(),
+      encryption_context: z.record(z.string(), z.string()),
+      ciphertext_blob: base64,
+    })
+    .optional(),
+  wrapped: z
+    .object({ alg: z.literal('aes-256-gcm'), nonce: base64, ciphertext: base64, tag: base64 })
+    .optional(),
+});
+
+export interface InitOptions {
+  chunker?: ChunkerSettings;
+  compression?: CompressionSettings;
+  packBytes?: number;
+}
+
+function encodeSlot(slot: KeySlot): Buffer {
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped } = slot;
+  return Buffer.from(
+    `${JSON.stringify({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped }, null, 2)}\n`,
+  );
+}
+
+export function snapshotKey(id: string): string {
+  return `${SNAPSHOTS_PREFIX}${id}`;
+}
+
+/** An open repository: its config and keys. Reading and writing data are in reader.ts and writer.ts. */
+export class Repository {
+  private constructor(
+    readonly store: ObjectStore,
+    readonly config: RepositoryConfig,
+    readonly keys: RepositoryKeys,
+  ) {}
+
+  static async exists(store: ObjectStore): Promise<boolean> {
+    return (await store.head(CONFIG_KEY)) !== undefined;
+  }
+
+  static async init(
+    store: ObjectStore,
+    provider: KeyProvider,
+    options: InitOptions = {},
+  ): Promise<Repository> {
+    if (await Repository.exists(store)) throw new RepositoryExistsError(store.location);
+    const config: RepositoryConfig = {
+      format: 'lifeboat',
+      version: 1,
+      repo_id: newRepoId(),
+      created_at: new Date().toISOString(),
+      chunker: options.chunker ?? DEFAULT_CHUNKER,
+      compression: options.compression ?? DEFAULT_COMPRESSION,
+      pack_bytes: options.packBytes ?? DEFAULT_PACK_BYTES,
+    };
+    const masterKey = randomBytes(KEY_BYTES);
+    const keys = deriveRepositoryKeys(masterKey, Buffer.from(config.repo_id, 'hex'));
+    const slot = await provider.createSlot(masterKey, config.repo_id);
+    // The key slot first: a config without a slot would be a repository nobody can open.
+    await store.put(`${KEYS_PREFIX}${slot.id}.json`, encodeSlot(slot), { createOnly: true });
+    await store.put(CONFIG_KEY, encodeConfig(config, keys), { createOnly: true });
+    return new Repository(store, config, keys);
+  }
+
+  static async open(store: ObjectStore, provider: KeyProvider): Promise<Repository> {
+    let configBytes: Buffer;
+    try {
+      configBytes = await readAll(store, CONFIG_KEY);
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) throw new RepositoryNotFoundError(store.location);
+      throw error;
+    }
+    const { config, mac } = parseConfig(configBytes);
+    const configIsCanonical = (keys: RepositoryKeys) => encodeConfig(config, keys).equals(configBytes);
+    const slots = await Repository.readSlots(store);
+    const candidates = slots.filter((s) => s.kind === provider.kind);
+    if (candidates.length === 0) {
+      throw new WrongKeyError(
+        `the repository has no ${provider.kind} key slot (it has: ${[...new Set(slots.map((s) => s.kind))].join(', ') || 'none'})`,
+      );
+    }
+    let lastError: unknown;
+    for (const slot of candidates) {
+      try {
+        // A slot opens under the repository id it records; if that differs from the config's,
+        // the slot is intact and the config is what was damaged.
+        const masterKey = await provider.openSlot(slot, slot.repo_id);
+        if (slot.repo_id !== config.repo_id) {
+          throw new IntegrityError(
+            CONFIG_KEY,
+            'repository id differs from the one its key slot was made for',
+          );
+        }
+        const keys = deriveRepositoryKeys(masterKey, Buffer.from(config.repo_id, 'hex'));
+        verifyConfigMac(config, mac, keys);
+        if (!configIsCanonical(keys))
+          throw new IntegrityError(CONFIG_KEY, 'config is not in canonical form (damaged)');
+        return new Repository(store, config, keys);
+      } catch (error) {
+        if (!(error instanceof WrongKeyError)) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  private static async readSlots(store: ObjectStore): Promise<KeySlot[]> {
+    const slots: KeySlot[] = [];
+    for await (const info of store.list(KEYS_PREFIX)) {
+      const bytes = await readAll(store, info.key);
+      let json: unknown;
+      try {
+        json = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        throw new IntegrityError(info.key, 'key slot is not valid JSON');
+      }
+      const parsed = KeySlotSchema.safeParse(json);
+      if (!parsed.success) throw new IntegrityError(info.key, 'key slot has unexpected content');
+      if (`${KEYS_PREFIX}${parsed.data.id}.json` !== info.key)
+        throw new IntegrityError(info.key, 'key slot id does not match its name');
+      // Slots are written in one canonical form; any other byte sequence is damage.
+      if (!encodeSlot(parsed.data as KeySlot).equals(bytes))
+        throw new IntegrityError(info.key, 'key slot is not in canonical form (damaged)');
+      slots.push(parsed.data as KeySlot);
+    }
+    return slots;
+  }
+
+  get chunkerParams(): ChunkerParams {
+    const { min, avg, max, level } = this.config.chunker;
+    return { min, avg, max, level };
+  }
+
+  /** The keyed gear table: chunk boundaries depend on the repository key. */
+  gear(): BigUint64Array {
+    return keyedGear(this.keys.gear);
+  }
+
+  sealObject(type: StreamType, id: string, plaintext: Buffer): Buffer {
+    return sealStreamObject(this.keys, type, ulidBytes(id), plaintext);
+  }
+
+  async readObject(type: StreamType, key: string, id: string): Promise<Buffer> {
+    return openStreamObject(this.keys, type, ulidBytes(id), await readAll(this.store, key), key);
+  }
+
+  async saveSnapshot(manifest: SnapshotManifest): Promise<number> {
+    const sealed = this.sealObject(StreamType.snapshot, manifest.id, Buffer.from(JSON.stringify(manifest)));
+    await this.store.put(snapshotKey(manifest.id), sealed, { createOnly: true });
+    return sealed.length;
+  }
+
+  async loadSnapshot(id: string): Promise<SnapshotManifest> {
+    const key = snapshotKey(id);
+    const plain = await this.readObject(StreamType.snapshot, key, id);
+    let json: unknown;
+    try {
+      json = JSON.parse(plain.toString('utf8'));
+    } catch {
+      throw new IntegrityError(key, 'manifest is not valid JSON');
+    }
+    const parsed = SnapshotManifestSchema.safeParse(json);
+    if (!parsed.success || parsed.data.id !== id || parsed.data.repo_id !== this.config.repo_id) {
+      throw new IntegrityError(key, 'manifest content is not a snapshot of this repository');
+    }
+    return parsed.data;
+  }
+
+  async snapshotIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const info of this.store.list(SNAPSHOTS_PREFIX)) {
+      const id = info.key.slice(SNAPSHOTS_PREFIX.length);
+      if (ULID_PATTERN.test(id)) ids.push(id);
+    }
+    return ids.sort();
+  }
+
+  /** Every snapshot, oldest first. */
+  async listSnapshots(): Promise<SnapshotManifest[]> {
+    const ids = await this.snapshotIds();
+    return Promise.all(ids.map((id) => this.loadSnapshot(id)));
+  }
+
+  /** Resolves a full id, a unique id prefix (6+ characters) or latest:NAME. */
+  async resolveSnapshot(reference: string): Promise<SnapshotManifest> {
+    if (reference.startsWith('latest:') || reference === 'latest') {
+      const name = reference === 'latest' ? undefined : reference.slice('latest:'.length);
+      const all = await this.listSnapshots();
+      const match = all.filter((s) => name === undefined || s.name === name).pop();
+      if (!match) throw new BackupNotFoundError(reference);
+      return match;
+    }
+    const wanted = reference.toUpperCase();
+    if (wanted.length < 6) throw new BackupNotFoundError(reference);
+    const ids = (await this.snapshotIds()).filter((id) => id.startsWith(wanted));
+    if (ids.length === 1) return this.loadSnapshot(ids[0]!);
+    if (ids.length > 1) {
+      throw new LifeboatError(
+        'AMBIGUOUS_ID',
+        `"${reference}" matches ${ids.length} backups.`,
+        'Give more characters of the id.',
+        2,
+      );
+    }
+    throw new BackupNotFoundError(reference);
+  }
+
+  async indexIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const info of this.store.list(INDEX_PREFIX)) {
+      const id = info.key.slice(INDEX_PREFIX.length);
+      if (ULID_PATTERN.test(id)) ids.push(id);
+    }
+    return ids.sort();
+  }
+
+  async readIndex(id: string): Promise<IndexEntry[]> {
+    const key = `${INDEX_PREFIX}${id}`;
+    return decodeIndex(await this.readObject(StreamType.index, key, id), key);
+  }
+
+  newObjectId(): string {
+    return newUlid();
+  }
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ChunkerSettingsSchema } from './config';
+
+/** The seed's enums, kept verbatim: they are the catalog's and the API's too. */
+export const BackupTypeSchema = z.enum(['full', 'incremental', 'differential']);
+export type BackupType = z.infer<typeof BackupTypeSchema>;
+export const TargetTypeSchema = z.enum(['database', 'filesystem', 'application']);
+export type TargetType = z.infer<typeof TargetTypeSchema>;
+
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const SnapshotStatsSchema = z.object({
+  original_size_bytes: z.number().int().nonnegative(),
+  /** Bytes of the new chunks after compression, before encryption. */
+  compressed_size_bytes: z.number().int().nonnegative(),
+  /** Bytes this backup added to the repository: packs, index and manifest. */
+  final_size_bytes: z.number().int().nonnegative(),
+  chunks_total: z.number().int().nonnegative(),
+  chunks_new: z.number().int().nonnegative(),
+  chunks_reused: z.number().int().nonnegative(),
+  bytes_new: z.number().int().nonnegative(),
+  bytes_reused: z.number().int().nonnegative(),
+  packs_written: z.number().int().nonnegative(),
+});
+export type SnapshotStats = z.infer<typeof SnapshotStatsSchema>;
+
+/**
+ * A snapshot manifest is complete on its own: with it, the index and the packs, its data
+ * restores without any other snapshot ("synthetic full"). The parent only served deduplication.
+ */
+export const SnapshotManifestSchema = z.object({
+  v: z.literal(1),
+  id: z.string(),
+  repo_id: z.string(),
+  name: z.string().min(1),
+  target_type: TargetTypeSchema,
+  backup_type: BackupTypeSchema,
+  parent_backup_id: z.string().nullable(),
+  host: z.string(),
+  started_at: z.string(),
+  completed_at: z.string(),
+  chunker: ChunkerSettingsSchema,
+  compression_algorithm: z.enum(['zstd', 'gzip', 'none']),
+  content: z.object({
+    kind: z.literal('stream'),
+    size: z.number().int().nonnegative(),
+    chunk_count: z.number().int().nonnegative(),
+    lists: z.array(hex32),
+  }),
+  checksum_algorithm: z.literal('sha256'),
+  checksum_value: z.string().regex(/^[0-9a-f]{64}$/),
+  stats: SnapshotStatsSchema,
+});
+export type SnapshotManifest = z.infer<typeof SnapshotManifestSchema>;
+
+/** What a listing shows; derived from a manifest. */
+export interface SnapshotSummary {
+  id: string;
+  name: string;
+  backup_type: BackupType;
+  parent_backup_id: string | null;
+  started_at: string;
+  completed_at: string;
+  original_size_bytes: number;
+  final_size_bytes: number;
+}
+
+export function summarize(m: SnapshotManifest): SnapshotSummary {
+  return {
+    id: m.id,
+    name: m.name,
+    backup_type: m.backup_type,
+    parent_backup_id: m.parent_backup_id,
+    started_at: m.started_at,
+    completed_at: m.completed_at,
+    original_size_bytes: m.content.size,
+    final_size_bytes: m.stats.final_size_bytes,
+  };
+}

@@ -1,0 +1,128 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { IntegrityError } from '../core/errors';
+import {
+  commitmentMatches,
+  counterNonce,
+  deriveObjectKey,
+  FORMAT_LABEL,
+  open,
+  seal,
+  TAG_BYTES,
+  type RepositoryKeys,
+} from './crypto';
+
+/*
+ * Stream object layout (docs/FORMAT.md §Stream objects):
+ *   header 112 B | segment 0 | ... | segment n-1
+ * Each segment seals segSize bytes of plaintext (the last one fewer) with nonce
+ * BE64(i) ‖ BE32(final ? 1 : 0) and the SHA-256 of the header as associated data, so segments
+ * cannot be reordered, dropped from the end, or moved to another object.
+ */
+export const STREAM_MAGIC = Buffer.from('LBST');
+export const STREAM_VERSION = 1;
+export const STREAM_HEADER_BYTES = 112;
+export const DEFAULT_SEGMENT_BYTES = 1024 * 1024;
+const FLAG_ZSTD = 1;
+
+export const StreamType = { config: 0, index: 1, snapshot: 2, dump: 3 } as const;
+export type StreamType = (typeof StreamType)[keyof typeof StreamType];
+
+function streamInfo(type: StreamType, objectId: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${FORMAT_LABEL}stream`), Buffer.of(type), objectId]);
+}
+
+export interface SealOptions {
+  compress?: boolean;
+  segmentBytes?: number;
+  /** Only for test vectors: fixed randomness. */
+  salt?: Buffer;
+}
+
+export function sealStreamObject(
+  keys: RepositoryKeys,
+  type: StreamType,
+  objectId: Buffer,
+  plaintext: Buffer,
+  options: SealOptions = {},
+): Buffer {
+  const compress = options.compress ?? true;
+  const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  const salt = options.salt ?? randomBytes(32);
+  const body = compress ? zstdCompressSync(plaintext) : plaintext;
+  const key = deriveObjectKey(keys.enc, salt, streamInfo(type, objectId));
+  const header = Buffer.alloc(STREAM_HEADER_BYTES);
+  STREAM_MAGIC.copy(header, 0);
+  header.writeUInt8(STREAM_VERSION, 4);
+  header.writeUInt8(type, 5);
+  header.writeUInt16BE(compress ? FLAG_ZSTD : 0, 6);
+  keys.repoId.copy(header, 8);
+  objectId.copy(header, 24);
+  salt.copy(header, 40);
+  key.commitment.copy(header, 72);
+  header.writeUInt32BE(segmentBytes, 104);
+  const aad = createHash('sha256').update(header).digest();
+  const parts: Buffer[] = [header];
+  // An empty body still gets one (empty, final) segment, so every object ends with a final one.
+  const count = Math.max(1, Math.ceil(body.length / segmentBytes));
+  for (let i = 0; i < count; i++) {
+    const segment = body.subarray(i * segmentBytes, (i + 1) * segmentBytes);
+    parts.push(seal(key.key, counterNonce(i, i === count - 1 ? 1 : 0), aad, segment));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Authenticates and decrypts a whole stream object; any change, cut or extension is an IntegrityError. */
+export function openStreamObject(
+  keys: RepositoryKeys,
+  type: StreamType,
+  objectId: Buffer,
+  data: Buffer,
+  name: string,
+): Buffer {
+  if (data.length < STREAM_HEADER_BYTES + TAG_BYTES)
+    throw new IntegrityError(name, 'object is truncated', data.length);
+  const header = data.subarray(0, STREAM_HEADER_BYTES);
+  if (!header.subarray(0, 4).equals(STREAM_MAGIC))
+    throw new IntegrityError(name, 'not a Lifeboat object (bad magic)', 0);
+  if (header[4] !== STREAM_VERSION)
+    throw new IntegrityError(name, `unsupported object version ${header[4]}`, 4);
+  if (header[5] !== type) throw new IntegrityError(name, `object has type ${header[5]}, expected ${type}`, 5);
+  if (!header.subarray(8, 24).equals(keys.repoId))
+    throw new IntegrityError(name, 'object belongs to another repository', 8);
+  if (!header.subarray(24, 40).equals(objectId))
+    throw new IntegrityError(name, 'object id in header does not match its name', 24);
+  const key = deriveObjectKey(keys.enc, header.subarray(40, 72), streamInfo(type, objectId));
+  if (!commitmentMatches(key.commitment, header.subarray(72, 104))) {
+    throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);
+  }
+  const segmentBytes = header.readUInt32BE(104);
+  if (segmentBytes === 0) throw new IntegrityError(name, 'segment size is zero', 104);
+  const aad = createHash('sha256').update(header).digest();
+  const sealedSegment = segmentBytes + TAG_BYTES;
+  const plainParts: Buffer[] = [];
+  let at = STREAM_HEADER_BYTES;
+  for (let i = 0; at < data.length; i++) {
+    const end = Math.min(at + sealedSegment, data.length);
+    const final = end === data.length;
+    const plain = open(key.key, counterNonce(i, final ? 1 : 0), aad, data.subarray(at, end));
+    if (!plain) {
+      throw new IntegrityError(
+        name,
+        final
+          ? 'last segment does not authenticate (damaged, truncated or extended)'
+          : `segment ${i} does not authenticate`,
+        at,
+      );
+    }
+    plainParts.push(plain);
+    at = end;
+  }
+  const body = Buffer.concat(plainParts);
+  if ((header.readUInt16BE(6) & FLAG_ZSTD) === 0) return body;
+  try {
+    return zstdDecompressSync(body);
+  } catch {
+    throw new IntegrityError(name, 'authenticated content does not decompress', STREAM_HEADER_BYTES);
+  }
+}

@@ -1,0 +1,168 @@
+import type { ObjectStore } from '../core/ports/object-store';
+import { encode, type CompressionSettings } from './codec';
+import { hmacSha256 } from './crypto';
+import { encodeIndex, type IndexEntry } from './index-object';
+import { PackClass } from './pack';
+import { PackWriter, type FinishedPack } from './pack-writer';
+import type { Repository } from './repository';
+import { INDEX_PREFIX } from './repository';
+import { StreamType } from './stream-object';
+
+export interface WriterStats {
+  chunksNew: number;
+  chunksReused: number;
+  bytesNew: number;
+  bytesReused: number;
+  compressedBytes: number;
+  storedBytes: number;
+  packsWritten: number;
+}
+
+export interface WriterOptions {
+  compression?: CompressionSettings;
+  packBytes?: number;
+  /** Chunks being compressed at once; each holds up to max-chunk bytes twice. */
+  concurrency?: number;
+}
+
+/** Index objects are written every this many packs, so that memory does not grow with the stream. */
+const PACKS_PER_INDEX = 64;
+
+/**
+ * Stores chunks into packs: deduplicates by keyed id, compresses on the thread pool, seals and
+ * streams packs to the store, and writes index objects for the packs it finished.
+ * Nothing it writes is visible to readers until a snapshot names it, so a crash leaves only
+ * unreferenced packs behind.
+ */
+export class RepositoryWriter {
+  readonly stats: WriterStats = {
+    chunksNew: 0,
+    chunksReused: 0,
+    bytesNew: 0,
+    bytesReused: 0,
+    compressedBytes: 0,
+    storedBytes: 0,
+    packsWritten: 0,
+  };
+  private readonly known = new Set<string>();
+  private readonly packs = new Map<PackClass, PackWriter>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly finishing = new Set<Promise<void>>();
+  private indexEntries: IndexEntry[] = [];
+  private packsSinceIndex = 0;
+  private failure: unknown;
+  private readonly compression: CompressionSettings;
+  private readonly packBytes: number;
+  private readonly concurrency: number;
+  private readonly store: ObjectStore;
+
+  constructor(
+    private readonly repo: Repository,
+    options: WriterOptions = {},
+  ) {
+    this.store = repo.store;
+    this.compression = options.compression ?? repo.config.compression;
+    this.packBytes = options.packBytes ?? repo.config.pack_bytes;
+    this.concurrency = options.concurrency ?? 4;
+  }
+
+  chunkId(data: Buffer): Buffer {
+    return hmacSha256(this.repo.keys.id, data);
+  }
+
+  /** Chunks that exist already (for example the parent snapshot's) and need not be stored again. */
+  markKnown(id: Buffer): void {
+    this.known.add(id.toString('hex'));
+  }
+
+  isKnown(id: Buffer): boolean {
+    return this.known.has(id.toString('hex'));
+  }
+
+  /** Stores a chunk unless it is known; returns whether it was new. Waits only for back-pressure. */
+  async put(id: Buffer, data: Buffer, packClass: PackClass): Promise<boolean> {
+    if (this.failure) throw this.failure;
+    const hex = id.toString('hex');
+    if (this.known.has(hex)) {
+      this.stats.chunksReused++;
+      this.stats.bytesReused += data.length;
+      return false;
+    }
+    this.known.add(hex);
+    this.stats.chunksNew++;
+    this.stats.bytesNew += data.length;
+    while (this.pending.size >= this.concurrency) await Promise.race(this.pending);
+    if (this.failure) throw this.failure;
+    const task = this.store_(id, data, packClass).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    this.pending.add(task);
+    void task.finally(() => this.pending.delete(task));
+    return true;
+  }
+
+  private async store_(id: Buffer, data: Buffer, packClass: PackClass): Promise<void> {
+    const { codec, payload } = await encode(data, this.compression);
+    if (this.failure) return;
+    this.stats.compressedBytes += payload.length;
+    let pack = this.packs.get(packClass);
+    if (!pack) {
+      pack = new PackWriter(this.store, this.repo.keys, packClass);
+      this.packs.set(packClass, pack);
+    }
+    await pack.add(id, codec, payload, data.length);
+    if (pack.size >= this.packBytes && this.packs.get(packClass) === pack) {
+      this.packs.delete(packClass);
+      await this.finishPack(pack);
+    }
+  }
+
+  private async finishPack(pack: PackWriter): Promise<void> {
+    // Keep at most two packs closing at once: bounded memory, and uploads overlap with new work.
+    while (this.finishing.size >= 2) await Promise.race(this.finishing);
+    const done = pack.finish().then((finished) => this.recordPack(finished));
+    this.finishing.add(done);
+    void done.finally(() => this.finishing.delete(done)).catch(() => undefined);
+    await done.catch((error: unknown) => {
+      this.failure ??= error;
+    });
+  }
+
+  private async recordPack(pack: FinishedPack): Promise<void> {
+    this.stats.packsWritten++;
+    this.stats.storedBytes += pack.size;
+    for (const e of pack.entries) {
+      this.indexEntries.push({ ...e, packId: pack.packId, packClass: pack.packClass });
+    }
+    if (++this.packsSinceIndex >= PACKS_PER_INDEX) await this.writeIndex();
+  }
+
+  private async writeIndex(): Promise<void> {
+    if (this.indexEntries.length === 0) return;
+    const entries = this.indexEntries;
+    this.indexEntries = [];
+    this.packsSinceIndex = 0;
+    const id = this.repo.newObjectId();
+    const sealed = this.repo.sealObject(StreamType.index, id, encodeIndex(entries));
+    await this.store.put(`${INDEX_PREFIX}${id}`, sealed, { createOnly: true });
+    this.stats.storedBytes += sealed.length;
+  }
+
+  /** Waits for every chunk, closes the packs and writes the index: after this, a snapshot may name the chunks. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.race(this.pending);
+    if (this.failure) throw this.failure;
+    const open = [...this.packs.values()];
+    this.packs.clear();
+    for (const pack of open) await this.finishPack(pack);
+    while (this.finishing.size > 0) await Promise.race(this.finishing).catch(() => undefined);
+    if (this.failure) throw this.failure;
+    await this.writeIndex();
+  }
+
+  /** Stops after a failure: open packs are abandoned and never become visible. */
+  abort(): void {
+    for (const pack of this.packs.values()) pack.abort();
+    this.packs.clear();
+  }
+}

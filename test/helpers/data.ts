@@ -1,0 +1,41 @@
+import { createCipheriv, createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+/** Deterministic pseudo-random bytes (AES-CTR keystream): reproducible and incompressible. */
+export function randomData(size: number, seed = 'seed'): Buffer {
+  const key = createHash('sha256').update(seed).digest();
+  const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
+  return cipher.update(Buffer.alloc(size));
+}
+
+/**
+ * A generated stream of `size` bytes, never held in memory whole: alternating stretches of
+ * random and text-like data, so both dedup and compression are exercised.
+ */
+export function generatedStream(size: number, seed = 'stream'): Readable {
+  const key = createHash('sha256').update(seed).digest();
+  const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
+  const piece = 1024 * 1024;
+  const text = Buffer.from('lifeboat keeps the one copy that matters. '.repeat(piece / 42 + 1)).subarray(
+    0,
+    piece,
+  );
+  let produced = 0;
+  let n = 0;
+  return new Readable({
+    read() {
+      if (produced >= size) {
+        this.push(null);
+        return;
+      }
+      const length = Math.min(piece, size - produced);
+      const random = cipher.update(Buffer.alloc(length));
+      this.push(n++ % 3 === 2 ? text.subarray(0, length) : random);
+      produced += length;
+    },
+  });
+}
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
