@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { isatty } from 'node:tty';
+import { readReusing } from '../../functions/adapters/local/fd-source';
 import { InputError } from '../../functions/core/errors';
 import { backupStream } from '../../functions/core/services/backup-stream';
 import { openOrInitLocalRepository, resolveSettings } from '../../functions/local/home';
@@ -20,7 +21,8 @@ export async function runBackup(options: BackupOptions): Promise<void> {
       'Pass --stdin and pipe the data in, e.g. `pg_dump db | lifeboat backup --stdin --name db`.',
     );
   }
-  if (process.stdin.isTTY) {
+  // isatty, not process.stdin: touching process.stdin makes fd 0 non-blocking, and reads then fail with EAGAIN.
+  if (isatty(0)) {
     throw new InputError(
       '--stdin is a terminal, not a stream of data.',
       'Pipe the data in, e.g. `tar -c dir | lifeboat backup --stdin --name dir`.',
@@ -31,8 +33,7 @@ export async function runBackup(options: BackupOptions): Promise<void> {
   if (created) announceNewRepository(settings, repository.config.repo_id, created.keyFileCreated);
 
   const progress = new ByteProgress('backup');
-  // A large read size: fewer, bigger pieces for the chunker than process.stdin's 64 KiB.
-  const source = createReadStream('', { fd: 0, highWaterMark: 4 * 1024 * 1024 });
+  const source = readReusing(0);
   let result;
   try {
     result = await backupStream(repository, source, {

@@ -101,16 +101,52 @@ export class RepositoryWriter {
     return true;
   }
 
+  /**
+   * Stores a chunk compressed elsewhere (by ChunkWorkers) unless its id is known already in this
+   * session; returns whether it was new.
+   */
+  async putEncoded(
+    id: Buffer,
+    rawLength: number,
+    codec: number,
+    payload: Buffer,
+    packClass: PackClass,
+  ): Promise<boolean> {
+    if (this.failure) throw this.failure;
+    const hex = id.toString('hex');
+    if (this.known.has(hex)) {
+      this.stats.chunksReused++;
+      this.stats.bytesReused += rawLength;
+      return false;
+    }
+    this.known.add(hex);
+    this.stats.chunksNew++;
+    this.stats.bytesNew += rawLength;
+    await this.append(id, rawLength, codec, payload, packClass);
+    if (this.failure) throw this.failure;
+    return true;
+  }
+
   private async store_(id: Buffer, data: Buffer, packClass: PackClass): Promise<void> {
     const { codec, payload } = await encode(data, this.compression);
     if (this.failure) return;
+    await this.append(id, data.length, codec, payload, packClass);
+  }
+
+  private async append(
+    id: Buffer,
+    rawLength: number,
+    codec: number,
+    payload: Buffer,
+    packClass: PackClass,
+  ): Promise<void> {
     this.stats.compressedBytes += payload.length;
     let pack = this.packs.get(packClass);
     if (!pack) {
       pack = new PackWriter(this.store, this.repo.keys, packClass);
       this.packs.set(packClass, pack);
     }
-    await pack.add(id, codec, payload, data.length);
+    await pack.add(id, codec, payload, rawLength);
     if (pack.size >= this.packBytes && this.packs.get(packClass) === pack) {
       this.packs.delete(packClass);
       await this.finishPack(pack);

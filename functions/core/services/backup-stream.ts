@@ -9,6 +9,8 @@ import { loadChunkIndex, ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { BackupType, SnapshotManifest, TargetType } from '../../repository/snapshot';
 import { RepositoryWriter } from '../../repository/writer';
+import { collectYoungGarbage } from '../../repository/young-gc';
+import { ChunkWorkers, type EncodedChunk } from '../../repository/chunk-workers';
 import { readContentLists } from './content';
 
 export interface StreamBackupRequest {
@@ -51,8 +53,8 @@ export async function chooseParent(
 
 /**
  * One streaming pass: chunk → id → dedup against the parent → compress → encrypt → pack → store,
- * then the index and last the manifest. Memory is bounded by the chunker window, the compression
- * queue and two open packs, whatever the size of the stream.
+ * then the index and last the manifest. Memory is bounded by the chunker window, the chunks in
+ * flight to the workers and two open packs, whatever the size of the stream.
  */
 export async function backupStream(
   repo: Repository,
@@ -62,14 +64,53 @@ export async function backupStream(
   validateBackupName(request.name);
   const started = new Date();
   const parent = await chooseParent(repo, request.name, request.backupType);
-  const backupType: BackupType = parent ? request.backupType : 'full';
   const writer = new RepositoryWriter(repo);
-  if (parent) {
-    const reader = new ChunkReader(repo, await loadChunkIndex(repo));
-    for await (const ref of readContentLists(reader, parent, (listId) => writer.markKnown(listId)))
-      writer.markKnown(ref.id);
+  const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
+  try {
+    if (parent) await learnParent(repo, parent, writer, workers);
+    return await runBackup(repo, source, request, { started, parent, writer, workers });
+  } finally {
+    await workers.close();
   }
+}
 
+/** The parent's chunks exist already: neither compress nor store them again. */
+async function learnParent(
+  repo: Repository,
+  parent: SnapshotManifest,
+  writer: RepositoryWriter,
+  workers: ChunkWorkers,
+): Promise<void> {
+  const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+  let batch: string[] = [];
+  for await (const ref of readContentLists(reader, parent, (listId) => writer.markKnown(listId))) {
+    writer.markKnown(ref.id);
+    batch.push(ref.id.toString('hex'));
+    if (batch.length >= 4096) {
+      workers.markKnown(batch);
+      batch = [];
+    }
+  }
+  workers.markKnown(batch);
+}
+
+interface BackupContext {
+  started: Date;
+  parent: SnapshotManifest | undefined;
+  writer: RepositoryWriter;
+  workers: ChunkWorkers;
+}
+
+/** Chunks in flight to the workers; each holds at most one max-size chunk. */
+const CHUNKS_IN_FLIGHT = 8;
+
+async function runBackup(
+  repo: Repository,
+  source: AsyncIterable<Buffer>,
+  request: StreamBackupRequest,
+  { started, parent, writer, workers }: BackupContext,
+): Promise<StreamBackupResult> {
+  const backupType: BackupType = parent ? request.backupType : 'full';
   const checksum = createHash('sha256');
   const lists: string[] = [];
   let refs: ContentRef[] = [];
@@ -84,24 +125,45 @@ export async function backupStream(
     refs = [];
   };
 
+  // Workers answer in any order; results are taken in stream order, so lists keep the order.
+  const inFlight: Promise<EncodedChunk>[] = [];
+  const settleOldest = async () => {
+    const encoded = await inFlight.shift()!;
+    refs.push({ id: encoded.id, rawLength: encoded.rawLength });
+    const isNew =
+      !encoded.known &&
+      (await writer.putEncoded(
+        encoded.id,
+        encoded.rawLength,
+        encoded.codec,
+        encoded.payload,
+        PackClass.data,
+      ));
+    if (isNew) {
+      data.chunksNew++;
+      data.bytesNew += encoded.rawLength;
+    } else {
+      data.chunksReused++;
+      data.bytesReused += encoded.rawLength;
+    }
+    if (refs.length === CONTENT_LIST_MAX_ENTRIES) await flushList();
+  };
+
   const chunker = new Chunker(repo.chunkerParams, repo.gear());
   try {
     for await (const chunk of chunkStream(source, chunker)) {
       checksum.update(chunk.data);
       size += chunk.length;
       chunkCount++;
-      const id = writer.chunkId(chunk.data);
-      refs.push({ id, rawLength: chunk.length });
-      if (await writer.put(id, chunk.data, PackClass.data)) {
-        data.chunksNew++;
-        data.bytesNew += chunk.length;
-      } else {
-        data.chunksReused++;
-        data.bytesReused += chunk.length;
-      }
-      if (refs.length === CONTENT_LIST_MAX_ENTRIES) await flushList();
+      // chunk.data moves to a worker here; it must not be touched afterwards.
+      const pending = workers.encode(chunk.data);
+      pending.catch(() => undefined);
+      inFlight.push(pending);
+      if (inFlight.length >= CHUNKS_IN_FLIGHT) await settleOldest();
+      if (chunkCount % 4 === 0) collectYoungGarbage();
       request.onProgress?.(size);
     }
+    while (inFlight.length > 0) await settleOldest();
     if (refs.length > 0 || lists.length === 0) await flushList();
     await writer.flush();
   } catch (error) {
