@@ -1,15 +1,29 @@
 #!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { ExitCode } from '../functions/core/errors';
 import { buildProgram } from './cli/program';
-import { reportError } from './cli/output';
+import { reportError, say } from './cli/output';
 
 const json = process.argv.includes('--json');
+let settled = false;
+// An exit before the command settled (an event loop that drained while a promise was pending)
+// must never look like success.
+process.on('exit', () => {
+  if (!settled) {
+    say('lifeboat: stopped before the command finished; nothing it reported can be trusted.');
+    process.exitCode = 1;
+  }
+});
 buildProgram()
   .parseAsync(process.argv)
   .then(
     () => {
-      process.exitCode ??= 0;
+      settled = true;
     },
     (error: unknown) => {
-      process.exitCode = reportError(error, json);
+      settled = true;
+      // Commander has printed usage errors and help already: help exits 0, bad usage 2.
+      if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : ExitCode.usage;
+      else process.exitCode = reportError(error, json);
     },
   );

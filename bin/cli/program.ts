@@ -22,10 +22,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output on stdout')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) })
-    .exitOverride((error) => {
-      // Usage errors exit 2; help and version exit 0.
-      process.exit(error.exitCode === 0 ? 0 : 2);
-    });
+    .exitOverride();
 
   program
     .command('init')

@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
+import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
 import { restoreStream } from '../../functions/core/services/restore-stream';
 import { openLocalRepository, resolveSettings } from '../../functions/local/home';
@@ -20,16 +19,13 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
   const repository = await openLocalRepository(resolveSettings(options));
   const manifest = await repository.resolveSnapshot(reference);
   const progress = new ByteProgress('restore', manifest.content.size);
-  // Written through the thread pool: a synchronous stdout would stall decoding while it blocks.
-  const sink = createWriteStream('', { fd: 1, highWaterMark: 4 * 1024 * 1024, autoClose: false });
+  const sink = new FdSink(1);
   const started = Date.now();
   let result;
   try {
     result = await restoreStream(repository, manifest, sink, {
       onProgress: (bytes) => progress.update(bytes),
     });
-    sink.end();
-    await finished(sink);
   } finally {
     progress.stop();
   }

@@ -1,5 +1,5 @@
 import { IntegrityError } from '../core/errors';
-import { decode } from './codec';
+import { decodeSync } from './codec';
 import { hmacSha256 } from './crypto';
 import { decodeContentList } from './content-list';
 import type { IndexEntry } from './index-object';
@@ -7,7 +7,7 @@ import { openRecord, packKey } from './pack';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import { ChunkReader, type ChunkIndex } from './reader';
-import type { Repository } from './repository';
+import { Repository } from './repository';
 
 export interface CheckProblem {
   severity: 'error' | 'warning';
@@ -57,6 +57,11 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
     chunks: 0,
     bytes_read: 0,
   };
+
+  // 0. Key slots: one damaged slot does not stop the repository from opening, so say so here.
+  for (const slot of await Repository.readSlots(repo.store)) {
+    if ('damage' in slot) problems.push(describe(slot.damage, slot.key));
+  }
 
   // 1. Indexes.
   const index: ChunkIndex = new Map();
@@ -129,10 +134,14 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
     report.snapshots++;
     try {
       const manifest = await repo.loadSnapshot(id);
+      let size = 0;
+      let count = 0;
       for (const hex of manifest.content.lists) {
         const refs = decodeContentList(await reader.read(Buffer.from(hex, 'hex')), `content list ${hex}`);
         for (const ref of refs) {
           report.chunks++;
+          count++;
+          size += ref.rawLength;
           if (!index.has(ref.id.toString('hex'))) {
             problems.push({
               severity: 'error',
@@ -141,6 +150,13 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
             });
           }
         }
+      }
+      if (size !== manifest.content.size || count !== manifest.content.chunk_count) {
+        problems.push({
+          severity: 'error',
+          object: `snapshots/${id}`,
+          problem: `content lists hold ${count} chunks and ${size} bytes, the manifest says ${manifest.content.chunk_count} and ${manifest.content.size}`,
+        });
       }
     } catch (error) {
       problems.push(describe(error, `snapshots/${id}`));
@@ -169,7 +185,16 @@ async function readPackData(repo: Repository, pack: OpenedPack, problems: CheckP
       continue;
     }
     try {
-      const raw = await decode(opened.codec, opened.payload, entry.rawLength);
+      if (opened.codec !== entry.codec) {
+        problems.push({
+          severity: 'error',
+          object: pack.key,
+          offset: entry.offset,
+          problem: 'record codec differs from the trailer',
+        });
+        continue;
+      }
+      const raw = decodeSync(opened.codec, opened.payload, entry.rawLength);
       if (!hmacSha256(repo.keys.id, raw).equals(entry.id)) {
         problems.push({
           severity: 'error',

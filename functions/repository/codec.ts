@@ -13,63 +13,64 @@ export interface CompressionSettings {
 
 export const DEFAULT_COMPRESSION: CompressionSettings = { alg: 'zstd', level: 3 };
 
-const zstdCompress = promisify(zlib.zstdCompress);
-const zstdDecompress = promisify(zlib.zstdDecompress);
-const gzip = promisify(zlib.gzip);
-const gunzip = promisify(zlib.gunzip);
-
-export function codecName(codec: number): CompressionName | undefined {
-  return (Object.keys(Codec) as CompressionName[]).find((name) => Codec[name] === codec);
+export interface Encoded {
+  codec: Codec;
+  payload: Buffer;
 }
 
-/**
- * Compresses on the libuv thread pool, so several chunks compress in parallel with chunking and
- * encryption on the main thread. Keeps the raw bytes when compression does not pay (random data):
- * reading them back then costs nothing.
- */
-export async function encode(
-  data: Buffer,
-  settings: CompressionSettings,
-): Promise<{ codec: Codec; payload: Buffer }> {
-  if (settings.alg === 'none' || data.length < 64) return { codec: Codec.none, payload: data };
-  // One output buffer big enough for the whole result: with the default 16 KiB, every piece of
-  // output costs a round trip to the main thread.
-  const chunkSize = outputBufferSize(data.length);
+const zstdCompress = promisify(zlib.zstdCompress);
+const gzip = promisify(zlib.gzip);
+
+function zstdOptions(length: number, level: number): zlib.ZstdOptions {
+  // Knowing the size lets zstd size its tables for one chunk: about a third faster here.
+  return { pledgedSrcSize: length, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } };
+}
+
+/** Keeps the raw bytes when compression does not pay (random data): reading them back is then free. */
+function choose(data: Buffer, settings: CompressionSettings, payload: Buffer): Encoded {
+  return payload.length < data.length
+    ? { codec: Codec[settings.alg], payload }
+    : { codec: Codec.none, payload: data };
+}
+
+function worthTrying(data: Buffer, settings: CompressionSettings): boolean {
+  return settings.alg !== 'none' && data.length >= 64;
+}
+
+/** On the libuv thread pool, for callers on the main thread (metadata). */
+export async function encode(data: Buffer, settings: CompressionSettings): Promise<Encoded> {
+  if (!worthTrying(data, settings)) return { codec: Codec.none, payload: data };
   const payload =
     settings.alg === 'zstd'
-      ? await zstdCompress(data, {
-          chunkSize,
-          // Knowing the size lets zstd pick tables sized for one chunk: about a third faster here.
-          pledgedSrcSize: data.length,
-          params: { [zlib.constants.ZSTD_c_compressionLevel]: settings.level },
-        })
-      : await gzip(data, { chunkSize, level: settings.level });
-  if (payload.length >= data.length) return { codec: Codec.none, payload: data };
-  return { codec: Codec[settings.alg], payload };
+      ? await zstdCompress(data, zstdOptions(data.length, settings.level))
+      : await gzip(data, { level: settings.level });
+  return choose(data, settings, payload);
 }
 
-function outputBufferSize(length: number): number {
-  return Math.max(64 * 1024, length + (length >> 7) + 1024);
+/** Synchronous, for worker threads. */
+export function encodeSync(data: Buffer, settings: CompressionSettings): Encoded {
+  if (!worthTrying(data, settings)) return { codec: Codec.none, payload: data };
+  const payload =
+    settings.alg === 'zstd'
+      ? zlib.zstdCompressSync(data, zstdOptions(data.length, settings.level))
+      : zlib.gzipSync(data, { level: settings.level });
+  return choose(data, settings, payload);
 }
 
-/** Throws when the payload does not decode; callers turn that into an IntegrityError. */
-export async function decode(codec: number, payload: Buffer, rawLength: number): Promise<Buffer> {
+/** Throws when the payload does not decode to exactly rawLength bytes; callers report an IntegrityError. */
+export function decodeSync(codec: number, payload: Buffer, rawLength: number): Buffer {
+  // One output buffer of exactly the expected size: no concatenation, and it can move between threads.
+  const limit = { maxOutputLength: Math.max(rawLength, 1), chunkSize: Math.max(rawLength, 64) };
   let raw: Buffer;
   switch (codec) {
     case Codec.none:
       raw = payload;
       break;
     case Codec.zstd:
-      raw = await zstdDecompress(payload, {
-        chunkSize: outputBufferSize(rawLength),
-        maxOutputLength: Math.max(rawLength, 1),
-      });
+      raw = zlib.zstdDecompressSync(payload, limit);
       break;
     case Codec.gzip:
-      raw = await gunzip(payload, {
-        chunkSize: outputBufferSize(rawLength),
-        maxOutputLength: Math.max(rawLength, 1),
-      });
+      raw = zlib.gunzipSync(payload, limit);
       break;
     default:
       throw new Error(`unknown codec ${codec}`);

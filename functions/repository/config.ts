@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { IntegrityError } from '../core/errors';
+import { canonicalJson, canonicalJsonFile } from './canonical-json';
 import { hmacSha256, type RepositoryKeys } from './crypto';
 
 export const DEFAULT_PACK_BYTES = 32 * 1024 * 1024;
@@ -35,11 +36,10 @@ export function newRepoId(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Canonical bytes of the config: keys in schema order, so the MAC does not depend on a JSON library. */
 function canonical(config: RepositoryConfig): Buffer {
   const { format, version, repo_id, created_at, chunker, compression, pack_bytes } = config;
   return Buffer.from(
-    JSON.stringify({ format, version, repo_id, created_at, chunker, compression, pack_bytes }),
+    canonicalJson({ format, version, repo_id, created_at, chunker, compression, pack_bytes }),
   );
 }
 
@@ -49,11 +49,7 @@ function canonical(config: RepositoryConfig): Buffer {
  */
 export function encodeConfig(config: RepositoryConfig, keys: RepositoryKeys): Buffer {
   const mac = hmacSha256(keys.cfg, canonical(config)).toString('hex');
-  return Buffer.from(`${JSON.stringify({ ...inCanonicalOrder(config), mac }, null, 2)}\n`);
-}
-
-function inCanonicalOrder(config: RepositoryConfig): RepositoryConfig {
-  return JSON.parse(canonical(config).toString('utf8')) as RepositoryConfig;
+  return canonicalJsonFile({ ...JSON.parse(canonical(config).toString('utf8')), mac });
 }
 
 /** Parses the config without checking its MAC (the keys are not open yet). */

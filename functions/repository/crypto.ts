@@ -78,7 +78,9 @@ export function open(key: Buffer, nonce: Buffer, aad: Buffer, sealed: Buffer): B
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
   try {
-    return body.length === 0 ? decipher.final() : Buffer.concat([body, decipher.final()]);
+    // GCM returns nothing from final(); avoid copying the body when that is so.
+    const tail = decipher.final();
+    return tail.length === 0 ? body : Buffer.concat([body, tail]);
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { InputError } from '../core/errors';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -23,10 +24,12 @@ export function newUlid(now = Date.now(), random: Buffer = randomBytes(10)): str
   return time + rand;
 }
 
-export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** 26 characters hold 130 bits; a first character above 7 would alias another id in 128 bits. */
+export const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 /** The 16 bytes a ULID encodes, used where a binary object id is bound into a header. */
 export function ulidBytes(ulid: string): Buffer {
+  if (!ULID_PATTERN.test(ulid)) throw new InputError(`"${ulid}" is not a valid object id.`);
   let bits = 0n;
   for (const ch of ulid) bits = (bits << 5n) | BigInt(CROCKFORD.indexOf(ch));
   const out = Buffer.alloc(16);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KeySlot, WrappedKey } from '../core/ports/key-provider';
+import { canonicalJson } from './canonical-json';
 import { FORMAT_LABEL, NONCE_BYTES, open, seal } from './crypto';
 
 /** What a slot says about itself, bound into the wrap: any change to it makes the slot unusable. */
@@ -8,7 +9,7 @@ export type SlotDescription = Omit<KeySlot, 'wrapped'>;
 function slotAad(repoId: string, slot: SlotDescription): Buffer {
   const { v, id, repo_id, kind, created_at, kek_id, kdf, kms } = slot;
   return Buffer.from(
-    `${FORMAT_LABEL}key-slot/${repoId}/${JSON.stringify({ v, id, repo_id, kind, created_at, kek_id, kdf, kms })}`,
+    `${FORMAT_LABEL}key-slot/${repoId}/${canonicalJson({ v, id, repo_id, kind, created_at, kek_id, kdf, kms })}`,
   );
 }
 

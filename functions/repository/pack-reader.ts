@@ -35,6 +35,7 @@ export async function openPack(store: ObjectStore, keys: RepositoryKeys, key: st
       keys,
       await readAll(store, key, { offset: 0, length: PACK_HEADER_BYTES }),
       key,
+      key,
     );
     const footer = await readAll(store, key, {
       offset: info.size - PACK_FOOTER_BYTES,

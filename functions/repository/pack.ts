@@ -77,7 +77,12 @@ export function newPackHeader(
 }
 
 /** Parses and authenticates a pack header: right magic, repository and key commitment. */
-export function readPackHeader(keys: RepositoryKeys, bytes: Buffer, name: string): PackHeader {
+export function readPackHeader(
+  keys: RepositoryKeys,
+  bytes: Buffer,
+  name: string,
+  expectedKey?: string,
+): PackHeader {
   if (bytes.length < PACK_HEADER_BYTES) throw new IntegrityError(name, 'pack is shorter than its header', 0);
   if (!bytes.subarray(0, 4).equals(PACK_MAGIC))
     throw new IntegrityError(name, 'not a Lifeboat pack (bad magic)', 0);
@@ -85,9 +90,13 @@ export function readPackHeader(keys: RepositoryKeys, bytes: Buffer, name: string
   const packClass = bytes[5];
   if (packClass !== PackClass.data && packClass !== PackClass.meta)
     throw new IntegrityError(name, `unknown pack class ${packClass}`, 5);
+  if (bytes.readUInt16BE(6) !== 0) throw new IntegrityError(name, 'unknown pack flags', 6);
   if (!bytes.subarray(8, 24).equals(keys.repoId))
     throw new IntegrityError(name, 'pack belongs to another repository', 8);
   const packId = Buffer.from(bytes.subarray(24, 40));
+  if (expectedKey !== undefined && packKey(packClass, packId.toString('hex')) !== expectedKey) {
+    throw new IntegrityError(name, 'pack id or class in the header does not match the object name', 5);
+  }
   const key = deriveObjectKey(keys.enc, bytes.subarray(40, 72), packInfo(packId));
   if (!commitmentMatches(key.commitment, bytes.subarray(72, 104))) {
     throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);
@@ -141,6 +150,7 @@ export function encodeEntries(entries: PackEntry[]): Buffer {
 }
 
 function decodeEntries(plain: Buffer, name: string): PackEntry[] {
+  if (plain.length < 4) throw new IntegrityError(name, 'pack index is truncated');
   const count = plain.readUInt32BE(0);
   if (plain.length !== 4 + count * PACK_ENTRY_BYTES)
     throw new IntegrityError(name, 'pack index has the wrong length');

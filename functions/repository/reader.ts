@@ -1,5 +1,6 @@
 import { IntegrityError, ObjectNotFoundError } from '../core/errors';
-import { decode } from './codec';
+import type { ChunkWorkers } from './chunk-workers';
+import { decodeSync } from './codec';
 import { hmacSha256 } from './crypto';
 import type { IndexEntry } from './index-object';
 import { openRecord, packKey } from './pack';
@@ -35,6 +36,8 @@ export class ChunkReader {
   constructor(
     private readonly repo: Repository,
     private readonly index: ChunkIndex,
+    /** When given, records are decoded on worker threads. */
+    private readonly workers?: ChunkWorkers,
   ) {}
 
   /** Each pack's header and trailer are checked once, before its first record is used. */
@@ -84,6 +87,7 @@ export class ChunkReader {
     }
     if (record.length !== entry.storedLength)
       throw new IntegrityError(key, 'pack is truncated', entry.offset);
+    if (this.workers) return this.workers.decode(key, pack.header, entry, record);
     const opened = openRecord(pack.header, entry, record);
     if (!opened)
       throw new IntegrityError(
@@ -95,7 +99,7 @@ export class ChunkReader {
       throw new IntegrityError(key, 'record codec differs from the index', entry.offset);
     let raw: Buffer;
     try {
-      raw = await decode(opened.codec, opened.payload, entry.rawLength);
+      raw = decodeSync(opened.codec, opened.payload, entry.rawLength);
     } catch (error) {
       throw new IntegrityError(key, `record does not decompress (${(error as Error).message})`, entry.offset);
     }

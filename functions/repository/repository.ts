@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
   BackupNotFoundError,
+  InputError,
   IntegrityError,
   LifeboatError,
   ObjectNotFoundError,
@@ -11,7 +12,8 @@ import {
 } from '../core/errors';
 import type { KeyProvider, KeySlot } from '../core/ports/key-provider';
 import type { ObjectStore } from '../core/ports/object-store';
-import { keyedGear, type ChunkerParams } from './chunker';
+import { keyedGear, validateChunkerParams, type ChunkerParams } from './chunker';
+import { canonicalJsonFile } from './canonical-json';
 import { DEFAULT_COMPRESSION, type CompressionSettings } from './codec';
 import {
   DEFAULT_PACK_BYTES,
@@ -20,6 +22,7 @@ import {
   parseConfig,
   verifyConfigMac,
   type ChunkerSettings,
+  RepositoryConfigSchema,
   type RepositoryConfig,
 } from './config';
 import { deriveRepositoryKeys, KEY_BYTES, type RepositoryKeys } from './crypto';
@@ -83,9 +86,28 @@ export interface InitOptions {
 
 function encodeSlot(slot: KeySlot): Buffer {
   const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped } = slot;
-  return Buffer.from(
-    `${JSON.stringify({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped }, null, 2)}\n`,
-  );
+  return canonicalJsonFile({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped });
+}
+
+/** A slot that could be read, or why not; one damaged slot must not lock out the others. */
+type SlotRead = { key: string; slot: KeySlot } | { key: string; damage: IntegrityError };
+
+function parseSlot(key: string, bytes: Buffer): KeySlot {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new IntegrityError(key, 'key slot is not valid JSON');
+  }
+  const parsed = KeySlotSchema.safeParse(json);
+  if (!parsed.success) throw new IntegrityError(key, 'key slot has unexpected content');
+  if (`${KEYS_PREFIX}${parsed.data.id}.json` !== key)
+    throw new IntegrityError(key, 'key slot id does not match its name');
+  const slot = parsed.data as KeySlot;
+  // Slots are written in one canonical form; any other byte sequence is damage.
+  if (!encodeSlot(slot).equals(bytes))
+    throw new IntegrityError(key, 'key slot is not in canonical form (damaged)');
+  return slot;
 }
 
 export function snapshotKey(id: string): string {
@@ -110,7 +132,7 @@ export class Repository {
     options: InitOptions = {},
   ): Promise<Repository> {
     if (await Repository.exists(store)) throw new RepositoryExistsError(store.location);
-    const config: RepositoryConfig = {
+    const candidate = {
       format: 'lifeboat',
       version: 1,
       repo_id: newRepoId(),
@@ -119,6 +141,18 @@ export class Repository {
       compression: options.compression ?? DEFAULT_COMPRESSION,
       pack_bytes: options.packBytes ?? DEFAULT_PACK_BYTES,
     };
+    // Refuse now what a reader would refuse later: a repository must never be written unreadable.
+    const valid = RepositoryConfigSchema.safeParse(candidate);
+    if (!valid.success)
+      throw new InputError(`Invalid repository settings: ${valid.error.issues[0]?.message ?? 'invalid'}.`);
+    const config = valid.data;
+    try {
+      validateChunkerParams(config.chunker);
+    } catch (error) {
+      throw new InputError(`Invalid chunker settings: ${(error as Error).message}`);
+    }
+    // Slots without a config are left by an init that was interrupted; they protect nothing.
+    for await (const stale of store.list(KEYS_PREFIX)) await store.delete(stale.key);
     const masterKey = randomBytes(KEY_BYTES);
     const keys = deriveRepositoryKeys(masterKey, Buffer.from(config.repo_id, 'hex'));
     const slot = await provider.createSlot(masterKey, config.repo_id);
@@ -138,9 +172,16 @@ export class Repository {
     }
     const { config, mac } = parseConfig(configBytes);
     const configIsCanonical = (keys: RepositoryKeys) => encodeConfig(config, keys).equals(configBytes);
-    const slots = await Repository.readSlots(store);
-    const candidates = slots.filter((s) => s.kind === provider.kind);
+    const read = await Repository.readSlots(store);
+    const slots = read.flatMap((r) => ('slot' in r ? [r.slot] : []));
+    const firstDamage = read.flatMap((r) => ('damage' in r ? [r.damage] : []))[0];
+    // Slots made for this config's repository id first; the others only tell whether the config
+    // itself is damaged (a slot that opens under its own id proves the config's id changed).
+    const candidates = slots
+      .filter((s) => s.kind === provider.kind)
+      .sort((a, b) => Number(b.repo_id === config.repo_id) - Number(a.repo_id === config.repo_id));
     if (candidates.length === 0) {
+      if (firstDamage) throw firstDamage;
       throw new WrongKeyError(
         `the repository has no ${provider.kind} key slot (it has: ${[...new Set(slots.map((s) => s.kind))].join(', ') || 'none'})`,
       );
@@ -164,32 +205,25 @@ export class Repository {
         return new Repository(store, config, keys);
       } catch (error) {
         if (!(error instanceof WrongKeyError)) throw error;
-        lastError = error;
+        lastError ??= error;
       }
     }
-    throw lastError;
+    throw firstDamage ?? lastError;
   }
 
-  private static async readSlots(store: ObjectStore): Promise<KeySlot[]> {
-    const slots: KeySlot[] = [];
+  /** Every key slot, or the damage that makes it unreadable; `check` reports the damage. */
+  static async readSlots(store: ObjectStore): Promise<SlotRead[]> {
+    const out: SlotRead[] = [];
     for await (const info of store.list(KEYS_PREFIX)) {
       const bytes = await readAll(store, info.key);
-      let json: unknown;
       try {
-        json = JSON.parse(bytes.toString('utf8'));
-      } catch {
-        throw new IntegrityError(info.key, 'key slot is not valid JSON');
+        out.push({ key: info.key, slot: parseSlot(info.key, bytes) });
+      } catch (error) {
+        if (!(error instanceof IntegrityError)) throw error;
+        out.push({ key: info.key, damage: error });
       }
-      const parsed = KeySlotSchema.safeParse(json);
-      if (!parsed.success) throw new IntegrityError(info.key, 'key slot has unexpected content');
-      if (`${KEYS_PREFIX}${parsed.data.id}.json` !== info.key)
-        throw new IntegrityError(info.key, 'key slot id does not match its name');
-      // Slots are written in one canonical form; any other byte sequence is damage.
-      if (!encodeSlot(parsed.data as KeySlot).equals(bytes))
-        throw new IntegrityError(info.key, 'key slot is not in canonical form (damaged)');
-      slots.push(parsed.data as KeySlot);
     }
-    return slots;
+    return out;
   }
 
   get chunkerParams(): ChunkerParams {
@@ -208,6 +242,11 @@ export class Repository {
 
   async readObject(type: StreamType, key: string, id: string): Promise<Buffer> {
     return openStreamObject(this.keys, type, ulidBytes(id), await readAll(this.store, key), key);
+  }
+
+  /** What saveSnapshot would store, in bytes (compression makes it depend on the content). */
+  sealedSnapshotSize(manifest: SnapshotManifest): number {
+    return this.sealObject(StreamType.snapshot, manifest.id, Buffer.from(JSON.stringify(manifest))).length;
   }
 
   async saveSnapshot(manifest: SnapshotManifest): Promise<number> {

@@ -24,6 +24,8 @@ export const STREAM_VERSION = 1;
 export const STREAM_HEADER_BYTES = 112;
 export const DEFAULT_SEGMENT_BYTES = 1024 * 1024;
 const FLAG_ZSTD = 1;
+/** Metadata objects are kept small by design; anything larger is damage or an attack. */
+const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
 
 export const StreamType = { config: 0, index: 1, snapshot: 2, dump: 3 } as const;
 export type StreamType = (typeof StreamType)[keyof typeof StreamType];
@@ -96,6 +98,10 @@ export function openStreamObject(
   if (!commitmentMatches(key.commitment, header.subarray(72, 104))) {
     throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);
   }
+  const flags = header.readUInt16BE(6);
+  if ((flags & ~FLAG_ZSTD) !== 0) throw new IntegrityError(name, `unknown flags ${flags}`, 6);
+  if (header.readUInt32BE(108) !== 0)
+    throw new IntegrityError(name, 'reserved header bytes are not zero', 108);
   const segmentBytes = header.readUInt32BE(104);
   if (segmentBytes === 0) throw new IntegrityError(name, 'segment size is zero', 104);
   const aad = createHash('sha256').update(header).digest();
@@ -115,13 +121,15 @@ export function openStreamObject(
         at,
       );
     }
+    // Writers never end with an empty segment after full ones; a reader accepts only what they write.
+    if (final && plain.length === 0 && i > 0) throw new IntegrityError(name, 'empty final segment', at);
     plainParts.push(plain);
     at = end;
   }
   const body = Buffer.concat(plainParts);
-  if ((header.readUInt16BE(6) & FLAG_ZSTD) === 0) return body;
+  if ((flags & FLAG_ZSTD) === 0) return body;
   try {
-    return zstdDecompressSync(body);
+    return zstdDecompressSync(body, { maxOutputLength: MAX_OBJECT_BYTES });
   } catch {
     throw new IntegrityError(name, 'authenticated content does not decompress', STREAM_HEADER_BYTES);
   }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { IntegrityError, LifeboatError, WrongKeyError } from '../../functions/core/errors';
 import { backupStream } from '../../functions/core/services/backup-stream';
-import { restoreStream } from '../../functions/core/services/restore-stream';
+import { restoreStream, writableSink } from '../../functions/core/services/restore-stream';
 import { initLocalRepository, openLocalRepository, resolveSettings } from '../../functions/local/home';
 import { checkRepository } from '../../functions/repository/check';
 import { runCli, TempHome } from '../helpers/cli';
@@ -43,7 +43,7 @@ function namesObject(error: unknown, key: string): boolean {
 async function restoreFails(key: string): Promise<string | undefined> {
   try {
     const repo = await openLocalRepository(settings);
-    await restoreStream(repo, await repo.loadSnapshot(snapshotId), nullSink());
+    await restoreStream(repo, await repo.loadSnapshot(snapshotId), writableSink(nullSink()));
     return 'restore succeeded on a damaged repository';
   } catch (error) {
     return namesObject(error, key) ? undefined : `restore failed without naming ${key}: ${String(error)}`;
@@ -110,12 +110,14 @@ test('an intact repository restores and checks clean', async () => {
   await restoreStream(
     repo,
     await repo.loadSnapshot(snapshotId),
-    new Writable({
-      write(c: Buffer, _e, cb) {
-        parts.push(c);
-        cb();
-      },
-    }),
+    writableSink(
+      new Writable({
+        write(c: Buffer, _e, cb) {
+          parts.push(c);
+          cb();
+        },
+      }),
+    ),
   );
   expect(Buffer.concat(parts).equals(original)).toBe(true);
   expect((await checkRepository(repo, { readData: true })).ok).toBe(true);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   InputError,
   LifeboatError,
@@ -130,7 +130,6 @@ export class LocalObjectStore implements ObjectStore {
     }
     if (range && range.length === 0) {
       await handle.close();
-      const { Readable } = await import('node:stream');
       return Readable.from([]);
     }
     return createReadStream('', {
@@ -139,6 +138,29 @@ export class LocalObjectStore implements ObjectStore {
       end: range ? range.offset + range.length - 1 : undefined,
       highWaterMark: 1024 * 1024,
     });
+  }
+
+  async read(key: string, range: ByteRange): Promise<Buffer> {
+    const file = this.pathOf(key);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (error) {
+      if (errno(error) === 'ENOENT') throw new ObjectNotFoundError(key);
+      throw this.translate(error, file);
+    }
+    try {
+      const buffer = Buffer.allocUnsafe(range.length);
+      let filled = 0;
+      while (filled < range.length) {
+        const { bytesRead } = await handle.read(buffer, filled, range.length - filled, range.offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === range.length ? buffer : buffer.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -153,6 +175,7 @@ export class LocalObjectStore implements ObjectStore {
 
   async *list(prefix: string): AsyncIterable<ObjectInfo> {
     // Walk from the deepest directory the prefix names, then filter by the full prefix.
+    if (prefix === TMP_DIR || prefix.startsWith(`${TMP_DIR}/`)) return;
     const slash = prefix.lastIndexOf('/');
     const dirKey = slash >= 0 ? prefix.slice(0, slash) : '';
     yield* this.walk(dirKey, prefix);

@@ -16,7 +16,8 @@ const scryptAsync = promisify(scrypt) as (
 export const DEFAULT_SCRYPT = { N: 65536, r: 8, p: 1 };
 
 async function deriveKek(passphrase: string, params: ScryptParams): Promise<Buffer> {
-  return scryptAsync(passphrase, Buffer.from(params.salt, 'base64'), 32, {
+  // NFC: the same passphrase typed on two systems may arrive as different code point sequences.
+  return scryptAsync(passphrase.normalize('NFC'), Buffer.from(params.salt, 'base64'), 32, {
     N: params.N,
     r: params.r,
     p: params.p,

@@ -27,6 +27,8 @@ export interface ObjectStore {
   put(key: string, body: ObjectBody, options?: PutOptions): Promise<ObjectInfo>;
   /** Throws ObjectNotFoundError when the key does not exist. */
   get(key: string, range?: ByteRange): Promise<Readable>;
+  /** A bounded range into memory (a record, a header): cheaper than a stream for small reads. */
+  read(key: string, range: ByteRange): Promise<Buffer>;
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Every object whose key starts with prefix, in no particular order. */
   list(prefix: string): AsyncIterable<ObjectInfo>;

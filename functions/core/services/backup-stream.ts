@@ -200,8 +200,15 @@ async function runBackup(
       packs_written: stats.packsWritten,
     },
   };
-  // The manifest's own size is part of what this backup stored; estimate it, then record it.
-  manifest.stats.final_size_bytes = stats.storedBytes + JSON.stringify(manifest).length + 256;
+  // The manifest's own stored size is part of the total; recording it can change it by a digit,
+  // so settle on the fixed point (two or three rounds; compression could in theory flip-flop).
+  let manifestBytes = 0;
+  for (let round = 0; round < 8; round++) {
+    manifest.stats.final_size_bytes = stats.storedBytes + manifestBytes;
+    const sealed = repo.sealedSnapshotSize(manifest);
+    if (sealed === manifestBytes) break;
+    manifestBytes = sealed;
+  }
   await repo.saveSnapshot(manifest);
   return { manifest, requestedType: request.backupType, durationMs: Date.now() - started.getTime() };
 }

@@ -2,15 +2,32 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { IntegrityError } from '../errors';
+import type { HashingSink } from '../ports/hashing-sink';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
 import { readContentLists } from './content';
+import { ChunkWorkers } from '../../repository/chunk-workers';
+import { collectYoungGarbage } from '../../repository/young-gc';
 
 export interface StreamRestoreOptions {
   onProgress?: (bytesWritten: number) => void;
   /** Chunks fetched and decoded ahead of the writer. */
   readAhead?: number;
+}
+
+/** A Node stream as a HashingSink, hashing on the calling thread. */
+export function writableSink(stream: Writable): HashingSink {
+  const hash = createHash('sha256');
+  return {
+    async write(data) {
+      hash.update(data);
+      if (!stream.write(data)) await once(stream, 'drain');
+    },
+    async end() {
+      return hash.digest('hex');
+    },
+  };
 }
 
 /**
@@ -21,20 +38,21 @@ export interface StreamRestoreOptions {
 export async function restoreStream(
   repo: Repository,
   manifest: SnapshotManifest,
-  sink: Writable,
+  sink: HashingSink,
   options: StreamRestoreOptions = {},
 ): Promise<{ bytes: number; sha256: string }> {
-  const readAhead = options.readAhead ?? 8;
-  const reader = new ChunkReader(repo, await loadChunkIndex(repo));
-  const checksum = createHash('sha256');
+  const readAhead = options.readAhead ?? 6;
+  const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
+  const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
   const queue: Promise<Buffer>[] = [];
   let written = 0;
+  let chunks = 0;
 
   const writeNext = async () => {
     const data = await queue.shift()!;
-    checksum.update(data);
     written += data.length;
-    if (!sink.write(data)) await once(sink, 'drain');
+    await sink.write(data);
+    if (++chunks % 4 === 0) collectYoungGarbage();
     options.onProgress?.(written);
   };
 
@@ -49,8 +67,9 @@ export async function restoreStream(
     while (queue.length > 0) await writeNext();
   } finally {
     for (const pending of queue) pending.catch(() => undefined);
+    await workers.close();
   }
-  const sha256 = checksum.digest('hex');
+  const sha256 = await sink.end();
   if (written !== manifest.content.size || sha256 !== manifest.checksum_value) {
     throw new IntegrityError(
       `snapshot ${manifest.id}`,

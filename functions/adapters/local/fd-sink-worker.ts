@@ -1,0 +1,55 @@
+/**
+ * Worker-thread entry for FdSink: hashes and writes restored data to a file descriptor, so that
+ * neither the SHA-256 nor a blocking write to a pipe holds up the thread that fetches and decodes.
+ */
+import { createHash } from 'node:crypto';
+import { writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { collectYoungGarbage } from '../../repository/young-gc';
+
+export type SinkRequest = { data: Uint8Array } | { end: true };
+export type SinkReply = { written: number } | { sha256: string } | { error: string; code?: string };
+
+function main(): void {
+  const port = parentPort;
+  if (!port) return;
+  const fd = (workerData as { fd: number }).fd;
+  const hash = createHash('sha256');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let failed = false;
+  let pieces = 0;
+
+  const writeAll = (data: Uint8Array) => {
+    let at = 0;
+    while (at < data.length) {
+      try {
+        at += writeSync(fd, data, at, data.length - at);
+      } catch (error) {
+        // A non-blocking descriptor (set so by some parent): wait for the reader, then go on.
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        Atomics.wait(pause, 0, 0, 2);
+      }
+    }
+  };
+
+  port.on('message', (request: SinkRequest) => {
+    if (failed) return;
+    try {
+      if ('end' in request) {
+        port.postMessage({ sha256: hash.digest('hex') } satisfies SinkReply);
+        return;
+      }
+      hash.update(request.data);
+      writeAll(request.data);
+      port.postMessage({ written: request.data.length } satisfies SinkReply);
+      // Each piece is garbage once written; collect it now (see young-gc.ts).
+      if (++pieces % 4 === 0) collectYoungGarbage();
+    } catch (error) {
+      failed = true;
+      const e = error as NodeJS.ErrnoException;
+      port.postMessage({ error: e.message, code: e.code } satisfies SinkReply);
+    }
+  });
+}
+
+main();
