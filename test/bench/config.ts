@@ -1,0 +1,52 @@
+// Constants of the benchmark. Changing any dataset constant changes the cached file names too, so a
+// stale dataset is never mistaken for the new one.
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+
+/** Debian's linux-source-6.1 package: 138 MB of xz that decompresses to a ~1.36 GB tar. */
+export const LINUX_SOURCE_XZ = '/usr/src/linux-source-6.1.tar.xz';
+/** GNU time: the only portable way to get a child's peak RSS together with its CPU times. */
+export const GNU_TIME = '/usr/bin/time';
+
+/** pgbench scale: 50 gives ~5 M account rows, ~750 MB in the cluster, ~0.5 GB of plain SQL. */
+export const PGBENCH_SCALE = 50;
+export const PGBENCH_SCALE_QUICK = 10;
+/** The change between the two dumps: 2 clients x 2000 TPC-B-like transactions, seeded. */
+export const PGBENCH_CLIENTS = 2;
+export const PGBENCH_TRANSACTIONS = 2000;
+export const PGBENCH_SEED = 42;
+
+/** --quick works on a prefix of the tar instead of the whole of it. */
+export const QUICK_TAR_BYTES = 200 * MiB;
+
+/** The 1%-changed copy: EDITS evenly spread edits that together rewrite 1% of the file. */
+export const CHANGE_FRACTION = 0.01;
+export const CHANGE_EDITS = 100;
+/** Every second edit also inserts this many bytes, so a fixed-block chunker would lose alignment. */
+export const CHANGE_INSERT_BYTES = 512;
+export const CHANGE_SEED = 'lifeboat-bench-1pct-v1';
+
+/** Memory-growth streams, fed from a generator so that 4 GiB never touch the disk as input. */
+export const STREAM_SIZES: readonly number[] = [1 * GiB, 4 * GiB];
+export const STREAM_SIZES_QUICK: readonly number[] = [128 * MiB, 512 * MiB];
+export const STREAM_SEED = 'lifeboat-bench-stream-v1';
+
+/** Goals from the performance issue; ratios are Lifeboat / restic on the same data and machine. */
+export const GOALS = {
+  fullWallRatio: 0.7,
+  incrementalWallRatio: 1.0,
+  incrementalGrowthRatio: 1.0,
+  restoreWallRatio: 0.8,
+  peakRssMiB: 200,
+} as const;
+
+/** Runs of the tar and pgbench cases whose medians are reported (memory streams run once). */
+export const DEFAULT_REPEATS = 3;
+
+/** A single timed command that runs longer than this is killed and recorded as failed. */
+export const COMMAND_TIMEOUT_MS = 60 * 60 * 1000;
+
+/** Throwaway secrets for the peers' repositories; the repositories are deleted after each run. */
+export const PEER_PASSWORD = 'lifeboat-bench';

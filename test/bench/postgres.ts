@@ -1,0 +1,253 @@
+// The pgbench dataset: two plain-format pg_dump outputs of a throwaway cluster, before and after a
+// short pgbench run. The cluster exists only while the dumps are made.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PGBENCH_CLIENTS, PGBENCH_SEED, PGBENCH_TRANSACTIONS } from './config';
+import { type FileDataset } from './datasets';
+import {
+  capture,
+  describeExit,
+  isExecutable,
+  offInterrupt,
+  onInterrupt,
+  run,
+  runLogged,
+  which,
+} from './exec';
+
+export interface PgTools {
+  initdb: string;
+  pg_ctl: string;
+  pgbench: string;
+  pg_dump: string;
+}
+
+const PG_TOOL_NAMES = ['initdb', 'pg_ctl', 'pgbench', 'pg_dump'] as const;
+
+/**
+ * Debian keeps initdb and pg_ctl out of PATH (/usr/lib/postgresql/N/bin), so the newest complete
+ * versioned directory wins; PATH is the fallback for other layouts.
+ */
+export function findPgTools(): PgTools | undefined {
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => /^\d+(\.\d+)?$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  for (const v of versions) {
+    const bin = path.join(root, v, 'bin');
+    if (PG_TOOL_NAMES.every((t) => isExecutable(path.join(bin, t)))) {
+      return {
+        initdb: path.join(bin, 'initdb'),
+        pg_ctl: path.join(bin, 'pg_ctl'),
+        pgbench: path.join(bin, 'pgbench'),
+        pg_dump: path.join(bin, 'pg_dump'),
+      };
+    }
+  }
+  const found = PG_TOOL_NAMES.map((t) => which(t));
+  const [initdb, pgCtl, pgbench, pgDump] = found;
+  if (initdb && pgCtl && pgbench && pgDump) return { initdb, pg_ctl: pgCtl, pgbench, pg_dump: pgDump };
+  return undefined;
+}
+
+export async function pgVersion(tools: PgTools): Promise<string> {
+  const r = await capture(tools.pg_dump, ['--version']);
+  return r.stdout.trim();
+}
+
+interface ServerUser {
+  uid: number;
+  gid: number;
+  /** Prefix that runs a command as the server's user (empty when we are not root). */
+  prefix: string[];
+}
+
+/** PostgreSQL refuses to run as root, so as root the server runs as the `postgres` account. */
+export function serverUser(): ServerUser | string {
+  if (process.getuid?.() !== 0) return { uid: -1, gid: -1, prefix: [] };
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
+  const fields = line?.split(':') ?? [];
+  const runuser = which('runuser', ['/usr/sbin', '/sbin']);
+  if (fields.length < 4)
+    return 'running as root needs a `postgres` account (created by the postgresql package)';
+  if (!runuser) return 'running as root needs runuser (util-linux)';
+  return { uid: Number(fields[2]), gid: Number(fields[3]), prefix: [runuser, '-u', 'postgres', '--'] };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface PgOptions {
+  dataDir: string;
+  scale: number;
+  tools: PgTools;
+  logFile: string;
+  log: (msg: string) => void;
+}
+
+export async function pgDataset(o: PgOptions): Promise<FileDataset> {
+  const base = path.join(o.dataDir, `pgbench-s${o.scale}.sql`);
+  const changed = path.join(o.dataDir, `pgbench-s${o.scale}-after.sql`);
+  const dataset: FileDataset = {
+    key: 'pg',
+    name: 'pgbench.sql',
+    base,
+    changed,
+    changeNote:
+      `second dump after \`pgbench -c ${PGBENCH_CLIENTS} -t ${PGBENCH_TRANSACTIONS} --random-seed ${PGBENCH_SEED}\`` +
+      ` (${PGBENCH_CLIENTS * PGBENCH_TRANSACTIONS} random account updates plus history inserts; ` +
+      `pgbench's filler columns are blank, so the dump compresses about 100×)`,
+  };
+  if (fs.existsSync(base) && fs.existsSync(changed)) {
+    o.log(`reusing ${base} and ${changed}`);
+    return dataset;
+  }
+  const started = Date.now();
+  await withCluster(o, async (env) => {
+    const bench = (args: string[]): Promise<void> => runLogged(o.tools.pgbench, args, o.logFile, { env });
+    o.log(`pgbench -i -s ${o.scale}`);
+    await bench(['-i', '-q', '-s', String(o.scale)]);
+    await dumpTo(o, env, `${base}.partial`);
+    o.log(`pgbench -c ${PGBENCH_CLIENTS} -t ${PGBENCH_TRANSACTIONS}`);
+    await bench([
+      '-c',
+      String(PGBENCH_CLIENTS),
+      '-t',
+      String(PGBENCH_TRANSACTIONS),
+      '--random-seed',
+      String(PGBENCH_SEED),
+    ]);
+    await dumpTo(o, env, `${changed}.partial`);
+  });
+  fs.renameSync(`${base}.partial`, base);
+  fs.renameSync(`${changed}.partial`, changed);
+  o.log(
+    `generated pgbench dumps: ${(fs.statSync(base).size / 2 ** 20).toFixed(1)} MiB and ` +
+      `${(fs.statSync(changed).size / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return dataset;
+}
+
+async function dumpTo(o: PgOptions, env: NodeJS.ProcessEnv, file: string): Promise<void> {
+  o.log(`pg_dump > ${file}`);
+  const out = fs.openSync(file, 'w');
+  const log = fs.openSync(o.logFile, 'a');
+  try {
+    const r = await run(o.tools.pg_dump, ['--format=plain'], { env, stdout: out, stderr: log });
+    if (r.code !== 0) throw new Error(`pg_dump ${describeExit(r)} (see ${o.logFile})`);
+  } finally {
+    fs.closeSync(out);
+    fs.closeSync(log);
+  }
+}
+
+/** Starts a private cluster (unix socket + a free localhost port), runs fn, always stops it. */
+async function withCluster(o: PgOptions, fn: (env: NodeJS.ProcessEnv) => Promise<void>): Promise<void> {
+  const user = serverUser();
+  if (typeof user === 'string') throw new Error(user);
+  const clusterDir = path.join(o.dataDir, 'pg-cluster.tmp');
+  fs.rmSync(clusterDir, { recursive: true, force: true });
+  fs.mkdirSync(clusterDir, { recursive: true });
+  // A unix socket path is limited to ~107 bytes; a deep work dir falls back to a short temp dir.
+  const sockDir =
+    clusterDir.length + 20 < 100 ? clusterDir : fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-pg-'));
+  if (user.uid >= 0) {
+    fs.chownSync(clusterDir, user.uid, user.gid);
+    fs.chownSync(sockDir, user.uid, user.gid);
+  }
+  const data = path.join(clusterDir, 'data');
+  const port = await freePort();
+  const asServer = (cmd: string, args: string[]): [string, string[]] => {
+    const [head, ...rest] = [...user.prefix, cmd, ...args];
+    return [head ?? cmd, rest];
+  };
+
+  o.log(`starting a throwaway PostgreSQL cluster in ${clusterDir} (port ${port})`);
+  await runLogged(
+    ...asServer(o.tools.initdb, [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+    ]),
+    o.logFile,
+  ).catch((err: unknown) => {
+    const hint = user.uid >= 0 ? `\n(the postgres account must be able to reach ${clusterDir})` : '';
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${hint}`);
+  });
+  // Settings go into postgresql.conf, not through `pg_ctl -o`, which pg_ctl hands to a shell.
+  // Durability is irrelevant for a cluster that exists to produce a dump.
+  const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  fs.appendFileSync(
+    path.join(data, 'postgresql.conf'),
+    [
+      '',
+      '# lifeboat bench',
+      `port = ${port}`,
+      `listen_addresses = '127.0.0.1'`,
+      `unix_socket_directories = ${quote(sockDir)}`,
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      `max_wal_size = '4GB'`,
+      '',
+    ].join('\n'),
+  );
+  const stopArgs = asServer(o.tools.pg_ctl, ['-D', data, '-m', 'fast', '-w', 'stop']);
+  onInterrupt('postgres', () => {
+    spawnSync(stopArgs[0], stopArgs[1], { stdio: 'ignore' });
+  });
+  try {
+    await runLogged(
+      ...asServer(o.tools.pg_ctl, [
+        '-D',
+        data,
+        '-l',
+        path.join(clusterDir, 'server.log'),
+        '-w',
+        '-t',
+        '120',
+        'start',
+      ]),
+      o.logFile,
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PGHOST: sockDir,
+      PGPORT: String(port),
+      PGUSER: 'postgres',
+      PGDATABASE: 'postgres',
+    };
+    await fn(env);
+  } finally {
+    await runLogged(...stopArgs, o.logFile).catch((err: unknown) => {
+      o.log(`warning: could not stop the cluster: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    offInterrupt('postgres');
+    fs.rmSync(clusterDir, { recursive: true, force: true });
+    if (sockDir !== clusterDir) fs.rmSync(sockDir, { recursive: true, force: true });
+  }
+}

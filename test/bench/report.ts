@@ -1,0 +1,248 @@
+// Turns case results into goal verdicts, a Markdown report and a JSON document.
+import { GOALS, MiB } from './config';
+import type { CaseName, CaseResult } from './cases';
+import type { Machine } from './machine';
+
+export interface DatasetInfo {
+  key: string;
+  name: string;
+  baseBytes: number;
+  changedBytes: number;
+  changeNote: string;
+}
+
+export type GoalStatus = 'met' | 'NOT met' | 'not measured';
+
+export interface Goal {
+  dataset: string;
+  goal: string;
+  measured: string;
+  status: GoalStatus;
+}
+
+export interface Report {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  /** Runs per tar/pgbench case; figures are medians when > 1. */
+  repeats: number;
+  machine: Machine;
+  datasets: DatasetInfo[];
+  /** Dataset preparation failures and skipped parts. */
+  notes: string[];
+  results: CaseResult[];
+  goals: Goal[];
+}
+
+function find(results: CaseResult[], dataset: string, c: CaseName, tool: string): CaseResult | undefined {
+  return results.find((r) => r.dataset === dataset && r.case === c && r.tool === tool);
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined || b === undefined || b <= 0) return undefined;
+  return a / b;
+}
+
+/** Lifeboat / restic for one case and one metric, only when both runs succeeded. */
+function caseRatio(
+  results: CaseResult[],
+  dataset: string,
+  c: CaseName,
+  metric: (r: CaseResult) => number | undefined,
+): number | undefined {
+  const l = find(results, dataset, c, 'lifeboat');
+  const r = find(results, dataset, c, 'restic');
+  if (!l?.ok || !r?.ok) return undefined;
+  return ratio(metric(l), metric(r));
+}
+
+function ratioGoal(dataset: string, goal: string, value: number | undefined, limit: number): Goal {
+  if (value === undefined) return { dataset, goal, measured: '—', status: 'not measured' };
+  return { dataset, goal, measured: `${value.toFixed(2)}×`, status: value <= limit ? 'met' : 'NOT met' };
+}
+
+export function evaluateGoals(results: CaseResult[], datasets: DatasetInfo[]): Goal[] {
+  const goals: Goal[] = [];
+  const wall = (r: CaseResult): number | undefined => r.wallS;
+  const growth = (r: CaseResult): number | undefined => r.growthBytes;
+  for (const ds of datasets) {
+    const k = ds.key;
+    goals.push(
+      ratioGoal(
+        k,
+        `full backup wall time ≤ ${GOALS.fullWallRatio}× restic`,
+        caseRatio(results, k, 'full', wall),
+        GOALS.fullWallRatio,
+      ),
+      ratioGoal(
+        k,
+        `incremental wall time ≤ ${GOALS.incrementalWallRatio}× restic`,
+        caseRatio(results, k, 'incremental', wall),
+        GOALS.incrementalWallRatio,
+      ),
+      ratioGoal(
+        k,
+        `incremental stored growth ≤ ${GOALS.incrementalGrowthRatio}× restic`,
+        caseRatio(results, k, 'incremental', growth),
+        GOALS.incrementalGrowthRatio,
+      ),
+      ratioGoal(
+        k,
+        `restore wall time ≤ ${GOALS.restoreWallRatio}× restic`,
+        caseRatio(results, k, 'restore', wall),
+        GOALS.restoreWallRatio,
+      ),
+    );
+    const ours = results.filter((r) => r.dataset === k && r.tool === 'lifeboat');
+    goals.push(rssGoal(k, `Lifeboat peak RSS ≤ ${GOALS.peakRssMiB} MiB in every case`, ours, 3));
+  }
+  for (const r of results.filter((x) => x.dataset === 'memory' && x.tool === 'lifeboat')) {
+    goals.push(
+      rssGoal('memory', `Lifeboat peak RSS ≤ ${GOALS.peakRssMiB} MiB on a ${r.label} stream`, [r], 1),
+    );
+  }
+  return goals;
+}
+
+function rssGoal(dataset: string, goal: string, runs: CaseResult[], expected: number): Goal {
+  const ok = runs.filter((r) => r.ok && r.peakRssMiB !== undefined);
+  if (ok.length < expected)
+    return { dataset, goal, measured: `${ok.length}/${expected} cases ran`, status: 'not measured' };
+  const max = Math.max(...ok.map((r) => r.peakRssMiB ?? 0));
+  return {
+    dataset,
+    goal,
+    measured: `${max.toFixed(0)} MiB`,
+    status: max <= GOALS.peakRssMiB ? 'met' : 'NOT met',
+  };
+}
+
+const n2 = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(2));
+const n1 = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(1));
+const mib = (b: number | undefined): string => (b === undefined ? '—' : (b / MiB).toFixed(1));
+
+function table(head: string[], align: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
+}
+
+function caseRows(rs: CaseResult[]): string[][] {
+  return rs.map((r) => {
+    const name = r.case === 'stream' ? `stream ${r.label}` : r.case;
+    const stored =
+      r.case === 'restore'
+        ? r.verified
+          ? 'sha256 ok'
+          : '—'
+        : r.case === 'incremental'
+          ? r.growthBytes === undefined
+            ? '—'
+            : `+${mib(r.growthBytes)}`
+          : mib(r.repoBytes);
+    if (!r.ok) return [name, r.tool, 'FAILED', '—', n1(r.peakRssMiB), stored];
+    const cpu =
+      r.userS === undefined || r.sysS === undefined
+        ? '—'
+        : `${n2(r.userS + r.sysS)} (${n2(r.userS)}+${n2(r.sysS)})`;
+    return [name, r.tool, n2(r.wallS), cpu, n1(r.peakRssMiB), stored];
+  });
+}
+
+function failures(rs: CaseResult[]): string[] {
+  return rs
+    .filter((r) => !r.ok)
+    .map((r) => {
+      const lines = (r.error ?? 'failed').split('\n');
+      return `- ${r.case === 'stream' ? `stream ${r.label}` : r.case} / ${r.tool}: ${lines[0] ?? ''}${
+        lines.length > 1
+          ? `\n\n  \`\`\`\n${lines
+              .slice(1)
+              .map((l) => `  ${l}`)
+              .join('\n')}\n  \`\`\``
+          : ''
+      }`;
+    });
+}
+
+export function renderMarkdown(rep: Report): string {
+  const m = rep.machine;
+  const out: string[] = [];
+  out.push('# Lifeboat benchmark', '');
+  if (rep.quick)
+    out.push(
+      '**Quick mode** (200 MiB tar prefix, small pgbench scale, small streams): for development only.',
+      '',
+    );
+  out.push(
+    table(
+      ['machine', ''],
+      ['---', '---'],
+      [
+        ['CPU', `${m.cpu}, ${m.cores} cores`],
+        ['RAM', `${m.ramGiB} GiB`],
+        ['kernel', m.kernel],
+        ['load at start', m.loadAtStart],
+        ['node', m.node],
+        ['Lifeboat', `${m.lifeboatCommit} — \`${m.lifeboatCommand}\``],
+        ['restic', m.restic],
+        ['borg', m.borg],
+        ['PostgreSQL', m.postgres],
+        ['run', `${rep.startedAt} → ${rep.finishedAt}`],
+      ],
+    ),
+    '',
+  );
+  for (const note of rep.notes) out.push(`> ${note}`, '');
+
+  const head = ['case', 'tool', 'wall s', 'CPU s (user+sys)', 'peak RSS MiB', 'stored MiB (growth)'];
+  const align = ['---', '---', '--:', '--:', '--:', '--:'];
+  for (const ds of rep.datasets) {
+    const rs = rep.results.filter((r) => r.dataset === ds.key);
+    out.push(
+      `## ${ds.name} (${mib(ds.baseBytes)} MiB)`,
+      '',
+      `Second backup: ${mib(ds.changedBytes)} MiB, ${ds.changeNote}. Restore is of the first backup, ` +
+        `checked by SHA-256. ${rep.repeats > 1 ? `Median of ${rep.repeats} runs, each with fresh repositories.` : 'One run.'}`,
+      '',
+      table(head, align, caseRows(rs)),
+      '',
+    );
+    const ratios: string[][] = (['full', 'incremental', 'restore'] as const).map((c) => [
+      c,
+      n2(caseRatio(rep.results, ds.key, c, (r) => r.wallS)),
+      c === 'restore' ? '—' : n2(caseRatio(rep.results, ds.key, c, (r) => r.growthBytes)),
+      n2(caseRatio(rep.results, ds.key, c, (r) => r.peakRssMiB)),
+    ]);
+    out.push(
+      `### ${ds.name}: Lifeboat / restic`,
+      '',
+      table(['case', 'wall time', 'stored growth', 'peak RSS'], ['---', '--:', '--:', '--:'], ratios),
+      '',
+    );
+    const f = failures(rs);
+    if (f.length) out.push('Failures:', '', ...f, '');
+  }
+  const streams = rep.results.filter((r) => r.dataset === 'memory');
+  if (streams.length) {
+    out.push(
+      '## Memory: generated streams (unique, incompressible)',
+      '',
+      table(head, align, caseRows(streams)),
+      '',
+    );
+    const f = failures(streams);
+    if (f.length) out.push('Failures:', '', ...f, '');
+  }
+  out.push(
+    '## Goals',
+    '',
+    table(
+      ['dataset', 'goal', 'measured', 'status'],
+      ['---', '---', '--:', '---'],
+      rep.goals.map((g) => [g.dataset, g.goal, g.measured, g.status]),
+    ),
+    '',
+  );
+  return out.join('\n');
+}
