@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode } from '../functions/core/errors';
 import { buildProgram } from './cli/program';
-import { reportError, say } from './cli/output';
+import { printJson, reportError, say } from './cli/output';
 
 const json = process.argv.includes('--json');
 let settled = false;
@@ -23,7 +23,17 @@ buildProgram()
     (error: unknown) => {
       settled = true;
       // Commander has printed usage errors and help already: help exits 0, bad usage 2.
-      if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : ExitCode.usage;
-      else process.exitCode = reportError(error, json);
+      if (error instanceof CommanderError) {
+        process.exitCode = error.exitCode === 0 ? 0 : ExitCode.usage;
+        if (json && error.exitCode !== 0) {
+          printJson({
+            error: {
+              code: 'USAGE',
+              message: error.message.replace(/^error: /, ''),
+              hint: 'Run lifeboat --help.',
+            },
+          });
+        }
+      } else process.exitCode = reportError(error, json);
     },
   );

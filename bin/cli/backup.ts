@@ -1,7 +1,7 @@
 import { isatty } from 'node:tty';
 import { readReusing } from '../../functions/adapters/local/fd-source';
 import { InputError } from '../../functions/core/errors';
-import { backupStream } from '../../functions/core/services/backup-stream';
+import { backupStream, validateBackupName } from '../../functions/core/services/backup-stream';
 import { openOrInitLocalRepository, resolveSettings } from '../../functions/local/home';
 import type { BackupType } from '../../functions/repository/snapshot';
 import { announceNewRepository } from './init';
@@ -28,6 +28,8 @@ export async function runBackup(options: BackupOptions): Promise<void> {
       'Pipe the data in, e.g. `tar -c dir | lifeboat backup --stdin --name dir`.',
     );
   }
+  // Before anything is created: a typo must not leave a new repository and key behind.
+  validateBackupName(options.name);
   const settings = resolveSettings(options);
   const { repository, created } = await openOrInitLocalRepository(settings);
   if (created) announceNewRepository(settings, repository.config.repo_id, created.keyFileCreated);

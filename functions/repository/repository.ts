@@ -296,7 +296,12 @@ export class Repository {
       return match;
     }
     const wanted = reference.toUpperCase();
-    if (wanted.length < 6) throw new BackupNotFoundError(reference);
+    if (wanted.length < 6) {
+      throw new InputError(
+        `Backup id prefix "${reference}" is too short.`,
+        'Give at least 6 characters of the id (see `lifeboat snapshots`), or latest:NAME.',
+      );
+    }
     const ids = (await this.snapshotIds()).filter((id) => id.startsWith(wanted));
     if (ids.length === 1) return this.loadSnapshot(ids[0]!);
     if (ids.length > 1) {

@@ -2,6 +2,7 @@
 // machine, in the same run. See the help text below for the options and environment.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { benchFileDataset, runStream, type CaseContext, type CaseResult } from './cases';
 import {
@@ -19,13 +20,13 @@ import { checkPrereqs, installHint, type Part } from './prereq';
 import { evaluateGoals, renderMarkdown, type DatasetInfo, type Report } from './report';
 import { borg, borgVersion, lifeboat, lifeboatCommand, restic, resticInfo, type Tool } from './tools';
 
-const HELP = `Usage: npm run bench -- [--only linux|pg|memory[,...]] [--quick] [--repeat N]
+const HELP = `Usage: npm run bench -- [--only linux|pg|memory|chunker[,...]] [--quick] [--repeat N]
 
 Backs up the Linux 6.1 source tar and a pgbench dump with Lifeboat, restic and borg (linux only),
 backs up the 1%-changed versions, restores the first backups, measures Lifeboat's peak RSS on 1 and
 4 GiB generated streams, and prints/writes the results (results.md, results.json).
 
-  --only PART   run only linux, pg or memory (repeatable or comma-separated)
+  --only PART   run only linux, pg, memory or chunker (repeatable or comma-separated)
   --quick       ${QUICK_TAR_BYTES / 2 ** 20} MiB tar prefix, pgbench scale ${PGBENCH_SCALE_QUICK}, small streams
   --repeat N    run the tar and pgbench cases N times with fresh repositories and report medians
                 (default ${DEFAULT_REPEATS}, or 1 with --quick)
@@ -37,7 +38,7 @@ Environment:
                       (default: this node + dist/bin/lifeboat.js)
 `;
 
-const PARTS: readonly Part[] = ['linux', 'pg', 'memory'];
+const PARTS: readonly Part[] = ['linux', 'pg', 'memory', 'chunker'];
 
 interface Options {
   parts: Set<Part>;
@@ -200,6 +201,12 @@ async function main(): Promise<number> {
       results.push(await runStream(size, (dir) => lifeboat(lb, dir), ctx));
     }
   }
+  if (opts.parts.has('chunker')) {
+    // The chunker's own goal (at least 1 GiB/s on one core) is met by the gear loop alone.
+    const line = await chunkerSpeed(repoRoot);
+    log(line);
+    notes.push(line);
+  }
 
   const report: Report = {
     startedAt,
@@ -219,6 +226,17 @@ async function main(): Promise<number> {
   log(`wrote ${path.join(workDir, 'results.md')} and results.json`);
   // Unmet goals are a finding, not an error; a failed or unverifiable run is an error.
   return failedParts > 0 || results.some((r) => !r.ok) ? 1 : 0;
+}
+
+/** One core, 512 MiB of random data in 1 MiB pieces, through the same compiled chunker the CLI uses. */
+function chunkerSpeed(repoRoot: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'scripts', 'chunker-speed.js'), '1024', '512'],
+      (error, stdout) => resolve(error ? `chunker speed not measured: ${error.message}` : stdout.trim()),
+    );
+  });
 }
 
 main().then(

@@ -6,6 +6,7 @@ import { backupStream } from '../../functions/core/services/backup-stream';
 import { restoreStream, writableSink } from '../../functions/core/services/restore-stream';
 import { initLocalRepository, openLocalRepository, resolveSettings } from '../../functions/local/home';
 import { checkRepository } from '../../functions/repository/check';
+import { ChunkWorkers } from '../../functions/repository/chunk-workers';
 import { runCli, TempHome } from '../helpers/cli';
 import { randomData } from '../helpers/data';
 
@@ -17,6 +18,7 @@ import { randomData } from '../helpers/data';
 const home = new TempHome('lifeboat-damage-');
 const settings = resolveSettings({}, home.env);
 let snapshotId = '';
+let workers: ChunkWorkers | undefined;
 const original = Buffer.concat([randomData(2 * 1024 * 1024, 'damage'), Buffer.from('text '.repeat(200_000))]);
 
 function allObjects(dir = home.repo, prefix = ''): string[] {
@@ -43,7 +45,10 @@ function namesObject(error: unknown, key: string): boolean {
 async function restoreFails(key: string): Promise<string | undefined> {
   try {
     const repo = await openLocalRepository(settings);
-    await restoreStream(repo, await repo.loadSnapshot(snapshotId), writableSink(nullSink()));
+    // One pool for all trials: thousands of short-lived worker threads are slow to start and, in
+    // jest's sandbox, are not released promptly.
+    workers ??= new ChunkWorkers(repo.keys.id, repo.config.compression);
+    await restoreStream(repo, await repo.loadSnapshot(snapshotId), writableSink(nullSink()), { workers });
     return 'restore succeeded on a damaged repository';
   } catch (error) {
     return namesObject(error, key) ? undefined : `restore failed without naming ${key}: ${String(error)}`;
@@ -97,7 +102,10 @@ beforeAll(async () => {
   });
   snapshotId = result.manifest.id;
 });
-afterAll(() => home.cleanup());
+afterAll(async () => {
+  await workers?.close();
+  home.cleanup();
+});
 
 test('the repository holds every kind of object', () => {
   const kinds = new Set(allObjects().map((k) => k.split('/')[0]));

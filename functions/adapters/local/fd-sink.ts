@@ -62,6 +62,11 @@ export class FdSink implements HashingSink {
     if (this.inFlight.length >= MAX_IN_FLIGHT) this.check(await this.inFlight.shift()!);
   }
 
+  async abort(): Promise<void> {
+    this.failure ??= new Error('restore aborted');
+    await this.worker.terminate();
+  }
+
   async end(): Promise<string> {
     try {
       for (const pending of this.inFlight.splice(0)) this.check(await pending);

@@ -169,7 +169,7 @@ export class LocalObjectStore implements ObjectStore {
       return stat.isFile() ? { key, size: stat.size } : undefined;
     } catch (error) {
       if (errno(error) === 'ENOENT' || errno(error) === 'ENOTDIR') return undefined;
-      throw this.translate(error, key);
+      throw this.translate(error, path.join(this.location, key));
     }
   }
 
@@ -206,7 +206,7 @@ export class LocalObjectStore implements ObjectStore {
     try {
       await fs.rm(this.pathOf(key), { force: true });
     } catch (error) {
-      throw this.translate(error, key);
+      throw this.translate(error, path.join(this.location, key));
     }
   }
 

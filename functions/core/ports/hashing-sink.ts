@@ -4,4 +4,6 @@ export interface HashingSink {
   write(data: Buffer): Promise<void>;
   /** Flushes everything and returns the SHA-256 (hex) of all that was written. */
   end(): Promise<string>;
+  /** Stops after a failure, writing nothing more; releases what the sink holds. */
+  abort(): Promise<void>;
 }

@@ -14,6 +14,8 @@ export interface StreamRestoreOptions {
   onProgress?: (bytesWritten: number) => void;
   /** Chunks fetched and decoded ahead of the writer. */
   readAhead?: number;
+  /** A pool to decode on (it must belong to this repository); by default one is made and closed. */
+  workers?: ChunkWorkers;
 }
 
 /** A Node stream as a HashingSink, hashing on the calling thread. */
@@ -27,6 +29,7 @@ export function writableSink(stream: Writable): HashingSink {
     async end() {
       return hash.digest('hex');
     },
+    async abort() {},
   };
 }
 
@@ -42,8 +45,7 @@ export async function restoreStream(
   options: StreamRestoreOptions = {},
 ): Promise<{ bytes: number; sha256: string }> {
   const readAhead = options.readAhead ?? 6;
-  const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
-  const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
+  const workers = options.workers ?? new ChunkWorkers(repo.keys.id, repo.config.compression);
   const queue: Promise<Buffer>[] = [];
   let written = 0;
   let chunks = 0;
@@ -56,7 +58,10 @@ export async function restoreStream(
     options.onProgress?.(written);
   };
 
+  // Everything from here on releases the workers and the sink on failure: a thread left running
+  // would keep the process alive after the error was reported.
   try {
+    const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
     for await (const ref of readContentLists(reader, manifest)) {
       const pending = reader.read(ref.id);
       // Errors surface when the writer awaits it; keep them from being reported as unhandled first.
@@ -65,9 +70,12 @@ export async function restoreStream(
       if (queue.length >= readAhead) await writeNext();
     }
     while (queue.length > 0) await writeNext();
+  } catch (error) {
+    await sink.abort();
+    throw error;
   } finally {
     for (const pending of queue) pending.catch(() => undefined);
-    await workers.close();
+    if (!options.workers) await workers.close();
   }
   const sha256 = await sink.end();
   if (written !== manifest.content.size || sha256 !== manifest.checksum_value) {
