@@ -33,7 +33,7 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
     id: manifest.id,
     name: manifest.name,
     restored_bytes: result.bytes,
-    checksum_value: result.sha256,
+    checksum_value: result.checksum,
     duration_ms: Date.now() - started,
   };
   // stdout carries the data, so the summary goes to stderr even with --json.

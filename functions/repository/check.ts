@@ -1,6 +1,6 @@
 import { IntegrityError } from '../core/errors';
 import { decodeSync } from './codec';
-import { hmacSha256 } from './crypto';
+import { chunkId } from './crypto';
 import { decodeContentList } from './content-list';
 import type { IndexEntry } from './index-object';
 import { openRecord, packKey } from './pack';
@@ -195,7 +195,7 @@ async function readPackData(repo: Repository, pack: OpenedPack, problems: CheckP
         continue;
       }
       const raw = decodeSync(opened.codec, opened.payload, entry.rawLength);
-      if (!hmacSha256(repo.keys.id, raw).equals(entry.id)) {
+      if (!chunkId(repo.keys.id, raw).equals(entry.id)) {
         problems.push({
           severity: 'error',
           object: pack.key,

@@ -2,9 +2,9 @@
  * Worker-thread entry (see chunk-workers.ts): the CPU-heavy per-chunk work of backups and restores.
  * It uses the same format modules as the main thread, so there is one definition of a record.
  */
-import { createHmac } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeSync, decodeSync, type CompressionSettings } from './codec';
+import { chunkDigest, chunkIdOfDigest } from './crypto';
 import { openRecord, type PackEntry, type PackHeader } from './pack';
 import { collectYoungGarbage } from './young-gc';
 
@@ -19,8 +19,16 @@ export type WorkerRequest =
   | { op: 'decode'; seq: number; key: Uint8Array; packId: Uint8Array; entry: PackEntry; record: Uint8Array };
 
 export type WorkerReply =
-  | { seq: number; op: 'encode'; id: Uint8Array; known: boolean; codec: number; payload?: Uint8Array }
-  | { seq: number; op: 'decode'; data?: Uint8Array; problem?: string };
+  | {
+      seq: number;
+      op: 'encode';
+      id: Uint8Array;
+      digest: Uint8Array;
+      known: boolean;
+      codec: number;
+      payload?: Uint8Array;
+    }
+  | { seq: number; op: 'decode'; data?: Uint8Array; digest?: Uint8Array; problem?: string };
 
 /** Moves memory across threads without a copy, unless it shares an ArrayBuffer (Node's pool). */
 export function owned(data: Uint8Array): Uint8Array {
@@ -35,7 +43,6 @@ function main(): void {
   const setup = workerData as WorkerSetup;
   const idKey = Buffer.from(setup.idKey);
   const known = new Set<string>();
-  const chunkId = (data: Buffer) => createHmac('sha256', idKey).update(data).digest();
   let handled = 0;
 
   const reply = (message: WorkerReply, transfer: Uint8Array | undefined) =>
@@ -48,15 +55,16 @@ function main(): void {
     }
     if (request.op === 'encode') {
       const data = asBuffer(request.data);
-      const id = chunkId(data);
+      const digest = chunkDigest(data);
+      const id = chunkIdOfDigest(idKey, digest);
       const hex = id.toString('hex');
       if (known.has(hex)) {
-        reply({ seq: request.seq, op: 'encode', id, known: true, codec: 0 }, undefined);
+        reply({ seq: request.seq, op: 'encode', id, digest, known: true, codec: 0 }, undefined);
       } else {
         known.add(hex);
         const { codec, payload } = encodeSync(data, setup.compression);
         const out = owned(payload);
-        reply({ seq: request.seq, op: 'encode', id, known: false, codec, payload: out }, out);
+        reply({ seq: request.seq, op: 'encode', id, digest, known: false, codec, payload: out }, out);
       }
     } else {
       const header = {
@@ -67,18 +75,21 @@ function main(): void {
       const opened = openRecord(header, entry, asBuffer(request.record));
       let problem: string | undefined;
       let raw: Buffer | undefined;
+      let digest: Buffer | undefined;
       if (!opened) problem = `record of chunk ${entry.id.toString('hex').slice(0, 16)} does not authenticate`;
       else if (opened.codec !== entry.codec) problem = 'record codec differs from the index';
       else {
         try {
           raw = decodeSync(opened.codec, opened.payload, entry.rawLength);
-          if (!chunkId(raw).equals(entry.id)) problem = 'chunk content does not match its id';
+          digest = chunkDigest(raw);
+          if (!chunkIdOfDigest(idKey, digest).equals(entry.id))
+            problem = 'chunk content does not match its id';
         } catch (error) {
           problem = `record does not decompress (${(error as Error).message})`;
         }
       }
       const out = problem || !raw ? undefined : owned(raw);
-      reply({ seq: request.seq, op: 'decode', data: out, problem }, out);
+      reply({ seq: request.seq, op: 'decode', data: out, digest, problem }, out);
     }
     // Dead buffers would otherwise pile up: this thread allocates much memory but few objects.
     if (++handled % 4 === 0) collectYoungGarbage();

@@ -8,11 +8,19 @@ import type { PackEntry, PackHeader } from './pack';
 
 export interface EncodedChunk {
   id: Buffer;
+  /** SHA-256 of the chunk, for the stream checksum. */
+  digest: Buffer;
   rawLength: number;
   /** True when the id was known already: nothing was compressed and there is nothing to store. */
   known: boolean;
   codec: number;
   payload: Buffer;
+}
+
+/** A chunk read back and checked against its id, with its SHA-256. */
+export interface VerifiedChunk {
+  data: Buffer;
+  digest: Buffer;
 }
 
 interface Pending {
@@ -71,12 +79,19 @@ export class ChunkWorkers {
       const out = reply.payload
         ? Buffer.from(reply.payload.buffer, reply.payload.byteOffset, reply.payload.byteLength)
         : Buffer.alloc(0);
-      return { id: Buffer.from(reply.id), rawLength, known: reply.known, codec: reply.codec, payload: out };
+      return {
+        id: Buffer.from(reply.id),
+        digest: Buffer.from(reply.digest),
+        rawLength,
+        known: reply.known,
+        codec: reply.codec,
+        payload: out,
+      };
     });
   }
 
   /** Decrypts, decompresses and checks one record; an IntegrityError names the pack and offset. */
-  decode(object: string, header: PackHeader, entry: PackEntry, record: Buffer): Promise<Buffer> {
+  decode(object: string, header: PackHeader, entry: PackEntry, record: Buffer): Promise<VerifiedChunk> {
     const moved = owned(record);
     const request: WorkerRequest = {
       op: 'decode',
@@ -88,9 +103,13 @@ export class ChunkWorkers {
     };
     return this.send(request, moved, entry.rawLength).then((reply) => {
       if (reply.op !== 'decode') throw new Error('unexpected worker reply');
-      if (reply.problem || !reply.data)
+      if (reply.problem || !reply.data || !reply.digest) {
         throw new IntegrityError(object, reply.problem ?? 'no data', entry.offset);
-      return Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
+      }
+      return {
+        data: Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength),
+        digest: Buffer.from(reply.digest),
+      };
     });
   }
 

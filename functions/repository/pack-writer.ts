@@ -8,7 +8,6 @@ import {
   sealRecord,
   sealTrailer,
   PACK_HEADER_BYTES,
-  RECORD_OVERHEAD,
   type PackClass,
   type PackEntry,
   type PackHeader,
@@ -85,8 +84,4 @@ export class PackWriter {
   abort(): void {
     this.body.destroy(new Error('pack aborted'));
   }
-}
-
-export function recordSize(payloadLength: number): number {
-  return payloadLength + RECORD_OVERHEAD;
 }

@@ -1,7 +1,7 @@
 import { IntegrityError, ObjectNotFoundError } from '../core/errors';
-import type { ChunkWorkers } from './chunk-workers';
+import type { ChunkWorkers, VerifiedChunk } from './chunk-workers';
 import { decodeSync } from './codec';
-import { hmacSha256 } from './crypto';
+import { chunkDigest, chunkIdOfDigest } from './crypto';
 import type { IndexEntry } from './index-object';
 import { openRecord, packKey } from './pack';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
@@ -54,6 +54,10 @@ export class ChunkReader {
   }
 
   async read(id: Buffer): Promise<Buffer> {
+    return (await this.readVerified(id)).data;
+  }
+
+  async readVerified(id: Buffer): Promise<VerifiedChunk> {
     const copies = this.index.get(id.toString('hex'));
     if (!copies || copies.length === 0) {
       throw new IntegrityError(
@@ -72,7 +76,7 @@ export class ChunkReader {
     throw firstError;
   }
 
-  private async readCopy(id: Buffer, entry: IndexEntry): Promise<Buffer> {
+  private async readCopy(id: Buffer, entry: IndexEntry): Promise<VerifiedChunk> {
     const key = packKey(entry.packClass, entry.packId.toString('hex'));
     const pack = await this.pack(key);
     const listed = pack.entries.get(entry.offset);
@@ -103,9 +107,10 @@ export class ChunkReader {
     } catch (error) {
       throw new IntegrityError(key, `record does not decompress (${(error as Error).message})`, entry.offset);
     }
-    if (!hmacSha256(this.repo.keys.id, raw).equals(id)) {
+    const digest = chunkDigest(raw);
+    if (!chunkIdOfDigest(this.repo.keys.id, digest).equals(id)) {
       throw new IntegrityError(key, 'chunk content does not match its id', entry.offset);
     }
-    return raw;
+    return { data: raw, digest };
   }
 }

@@ -47,7 +47,8 @@ export const SnapshotManifestSchema = z.object({
     chunk_count: z.number().int().nonnegative(),
     lists: z.array(hex32),
   }),
-  checksum_algorithm: z.literal('sha256'),
+  /** STREAM_CHECKSUM_ALGORITHM: SHA-256 over the chunks' SHA-256 digests (crypto.ts). */
+  checksum_algorithm: z.literal('sha256-chunks'),
   checksum_value: z.string().regex(/^[0-9a-f]{64}$/),
   stats: SnapshotStatsSchema,
 });

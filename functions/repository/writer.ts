@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../core/ports/object-store';
 import { encode, type CompressionSettings } from './codec';
-import { hmacSha256 } from './crypto';
+import { chunkId } from './crypto';
 import { encodeIndex, type IndexEntry } from './index-object';
 import { PackClass } from './pack';
 import { PackWriter, type FinishedPack } from './pack-writer';
@@ -8,11 +8,8 @@ import type { Repository } from './repository';
 import { INDEX_PREFIX } from './repository';
 import { StreamType } from './stream-object';
 
+/** What the writer stored; the caller counts new and reused chunks from put's answers. */
 export interface WriterStats {
-  chunksNew: number;
-  chunksReused: number;
-  bytesNew: number;
-  bytesReused: number;
   compressedBytes: number;
   storedBytes: number;
   packsWritten: number;
@@ -36,10 +33,6 @@ const PACKS_PER_INDEX = 64;
  */
 export class RepositoryWriter {
   readonly stats: WriterStats = {
-    chunksNew: 0,
-    chunksReused: 0,
-    bytesNew: 0,
-    bytesReused: 0,
     compressedBytes: 0,
     storedBytes: 0,
     packsWritten: 0,
@@ -67,7 +60,7 @@ export class RepositoryWriter {
   }
 
   chunkId(data: Buffer): Buffer {
-    return hmacSha256(this.repo.keys.id, data);
+    return chunkId(this.repo.keys.id, data);
   }
 
   /** Chunks that exist already (for example the parent snapshot's) and need not be stored again. */
@@ -75,22 +68,18 @@ export class RepositoryWriter {
     this.known.add(id.toString('hex'));
   }
 
-  isKnown(id: Buffer): boolean {
-    return this.known.has(id.toString('hex'));
-  }
-
-  /** Stores a chunk unless it is known; returns whether it was new. Waits only for back-pressure. */
-  async put(id: Buffer, data: Buffer, packClass: PackClass): Promise<boolean> {
+  /** True the first time an id is seen (neither known nor stored before in this session). */
+  private claim(id: Buffer): boolean {
     if (this.failure) throw this.failure;
     const hex = id.toString('hex');
-    if (this.known.has(hex)) {
-      this.stats.chunksReused++;
-      this.stats.bytesReused += data.length;
-      return false;
-    }
+    if (this.known.has(hex)) return false;
     this.known.add(hex);
-    this.stats.chunksNew++;
-    this.stats.bytesNew += data.length;
+    return true;
+  }
+
+  /** Stores a chunk unless it is known, compressing it on the thread pool; returns whether it was new. */
+  async put(id: Buffer, data: Buffer, packClass: PackClass): Promise<boolean> {
+    if (!this.claim(id)) return false;
     while (this.pending.size >= this.concurrency) await Promise.race(this.pending);
     if (this.failure) throw this.failure;
     const task = this.store_(id, data, packClass).catch((error: unknown) => {
@@ -112,16 +101,7 @@ export class RepositoryWriter {
     payload: Buffer,
     packClass: PackClass,
   ): Promise<boolean> {
-    if (this.failure) throw this.failure;
-    const hex = id.toString('hex');
-    if (this.known.has(hex)) {
-      this.stats.chunksReused++;
-      this.stats.bytesReused += rawLength;
-      return false;
-    }
-    this.known.add(hex);
-    this.stats.chunksNew++;
-    this.stats.bytesNew += rawLength;
+    if (!this.claim(id)) return false;
     await this.append(id, rawLength, codec, payload, packClass);
     if (this.failure) throw this.failure;
     return true;

@@ -1,5 +1,7 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { Chunker } from '../../functions/repository/chunker';
 
 /** Deterministic pseudo-random bytes (AES-CTR keystream): reproducible and incompressible. */
 export function randomData(size: number, seed = 'seed'): Buffer {
@@ -38,4 +40,19 @@ export function generatedStream(size: number, seed = 'stream'): Readable {
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * What a backup's checksum_value must be for `data` in the repository of `env`, computed here
+ * independently of the backup code: SHA-256 over the SHA-256 of each chunk, with the repository's
+ * keyed chunker.
+ */
+export async function expectedStreamChecksum(env: NodeJS.ProcessEnv, data: Buffer): Promise<string> {
+  const repo = await openLocalRepository(resolveSettings({}, env));
+  const chunker = new Chunker(repo.chunkerParams, repo.gear());
+  const outer = createHash('sha256');
+  for (const chunk of [...chunker.push(data), ...chunker.finish()]) {
+    outer.update(createHash('sha256').update(chunk.data).digest());
+  }
+  return outer.digest('hex');
 }

@@ -392,8 +392,8 @@ function streamVector(
 
 function generate(): Vectors {
   const keys = deriveRepositoryKeys(MASTER_KEY, REPO_ID);
-  const idA = hmacSha256(keys.id, CHUNK_A);
-  const idB = hmacSha256(keys.id, CHUNK_B);
+  const idA = hmacSha256(keys.id, sha256(CHUNK_A));
+  const idB = hmacSha256(keys.id, sha256(CHUNK_B));
   const payloadB = zstdCompressSync(CHUNK_B, {
     params: { [zlibConstants.ZSTD_c_compressionLevel]: ZSTD_LEVEL },
   });
@@ -442,7 +442,7 @@ function generate(): Vectors {
     { id: idB, rawLength: CHUNK_B.length },
   ];
   const list = encodeContentList(refs);
-  const listId = hmacSha256(keys.id, list);
+  const listId = hmacSha256(keys.id, sha256(list));
 
   const dataPack = packVector(keys, PackClass.data, DATA_PACK_ID, DATA_PACK_SALT, [
     { id: idA, raw: CHUNK_A, codec: Codec.none, payload: CHUNK_A },
@@ -486,8 +486,8 @@ function generate(): Vectors {
     chunker: CONFIG.chunker,
     compression_algorithm: 'zstd',
     content: { kind: 'stream', size: content.length, chunk_count: 2, lists: [hex(listId)] },
-    checksum_algorithm: 'sha256',
-    checksum_value: hex(sha256(content)),
+    checksum_algorithm: 'sha256-chunks',
+    checksum_value: hex(sha256(Buffer.concat([sha256(CHUNK_A), sha256(CHUNK_B)]))),
     stats: {
       original_size_bytes: content.length,
       compressed_size_bytes: CHUNK_A.length + payloadB.length + list.length,
@@ -634,8 +634,8 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     expect(hex(keys.gear)).toBe(stored.repository_keys.gear);
     expect(hex(keys.enc)).toBe(stored.repository_keys.enc);
     expect(hex(keys.cfg)).toBe(stored.repository_keys.cfg);
-    expect(hex(hmacSha256(keys.id, bytes(stored.inputs.chunk_a)))).toBe(stored.chunk_ids.chunk_a);
-    expect(hex(hmacSha256(keys.id, bytes(stored.inputs.chunk_b)))).toBe(stored.chunk_ids.chunk_b);
+    expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_a))))).toBe(stored.chunk_ids.chunk_a);
+    expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_b))))).toBe(stored.chunk_ids.chunk_b);
     const gear = keyedGear(keys.gear);
     stored.gear.first_entries.forEach((entry, i) => {
       const mac = hmacSha256(keys.gear, Buffer.from('gear'), Buffer.of(i));
@@ -745,14 +745,16 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     for (const r of [...stored.data_pack.records, ...stored.meta_pack.records]) {
       const raw = decodeSync(r.codec, bytes(r.payload), r.raw.length / 2);
       expect(hex(raw)).toBe(r.raw);
-      expect(hex(hmacSha256(keys.id, raw))).toBe(r.chunk_id);
+      expect(hex(hmacSha256(keys.id, sha256(raw)))).toBe(r.chunk_id);
     }
   });
 
   it('decodes the content list', () => {
     const refs = decodeContentList(bytes(stored.content_list.plaintext), 'content list');
     expect(refs.map((r) => ({ id: hex(r.id), raw_length: r.rawLength }))).toEqual(stored.content_list.refs);
-    expect(hex(hmacSha256(keys.id, bytes(stored.content_list.plaintext)))).toBe(stored.content_list.chunk_id);
+    expect(hex(hmacSha256(keys.id, sha256(bytes(stored.content_list.plaintext))))).toBe(
+      stored.content_list.chunk_id,
+    );
   });
 
   it('opens the index object (three segments, the last one final)', () => {
@@ -868,6 +870,6 @@ describe('format v1 vectors: assembled into a repository', () => {
     const expected = Buffer.concat([bytes(stored.inputs.chunk_a), bytes(stored.inputs.chunk_b)]);
     expect(content.equals(expected)).toBe(true);
     expect(content.length).toBe(manifest.content.size);
-    expect(hex(sha256(content))).toBe(manifest.checksum_value);
+    expect(hex(sha256(Buffer.concat(parts.map((p) => sha256(p)))))).toBe(manifest.checksum_value);
   });
 });

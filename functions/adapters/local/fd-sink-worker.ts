@@ -1,20 +1,18 @@
 /**
- * Worker-thread entry for FdSink: hashes and writes restored data to a file descriptor, so that
- * neither the SHA-256 nor a blocking write to a pipe holds up the thread that fetches and decodes.
+ * Worker-thread entry for FdSink: writes restored data to a file descriptor, so that a blocking
+ * write to a slow pipe never holds up the thread that fetches and decodes.
  */
-import { createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { collectYoungGarbage } from '../../repository/young-gc';
 
 export type SinkRequest = { data: Uint8Array } | { end: true };
-export type SinkReply = { written: number } | { sha256: string } | { error: string; code?: string };
+export type SinkReply = { written: number } | { ended: true } | { error: string; code?: string };
 
 function main(): void {
   const port = parentPort;
   if (!port) return;
   const fd = (workerData as { fd: number }).fd;
-  const hash = createHash('sha256');
   const pause = new Int32Array(new SharedArrayBuffer(4));
   let failed = false;
   let pieces = 0;
@@ -36,10 +34,9 @@ function main(): void {
     if (failed) return;
     try {
       if ('end' in request) {
-        port.postMessage({ sha256: hash.digest('hex') } satisfies SinkReply);
+        port.postMessage({ ended: true } satisfies SinkReply);
         return;
       }
-      hash.update(request.data);
       writeAll(request.data);
       port.postMessage({ written: request.data.length } satisfies SinkReply);
       // Each piece is garbage once written; collect it now (see young-gc.ts).

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { LifeboatError, StorageFullError } from '../../core/errors';
-import type { HashingSink } from '../../core/ports/hashing-sink';
+import type { ByteSink } from '../../core/ports/byte-sink';
 import { workerScript } from '../../core/worker-script';
 import type { SinkReply, SinkRequest } from './fd-sink-worker';
 
@@ -23,8 +23,8 @@ function writeError(reply: { error: string; code?: string }, what: string): Erro
   );
 }
 
-/** Writes to a file descriptor (standard output) from a worker thread, hashing what it writes. */
-export class FdSink implements HashingSink {
+/** Writes to a file descriptor (standard output) from a worker thread. */
+export class FdSink implements ByteSink {
   private readonly worker: Worker;
   private readonly waiting: Array<{ resolve: (reply: SinkReply) => void }> = [];
   private inFlight: Promise<SinkReply>[] = [];
@@ -67,12 +67,10 @@ export class FdSink implements HashingSink {
     await this.worker.terminate();
   }
 
-  async end(): Promise<string> {
+  async end(): Promise<void> {
     try {
       for (const pending of this.inFlight.splice(0)) this.check(await pending);
-      const reply = await this.request({ end: true }, []);
-      this.check(reply);
-      return 'sha256' in reply ? reply.sha256 : '';
+      this.check(await this.request({ end: true }, []));
     } finally {
       await this.worker.terminate();
     }

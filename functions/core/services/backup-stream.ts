@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { InputError } from '../errors';
 import { Chunker, chunkStream } from '../../repository/chunker';
 import { CONTENT_LIST_MAX_ENTRIES, encodeContentList, type ContentRef } from '../../repository/content-list';
 import { newUlid } from '../../repository/ids';
 import { PackClass } from '../../repository/pack';
+import { STREAM_CHECKSUM_ALGORITHM, StreamChecksum } from '../../repository/crypto';
 import { loadChunkIndex, ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { BackupType, SnapshotManifest, TargetType } from '../../repository/snapshot';
@@ -111,7 +111,7 @@ async function runBackup(
   { started, parent, writer, workers }: BackupContext,
 ): Promise<StreamBackupResult> {
   const backupType: BackupType = parent ? request.backupType : 'full';
-  const checksum = createHash('sha256');
+  const checksum = new StreamChecksum();
   const lists: string[] = [];
   let refs: ContentRef[] = [];
   let size = 0;
@@ -130,6 +130,7 @@ async function runBackup(
   const settleOldest = async () => {
     const encoded = await inFlight.shift()!;
     refs.push({ id: encoded.id, rawLength: encoded.rawLength });
+    checksum.add(encoded.digest);
     const isNew =
       !encoded.known &&
       (await writer.putEncoded(
@@ -152,7 +153,6 @@ async function runBackup(
   const chunker = new Chunker(repo.chunkerParams, repo.gear());
   try {
     for await (const chunk of chunkStream(source, chunker)) {
-      checksum.update(chunk.data);
       size += chunk.length;
       chunkCount++;
       // chunk.data moves to a worker here; it must not be touched afterwards.
@@ -186,8 +186,8 @@ async function runBackup(
     chunker: repo.config.chunker,
     compression_algorithm: repo.config.compression.alg,
     content: { kind: 'stream', size, chunk_count: chunkCount, lists },
-    checksum_algorithm: 'sha256',
-    checksum_value: checksum.digest('hex'),
+    checksum_algorithm: STREAM_CHECKSUM_ALGORITHM,
+    checksum_value: checksum.hex(),
     stats: {
       original_size_bytes: size,
       compressed_size_bytes: stats.compressedBytes,

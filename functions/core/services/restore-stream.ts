@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { IntegrityError } from '../errors';
-import type { HashingSink } from '../ports/hashing-sink';
+import type { ByteSink } from '../ports/byte-sink';
+import { ChunkWorkers, type VerifiedChunk } from '../../repository/chunk-workers';
+import { StreamChecksum } from '../../repository/crypto';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
-import { readContentLists } from './content';
-import { ChunkWorkers } from '../../repository/chunk-workers';
 import { collectYoungGarbage } from '../../repository/young-gc';
+import { readContentLists } from './content';
 
 export interface StreamRestoreOptions {
   onProgress?: (bytesWritten: number) => void;
@@ -18,17 +18,13 @@ export interface StreamRestoreOptions {
   workers?: ChunkWorkers;
 }
 
-/** A Node stream as a HashingSink, hashing on the calling thread. */
-export function writableSink(stream: Writable): HashingSink {
-  const hash = createHash('sha256');
+/** A Node stream as a ByteSink. */
+export function writableSink(stream: Writable): ByteSink {
   return {
     async write(data) {
-      hash.update(data);
       if (!stream.write(data)) await once(stream, 'drain');
     },
-    async end() {
-      return hash.digest('hex');
-    },
+    async end() {},
     async abort() {},
   };
 }
@@ -36,22 +32,24 @@ export function writableSink(stream: Writable): HashingSink {
 /**
  * Writes a stream snapshot to `sink` in order, fetching and decoding several chunks ahead.
  * Every chunk is checked against its keyed id before it is written, and the whole stream against
- * the SHA-256 recorded at backup time; any mismatch is an IntegrityError naming the object.
+ * the checksum recorded at backup time; any mismatch is an IntegrityError naming the object.
  */
 export async function restoreStream(
   repo: Repository,
   manifest: SnapshotManifest,
-  sink: HashingSink,
+  sink: ByteSink,
   options: StreamRestoreOptions = {},
-): Promise<{ bytes: number; sha256: string }> {
+): Promise<{ bytes: number; checksum: string }> {
   const readAhead = options.readAhead ?? 6;
   const workers = options.workers ?? new ChunkWorkers(repo.keys.id, repo.config.compression);
-  const queue: Promise<Buffer>[] = [];
+  const checksum = new StreamChecksum();
+  const queue: Promise<VerifiedChunk>[] = [];
   let written = 0;
   let chunks = 0;
 
   const writeNext = async () => {
-    const data = await queue.shift()!;
+    const { data, digest } = await queue.shift()!;
+    checksum.add(digest);
     written += data.length;
     await sink.write(data);
     if (++chunks % 4 === 0) collectYoungGarbage();
@@ -63,13 +61,14 @@ export async function restoreStream(
   try {
     const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
     for await (const ref of readContentLists(reader, manifest)) {
-      const pending = reader.read(ref.id);
+      const pending = reader.readVerified(ref.id);
       // Errors surface when the writer awaits it; keep them from being reported as unhandled first.
       pending.catch(() => undefined);
       queue.push(pending);
       if (queue.length >= readAhead) await writeNext();
     }
     while (queue.length > 0) await writeNext();
+    await sink.end();
   } catch (error) {
     await sink.abort();
     throw error;
@@ -77,12 +76,12 @@ export async function restoreStream(
     for (const pending of queue) pending.catch(() => undefined);
     if (!options.workers) await workers.close();
   }
-  const sha256 = await sink.end();
-  if (written !== manifest.content.size || sha256 !== manifest.checksum_value) {
+  const value = checksum.hex();
+  if (written !== manifest.content.size || value !== manifest.checksum_value) {
     throw new IntegrityError(
       `snapshot ${manifest.id}`,
       'restored stream does not match the checksum recorded at backup',
     );
   }
-  return { bytes: written, sha256 };
+  return { bytes: written, checksum: value };
 }
