@@ -1,3 +1,5 @@
+import { IntegrityError } from '../core/errors';
+
 /**
  * JSON with object keys sorted at every depth and undefined members dropped: the same value
  * always gives the same bytes, whatever order the code that built it used. Authenticated JSON
@@ -24,4 +26,13 @@ export function canonicalJson(value: unknown): string {
 /** The stored (readable) form: canonical order, two-space indentation, final newline. */
 export function canonicalJsonFile(value: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(sortDeep(value), null, 2)}\n`);
+}
+
+/** JSON that Lifeboat stored; anything unparsable is damage to the object. */
+export function parseStoredJson(bytes: Buffer, key: string, what: string): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new IntegrityError(key, `${what} is not valid JSON`);
+  }
 }

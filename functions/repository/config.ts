@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { IntegrityError } from '../core/errors';
-import { canonicalJson, canonicalJsonFile } from './canonical-json';
+import { canonicalJson, canonicalJsonFile, parseStoredJson } from './canonical-json';
 import { hmacSha256, type RepositoryKeys } from './crypto';
 
 export const DEFAULT_PACK_BYTES = 32 * 1024 * 1024;
@@ -54,13 +54,7 @@ export function encodeConfig(config: RepositoryConfig, keys: RepositoryKeys): Bu
 
 /** Parses the config without checking its MAC (the keys are not open yet). */
 export function parseConfig(bytes: Buffer): { config: RepositoryConfig; mac: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new IntegrityError('config', 'not valid JSON');
-  }
-  const parsed = StoredConfigSchema.safeParse(json);
+  const parsed = StoredConfigSchema.safeParse(parseStoredJson(bytes, 'config', 'config'));
   if (!parsed.success)
     throw new IntegrityError(
       'config',

@@ -13,7 +13,7 @@ import {
 import type { KeyProvider, KeySlot } from '../core/ports/key-provider';
 import type { ObjectStore } from '../core/ports/object-store';
 import { keyedGear, validateChunkerParams, type ChunkerParams } from './chunker';
-import { canonicalJsonFile } from './canonical-json';
+import { canonicalJsonFile, parseStoredJson } from './canonical-json';
 import { DEFAULT_COMPRESSION, type CompressionSettings } from './codec';
 import {
   DEFAULT_PACK_BYTES,
@@ -93,13 +93,7 @@ function encodeSlot(slot: KeySlot): Buffer {
 type SlotRead = { key: string; slot: KeySlot } | { key: string; damage: IntegrityError };
 
 function parseSlot(key: string, bytes: Buffer): KeySlot {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new IntegrityError(key, 'key slot is not valid JSON');
-  }
-  const parsed = KeySlotSchema.safeParse(json);
+  const parsed = KeySlotSchema.safeParse(parseStoredJson(bytes, key, 'key slot'));
   if (!parsed.success) throw new IntegrityError(key, 'key slot has unexpected content');
   if (`${KEYS_PREFIX}${parsed.data.id}.json` !== key)
     throw new IntegrityError(key, 'key slot id does not match its name');
@@ -258,13 +252,7 @@ export class Repository {
   async loadSnapshot(id: string): Promise<SnapshotManifest> {
     const key = snapshotKey(id);
     const plain = await this.readObject(StreamType.snapshot, key, id);
-    let json: unknown;
-    try {
-      json = JSON.parse(plain.toString('utf8'));
-    } catch {
-      throw new IntegrityError(key, 'manifest is not valid JSON');
-    }
-    const parsed = SnapshotManifestSchema.safeParse(json);
+    const parsed = SnapshotManifestSchema.safeParse(parseStoredJson(plain, key, 'manifest'));
     if (!parsed.success || parsed.data.id !== id || parsed.data.repo_id !== this.config.repo_id) {
       throw new IntegrityError(key, 'manifest content is not a snapshot of this repository');
     }

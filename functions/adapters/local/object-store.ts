@@ -118,16 +118,19 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string, range?: ByteRange): Promise<Readable> {
+  /** Opens first, so that a missing object is reported as such, not as a stream error later. */
+  private async openForReading(key: string): Promise<fs.FileHandle> {
     const file = this.pathOf(key);
-    // Open first so that a missing object is reported here, not as a stream error later.
-    let handle: fs.FileHandle;
     try {
-      handle = await fs.open(file, 'r');
+      return await fs.open(file, 'r');
     } catch (error) {
       if (errno(error) === 'ENOENT') throw new ObjectNotFoundError(key);
       throw this.translate(error, file);
     }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    const handle = await this.openForReading(key);
     if (range && range.length === 0) {
       await handle.close();
       return Readable.from([]);
@@ -141,14 +144,7 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async read(key: string, range: ByteRange): Promise<Buffer> {
-    const file = this.pathOf(key);
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(file, 'r');
-    } catch (error) {
-      if (errno(error) === 'ENOENT') throw new ObjectNotFoundError(key);
-      throw this.translate(error, file);
-    }
+    const handle = await this.openForReading(key);
     try {
       const buffer = Buffer.allocUnsafe(range.length);
       let filled = 0;
