@@ -1,3 +1,6 @@
+import { InputError } from '../../functions/core/errors';
+import type { CompressionName } from '../../functions/repository/codec';
+import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
 import { initLocalRepository, resolveSettings, type LocalSettings } from '../../functions/local/home';
 import { printJson, say, type GlobalOptions } from './output';
 
@@ -17,9 +20,29 @@ export function announceNewRepository(
   }
 }
 
-export async function runInit(options: GlobalOptions): Promise<void> {
+interface InitCommandOptions extends GlobalOptions {
+  compression: CompressionName;
+  compressionLevel?: number;
+  chunkMin: number;
+  chunkAvg: number;
+  chunkMax: number;
+}
+
+const DEFAULT_LEVEL: Record<CompressionName, number> = { zstd: 3, gzip: 6, none: 0 };
+const LEVEL_RANGE: Record<CompressionName, [number, number]> = { zstd: [1, 19], gzip: [1, 9], none: [0, 0] };
+
+export async function runInit(options: InitCommandOptions): Promise<void> {
+  const alg = options.compression;
+  const level = options.compressionLevel ?? DEFAULT_LEVEL[alg];
+  const [low, high] = LEVEL_RANGE[alg];
+  if (level < low || level > high) {
+    throw new InputError(`--compression-level ${level} is out of range for ${alg} (${low}-${high}).`);
+  }
   const settings = resolveSettings(options);
-  const { repository, keyFileCreated } = await initLocalRepository(settings);
+  const { repository, keyFileCreated } = await initLocalRepository(settings, {
+    compression: { alg, level },
+    chunker: { ...DEFAULT_CHUNKER, min: options.chunkMin, avg: options.chunkAvg, max: options.chunkMax },
+  });
   announceNewRepository(settings, repository.config.repo_id, keyFileCreated);
   if (options.json) {
     printJson({
@@ -27,6 +50,8 @@ export async function runInit(options: GlobalOptions): Promise<void> {
       repository: settings.repoPath,
       key_file: settings.passphrase === undefined ? settings.keyFile : null,
       key_file_created: keyFileCreated,
+      compression: repository.config.compression,
+      chunker: repository.config.chunker,
     });
   }
 }

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBackup } from './backup';
 import { runCheck } from './check';
 import { runDebugChunk } from './debug';
+import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
 import { runInit } from './init';
 import { runRestore } from './restore';
 import { runSnapshots } from './snapshots';
@@ -26,7 +27,16 @@ export function buildProgram(): Command {
 
   program
     .command('init')
-    .description('create a repository and its key (backup does this on first use)')
+    .description('create a repository and its key (backup does this on first use, with the defaults)')
+    .addOption(
+      new Option('--compression <alg>', 'compression of new chunks')
+        .choices(['zstd', 'gzip', 'none'])
+        .default('zstd'),
+    )
+    .option('--compression-level <n>', 'level (zstd 1-19, gzip 1-9; default 3 and 6)', parseInteger)
+    .option('--chunk-min <bytes>', 'minimum chunk size', parseInteger, DEFAULT_CHUNKER.min)
+    .option('--chunk-avg <bytes>', 'average chunk size', parseInteger, DEFAULT_CHUNKER.avg)
+    .option('--chunk-max <bytes>', 'maximum chunk size', parseInteger, DEFAULT_CHUNKER.max)
     .action((_opts, cmd: Command) => runInit(cmd.optsWithGlobals()));
 
   program

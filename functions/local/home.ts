@@ -6,7 +6,7 @@ import { LocalObjectStore } from '../adapters/local/object-store';
 import { PassphraseProvider } from '../adapters/local/passphrase';
 import { RepositoryNotFoundError, StoragePermissionError } from '../core/errors';
 import type { KeyProvider } from '../core/ports/key-provider';
-import { Repository, type InitOptions } from '../repository/repository';
+import { newConfig, Repository, type InitOptions } from '../repository/repository';
 
 /**
  * The embedded defaults: LIFEBOAT_HOME (default ~/.lifeboat) holds a local repository and the key
@@ -58,6 +58,8 @@ export async function initLocalRepository(
   settings: LocalSettings,
   options: InitOptions = {},
 ): Promise<InitResult> {
+  // Settings are checked before anything is created: a typo must leave nothing behind.
+  newConfig(options);
   let keyFileCreated = false;
   try {
     await fs.mkdir(settings.repoPath, { recursive: true, mode: 0o700 });

@@ -92,7 +92,7 @@ function main(): void {
       reply({ seq: request.seq, op: 'decode', data: out, digest, problem }, out);
     }
     // Dead buffers would otherwise pile up: this thread allocates much memory but few objects.
-    if (++handled % 4 === 0) collectYoungGarbage();
+    if (++handled % 2 === 0) collectYoungGarbage();
   });
 }
 

@@ -104,6 +104,30 @@ function parseSlot(key: string, bytes: Buffer): KeySlot {
   return slot;
 }
 
+/** The config of a new repository; refuses now what a reader would refuse later. */
+export function newConfig(options: InitOptions = {}): RepositoryConfig {
+  const candidate = {
+    format: 'lifeboat',
+    version: 1,
+    repo_id: newRepoId(),
+    created_at: new Date().toISOString(),
+    chunker: options.chunker ?? DEFAULT_CHUNKER,
+    compression: options.compression ?? DEFAULT_COMPRESSION,
+    pack_bytes: options.packBytes ?? DEFAULT_PACK_BYTES,
+  };
+  // Refuse now what a reader would refuse later: a repository must never be written unreadable.
+  const valid = RepositoryConfigSchema.safeParse(candidate);
+  if (!valid.success)
+    throw new InputError(`Invalid repository settings: ${valid.error.issues[0]?.message ?? 'invalid'}.`);
+  const config = valid.data;
+  try {
+    validateChunkerParams(config.chunker);
+  } catch (error) {
+    throw new InputError(`Invalid chunker settings: ${(error as Error).message}`);
+  }
+  return config;
+}
+
 export function snapshotKey(id: string): string {
   return `${SNAPSHOTS_PREFIX}${id}`;
 }
@@ -126,25 +150,7 @@ export class Repository {
     options: InitOptions = {},
   ): Promise<Repository> {
     if (await Repository.exists(store)) throw new RepositoryExistsError(store.location);
-    const candidate = {
-      format: 'lifeboat',
-      version: 1,
-      repo_id: newRepoId(),
-      created_at: new Date().toISOString(),
-      chunker: options.chunker ?? DEFAULT_CHUNKER,
-      compression: options.compression ?? DEFAULT_COMPRESSION,
-      pack_bytes: options.packBytes ?? DEFAULT_PACK_BYTES,
-    };
-    // Refuse now what a reader would refuse later: a repository must never be written unreadable.
-    const valid = RepositoryConfigSchema.safeParse(candidate);
-    if (!valid.success)
-      throw new InputError(`Invalid repository settings: ${valid.error.issues[0]?.message ?? 'invalid'}.`);
-    const config = valid.data;
-    try {
-      validateChunkerParams(config.chunker);
-    } catch (error) {
-      throw new InputError(`Invalid chunker settings: ${(error as Error).message}`);
-    }
+    const config = newConfig(options);
     // Slots without a config are left by an init that was interrupted; they protect nothing.
     for await (const stale of store.list(KEYS_PREFIX)) await store.delete(stale.key);
     const masterKey = randomBytes(KEY_BYTES);

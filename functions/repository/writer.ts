@@ -133,15 +133,21 @@ export class RepositoryWriter {
     }
   }
 
+  /**
+   * Closes a pack in the background: its upload (and fsync) overlaps with new work instead of
+   * stalling the pipeline. At most two close at once, which bounds memory; a failure is reported
+   * by the next put or by flush.
+   */
   private async finishPack(pack: PackWriter): Promise<void> {
-    // Keep at most two packs closing at once: bounded memory, and uploads overlap with new work.
     while (this.finishing.size >= 2) await Promise.race(this.finishing);
-    const done = pack.finish().then((finished) => this.recordPack(finished));
+    const done = pack
+      .finish()
+      .then((finished) => this.recordPack(finished))
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      });
     this.finishing.add(done);
-    void done.finally(() => this.finishing.delete(done)).catch(() => undefined);
-    await done.catch((error: unknown) => {
-      this.failure ??= error;
-    });
+    void done.finally(() => this.finishing.delete(done));
   }
 
   private async recordPack(pack: FinishedPack): Promise<void> {
@@ -171,7 +177,7 @@ export class RepositoryWriter {
     const open = [...this.packs.values()];
     this.packs.clear();
     for (const pack of open) await this.finishPack(pack);
-    while (this.finishing.size > 0) await Promise.race(this.finishing).catch(() => undefined);
+    while (this.finishing.size > 0) await Promise.race(this.finishing);
     if (this.failure) throw this.failure;
     await this.writeIndex();
   }

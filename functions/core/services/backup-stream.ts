@@ -102,7 +102,7 @@ interface BackupContext {
 }
 
 /** Chunks in flight to the workers; each holds at most one max-size chunk. */
-const CHUNKS_IN_FLIGHT = 8;
+const CHUNKS_IN_FLIGHT = 6;
 
 async function runBackup(
   repo: Repository,
@@ -160,7 +160,7 @@ async function runBackup(
       pending.catch(() => undefined);
       inFlight.push(pending);
       if (inFlight.length >= CHUNKS_IN_FLIGHT) await settleOldest();
-      if (chunkCount % 4 === 0) collectYoungGarbage();
+      if (chunkCount % 2 === 0) collectYoungGarbage();
       request.onProgress?.(size);
     }
     while (inFlight.length > 0) await settleOldest();

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CLI, NODE, runCli, TempHome } from '../helpers/cli';
+import { randomData } from '../helpers/data';
+
+/**
+ * Runs the CLI with standard error on a real pseudo-terminal (Python's pty module; Node has none
+ * without a native addon) and standard input from a file, and returns what the terminal showed.
+ */
+const WITH_TTY_STDERR = `
+import os, subprocess, sys
+master, slave = os.openpty()
+with open(sys.argv[1], 'rb') as data:
+    child = subprocess.Popen(sys.argv[2:], stdin=data, stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+seen = b''
+while True:
+    try:
+        piece = os.read(master, 65536)
+    except OSError:
+        break
+    if not piece:
+        break
+    seen += piece
+child.wait()
+sys.stdout.buffer.write(seen)
+sys.exit(child.returncode)
+`;
+
+describe('progress', () => {
+  const home = new TempHome('lifeboat-progress-');
+  const input = path.join(home.dir, 'input.bin');
+  beforeAll(() => writeFileSync(input, randomData(400 * 1024 * 1024, 'progress')));
+  afterAll(() => home.cleanup());
+
+  test('a terminal sees bytes and rate while a backup runs', () => {
+    const result = spawnSync(
+      'python3',
+      ['-c', WITH_TTY_STDERR, input, NODE, CLI, 'backup', '--stdin', '--name', 'tty'],
+      {
+        env: { PATH: process.env.PATH, ...home.env },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(result.status).toBe(0);
+    // The bar redraws in place: "backup 123 MiB | 200 MiB/s".
+    expect(result.stdout).toMatch(/backup \d+(\.\d+)? (MiB|GiB) \| \d+(\.\d+)? (MiB|GiB)\/s/);
+    expect(result.stdout).toMatch(/completed/);
+  });
+
+  test('nothing but the summary when standard error is a pipe', async () => {
+    const result = await runCli(['backup', '--stdin', '--name', 'piped', '--type', 'full'], {
+      input: randomData(50 * 1024 * 1024, 'piped'),
+      env: home.env,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/MiB\/s/);
+    expect(result.stderr).not.toContain(String.fromCharCode(27)); // no terminal escape codes
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
