@@ -34,6 +34,14 @@ const FORMAT = '%e %U %S %M';
 /** Runs `cmd args` under GNU time and returns its figures, or why it failed. */
 export async function timed(cmd: string, args: readonly string[], opts: TimedOptions): Promise<TimedOutcome> {
   fs.rmSync(opts.timeFile, { force: true });
+  // Every tool starts with no dirty pages in flight: otherwise whoever runs right after a 1.3 GB
+  // restore pays for the kernel writing it back, and the order of the tools decides the ratios.
+  await run('sync', [], {
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'ignore',
+    timeoutMs: COMMAND_TIMEOUT_MS,
+  });
   const log = fs.openSync(opts.logFile, 'a');
   fs.writeSync(log, `\n$ ${[cmd, ...args].join(' ')}\n`);
   let result: RunResult;
