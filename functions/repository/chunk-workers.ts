@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { IntegrityError } from '../core/errors';
 import { workerScript } from '../core/worker-script';
+import { enableYoungGc } from './young-gc';
 import type { CompressionSettings } from './codec';
 import { owned, type WorkerReply, type WorkerRequest, type WorkerSetup } from './chunk-worker';
 import type { PackEntry, PackHeader } from './pack';
@@ -49,6 +50,8 @@ export class ChunkWorkers {
     compression: CompressionSettings,
     count = Math.max(1, Math.min(availableParallelism(), 8)),
   ) {
+    // Before the workers start, so that they find gc() on their global object.
+    enableYoungGc();
     const setup: WorkerSetup = { idKey, compression };
     this.workers = Array.from(
       { length: count },

@@ -265,13 +265,18 @@ export class Repository {
     return parsed.data;
   }
 
-  async snapshotIds(): Promise<string[]> {
+  /** The ids of the objects under a prefix, oldest first; anything else there is ignored. */
+  private async idsUnder(prefix: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const info of this.store.list(SNAPSHOTS_PREFIX)) {
-      const id = info.key.slice(SNAPSHOTS_PREFIX.length);
+    for await (const info of this.store.list(prefix)) {
+      const id = info.key.slice(prefix.length);
       if (ULID_PATTERN.test(id)) ids.push(id);
     }
     return ids.sort();
+  }
+
+  snapshotIds(): Promise<string[]> {
+    return this.idsUnder(SNAPSHOTS_PREFIX);
   }
 
   /** Every snapshot, oldest first. */
@@ -309,13 +314,8 @@ export class Repository {
     throw new BackupNotFoundError(reference);
   }
 
-  async indexIds(): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const info of this.store.list(INDEX_PREFIX)) {
-      const id = info.key.slice(INDEX_PREFIX.length);
-      if (ULID_PATTERN.test(id)) ids.push(id);
-    }
-    return ids.sort();
+  indexIds(): Promise<string[]> {
+    return this.idsUnder(INDEX_PREFIX);
   }
 
   async readIndex(id: string): Promise<IndexEntry[]> {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
-import { backupJson, runCli, TempHome, type RunResult } from '../helpers/cli';
+import { backupAndRestore as roundTrip, backupJson, runCli, TempHome, type RunResult } from '../helpers/cli';
 import { expectedStreamChecksum, generatedStream, randomData, sha256 } from '../helpers/data';
 
 /**
@@ -93,15 +93,7 @@ describe('SIGKILL during `lifeboat backup --stdin`', () => {
   }
 
   async function backupAndRestore(name: string, data: Buffer): Promise<string> {
-    const backup = backupJson(
-      await runCli(['backup', '--stdin', '--name', name, '--json'], { input: data, env: home.env }),
-    );
-    const restored = await runCli(['restore', backup.id, '--stdout'], { env: home.env });
-    expect(restored.stderr).not.toMatch(/error/i);
-    expect(restored.code).toBe(0);
-    expect(restored.stdout.length).toBe(data.length);
-    expect(sha256(restored.stdout)).toBe(sha256(data));
-    return backup.id;
+    return (await roundTrip(home.env, name, data)).id;
   }
 
   /** Starts a backup of a paced 400 MiB generated stream and kills it at `moment`. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { backupJson, CLI, NODE, runCli, TempHome } from '../helpers/cli';
+import { backupAndRestore, backupJson, CLI, NODE, runCli, TempHome } from '../helpers/cli';
 import { expectedStreamChecksum, generatedStream, randomData, sha256 } from '../helpers/data';
 
 const MiB = 1024 * 1024;
@@ -9,17 +9,7 @@ describe('stream backup and restore through the CLI', () => {
   const home = new TempHome();
   afterAll(() => home.cleanup());
 
-  async function roundTrip(name: string, data: Buffer): Promise<{ id: string; [k: string]: unknown }> {
-    const backup = backupJson(
-      await runCli(['backup', '--stdin', '--name', name, '--json'], { input: data, env: home.env }),
-    );
-    const restored = await runCli(['restore', backup.id, '--stdout'], { env: home.env });
-    expect(restored.stderr).not.toMatch(/error/i);
-    expect(restored.code).toBe(0);
-    expect(restored.stdout.length).toBe(data.length);
-    expect(sha256(restored.stdout)).toBe(sha256(data));
-    return backup;
-  }
+  const roundTrip = (name: string, data: Buffer) => backupAndRestore(home.env, name, data);
 
   test('the first backup creates the repository and says where the key is', async () => {
     const result = await runCli(['backup', '--stdin', '--name', 'first'], {

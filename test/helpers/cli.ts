@@ -71,3 +71,20 @@ export function backupJson(result: RunResult): { id: string; [key: string]: unkn
   if (result.code !== 0) throw new Error(`backup failed (${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout.toString('utf8')) as { id: string };
 }
+
+/** Backs `data` up under `name`, restores it, and checks the restore byte for byte. */
+export async function backupAndRestore(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  data: Buffer,
+): Promise<{ id: string; [key: string]: unknown }> {
+  const backup = backupJson(
+    await runCli(['backup', '--stdin', '--name', name, '--json'], { input: data, env }),
+  );
+  const restored = await runCli(['restore', backup.id, '--stdout'], { env });
+  expect(restored.stderr).not.toMatch(/error/i);
+  expect(restored.code).toBe(0);
+  expect(restored.stdout.length).toBe(data.length);
+  expect(restored.stdout.equals(data)).toBe(true);
+  return backup;
+}
