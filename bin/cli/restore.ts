@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
 import { restoreStream } from '../../functions/core/services/restore-stream';
@@ -14,6 +15,12 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
     throw new InputError(
       'Where to? Nothing restored.',
       'Pass --stdout to write the backed-up stream to standard output, e.g. `lifeboat restore latest:db --stdout | psql db`.',
+    );
+  }
+  if (isatty(1)) {
+    throw new InputError(
+      'Standard output is a terminal: the restored bytes would be written to the screen.',
+      'Redirect or pipe it, e.g. `lifeboat restore latest:db --stdout > db.sql`.',
     );
   }
   const repository = await openLocalRepository(resolveSettings(options));

@@ -61,3 +61,44 @@ describe('progress', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+/** Runs the CLI with standard output on a pseudo-terminal; returns its exit status and what stderr said. */
+const WITH_TTY_STDOUT = `
+import os, subprocess, sys
+master, slave = os.openpty()
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE)
+os.close(slave)
+err = child.communicate()[1]
+try:
+    seen = os.read(master, 65536)
+except OSError:
+    seen = b''
+sys.stderr.buffer.write(err)
+sys.stdout.write(str(len(seen)))
+sys.exit(child.returncode)
+`;
+
+test('restore --stdout refuses to write to a terminal', async () => {
+  const home = new TempHome('lifeboat-tty-out-');
+  try {
+    await runCli(['backup', '--stdin', '--name', 'screen', '--type', 'full'], {
+      input: 'binary\u0000data',
+      env: home.env,
+    });
+    const result = spawnSync(
+      'python3',
+      ['-c', WITH_TTY_STDOUT, NODE, CLI, 'restore', 'latest:screen', '--stdout'],
+      {
+        env: { PATH: process.env.PATH, ...home.env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Standard output is a terminal/);
+    expect(result.stderr).toMatch(/> db\.sql/);
+    expect(result.stdout).toBe('0'); // nothing reached the terminal
+  } finally {
+    home.cleanup();
+  }
+});
