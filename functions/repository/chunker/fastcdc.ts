@@ -70,7 +70,7 @@ const DATA_OFFSET = 4096;
 const WASM_PAGE = 65536;
 // Room for input beyond the max-sized window the cut needs; larger means the unconsumed tail is
 // moved back to the start of the buffer less often.
-const MIN_INPUT_ROOM = 4 * 1024 * 1024;
+const MIN_INPUT_ROOM = 8 * 1024 * 1024;
 
 let wasmModule: object | undefined;
 function loadModule(): object {
