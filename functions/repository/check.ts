@@ -1,13 +1,12 @@
 import { IntegrityError } from '../core/errors';
-import { decodeSync } from './codec';
-import { chunkId } from './crypto';
 import { decodeContentList } from './content-list';
 import type { IndexEntry } from './index-object';
-import { openRecord, packKey } from './pack';
+import { packKey } from './pack';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import { ChunkReader, type ChunkIndex } from './reader';
 import { Repository } from './repository';
+import { verifyRecord } from './verify-record';
 
 export interface CheckProblem {
   severity: 'error' | 'warning';
@@ -170,46 +169,10 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
 async function readPackData(repo: Repository, pack: OpenedPack, problems: CheckProblem[]): Promise<number> {
   const bytes = await readAll(repo.store, pack.key);
   for (const entry of pack.entries.values()) {
-    const opened = openRecord(
-      pack.header,
-      entry,
-      bytes.subarray(entry.offset, entry.offset + entry.storedLength),
-    );
-    if (!opened) {
-      problems.push({
-        severity: 'error',
-        object: pack.key,
-        offset: entry.offset,
-        problem: 'record does not authenticate',
-      });
-      continue;
-    }
-    try {
-      if (opened.codec !== entry.codec) {
-        problems.push({
-          severity: 'error',
-          object: pack.key,
-          offset: entry.offset,
-          problem: 'record codec differs from the trailer',
-        });
-        continue;
-      }
-      const raw = decodeSync(opened.codec, opened.payload, entry.rawLength);
-      if (!chunkId(repo.keys.id, raw).equals(entry.id)) {
-        problems.push({
-          severity: 'error',
-          object: pack.key,
-          offset: entry.offset,
-          problem: 'chunk content does not match its id',
-        });
-      }
-    } catch (error) {
-      problems.push({
-        severity: 'error',
-        object: pack.key,
-        offset: entry.offset,
-        problem: `record does not decompress (${(error as Error).message})`,
-      });
+    const record = bytes.subarray(entry.offset, entry.offset + entry.storedLength);
+    const checked = verifyRecord(pack.header, entry, record, repo.keys.id);
+    if (checked.problem !== undefined) {
+      problems.push({ severity: 'error', object: pack.key, offset: entry.offset, problem: checked.problem });
     }
   }
   return bytes.length;

@@ -3,9 +3,10 @@
  * It uses the same format modules as the main thread, so there is one definition of a record.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeSync, decodeSync, type CompressionSettings } from './codec';
+import { encodeSync, type CompressionSettings } from './codec';
 import { chunkDigest, chunkIdOfDigest } from './crypto';
-import { openRecord, type PackEntry, type PackHeader } from './pack';
+import type { PackEntry, PackHeader } from './pack';
+import { verifyRecord } from './verify-record';
 import { collectYoungGarbage } from './young-gc';
 
 export interface WorkerSetup {
@@ -72,24 +73,13 @@ function main(): void {
         key: { key: Buffer.from(request.key) },
       } as PackHeader;
       const entry = { ...request.entry, id: Buffer.from(request.entry.id) };
-      const opened = openRecord(header, entry, asBuffer(request.record));
-      let problem: string | undefined;
-      let raw: Buffer | undefined;
-      let digest: Buffer | undefined;
-      if (!opened) problem = `record of chunk ${entry.id.toString('hex').slice(0, 16)} does not authenticate`;
-      else if (opened.codec !== entry.codec) problem = 'record codec differs from the index';
-      else {
-        try {
-          raw = decodeSync(opened.codec, opened.payload, entry.rawLength);
-          digest = chunkDigest(raw);
-          if (!chunkIdOfDigest(idKey, digest).equals(entry.id))
-            problem = 'chunk content does not match its id';
-        } catch (error) {
-          problem = `record does not decompress (${(error as Error).message})`;
-        }
+      const checked = verifyRecord(header, entry, asBuffer(request.record), idKey);
+      if (checked.problem !== undefined) {
+        reply({ seq: request.seq, op: 'decode', problem: checked.problem }, undefined);
+      } else {
+        const out = owned(checked.data);
+        reply({ seq: request.seq, op: 'decode', data: out, digest: checked.digest }, out);
       }
-      const out = problem || !raw ? undefined : owned(raw);
-      reply({ seq: request.seq, op: 'decode', data: out, digest, problem }, out);
     }
     // Dead buffers would otherwise pile up: this thread allocates much memory but few objects.
     if (++handled % 2 === 0) collectYoungGarbage();

@@ -50,10 +50,6 @@ export class PackWriter {
     return this.offset;
   }
 
-  get count(): number {
-    return this.entries.length;
-  }
-
   async add(id: Buffer, codec: number, payload: Buffer, rawLength: number): Promise<void> {
     if (this.uploadError) throw this.uploadError;
     const record = sealRecord(this.header, this.offset, id, codec, payload);

@@ -7,7 +7,6 @@ import {
   FORMAT_LABEL,
   open,
   seal,
-  TAG_BYTES,
   type ObjectKey,
   type RepositoryKeys,
 } from './crypto';
@@ -24,7 +23,6 @@ export const PACK_VERSION = 1;
 export const PACK_HEADER_BYTES = 104;
 export const PACK_FOOTER_BYTES = 12;
 export const PACK_ENTRY_BYTES = 45;
-export const RECORD_OVERHEAD = 1 + TAG_BYTES;
 const TRAILER_NONCE_COUNTER = 0xffffffffffffffffn;
 
 export const PackClass = { data: 0, meta: 1 } as const;

@@ -1,12 +1,11 @@
 import { IntegrityError, ObjectNotFoundError } from '../core/errors';
 import type { ChunkWorkers, VerifiedChunk } from './chunk-workers';
-import { decodeSync } from './codec';
-import { chunkDigest, chunkIdOfDigest } from './crypto';
 import type { IndexEntry } from './index-object';
-import { openRecord, packKey } from './pack';
+import { packKey } from './pack';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import type { Repository } from './repository';
+import { verifyRecord } from './verify-record';
 
 /** Where copies of a chunk are; more than one after an independent full backup wrote it again. */
 export type ChunkIndex = Map<string, IndexEntry[]>;
@@ -92,25 +91,8 @@ export class ChunkReader {
     if (record.length !== entry.storedLength)
       throw new IntegrityError(key, 'pack is truncated', entry.offset);
     if (this.workers) return this.workers.decode(key, pack.header, entry, record);
-    const opened = openRecord(pack.header, entry, record);
-    if (!opened)
-      throw new IntegrityError(
-        key,
-        `record of chunk ${id.toString('hex').slice(0, 16)} does not authenticate`,
-        entry.offset,
-      );
-    if (opened.codec !== entry.codec)
-      throw new IntegrityError(key, 'record codec differs from the index', entry.offset);
-    let raw: Buffer;
-    try {
-      raw = decodeSync(opened.codec, opened.payload, entry.rawLength);
-    } catch (error) {
-      throw new IntegrityError(key, `record does not decompress (${(error as Error).message})`, entry.offset);
-    }
-    const digest = chunkDigest(raw);
-    if (!chunkIdOfDigest(this.repo.keys.id, digest).equals(id)) {
-      throw new IntegrityError(key, 'chunk content does not match its id', entry.offset);
-    }
-    return { data: raw, digest };
+    const checked = verifyRecord(pack.header, { ...entry, id }, record, this.repo.keys.id);
+    if (checked.problem !== undefined) throw new IntegrityError(key, checked.problem, entry.offset);
+    return { data: checked.data, digest: checked.digest };
   }
 }

@@ -205,17 +205,4 @@ export class LocalObjectStore implements ObjectStore {
       throw this.translate(error, path.join(this.location, key));
     }
   }
-
-  /** Removes temporary files left by writers that were killed. Only call with no writer running. */
-  async removeStaleTemporaryFiles(): Promise<number> {
-    const tmpDir = path.join(this.location, TMP_DIR);
-    let names: string[] = [];
-    try {
-      names = await fs.readdir(tmpDir);
-    } catch {
-      return 0;
-    }
-    await Promise.all(names.map((n) => fs.rm(path.join(tmpDir, n), { force: true })));
-    return names.length;
-  }
 }

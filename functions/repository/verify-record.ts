@@ -1,0 +1,32 @@
+import { decodeSync } from './codec';
+import { chunkDigest, chunkIdOfDigest } from './crypto';
+import { openRecord, type PackEntry, type PackHeader } from './pack';
+
+export type RecordCheck = { data: Buffer; digest: Buffer; problem?: undefined } | { problem: string };
+
+/**
+ * Everything a reader checks of one record: it authenticates, its codec byte matches the entry,
+ * it decodes to exactly the raw length, and its content hashes to its id. The one definition
+ * used by restores (on the main thread or a worker) and by `check --read-data`.
+ */
+export function verifyRecord(
+  header: PackHeader,
+  entry: PackEntry,
+  record: Buffer,
+  idKey: Buffer,
+): RecordCheck {
+  const opened = openRecord(header, entry, record);
+  if (!opened)
+    return { problem: `record of chunk ${entry.id.toString('hex').slice(0, 16)} does not authenticate` };
+  if (opened.codec !== entry.codec) return { problem: 'record codec differs from the index' };
+  let data: Buffer;
+  try {
+    data = decodeSync(opened.codec, opened.payload, entry.rawLength);
+  } catch (error) {
+    return { problem: `record does not decompress (${(error as Error).message})` };
+  }
+  const digest = chunkDigest(data);
+  if (!chunkIdOfDigest(idKey, digest).equals(entry.id))
+    return { problem: 'chunk content does not match its id' };
+  return { data, digest };
+}
