@@ -37,3 +37,69 @@ export class ByteProgress {
     this.bar?.stop();
   }
 }
+
+/**
+ * Files, bytes, rate and (once the total is known) percentage and ETA, on stderr when it is a
+ * TTY; the caller prints the final summary line.
+ */
+export class TreeProgress {
+  private readonly bar: SingleBar | undefined;
+  private readonly started = Date.now();
+  private last = 0;
+  private total: number | undefined;
+  private files = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly label: string,
+    total?: number,
+    enabled = Boolean(process.stderr.isTTY),
+  ) {
+    if (!enabled) return;
+    this.total = total;
+    this.bar = new SingleBar({
+      stream: process.stderr,
+      format: `${label} {files} files, {done}{all} | {rate}/s{eta}`,
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    this.bar.start(total ?? 0, 0, this.payload(0));
+  }
+
+  /** The expected total of bytes, when known (from a scan or an earlier backup): enables the ETA. */
+  setTotal(bytes: number): void {
+    this.total = bytes;
+    this.bar?.setTotal(bytes);
+  }
+
+  private payload(elapsed: number) {
+    const rate = this.bytes / Math.max(elapsed, 0.001);
+    let eta = '';
+    if (this.total && rate > 0 && elapsed > 1) {
+      const left = Math.max(0, (this.total - this.bytes) / rate);
+      eta = ` | ETA ${left < 60 ? `${Math.ceil(left)}s` : `${Math.floor(left / 60)}m${Math.ceil(left % 60)}s`}`;
+    }
+    return {
+      files: this.files,
+      done: formatBytes(this.bytes),
+      all: this.total ? ` of ${formatBytes(this.total)}` : '',
+      rate: formatBytes(rate),
+      eta,
+    };
+  }
+
+  update(files: number, bytes: number): void {
+    this.files = files;
+    this.bytes = bytes;
+    if (!this.bar) return;
+    const now = Date.now();
+    if (now - this.last < 200) return;
+    this.last = now;
+    this.bar.update(Math.min(bytes, this.total ?? bytes), this.payload((now - this.started) / 1000));
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    void this.label;
+  }
+}

@@ -1,3 +1,6 @@
+import type { ContentRef } from './content-list';
+import type { SnapshotManifest, TreeContent } from './snapshot';
+import { fileRefs, readTree, treeDigest } from './tree-io';
 import { IntegrityError } from '../core/errors';
 import { decodeContentList } from './content-list';
 import type { IndexEntry } from './index-object';
@@ -129,32 +132,45 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
 
   // 3. Snapshots: each manifest opens and every chunk it names is indexed.
   const reader = new ChunkReader(repo, index);
+  // Trees shared between snapshots (most of them, between backups of one tree) are read once.
+  const seenTrees = new Set<string>();
   for (const id of await repo.snapshotIds()) {
     report.snapshots++;
     try {
       const manifest = await repo.loadSnapshot(id);
+      const where = `snapshots/${id}`;
+      const indexed = (ref: ContentRef) => {
+        report.chunks++;
+        if (!index.has(ref.id.toString('hex'))) {
+          problems.push({
+            severity: 'error',
+            object: where,
+            problem: `names chunk ${ref.id.toString('hex')} that no index holds`,
+          });
+        }
+      };
+      if (manifest.content.kind === 'tree') {
+        await checkTree(reader, manifest, manifest.content, seenTrees, indexed, (problem) =>
+          problems.push({ severity: 'error', object: where, problem }),
+        );
+        continue;
+      }
+      const content = manifest.content;
       let size = 0;
       let count = 0;
-      for (const hex of manifest.content.lists) {
+      for (const hex of content.lists) {
         const refs = decodeContentList(await reader.read(Buffer.from(hex, 'hex')), `content list ${hex}`);
         for (const ref of refs) {
-          report.chunks++;
           count++;
           size += ref.rawLength;
-          if (!index.has(ref.id.toString('hex'))) {
-            problems.push({
-              severity: 'error',
-              object: `snapshots/${id}`,
-              problem: `names chunk ${ref.id.toString('hex')} that no index holds`,
-            });
-          }
+          indexed(ref);
         }
       }
-      if (size !== manifest.content.size || count !== manifest.content.chunk_count) {
+      if (size !== content.size || count !== content.chunk_count) {
         problems.push({
           severity: 'error',
-          object: `snapshots/${id}`,
-          problem: `content lists hold ${count} chunks and ${size} bytes, the manifest says ${manifest.content.chunk_count} and ${manifest.content.size}`,
+          object: where,
+          problem: `content lists hold ${count} chunks and ${size} bytes, the manifest says ${content.chunk_count} and ${content.size}`,
         });
       }
     } catch (error) {
@@ -163,6 +179,44 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
   }
   report.ok = problems.every((p) => p.severity !== 'error');
   return report;
+}
+
+/**
+ * Reads every tree of a snapshot (each part checked against its keyed id), checks the root
+ * against the manifest's checksum and that every file's chunks add up to its size.
+ */
+async function checkTree(
+  reader: ChunkReader,
+  manifest: SnapshotManifest,
+  content: TreeContent,
+  seen: Set<string>,
+  indexed: (ref: ContentRef) => void,
+  problem: (text: string) => void,
+): Promise<void> {
+  const rootParts = content.tree.map((hex) => Buffer.from(hex, 'hex'));
+  if ((await treeDigest(reader, rootParts)).toString('hex') !== manifest.checksum_value) {
+    problem('root tree does not match the checksum in the manifest');
+  }
+  const pending: Buffer[][] = [rootParts];
+  for (let parts = pending.pop(); parts; parts = pending.pop()) {
+    const key = parts.map((p) => p.toString('hex')).join('');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const part of parts) indexed({ id: part, rawLength: 0 });
+    for (const node of await readTree(reader, parts)) {
+      if (node.type === 'dir') pending.push(node.subtree);
+      if (node.type !== 'file') continue;
+      if ('lists' in node.content) for (const id of node.content.lists) indexed({ id, rawLength: 0 });
+      let size = 0;
+      for await (const ref of fileRefs(reader, node.content)) {
+        size += ref.rawLength;
+        indexed(ref);
+      }
+      if (size !== node.size) {
+        problem(`file ${node.name.toString()} has chunks of ${size} bytes, its size is ${node.size}`);
+      }
+    }
+  }
 }
 
 /** Decrypts, decompresses and re-hashes every record of a pack. Returns the bytes read. */

@@ -23,7 +23,13 @@ const gzip = promisify(zlib.gzip);
 
 function zstdOptions(length: number, level: number): zlib.ZstdOptions {
   // Knowing the size lets zstd size its tables for one chunk: about a third faster here.
-  return { pledgedSrcSize: length, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } };
+  // An output buffer that fits the result: the default (128 KiB) would be kept alive, as the
+  // backing store of a small result, until the next collection.
+  return {
+    pledgedSrcSize: length,
+    chunkSize: Math.max(64, length + (length >> 7) + 512),
+    params: { [zlib.constants.ZSTD_c_compressionLevel]: level },
+  };
 }
 
 /** Keeps the raw bytes when compression does not pay (random data): reading them back is then free. */

@@ -21,8 +21,43 @@ export const SnapshotStatsSchema = z.object({
   bytes_new: z.number().int().nonnegative(),
   bytes_reused: z.number().int().nonnegative(),
   packs_written: z.number().int().nonnegative(),
+  /** Tree snapshots only: what the walk found, by the change detection against the parent. */
+  tree: z
+    .object({
+      files_new: z.number().int().nonnegative(),
+      files_changed: z.number().int().nonnegative(),
+      files_unmodified: z.number().int().nonnegative(),
+      file_bytes_new: z.number().int().nonnegative(),
+      file_bytes_changed: z.number().int().nonnegative(),
+      file_bytes_unmodified: z.number().int().nonnegative(),
+      dirs: z.number().int().nonnegative(),
+      symlinks: z.number().int().nonnegative(),
+      skipped: z.number().int().nonnegative(),
+      warnings: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
+export type TreeStats = NonNullable<SnapshotStats['tree']>;
 export type SnapshotStats = z.infer<typeof SnapshotStatsSchema>;
+
+export const StreamContentSchema = z.object({
+  kind: z.literal('stream'),
+  size: z.number().int().nonnegative(),
+  chunk_count: z.number().int().nonnegative(),
+  lists: z.array(hex32),
+});
+export type StreamContent = z.infer<typeof StreamContentSchema>;
+
+/** A directory tree: the root directory's tree parts, and the paths that were backed up. */
+export const TreeContentSchema = z.object({
+  kind: z.literal('tree'),
+  /** Bytes of all regular files. */
+  size: z.number().int().nonnegative(),
+  files: z.number().int().nonnegative(),
+  tree: z.array(hex32).min(1),
+  paths: z.array(z.string()).min(1),
+});
+export type TreeContent = z.infer<typeof TreeContentSchema>;
 
 /**
  * A snapshot manifest is complete on its own: with it, the index and the packs, its data
@@ -41,14 +76,13 @@ export const SnapshotManifestSchema = z.object({
   completed_at: z.string(),
   chunker: ChunkerSettingsSchema,
   compression_algorithm: z.enum(['zstd', 'gzip', 'none']),
-  content: z.object({
-    kind: z.literal('stream'),
-    size: z.number().int().nonnegative(),
-    chunk_count: z.number().int().nonnegative(),
-    lists: z.array(hex32),
-  }),
-  /** STREAM_CHECKSUM_ALGORITHM: SHA-256 over the chunks' SHA-256 digests (crypto.ts). */
-  checksum_algorithm: z.literal('sha256-chunks'),
+  content: z.discriminatedUnion('kind', [StreamContentSchema, TreeContentSchema]),
+  /**
+   * 'sha256-chunks' (streams): SHA-256 over the chunks' SHA-256 digests (crypto.ts).
+   * 'sha256-tree' (trees): SHA-256 over the root tree's parts, in order (tree.ts); every id below
+   * the root is a keyed hash of what it names, so this binds the whole tree.
+   */
+  checksum_algorithm: z.enum(['sha256-chunks', 'sha256-tree']),
   checksum_value: z.string().regex(/^[0-9a-f]{64}$/),
   stats: SnapshotStatsSchema,
 });

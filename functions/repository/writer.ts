@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../core/ports/object-store';
-import { encode, type CompressionSettings } from './codec';
+import { encode, encodeSync, type CompressionSettings } from './codec';
 import { chunkId } from './crypto';
 import { encodeIndex, type IndexEntry } from './index-object';
 import { PackClass } from './pack';
@@ -22,6 +22,8 @@ export interface WriterOptions {
   concurrency?: number;
 }
 
+const SYNC_ENCODE_BYTES = 128 * 1024;
+
 /** Index objects are written every this many packs, so that memory does not grow with the stream. */
 const PACKS_PER_INDEX = 64;
 
@@ -38,6 +40,7 @@ export class RepositoryWriter {
     packsWritten: 0,
   };
   private readonly known = new Set<string>();
+  private existing: ReadonlyMap<string, unknown> | undefined;
   private readonly packs = new Map<PackClass, PackWriter>();
   private readonly pending = new Set<Promise<void>>();
   private readonly finishing = new Set<Promise<void>>();
@@ -68,11 +71,19 @@ export class RepositoryWriter {
     this.known.add(id.toString('hex'));
   }
 
+  /**
+   * Every chunk in this index exists already: deduplicate against the whole repository (file
+   * backups with a parent) without copying its ids into another set.
+   */
+  useIndex(index: ReadonlyMap<string, unknown>): void {
+    this.existing = index;
+  }
+
   /** True the first time an id is seen (neither known nor stored before in this session). */
   private claim(id: Buffer): boolean {
     if (this.failure) throw this.failure;
     const hex = id.toString('hex');
-    if (this.known.has(hex)) return false;
+    if (this.known.has(hex) || this.existing?.has(hex)) return false;
     this.known.add(hex);
     return true;
   }
@@ -108,7 +119,12 @@ export class RepositoryWriter {
   }
 
   private async store_(id: Buffer, data: Buffer, packClass: PackClass): Promise<void> {
-    const { codec, payload } = await encode(data, this.compression);
+    // Small chunks (trees, content lists) compress in microseconds: a trip to the thread pool
+    // would cost several times more than the work.
+    const { codec, payload } =
+      data.length <= SYNC_ENCODE_BYTES
+        ? encodeSync(data, this.compression)
+        : await encode(data, this.compression);
     if (this.failure) return;
     await this.append(id, data.length, codec, payload, packClass);
   }

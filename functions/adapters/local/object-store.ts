@@ -34,6 +34,8 @@ function errno(error: unknown): string | undefined {
  * renamed (or hard-linked, for create-only puts, which fails atomically if the name exists), and
  * the directory is fsynced, so a crash leaves either the old state or the complete new object.
  */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 export class LocalObjectStore implements ObjectStore {
   readonly location: string;
 
@@ -79,10 +81,22 @@ export class LocalObjectStore implements ObjectStore {
           await handle.writeFile(body);
           size = body.length;
         } else {
-          for await (const piece of body) {
-            await handle.write(piece);
-            size += piece.length;
+          // Small pieces (a pack's records) are gathered into writes of about 1 MiB: one system
+          // call per record would cost more than the data.
+          let batch: Buffer[] = [];
+          let batchBytes = 0;
+          for await (const piece of body as AsyncIterable<Buffer>) {
+            batch.push(piece);
+            batchBytes += piece.length;
+            if (batchBytes >= WRITE_BATCH_BYTES) {
+              await handle.writev(batch);
+              size += batchBytes;
+              batch = [];
+              batchBytes = 0;
+            }
           }
+          if (batch.length > 0) await handle.writev(batch);
+          size += batchBytes;
         }
         await handle.sync();
       } finally {

@@ -7,7 +7,7 @@ import { PackClass } from '../../repository/pack';
 import { STREAM_CHECKSUM_ALGORITHM, StreamChecksum } from '../../repository/crypto';
 import { loadChunkIndex, ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
-import type { BackupType, SnapshotManifest, TargetType } from '../../repository/snapshot';
+import type { BackupType, SnapshotManifest, StreamContent, TargetType } from '../../repository/snapshot';
 import { RepositoryWriter } from '../../repository/writer';
 import { collectYoungGarbage } from '../../repository/young-gc';
 import { ChunkWorkers, type EncodedChunk } from '../../repository/chunk-workers';
@@ -39,6 +39,26 @@ export function validateBackupName(name: string): void {
   }
 }
 
+/**
+ * Saves a manifest, the last write of a backup (after it, the snapshot exists). The manifest's
+ * own stored size is part of final_size_bytes; recording it can change it by a digit, so settle
+ * on the fixed point (two or three rounds; compression could in theory flip-flop).
+ */
+export async function commitSnapshot(
+  repo: Repository,
+  manifest: SnapshotManifest,
+  storedBytes: number,
+): Promise<void> {
+  let manifestBytes = 0;
+  for (let round = 0; round < 8; round++) {
+    manifest.stats.final_size_bytes = storedBytes + manifestBytes;
+    const sealed = repo.sealedSnapshotSize(manifest);
+    if (sealed === manifestBytes) break;
+    manifestBytes = sealed;
+  }
+  await repo.saveSnapshot(manifest);
+}
+
 /** Parent by backup type: incremental = latest of the name, differential = latest full, full = none. */
 export async function chooseParent(
   repo: Repository,
@@ -67,7 +87,7 @@ export async function backupStream(
   const writer = new RepositoryWriter(repo);
   const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
   try {
-    if (parent) await learnParent(repo, parent, writer, workers);
+    if (parent?.content.kind === 'stream') await learnParent(repo, parent.content, writer, workers);
     return await runBackup(repo, source, request, { started, parent, writer, workers });
   } finally {
     await workers.close();
@@ -77,7 +97,7 @@ export async function backupStream(
 /** The parent's chunks exist already: neither compress nor store them again. */
 async function learnParent(
   repo: Repository,
-  parent: SnapshotManifest,
+  parent: StreamContent,
   writer: RepositoryWriter,
   workers: ChunkWorkers,
 ): Promise<void> {
@@ -200,15 +220,6 @@ async function runBackup(
       packs_written: stats.packsWritten,
     },
   };
-  // The manifest's own stored size is part of the total; recording it can change it by a digit,
-  // so settle on the fixed point (two or three rounds; compression could in theory flip-flop).
-  let manifestBytes = 0;
-  for (let round = 0; round < 8; round++) {
-    manifest.stats.final_size_bytes = stats.storedBytes + manifestBytes;
-    const sealed = repo.sealedSnapshotSize(manifest);
-    if (sealed === manifestBytes) break;
-    manifestBytes = sealed;
-  }
-  await repo.saveSnapshot(manifest);
+  await commitSnapshot(repo, manifest, stats.storedBytes);
   return { manifest, requestedType: request.backupType, durationMs: Date.now() - started.getTime() };
 }

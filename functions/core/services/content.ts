@@ -1,14 +1,14 @@
 import { decodeContentList, type ContentRef } from '../../repository/content-list';
 import type { ChunkReader } from '../../repository/reader';
-import type { SnapshotManifest } from '../../repository/snapshot';
+import type { StreamContent } from '../../repository/snapshot';
 
 /** The chunk references of a stream snapshot, in order, reading one content list at a time. */
 export async function* readContentLists(
   reader: ChunkReader,
-  manifest: SnapshotManifest,
+  content: StreamContent,
   onList?: (listId: Buffer) => void,
 ): AsyncGenerator<ContentRef> {
-  for (const hex of manifest.content.lists) {
+  for (const hex of content.lists) {
     const listId = Buffer.from(hex, 'hex');
     onList?.(listId);
     yield* decodeContentList(await reader.read(listId), `content list ${hex}`);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { IntegrityError } from '../errors';
+import { InputError, IntegrityError } from '../errors';
 import type { ByteSink } from '../ports/byte-sink';
 import { ChunkWorkers, type VerifiedChunk } from '../../repository/chunk-workers';
 import { StreamChecksum } from '../../repository/crypto';
@@ -40,6 +40,13 @@ export async function restoreStream(
   sink: ByteSink,
   options: StreamRestoreOptions = {},
 ): Promise<{ bytes: number; checksum: string }> {
+  const content = manifest.content;
+  if (content.kind !== 'stream') {
+    throw new InputError(
+      `Backup ${manifest.id} is a file tree, not a stream.`,
+      'Restore it into a directory with --target DIR.',
+    );
+  }
   const readAhead = options.readAhead ?? 6;
   const workers = options.workers ?? new ChunkWorkers(repo.keys.id, repo.config.compression);
   const checksum = new StreamChecksum();
@@ -60,7 +67,7 @@ export async function restoreStream(
   // would keep the process alive after the error was reported.
   try {
     const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
-    for await (const ref of readContentLists(reader, manifest)) {
+    for await (const ref of readContentLists(reader, content)) {
       const pending = reader.readVerified(ref.id);
       // Errors surface when the writer awaits it; keep them from being reported as unhandled first.
       pending.catch(() => undefined);
@@ -77,7 +84,7 @@ export async function restoreStream(
     if (!options.workers) await workers.close();
   }
   const value = checksum.hex();
-  if (written !== manifest.content.size || value !== manifest.checksum_value) {
+  if (written !== content.size || value !== manifest.checksum_value) {
     throw new IntegrityError(
       `snapshot ${manifest.id}`,
       'restored stream does not match the checksum recorded at backup',

@@ -1,0 +1,276 @@
+import { IntegrityError } from '../core/errors';
+import type { ContentRef } from './content-list';
+
+/*
+ * A tree is one directory's listing, stored as metadata chunks ("tree parts", deduplicated like
+ * data). Byte layout in docs/FORMAT.md §10.2. Names are raw bytes: any name the filesystem allows
+ * round-trips, whatever its encoding. Nodes are sorted by name (bytewise) and names are unique,
+ * so identical directories give identical parts.
+ */
+
+export const TREE_VERSION = 1;
+/** A directory's listing is split into parts of at most about this many bytes (at node boundaries). */
+export const TREE_PART_BYTES = 1024 * 1024;
+/** A file with more chunks than this names content lists instead of listing its chunks inline. */
+export const INLINE_REFS_MAX = 1024;
+
+export const NodeType = { file: 1, dir: 2, symlink: 3 } as const;
+export type NodeTypeName = keyof typeof NodeType;
+
+/** A file's chunks: inline, or through content lists (metadata chunks of refs) for large files. */
+export type FileContent = { refs: ContentRef[] } | { lists: Buffer[] };
+
+export interface NodeMeta {
+  name: Buffer;
+  /** Permission bits, setuid/setgid and sticky (st_mode & 0o7777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** User and group names, recorded when running as root ("" otherwise). */
+  user: string;
+  group: string;
+  mtimeNs: bigint;
+  /** ctime, device and inode are for change detection and hard links; they are not restored. */
+  ctimeNs: bigint;
+  dev: bigint;
+  ino: bigint;
+  nlink: number;
+}
+
+export type TreeNode =
+  | (NodeMeta & { type: 'file'; size: number; content: FileContent })
+  | (NodeMeta & { type: 'dir'; size: 0; subtree: Buffer[] })
+  | (NodeMeta & { type: 'symlink'; size: number; target: Buffer });
+
+export type FileNode = Extract<TreeNode, { type: 'file' }>;
+export type DirNode = Extract<TreeNode, { type: 'dir' }>;
+
+const TYPE_NAMES = new Map<number, NodeTypeName>(
+  Object.entries(NodeType).map(([name, code]) => [code, name as NodeTypeName]),
+);
+
+class ByteWriter {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buffer.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + n));
+    this.buffer.copy(bigger, 0, 0, this.length);
+    this.buffer = bigger;
+  }
+  u8(v: number): void {
+    this.room(1);
+    this.length = this.buffer.writeUInt8(v, this.length);
+  }
+  u16(v: number): void {
+    this.room(2);
+    this.length = this.buffer.writeUInt16BE(v, this.length);
+  }
+  u32(v: number): void {
+    this.room(4);
+    this.length = this.buffer.writeUInt32BE(v, this.length);
+  }
+  u64(v: bigint | number): void {
+    this.room(8);
+    this.length = this.buffer.writeBigUInt64BE(BigInt(v), this.length);
+  }
+  i64(v: bigint): void {
+    this.room(8);
+    this.length = this.buffer.writeBigInt64BE(v, this.length);
+  }
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    this.length += b.copy(this.buffer, this.length);
+  }
+  take(): Buffer {
+    return Buffer.from(this.buffer.subarray(0, this.length));
+  }
+}
+
+class ByteReader {
+  at = 0;
+  constructor(
+    private readonly b: Buffer,
+    private readonly name: string,
+  ) {}
+  private need(n: number): void {
+    if (this.at + n > this.b.length) throw new IntegrityError(this.name, 'tree part is truncated', this.at);
+  }
+  u8(): number {
+    this.need(1);
+    return this.b.readUInt8(this.at++);
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.b.readUInt16BE(this.at);
+    this.at += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.b.readUInt32BE(this.at);
+    this.at += 4;
+    return v;
+  }
+  u64(): bigint {
+    this.need(8);
+    const v = this.b.readBigUInt64BE(this.at);
+    this.at += 8;
+    return v;
+  }
+  i64(): bigint {
+    this.need(8);
+    const v = this.b.readBigInt64BE(this.at);
+    this.at += 8;
+    return v;
+  }
+  safeNumber(): number {
+    const v = this.u64();
+    if (v > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new IntegrityError(this.name, 'size out of range', this.at);
+    return Number(v);
+  }
+  bytes(n: number): Buffer {
+    this.need(n);
+    const v = Buffer.from(this.b.subarray(this.at, this.at + n));
+    this.at += n;
+    return v;
+  }
+  get done(): boolean {
+    return this.at === this.b.length;
+  }
+}
+
+function shortString(w: ByteWriter, s: string): void {
+  const b = Buffer.from(s, 'utf8');
+  if (b.length > 255) throw new Error('user or group name longer than 255 bytes');
+  w.u8(b.length);
+  w.bytes(b);
+}
+
+function writeNode(w: ByteWriter, node: TreeNode): void {
+  if (node.name.length === 0 || node.name.length > 0xffff) throw new Error('bad node name length');
+  w.u8(NodeType[node.type]);
+  w.u16(node.name.length);
+  w.bytes(node.name);
+  w.u32(node.mode);
+  w.u32(node.uid);
+  w.u32(node.gid);
+  shortString(w, node.user);
+  shortString(w, node.group);
+  w.i64(node.mtimeNs);
+  w.i64(node.ctimeNs);
+  w.u64(node.dev);
+  w.u64(node.ino);
+  w.u32(node.nlink);
+  w.u64(node.size);
+  switch (node.type) {
+    case 'file':
+      if ('refs' in node.content) {
+        w.u8(0);
+        w.u32(node.content.refs.length);
+        for (const ref of node.content.refs) {
+          w.bytes(ref.id);
+          w.u32(ref.rawLength);
+        }
+      } else {
+        w.u8(1);
+        w.u32(node.content.lists.length);
+        for (const id of node.content.lists) w.bytes(id);
+      }
+      break;
+    case 'dir':
+      w.u32(node.subtree.length);
+      for (const id of node.subtree) w.bytes(id);
+      break;
+    case 'symlink':
+      w.u32(node.target.length);
+      w.bytes(node.target);
+      break;
+  }
+}
+
+function readNode(r: ByteReader, name: string): TreeNode {
+  const typeCode = r.u8();
+  const type = TYPE_NAMES.get(typeCode);
+  if (!type) throw new IntegrityError(name, `unknown node type ${typeCode}`, r.at - 1);
+  const meta: NodeMeta = {
+    name: r.bytes(r.u16()),
+    mode: r.u32(),
+    uid: r.u32(),
+    gid: r.u32(),
+    user: r.bytes(r.u8()).toString('utf8'),
+    group: r.bytes(r.u8()).toString('utf8'),
+    mtimeNs: r.i64(),
+    ctimeNs: r.i64(),
+    dev: r.u64(),
+    ino: r.u64(),
+    nlink: r.u32(),
+  };
+  const size = r.safeNumber();
+  if (type === 'file') {
+    const form = r.u8();
+    const count = r.u32();
+    if (form === 0) {
+      const refs: ContentRef[] = [];
+      for (let i = 0; i < count; i++) refs.push({ id: r.bytes(32), rawLength: r.u32() });
+      return { ...meta, type, size, content: { refs } };
+    }
+    if (form === 1) {
+      const lists: Buffer[] = [];
+      for (let i = 0; i < count; i++) lists.push(r.bytes(32));
+      return { ...meta, type, size, content: { lists } };
+    }
+    throw new IntegrityError(name, `unknown file content form ${form}`, r.at - 5);
+  }
+  if (type === 'dir') {
+    const count = r.u32();
+    const subtree: Buffer[] = [];
+    for (let i = 0; i < count; i++) subtree.push(r.bytes(32));
+    return { ...meta, type, size: 0, subtree };
+  }
+  return { ...meta, type, size, target: r.bytes(r.u32()) };
+}
+
+/**
+ * Encodes a directory's nodes (sorted here by name) into parts of about TREE_PART_BYTES.
+ * An empty directory has one part holding zero nodes.
+ */
+export function encodeTree(nodes: TreeNode[]): Buffer[] {
+  nodes.sort((a, b) => Buffer.compare(a.name, b.name));
+  const parts: Buffer[] = [];
+  let w = new ByteWriter();
+  let count = 0;
+  const close = () => {
+    const body = w.take();
+    const head = Buffer.alloc(5);
+    head.writeUInt8(TREE_VERSION, 0);
+    head.writeUInt32BE(count, 1);
+    parts.push(Buffer.concat([head, body]));
+    w = new ByteWriter();
+    count = 0;
+  };
+  for (const node of nodes) {
+    if (count > 0 && w.length >= TREE_PART_BYTES) close();
+    writeNode(w, node);
+    count++;
+  }
+  close();
+  return parts;
+}
+
+/**
+ * Decodes one tree part. Structure is checked (lengths, types, order); names are returned as
+ * stored: deciding whether a name is safe to create is the restorer's job (restore-safety.ts).
+ */
+export function decodeTreePart(plain: Buffer, name: string): TreeNode[] {
+  const r = new ByteReader(plain, name);
+  const version = r.u8();
+  if (version !== TREE_VERSION) throw new IntegrityError(name, `unknown tree version ${version}`, 0);
+  const count = r.u32();
+  const nodes: TreeNode[] = [];
+  for (let i = 0; i < count; i++) nodes.push(readNode(r, name));
+  if (!r.done) throw new IntegrityError(name, 'tree part has trailing bytes', r.at);
+  return nodes;
+}

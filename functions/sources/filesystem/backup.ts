@@ -1,0 +1,490 @@
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { hostname } from 'node:os';
+import * as nodePath from 'node:path';
+import { InputError, LifeboatError, ExitCode } from '../../core/errors';
+import { chooseParent, commitSnapshot, validateBackupName } from '../../core/services/backup-stream';
+import { newUlid } from '../../repository/ids';
+import { PackClass } from '../../repository/pack';
+import { ChunkReader, loadChunkIndex } from '../../repository/reader';
+import type { Repository } from '../../repository/repository';
+import type { BackupType, SnapshotManifest, TreeStats } from '../../repository/snapshot';
+import type { FileContent, NodeMeta, TreeNode } from '../../repository/tree';
+import { fileContent, readTree, storeTree } from '../../repository/tree-io';
+import { RepositoryWriter } from '../../repository/writer';
+import { ExcludeMatcher } from './exclude';
+import { FileWorkers, type EncodedFileChunk } from './file-workers';
+import { OwnerNames } from './owners';
+
+export interface TreeBackupRequest {
+  paths: string[];
+  name: string;
+  backupType: BackupType;
+  excludes?: string[];
+  oneFileSystem?: boolean;
+  /** Fail (and save no snapshot) when anything could not be read. */
+  strict?: boolean;
+  onProgress?: (progress: TreeBackupProgress) => void;
+}
+
+export interface TreeBackupProgress {
+  files: number;
+  bytes: number;
+}
+
+export interface BackupProblem {
+  path: string;
+  problem: string;
+}
+
+export interface TreeBackupResult {
+  manifest: SnapshotManifest;
+  requestedType: BackupType;
+  durationMs: number;
+  /** Files that could not be read (skipped) and files that changed while read (kept, flagged). */
+  warnings: BackupProblem[];
+  /** Sockets, FIFOs and devices: not backed up. */
+  skipped: BackupProblem[];
+  /** Files read from disk (new or changed), the count the incremental goal is about. */
+  filesRead: number;
+}
+
+export class StrictBackupError extends LifeboatError {
+  constructor(readonly problems: BackupProblem[]) {
+    super(
+      'BACKUP_WARNINGS',
+      `${problems.length} problem(s) while reading, and --strict was given: no snapshot was saved. ` +
+        `First: ${problems[0]?.path}: ${problems[0]?.problem}`,
+      'Fix the access rights (or exclude the paths with --exclude) and run the backup again; without --strict the backup completes and reports them.',
+      ExitCode.failure,
+    );
+  }
+}
+
+const SLASH = Buffer.from('/');
+
+function join(dir: Buffer, name: Buffer): Buffer {
+  return dir.length === 1 && dir[0] === 0x2f
+    ? Buffer.concat([SLASH, name])
+    : Buffer.concat([dir, SLASH, name]);
+}
+
+function describe(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String(error);
+}
+
+type NodeMap = Map<string, TreeNode>;
+type StoredTree = Awaited<ReturnType<typeof storeTree>>;
+
+function byName(nodes: TreeNode[]): NodeMap {
+  return new Map(nodes.map((n) => [n.name.toString('latin1'), n]));
+}
+
+/** Walks the paths and builds the snapshot's trees; one instance per backup. */
+class TreeWalk {
+  readonly stats: TreeStats = {
+    files_new: 0,
+    files_changed: 0,
+    files_unmodified: 0,
+    file_bytes_new: 0,
+    file_bytes_changed: 0,
+    file_bytes_unmodified: 0,
+    dirs: 0,
+    symlinks: 0,
+    skipped: 0,
+    warnings: 0,
+  };
+  readonly warnings: BackupProblem[] = [];
+  readonly skipped: BackupProblem[] = [];
+  readonly data = { chunksNew: 0, chunksReused: 0, bytesNew: 0, bytesReused: 0, chunksTotal: 0 };
+  files = 0;
+  bytes = 0;
+  private readonly hardLinks = new Map<string, Promise<TreeNode | undefined>>();
+  private readonly owners = process.getuid?.() === 0 ? new OwnerNames() : undefined;
+
+  constructor(
+    private readonly writer: RepositoryWriter,
+    private readonly pool: FileWorkers,
+    private readonly reader: ChunkReader | undefined,
+    private readonly matcher: ExcludeMatcher,
+    private readonly oneFileSystem: boolean,
+    private readonly onProgress: ((p: TreeBackupProgress) => void) | undefined,
+  ) {}
+
+  warn(path: Buffer | string, problem: string): void {
+    this.stats.warnings++;
+    this.warnings.push({ path: path.toString(), problem });
+  }
+
+  async parentNodes(node: TreeNode | undefined): Promise<NodeMap | undefined> {
+    if (!this.reader || node?.type !== 'dir') return undefined;
+    return byName(await readTree(this.reader, node.subtree));
+  }
+
+  private meta(name: Buffer, st: BigIntStats): NodeMeta {
+    const uid = Number(st.uid);
+    const gid = Number(st.gid);
+    return {
+      name,
+      mode: Number(st.mode & 0o7777n),
+      uid,
+      gid,
+      user: this.owners?.user(uid) ?? '',
+      group: this.owners?.group(gid) ?? '',
+      mtimeNs: st.mtimeNs,
+      ctimeNs: st.ctimeNs,
+      dev: st.dev,
+      ino: st.ino,
+      nlink: Number(st.nlink),
+    };
+  }
+
+  /**
+   * Walks one directory (and, depth first, those below it). Resolves when the walk is done;
+   * `parts` resolves later, when every file in it has been read and its tree is stored.
+   */
+  async walkDir(
+    path: Buffer,
+    parent: NodeMap | undefined,
+    rootDev: bigint,
+  ): Promise<{ tree: Promise<StoredTree> }> {
+    let names: Buffer[] = [];
+    try {
+      names = readdirSync(path, { encoding: 'buffer' });
+    } catch (error) {
+      this.warn(path, `cannot list the directory (${describe(error)}); recorded as empty`);
+    }
+    names.sort(Buffer.compare);
+    const nodes: Promise<TreeNode | undefined>[] = [];
+    for (const name of names) {
+      const full = join(path, name);
+      if (!this.matcher.empty && this.matcher.excludes(full.toString(), name.toString())) continue;
+      let st: BigIntStats;
+      try {
+        st = lstatSync(full, { bigint: true });
+      } catch (error) {
+        this.warn(full, `cannot stat (${describe(error)}); skipped`);
+        continue;
+      }
+      const { node } = await this.visit(full, name, st, parent?.get(name.toString('latin1')), rootDev);
+      node.catch(() => undefined);
+      nodes.push(node);
+    }
+    const tree = Promise.all(nodes).then((list) =>
+      storeTree(
+        this.writer,
+        list.filter((n): n is TreeNode => n !== undefined),
+      ),
+    );
+    tree.catch(() => undefined);
+    return { tree };
+  }
+
+  /** One entry; directories are walked before this returns, files are queued to the workers. */
+  async visit(
+    path: Buffer,
+    name: Buffer,
+    st: BigIntStats,
+    previous: TreeNode | undefined,
+    rootDev: bigint,
+  ): Promise<{ node: Promise<TreeNode | undefined> }> {
+    const meta = this.meta(name, st);
+    if (st.isFile()) return this.file(path, meta, st, previous);
+    if (st.isDirectory()) {
+      this.stats.dirs++;
+      if (this.oneFileSystem && st.dev !== rootDev) {
+        // A mount point: kept as an empty directory, its contents belong to another filesystem.
+        const { parts } = await storeTree(this.writer, []);
+        return { node: Promise.resolve({ ...meta, type: 'dir', size: 0, subtree: parts }) };
+      }
+      const { tree } = await this.walkDir(path, await this.parentNodes(previous), rootDev);
+      return { node: tree.then(({ parts }) => ({ ...meta, type: 'dir', size: 0, subtree: parts })) };
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        const target = readlinkSync(path, { encoding: 'buffer' });
+        this.stats.symlinks++;
+        return { node: Promise.resolve({ ...meta, type: 'symlink', size: target.length, target }) };
+      } catch (error) {
+        this.warn(path, `cannot read the link (${describe(error)}); skipped`);
+        return { node: Promise.resolve(undefined) };
+      }
+    }
+    const kind = st.isSocket()
+      ? 'socket'
+      : st.isFIFO()
+        ? 'FIFO'
+        : st.isBlockDevice()
+          ? 'block device'
+          : st.isCharacterDevice()
+            ? 'character device'
+            : 'special file';
+    this.stats.skipped++;
+    this.skipped.push({ path: path.toString(), problem: `${kind}: not backed up` });
+    return { node: Promise.resolve(undefined) };
+  }
+
+  private async file(
+    path: Buffer,
+    meta: NodeMeta,
+    st: BigIntStats,
+    previous: TreeNode | undefined,
+  ): Promise<{ node: Promise<TreeNode | undefined> }> {
+    const size = Number(st.size);
+    if (
+      previous?.type === 'file' &&
+      previous.size === size &&
+      previous.mtimeNs === st.mtimeNs &&
+      previous.ctimeNs === st.ctimeNs &&
+      previous.ino === st.ino
+    ) {
+      this.stats.files_unmodified++;
+      this.stats.file_bytes_unmodified += size;
+      this.progress(size);
+      return { node: Promise.resolve({ ...meta, type: 'file', size, content: previous.content }) };
+    }
+    // A second name of a hard-linked file: same content, read once.
+    const linkKey = st.nlink > 1n ? `${st.dev}:${st.ino}` : undefined;
+    const first = linkKey ? this.hardLinks.get(linkKey) : undefined;
+    if (first) {
+      this.countFile(previous, size);
+      return { node: first.then((node) => (node?.type === 'file' ? { ...node, ...meta } : undefined)) };
+    }
+    await this.pool.whenReady();
+    const node = this.pool
+      .read(path, size, (chunk) => this.store(chunk))
+      .then(async (result) => {
+        if (result.error || !result.done) {
+          this.warn(
+            path,
+            `cannot read (${result.error?.code ?? 'EIO'}: ${result.error?.message ?? 'no result'}); skipped`,
+          );
+          return undefined;
+        }
+        const done = result.done;
+        if (done.changed)
+          this.warn(path, 'changed while it was read; the backed-up copy may be inconsistent');
+        if (previous?.type === 'file') {
+          this.stats.files_changed++;
+          this.stats.file_bytes_changed += done.size;
+        } else {
+          this.stats.files_new++;
+          this.stats.file_bytes_new += done.size;
+        }
+        this.progress(done.size);
+        const content: FileContent = await fileContent(this.writer, result.refs);
+        return {
+          ...meta,
+          mtimeNs: done.mtimeNs,
+          ctimeNs: done.ctimeNs,
+          type: 'file' as const,
+          size: done.size,
+          content,
+        };
+      });
+    if (linkKey) this.hardLinks.set(linkKey, node);
+    return { node };
+  }
+
+  private countFile(previous: TreeNode | undefined, size: number): void {
+    if (previous?.type === 'file') {
+      this.stats.files_changed++;
+      this.stats.file_bytes_changed += size;
+    } else {
+      this.stats.files_new++;
+      this.stats.file_bytes_new += size;
+    }
+    this.progress(size);
+  }
+
+  private async store(chunk: EncodedFileChunk): Promise<void> {
+    this.data.chunksTotal++;
+    const isNew =
+      !chunk.known &&
+      chunk.payload !== undefined &&
+      (await this.writer.putEncoded(
+        Buffer.from(chunk.id),
+        chunk.rawLength,
+        chunk.codec,
+        Buffer.from(chunk.payload.buffer, chunk.payload.byteOffset, chunk.payload.byteLength),
+        PackClass.data,
+      ));
+    if (isNew) {
+      this.data.chunksNew++;
+      this.data.bytesNew += chunk.rawLength;
+    } else {
+      this.data.chunksReused++;
+      this.data.bytesReused += chunk.rawLength;
+    }
+  }
+
+  private progress(size: number): void {
+    this.files++;
+    this.bytes += size;
+    this.onProgress?.({ files: this.files, bytes: this.bytes });
+  }
+}
+
+interface Source {
+  absolute: string;
+  name: Buffer;
+  st: BigIntStats;
+}
+
+function resolveSources(paths: string[]): Source[] {
+  if (paths.length === 0)
+    throw new InputError(
+      'Nothing to back up: no path given.',
+      'Name one or more paths, e.g. `lifeboat backup /srv/data`.',
+    );
+  const sources = paths.map((p) => {
+    const absolute = nodePath.resolve(p);
+    let st: BigIntStats;
+    try {
+      st = lstatSync(absolute, { bigint: true });
+    } catch (error) {
+      throw new InputError(
+        `Cannot back up ${absolute}: ${describe(error)}.`,
+        'Check the path (and that it is readable by this user).',
+      );
+    }
+    return { absolute, name: Buffer.from(nodePath.basename(absolute) || '/'), st };
+  });
+  const seen = new Set<string>();
+  for (const s of sources) {
+    const key = s.name.toString('latin1');
+    if (seen.has(key) && sources.length > 1)
+      throw new InputError(
+        `Two paths end in the same name "${s.name.toString()}"; a snapshot's top level holds one entry per path.`,
+        'Back them up under different names (two backups), or name their common parent instead.',
+      );
+    seen.add(key);
+  }
+  return sources;
+}
+
+/**
+ * Backs up directory trees. One PATH that is a directory becomes the snapshot's root (its
+ * contents restore into the target); several PATHs (or a file) become entries of a root named by
+ * their last component. With a parent, a file whose size, mtime, ctime and inode match is not
+ * read again; its chunk list is reused.
+ */
+export async function backupTree(repo: Repository, request: TreeBackupRequest): Promise<TreeBackupResult> {
+  validateBackupName(request.name);
+  const sources = resolveSources(request.paths);
+  const started = new Date();
+  const parentCandidate = await chooseParent(repo, request.name, request.backupType);
+  const writer = new RepositoryWriter(repo);
+  let reader: ChunkReader | undefined;
+  if (parentCandidate) {
+    const index = await loadChunkIndex(repo);
+    // Everything the repository holds is deduplicated against, not only the parent's chunks.
+    writer.useIndex(index);
+    reader = new ChunkReader(repo, index);
+  }
+  const parentTree = parentCandidate?.content.kind === 'tree' ? parentCandidate : undefined;
+  const pool = new FileWorkers({
+    idKey: repo.keys.id,
+    compression: repo.config.compression,
+    chunker: repo.chunkerParams,
+    gear: repo.gear(),
+  });
+  const walk = new TreeWalk(
+    writer,
+    pool,
+    parentTree ? reader : undefined,
+    new ExcludeMatcher(request.excludes ?? []),
+    request.oneFileSystem ?? false,
+    request.onProgress,
+  );
+  let root: StoredTree;
+  try {
+    const parentRoot =
+      parentTree && reader && parentTree.content.kind === 'tree'
+        ? byName(
+            await readTree(
+              reader,
+              parentTree.content.tree.map((h) => Buffer.from(h, 'hex')),
+            ),
+          )
+        : undefined;
+    const only = sources.length === 1 ? sources[0] : undefined;
+    if (only?.st.isDirectory()) {
+      walk.stats.dirs++;
+      const { tree } = await walk.walkDir(Buffer.from(only.absolute), parentRoot, only.st.dev);
+      root = await tree;
+    } else {
+      const nodes: Promise<TreeNode | undefined>[] = [];
+      for (const s of sources) {
+        const { node } = await walk.visit(
+          Buffer.from(s.absolute),
+          s.name,
+          s.st,
+          parentRoot?.get(s.name.toString('latin1')),
+          s.st.dev,
+        );
+        nodes.push(node);
+      }
+      const list = await Promise.all(nodes);
+      root = await storeTree(
+        writer,
+        list.filter((n): n is TreeNode => n !== undefined),
+      );
+    }
+    if (request.strict && walk.warnings.length > 0) throw new StrictBackupError(walk.warnings);
+    await writer.flush();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  } finally {
+    await pool.close();
+  }
+
+  const backupType: BackupType = parentCandidate ? request.backupType : 'full';
+  const stats = writer.stats;
+  const t = walk.stats;
+  const manifest: SnapshotManifest = {
+    v: 1,
+    id: newUlid(started.getTime()),
+    repo_id: repo.config.repo_id,
+    name: request.name,
+    target_type: 'filesystem',
+    backup_type: backupType,
+    parent_backup_id: parentCandidate?.id ?? null,
+    host: hostname(),
+    started_at: started.toISOString(),
+    completed_at: new Date().toISOString(),
+    chunker: repo.config.chunker,
+    compression_algorithm: repo.config.compression.alg,
+    content: {
+      kind: 'tree',
+      size: t.file_bytes_new + t.file_bytes_changed + t.file_bytes_unmodified,
+      files: t.files_new + t.files_changed + t.files_unmodified,
+      tree: root.parts.map((p) => p.toString('hex')),
+      paths: sources.map((s) => s.absolute),
+    },
+    checksum_algorithm: 'sha256-tree',
+    checksum_value: root.digest.toString('hex'),
+    stats: {
+      original_size_bytes: t.file_bytes_new + t.file_bytes_changed + t.file_bytes_unmodified,
+      compressed_size_bytes: stats.compressedBytes,
+      final_size_bytes: 0,
+      chunks_total: walk.data.chunksTotal,
+      chunks_new: walk.data.chunksNew,
+      chunks_reused: walk.data.chunksReused,
+      bytes_new: walk.data.bytesNew,
+      bytes_reused: walk.data.bytesReused,
+      packs_written: stats.packsWritten,
+      tree: t,
+    },
+  };
+  await commitSnapshot(repo, manifest, stats.storedBytes);
+  return {
+    manifest,
+    requestedType: request.backupType,
+    durationMs: Date.now() - started.getTime(),
+    warnings: walk.warnings,
+    skipped: walk.skipped,
+    filesRead: t.files_new + t.files_changed,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Worker-thread entry (see file-workers.ts): reads whole files and does the CPU work of a backup
+ * on them (chunking, SHA-256, keyed id, compression). Several run at once, one per core.
+ * Results go back in messages of a few MiB; a shared counter of bytes not yet taken by the main
+ * thread makes a worker wait when the main thread falls behind, so memory stays bounded.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Chunker, type ChunkerParams } from '../../repository/chunker';
+import { encodeSync, type CompressionSettings } from '../../repository/codec';
+import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
+import { collectYoungGarbage } from '../../repository/young-gc';
+
+export interface FileWorkerSetup {
+  index: number;
+  idKey: Uint8Array;
+  compression: CompressionSettings;
+  chunker: ChunkerParams;
+  gear: BigUint64Array;
+  /** One Int32 per worker: payload bytes posted and not yet released by the main thread. */
+  outstanding: SharedArrayBuffer;
+  outstandingLimit: number;
+}
+
+export interface FileJob {
+  op: 'file';
+  seq: number;
+  path: Uint8Array;
+}
+
+export interface EncodedFileChunk {
+  id: Uint8Array;
+  rawLength: number;
+  known: boolean;
+  codec: number;
+  payload?: Uint8Array;
+}
+
+/** What the file looked like while it was read; `changed` when it moved under the reader. */
+export interface FileReadDone {
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  changed: boolean;
+}
+
+export interface FileChunksMessage {
+  seq: number;
+  chunks: EncodedFileChunk[];
+  /** Bytes counted against the worker's outstanding budget; the main thread releases them. */
+  bytes: number;
+  done?: FileReadDone;
+  /** The file could not be read (it is skipped); errno code and message. */
+  error?: { code: string; message: string };
+}
+
+const FLUSH_BYTES = 4 * 1024 * 1024;
+const READ_BYTES = 4 * 1024 * 1024;
+const GC_EVERY_BYTES = 8 * 1024 * 1024;
+/** A file counts as this many bytes, so that small files trigger collections too (about every 32). */
+const GC_FILE_WEIGHT = 256 * 1024;
+
+function main(): void {
+  const port = parentPort;
+  if (!port) return;
+  const setup = workerData as FileWorkerSetup;
+  const idKey = Buffer.from(setup.idKey);
+  const outstanding = new Int32Array(setup.outstanding);
+  const chunker = new Chunker(setup.chunker, setup.gear);
+  const readBuffer = Buffer.allocUnsafe(READ_BYTES);
+  const known = new Set<string>();
+  let sinceCollection = 0;
+
+  const post = (message: FileChunksMessage) => {
+    const slot = setup.index;
+    // Wait while the main thread holds too much of this worker's output.
+    for (;;) {
+      const current = Atomics.load(outstanding, slot);
+      if (current <= setup.outstandingLimit || message.bytes === 0) break;
+      Atomics.wait(outstanding, slot, current, 50);
+    }
+    Atomics.add(outstanding, slot, message.bytes);
+    const transfer = message.chunks.flatMap((c) => (c.payload ? [c.payload.buffer as ArrayBuffer] : []));
+    port.postMessage(message, transfer);
+  };
+
+  port.on('message', (job: FileJob) => {
+    let pending: EncodedFileChunk[] = [];
+    let pendingBytes = 0;
+    const flush = (done?: FileReadDone) => {
+      post({ seq: job.seq, chunks: pending, bytes: pendingBytes, done });
+      pending = [];
+      pendingBytes = 0;
+    };
+    const add = (data: Buffer) => {
+      const digest = chunkDigest(data);
+      const id = chunkIdOfDigest(idKey, digest);
+      const hex = id.toString('hex');
+      if (known.has(hex)) {
+        pending.push({ id, rawLength: data.length, known: true, codec: 0 });
+      } else {
+        known.add(hex);
+        const { codec, payload } = encodeSync(data, setup.compression);
+        // A private copy: the payload moves to the main thread and must own its memory.
+        const own = new Uint8Array(payload.length);
+        own.set(payload);
+        pending.push({ id, rawLength: data.length, known: false, codec, payload: own });
+        pendingBytes += own.length;
+      }
+      if (pendingBytes >= FLUSH_BYTES) flush();
+    };
+
+    let fd: number | undefined;
+    let bytesRead = 0;
+    try {
+      fd = openSync(Buffer.from(job.path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      const before = fstatSync(fd, { bigint: true });
+      if (!before.isFile()) throw Object.assign(new Error('no longer a regular file'), { code: 'ENOTFILE' });
+      const size = readChunked(fd, before, add);
+      bytesRead = size;
+      const after = fstatSync(fd, { bigint: true });
+      const changed =
+        after.mtimeNs !== before.mtimeNs ||
+        after.ctimeNs !== before.ctimeNs ||
+        after.size !== before.size ||
+        BigInt(size) !== after.size;
+      flush({ size, mtimeNs: after.mtimeNs, ctimeNs: after.ctimeNs, changed });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      // Chunks already posted are stored; the file itself is skipped by the main thread.
+      pending = [];
+      pendingBytes = 0;
+      chunker.finish(); // discards the rest of the failed file
+      post({ seq: job.seq, chunks: [], bytes: 0, error: { code: e.code ?? 'EIO', message: e.message } });
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    // Dead buffers and zstd contexts pile up otherwise: V8 sees few objects and does not know
+    // about the native memory behind them. A young collection every few MiB or files is cheap.
+    sinceCollection += bytesRead + GC_FILE_WEIGHT;
+    if (sinceCollection >= GC_EVERY_BYTES) {
+      sinceCollection = 0;
+      collectYoungGarbage();
+    }
+  });
+
+  /** Reads to the end (a file can grow while read) and feeds chunks to `add`; returns the bytes read. */
+  function readChunked(fd: number, stats: BigIntStats, add: (data: Buffer) => void): number {
+    const min = setup.chunker.min;
+    let total = 0;
+    // Small files (most of a source tree) are one chunk: read into a buffer of their own, no chunker.
+    if (stats.size <= BigInt(min)) {
+      const own = Buffer.allocUnsafe(Number(stats.size) + 1);
+      let n = 0;
+      for (;;) {
+        const got = readSync(fd, own, n, own.length - n, n);
+        if (got === 0) break;
+        n += got;
+        if (n === own.length) break;
+      }
+      total = n;
+      if (n <= Number(stats.size)) {
+        if (n > 0) add(own.subarray(0, n));
+        return total;
+      }
+      // It grew past its size: chunk it like a large file, starting with what is read.
+      for (const chunk of chunker.push(own.subarray(0, n))) add(chunk.data);
+    }
+    for (;;) {
+      const got = readSync(fd, readBuffer, 0, READ_BYTES, total);
+      if (got === 0) break;
+      total += got;
+      for (const chunk of chunker.push(readBuffer.subarray(0, got))) add(chunk.data);
+    }
+    for (const chunk of chunker.finish()) add(chunk.data);
+    return total;
+  }
+}
+
+main();

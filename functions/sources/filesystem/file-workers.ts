@@ -1,0 +1,166 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { workerScript } from '../../core/worker-script';
+import type { ContentRef } from '../../repository/content-list';
+import { collectYoungGarbage, enableYoungGc } from '../../repository/young-gc';
+import type {
+  EncodedFileChunk,
+  FileChunksMessage,
+  FileJob,
+  FileReadDone,
+  FileWorkerSetup,
+} from './file-worker';
+
+export type { EncodedFileChunk } from './file-worker';
+
+export interface FileReadResult {
+  refs: ContentRef[];
+  done?: FileReadDone;
+  error?: { code: string; message: string };
+}
+
+/** Takes one chunk read from a file (stores it when new); called in file order. */
+export type ChunkSink = (chunk: EncodedFileChunk) => Promise<void>;
+
+interface Job {
+  worker: number;
+  size: number;
+  refs: ContentRef[];
+  onChunk: ChunkSink;
+  resolve: (result: FileReadResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Files queued per worker: enough to keep it busy, few enough that directories finish soon. */
+const QUEUE_FILES = 256;
+const QUEUE_BYTES = 64 * 1024 * 1024;
+/** Encoded bytes a worker may have waiting for the main thread before it pauses. */
+const OUTSTANDING_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A pool of worker threads that read and encode whole files (file-worker.ts). The main thread
+ * walks the tree, hands out files to the least loaded worker, and stores what comes back.
+ */
+export class FileWorkers {
+  private readonly workers: Worker[];
+  private readonly outstanding: Int32Array;
+  private readonly queuedFiles: number[];
+  private readonly queuedBytes: number[];
+  private readonly chains: Promise<void>[];
+  private readonly jobs = new Map<number, Job>();
+  private waiters: (() => void)[] = [];
+  private seq = 0;
+  private sinceCollection = 0;
+  private failure: unknown;
+
+  constructor(
+    setup: Omit<FileWorkerSetup, 'index' | 'outstanding' | 'outstandingLimit'>,
+    count = Math.max(1, Math.min(availableParallelism(), 8)),
+  ) {
+    enableYoungGc();
+    const shared = new SharedArrayBuffer(4 * count);
+    this.outstanding = new Int32Array(shared);
+    this.workers = Array.from({ length: count }, (_, index) => {
+      const data: FileWorkerSetup = {
+        ...setup,
+        index,
+        outstanding: shared,
+        outstandingLimit: OUTSTANDING_BYTES,
+      };
+      return new Worker(workerScript(__dirname, 'file-worker'), { workerData: data });
+    });
+    this.queuedFiles = this.workers.map(() => 0);
+    this.queuedBytes = this.workers.map(() => 0);
+    this.chains = this.workers.map(() => Promise.resolve());
+    this.workers.forEach((worker, index) => {
+      worker.on('message', (message: FileChunksMessage) => {
+        this.chains[index] = this.chains[index]!.then(() => this.handle(index, message)).catch(
+          (error: unknown) => this.fail(error),
+        );
+      });
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`file worker exited with code ${code}`));
+      });
+    });
+  }
+
+  private hasRoom(i: number): boolean {
+    return this.queuedFiles[i]! < QUEUE_FILES && this.queuedBytes[i]! < QUEUE_BYTES;
+  }
+
+  /** Resolves when a worker can take another file (backpressure for the tree walker). */
+  async whenReady(): Promise<void> {
+    while (!this.workers.some((_, i) => this.hasRoom(i))) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Reads and encodes one file on a worker; every chunk goes through `onChunk`, in order. */
+  read(path: Buffer, size: number, onChunk: ChunkSink): Promise<FileReadResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    let worker = 0;
+    for (let i = 1; i < this.workers.length; i++) {
+      if (
+        this.queuedBytes[i]! + this.queuedFiles[i]! * 65536 <
+        this.queuedBytes[worker]! + this.queuedFiles[worker]! * 65536
+      )
+        worker = i;
+    }
+    const seq = this.seq++;
+    this.queuedFiles[worker]!++;
+    this.queuedBytes[worker]! += size;
+    return new Promise<FileReadResult>((resolve, reject) => {
+      this.jobs.set(seq, { worker, size, refs: [], onChunk, resolve, reject });
+      const job: FileJob = { op: 'file', seq, path };
+      this.workers[worker]!.postMessage(job);
+    });
+  }
+
+  private async handle(index: number, message: FileChunksMessage): Promise<void> {
+    const job = this.jobs.get(message.seq);
+    try {
+      if (!job) return;
+      for (const chunk of message.chunks) {
+        await job.onChunk(chunk);
+        job.refs.push({ id: Buffer.from(chunk.id), rawLength: chunk.rawLength });
+      }
+    } finally {
+      this.sinceCollection += message.bytes;
+      if (this.sinceCollection >= 16 * 1024 * 1024) {
+        this.sinceCollection = 0;
+        collectYoungGarbage();
+      }
+      if (message.bytes > 0) {
+        Atomics.sub(this.outstanding, index, message.bytes);
+        Atomics.notify(this.outstanding, index);
+      }
+    }
+    if (message.done || message.error) {
+      this.jobs.delete(message.seq);
+      this.queuedFiles[index]!--;
+      this.queuedBytes[index]! -= job.size;
+      job.resolve({ refs: job.refs, done: message.done, error: message.error });
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    for (const job of this.jobs.values()) job.reject(this.failure);
+    this.jobs.clear();
+    this.wake();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,297 @@
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  appendFileSync,
+  readdirSync,
+} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { backupJson, runCli, TempHome } from '../helpers/cli';
+import { diffTrees, makeSparse, makeTree, NON_UTF8, treeFacts } from '../helpers/tree';
+
+jest.setTimeout(180_000);
+
+const NOBODY = 65534;
+
+function json<T = Record<string, unknown>>(out: Buffer): T {
+  return JSON.parse(out.toString('utf8')) as T;
+}
+
+describe('filesystem backup and restore', () => {
+  const home = new TempHome('lifeboat-fs-');
+  const env = home.env;
+  const src = path.join(home.dir, 'src');
+  let firstId = '';
+
+  beforeAll(() => {
+    mkdirSync(src);
+    makeTree(src);
+  });
+  afterAll(() => home.cleanup());
+
+  it('restores a tree byte for byte with its metadata: modes, mtimes, owners, symlinks, hard links, odd names', async () => {
+    const backup = await runCli(['backup', src, '--name', 'tree', '--json'], { env });
+    const summary = backupJson(backup);
+    firstId = summary.id;
+    expect(summary).toMatchObject({
+      backup_type: 'full',
+      target_type: 'filesystem',
+      files_unmodified: 0,
+      warnings: [],
+    });
+    // 9 regular files + 40 in src/lib + 2 second names of hard links; 4 symlinks.
+    expect(summary.files_new).toBe(51);
+    expect(summary.symlinks).toBe(4);
+
+    const out = path.join(home.dir, 'out-full');
+    const restored = await runCli(['restore', firstId, '--target', out, '--json'], { env });
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    expect(json(restored.stdout)).toMatchObject({ refused: [], hardlinks: 2, symlinks: 4 });
+    const diff = diffTrees(src, out);
+    expect(diff.output).toBe('');
+    expect(diff.same).toBe(true);
+    expect(treeFacts(out)).toEqual(treeFacts(src));
+    // The names made of bytes that are not UTF-8 came back as those bytes.
+    expect(readdirSync(out, { encoding: 'buffer' }).some((n) => n.equals(NON_UTF8))).toBe(true);
+  });
+
+  it('lists the tree (ls) and shows what changed (diff)', async () => {
+    const ls = await runCli(['ls', firstId, 'docs'], { env });
+    expect(ls.code).toBe(0);
+    expect(ls.stdout.toString().split('\n').filter(Boolean)).toEqual([
+      'docs',
+      'docs/deep',
+      'docs/deep/er',
+      'docs/deep/er/est',
+      'docs/deep/er/est/bottom.txt',
+      'docs/hard-link-big',
+    ]);
+    const lsJson = json<{ path: string; type: string; path_base64?: string }[]>(
+      (await runCli(['ls', firstId, '--json'], { env })).stdout,
+    );
+    expect(lsJson.find((e) => e.path === 'link-dangling')).toMatchObject({
+      type: 'symlink',
+      target: 'does/not/exist',
+    });
+    expect(lsJson.find((e) => e.path_base64 === NON_UTF8.toString('base64'))).toBeDefined();
+
+    appendFileSync(path.join(src, 'src', 'lib', 'file-007.c'), '// changed\n');
+    writeFileSync(path.join(src, 'added.txt'), 'new\n');
+    rmSync(path.join(src, 'empty-file'));
+    const second = backupJson(await runCli(['backup', src, '--name', 'tree', '--json'], { env }));
+    const diff = json<{
+      added: { path: string }[];
+      removed: { path: string }[];
+      changed: { path: string; what: string[] }[];
+    }>((await runCli(['diff', firstId, second.id, '--json'], { env })).stdout);
+    expect(diff.added.map((e) => e.path)).toEqual(['added.txt']);
+    expect(diff.removed.map((e) => e.path)).toEqual(['empty-file']);
+    expect(diff.changed.map((e) => e.path)).toEqual(['src/lib/file-007.c']);
+    expect(diff.changed[0]!.what).toEqual(expect.arrayContaining(['size', 'content', 'mtime']));
+  });
+
+  it('restores a subtree and single files only (--include, --exclude)', async () => {
+    const out = path.join(home.dir, 'out-part');
+    const r = await runCli(
+      [
+        'restore',
+        firstId,
+        '--target',
+        out,
+        '--include',
+        'docs/deep',
+        '--include',
+        'src/lib/file-003.c',
+        '--exclude',
+        'docs/deep/er/est',
+        '--json',
+      ],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(out, 'src', 'lib', 'file-003.c'), 'utf8')).toBe(
+      readFileSync(path.join(src, 'src', 'lib', 'file-003.c'), 'utf8'),
+    );
+    expect(readdirSync(path.join(out, 'src', 'lib'))).toEqual(['file-003.c']);
+    expect(existsSync(path.join(out, 'docs', 'deep', 'er'))).toBe(true);
+    expect(existsSync(path.join(out, 'docs', 'deep', 'er', 'est'))).toBe(false);
+    expect(existsSync(path.join(out, 'docs', 'hard-link-big'))).toBe(false);
+    expect(readdirSync(out).sort()).toEqual(['docs', 'src']);
+  });
+
+  it('refuses a non-empty target unless an overwrite mode is chosen', async () => {
+    const out = path.join(home.dir, 'out-busy');
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'keep-me'), 'mine');
+    const r = await runCli(['restore', firstId, '--target', out], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not empty; nothing was restored/);
+    expect(r.stderr).toMatch(/--overwrite never\|if-changed\|always/);
+    expect(readdirSync(out)).toEqual(['keep-me']);
+  });
+
+  it('--overwrite if-changed rewrites only what differs; never keeps; --delete removes what the backup does not hold', async () => {
+    const out = path.join(home.dir, 'out-over');
+    expect((await runCli(['restore', firstId, '--target', out], { env })).code).toBe(0);
+    writeFileSync(path.join(out, 'one-byte'), 'y'); // same size, new mtime
+    appendFileSync(path.join(out, 'src', 'lib', 'file-010.c'), 'more');
+    writeFileSync(path.join(out, 'extra-file'), 'not in the backup');
+    mkdirSync(path.join(out, 'docs', 'extra-dir'));
+
+    const never = json<{ files_restored: number; files_skipped: number }>(
+      (await runCli(['restore', firstId, '--target', out, '--overwrite', 'never', '--json'], { env })).stdout,
+    );
+    expect(never.files_restored).toBe(0);
+    expect(readFileSync(path.join(out, 'one-byte'), 'utf8')).toBe('y');
+
+    const r = await runCli(
+      ['restore', firstId, '--target', out, '--overwrite', 'if-changed', '--delete', '--json'],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    const result = json<{ files_restored: number; files_unchanged: number; deleted: number }>(r.stdout);
+    // one-byte and its hard link are one file; file-010.c.
+    expect(result.files_restored).toBe(2);
+    expect(result.deleted).toBe(2);
+    expect(diffTrees(src.replace(/src$/, 'out-full'), out).same).toBe(true);
+    expect(treeFacts(out)).toEqual(treeFacts(path.join(home.dir, 'out-full')));
+  });
+
+  it('incremental: reads only the changed files (1%) and stores little', async () => {
+    const tree = path.join(home.dir, 'many');
+    mkdirSync(tree);
+    for (let d = 0; d < 20; d++) {
+      mkdirSync(path.join(tree, `d${d}`));
+      for (let f = 0; f < 50; f++)
+        writeFileSync(path.join(tree, `d${d}`, `f${f}.txt`), `${d}/${f} `.repeat(200 + f));
+    }
+    const first = backupJson(await runCli(['backup', tree, '--name', 'many', '--json'], { env }));
+    expect(first.files_new).toBe(1000);
+    for (let i = 0; i < 10; i++) appendFileSync(path.join(tree, `d${i * 2}`, `f${i}.txt`), 'changed\n');
+    const second = backupJson(await runCli(['backup', tree, '--name', 'many', '--json'], { env }));
+    expect(second).toMatchObject({
+      backup_type: 'incremental',
+      parent_backup_id: first.id,
+      files_changed: 10,
+      files_new: 0,
+      files_unmodified: 990,
+    });
+    expect(second.file_bytes_changed).toBeLessThan(0.02 * (first.file_bytes_new as number));
+    // Ten small files and the trees above them; nothing near the tree's size.
+    expect(second.final_size_bytes).toBeLessThan(0.2 * (first.final_size_bytes as number));
+    const out = path.join(home.dir, 'many-out');
+    expect((await runCli(['restore', second.id, '--target', out], { env })).code).toBe(0);
+    expect(diffTrees(tree, out).same).toBe(true);
+  });
+
+  it('excludes by name and by path, and from a file', async () => {
+    const excludeFile = path.join(home.dir, 'excludes');
+    writeFileSync(excludeFile, '# comment\n\n*.sh\n');
+    const r = backupJson(
+      await runCli(
+        [
+          'backup',
+          src,
+          '--name',
+          'excl',
+          '--exclude',
+          'lib',
+          '--exclude',
+          `${src}/docs/deep`,
+          '--exclude-file',
+          excludeFile,
+          '--json',
+        ],
+        { env },
+      ),
+    );
+    const listed = (await runCli(['ls', r.id], { env })).stdout.toString().split('\n');
+    expect(listed).toContain('docs');
+    expect(listed).not.toContain('docs/deep');
+    expect(listed).not.toContain('src/lib');
+    expect(listed).not.toContain('script.sh');
+    expect(listed).toContain('src/multi-chunk.bin');
+  });
+
+  it('checks: `check --read-data` walks the trees and finds everything intact', async () => {
+    const r = await runCli(['check', '--read-data', '--json'], { env });
+    expect(r.code).toBe(0);
+    expect(json(r.stdout)).toMatchObject({ ok: true });
+  });
+});
+
+describe('a 5 GiB sparse file', () => {
+  const home = new TempHome('lifeboat-sparse-');
+  afterAll(() => home.cleanup());
+
+  it('backs up and restores as a sparse file with identical content', async () => {
+    const src = path.join(home.dir, 'src');
+    mkdirSync(src);
+    const size = 5 * 1024 ** 3;
+    makeSparse(path.join(src, 'disk.img'), size);
+    const backup = backupJson(await runCli(['backup', src, '--name', 'sparse', '--json'], { env: home.env }));
+    // Zeros compress to almost nothing and deduplicate: a few KiB stored for 5 GiB.
+    expect(backup.final_size_bytes).toBeLessThan(1024 * 1024);
+    const out = path.join(home.dir, 'out');
+    const r = await runCli(['restore', backup.id, '--target', out], { env: home.env });
+    expect(r.code).toBe(0);
+    const restored = statSync(path.join(out, 'disk.img'));
+    expect(restored.size).toBe(size);
+    expect(restored.blocks * 512).toBeLessThan(64 * 1024 * 1024); // holes stayed holes
+    expect(execFileSync('cmp', [path.join(src, 'disk.img'), path.join(out, 'disk.img')]).length).toBe(0);
+  });
+});
+
+describe('unreadable files and special files (the CLI runs as nobody)', () => {
+  const base = mkdtempSync(path.join(tmpdir(), 'lifeboat-fs-nobody-'));
+  const home = path.join(base, 'home');
+  const src = path.join(base, 'src');
+  const asNobody = { uid: NOBODY, gid: NOBODY, env: { LIFEBOAT_HOME: home } };
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  beforeAll(() => {
+    chmodSync(base, 0o755);
+    mkdirSync(home);
+    chownSync(home, NOBODY, NOBODY);
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'readable'), 'ok');
+    writeFileSync(path.join(src, 'root-only'), 'no');
+    chmodSync(path.join(src, 'root-only'), 0o600);
+    execFileSync('mkfifo', [path.join(src, 'a-fifo')]);
+  });
+
+  it('reports and skips the unreadable file, skips the FIFO, completes with exit code 3', async () => {
+    const r = await runCli(['backup', src, '--name', 'perm', '--json'], asNobody);
+    expect(r.code).toBe(3);
+    const summary = json<{
+      id: string;
+      warnings: { path: string; problem: string }[];
+      skipped: { path: string; problem: string }[];
+    }>(r.stdout);
+    expect(summary.warnings).toEqual([
+      { path: path.join(src, 'root-only'), problem: expect.stringMatching(/EACCES/) },
+    ]);
+    expect(summary.skipped).toEqual([{ path: path.join(src, 'a-fifo'), problem: 'FIFO: not backed up' }]);
+    const ls = await runCli(['ls', summary.id], asNobody);
+    expect(ls.stdout.toString()).toBe('readable\n');
+  });
+
+  it('--strict fails and saves no snapshot', async () => {
+    const before = (await runCli(['snapshots', '--json'], asNobody)).stdout;
+    const r = await runCli(['backup', src, '--name', 'perm', '--strict'], asNobody);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--strict was given: no snapshot was saved/);
+    expect((await runCli(['snapshots', '--json'], asNobody)).stdout.equals(before)).toBe(true);
+    expect(lstatSync(home).uid).toBe(NOBODY);
+  });
+});
