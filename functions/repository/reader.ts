@@ -52,6 +52,34 @@ export class ChunkReader {
     return pack;
   }
 
+  /**
+   * Where the first copy of a chunk is, after checking that its pack opens and that the index
+   * agrees with the pack's trailer: for readers that fetch many records in one ranged read.
+   */
+  async locate(id: Buffer): Promise<{ object: string; pack: OpenedPack; entry: IndexEntry }> {
+    const copies = this.index.get(id.toString('hex')) ?? [];
+    let firstError: unknown;
+    for (const entry of copies) {
+      const object = packKey(entry.packClass, entry.packId.toString('hex'));
+      try {
+        const pack = await this.pack(object);
+        const listed = pack.entries.get(entry.offset);
+        if (!listed || !sameEntry(listed, entry))
+          throw new IntegrityError(object, 'index entry disagrees with the pack trailer', entry.offset);
+        return { object, pack, entry };
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    throw (
+      firstError ??
+      new IntegrityError(
+        `chunk ${id.toString('hex')}`,
+        'no pack holds this chunk (index is missing an entry)',
+      )
+    );
+  }
+
   async read(id: Buffer): Promise<Buffer> {
     return (await this.readVerified(id)).data;
   }

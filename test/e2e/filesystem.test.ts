@@ -295,3 +295,49 @@ describe('unreadable files and special files (the CLI runs as nobody)', () => {
     expect(lstatSync(home).uid).toBe(NOBODY);
   });
 });
+
+describe('damage during a tree restore', () => {
+  const home = new TempHome('lifeboat-fs-damage-');
+  afterAll(() => home.cleanup());
+
+  /** Flips one bit at `at` (negative: from the end) of every data pack. */
+  function flipInEveryDataPack(repo: string, at: number): void {
+    const dataDir = path.join(repo, 'data');
+    for (const fan of readdirSync(dataDir)) {
+      for (const pack of readdirSync(path.join(dataDir, fan))) {
+        const file = path.join(dataDir, fan, pack);
+        const bytes = readFileSync(file);
+        bytes[at < 0 ? bytes.length + at : at]! ^= 0x01;
+        writeFileSync(file, bytes);
+      }
+    }
+  }
+
+  it('uses the intact copy from another full backup (damaged record); with none left (damaged trailers), fails naming the file (exit 11)', async () => {
+    const src = path.join(home.dir, 'src');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'a.txt'), 'first file\n'.repeat(100));
+    writeFileSync(path.join(src, 'b.txt'), 'second file\n'.repeat(100));
+    const first = backupJson(await runCli(['backup', src, '--name', 'd', '--json'], { env: home.env }));
+    flipInEveryDataPack(home.repo, 110); // inside the first record, after the 104-byte header
+    // A second full backup writes independent copies of every chunk, in new packs.
+    const second = backupJson(
+      await runCli(['backup', src, '--name', 'd', '--type', 'full', '--json'], { env: home.env }),
+    );
+    expect(second.chunks_new).toBe(2);
+
+    const out = path.join(home.dir, 'out');
+    const ok = await runCli(['restore', first.id, '--target', out], { env: home.env });
+    expect(ok.stderr).not.toMatch(/damaged|error|refused/i);
+    expect(ok.code).toBe(0);
+    expect(diffTrees(src, out).same).toBe(true);
+
+    flipInEveryDataPack(home.repo, -20); // in the trailer: no pack opens any more
+    const bad = await runCli(['restore', first.id, '--target', path.join(home.dir, 'out2')], {
+      env: home.env,
+    });
+    expect(bad.code).toBe(11);
+    expect(bad.stderr).toMatch(/file\(s\) could not be restored\. First: [ab]\.txt: Damaged object data\//);
+    expect(existsSync(path.join(home.dir, 'out2', 'a.txt'))).toBe(false);
+  });
+});

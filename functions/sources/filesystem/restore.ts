@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { constants, lstatSync, mkdirSync, readdirSync, rmSync, type BigIntStats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { InputError, IntegrityError } from '../../core/errors';
+import { ExitCode, InputError, IntegrityError, LifeboatError } from '../../core/errors';
+import { RestoreWorkers, type FileOutcome } from './restore-workers';
 import { ChunkWorkers } from '../../repository/chunk-workers';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
@@ -45,8 +46,22 @@ export interface TreeRestoreResult {
   duration_ms: number;
 }
 
-/** Files restored at once; each keeps a few chunks in flight on the decode workers. */
-const FILES_IN_FLIGHT = 8;
+/** Some files could not be restored; exit status 11 when the cause is damage, 1 otherwise. */
+export class RestoreFailedError extends LifeboatError {
+  constructor(
+    readonly problems: RestoreProblem[],
+    damaged: boolean,
+  ) {
+    super(
+      damaged ? 'INTEGRITY' : 'RESTORE_FAILED',
+      `${problems.length} file(s) could not be restored. First: ${problems[0]?.path}: ${problems[0]?.problem}`,
+      damaged
+        ? 'Everything else was restored. No copy of the damaged data is intact; run `lifeboat check --read-data` for a full report, and restore these files from another backup or repository copy.'
+        : 'Everything else was restored. Fix the cause (space, permissions) and restore again with --overwrite if-changed.',
+      damaged ? ExitCode.integrity : ExitCode.failure,
+    );
+  }
+}
 
 function join(dir: Buffer, name: Buffer): Buffer {
   return Buffer.concat([dir, Buffer.from('/'), name]);
@@ -98,18 +113,24 @@ class TreeRestore {
   private readonly dirMeta: { path: Buffer; node: TreeNode }[] = [];
   private readonly links: { first: Buffer; path: Buffer; rel: string }[] = [];
   private readonly linkFirst = new Map<string, Buffer>();
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly zeroChunks = new Set<string>();
-  private failure: unknown;
+  private readonly pendingFiles = new Map<number, { abs: Buffer; path: string; node: FileNode }>();
+  private readonly retries: { abs: Buffer; path: string; node: FileNode }[] = [];
+  private readonly failures: RestoreProblem[] = [];
   private filesDone = 0;
+  private damaged = false;
+  private readonly writers: RestoreWorkers;
 
   constructor(
+    repo: Repository,
     private readonly reader: ChunkReader,
     private readonly filter: PathFilter,
     private readonly overwrite: OverwriteMode,
     private readonly deleteExtra: boolean,
     private readonly onProgress: ((files: number, bytes: number) => void) | undefined,
-  ) {}
+  ) {
+    this.writers = new RestoreWorkers(repo, reader, (outcome) => this.outcome(outcome));
+  }
 
   async restoreDir(parts: Buffer[], rel: string, dir: Buffer, whole: boolean): Promise<void> {
     const nodes = await readTree(this.reader, parts);
@@ -146,7 +167,6 @@ class TreeRestore {
       } else {
         await this.file(abs, path, node);
       }
-      if (this.failure) throw this.failure;
     }
   }
 
@@ -225,12 +245,32 @@ class TreeRestore {
     const existing = lstatOrUndefined(abs);
     if (!this.replaces(existing, path, node)) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
-    while (this.inFlight.size >= FILES_IN_FLIGHT) await Promise.race(this.inFlight);
-    const task = this.writeFile(abs, node).catch((error: unknown) => {
-      this.failure ??= error;
+    const replace = existing !== undefined && !existing.isDirectory();
+    const fid = await this.writers.addFile(abs, fileRefs(this.reader, node.content), node.size, replace, {
+      size: node.size,
+      mode: node.mode,
+      uid: this.asRoot ? this.uid(node) : undefined,
+      gid: this.asRoot ? this.gid(node) : undefined,
+      mtime: seconds(node.mtimeNs),
     });
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    this.pendingFiles.set(fid, { abs, path, node });
+  }
+
+  /** What the workers report for each file. */
+  outcome(outcome: FileOutcome): void {
+    const file = this.pendingFiles.get(outcome.fid);
+    if (!file) return;
+    this.pendingFiles.delete(outcome.fid);
+    if (outcome.bytes !== undefined) {
+      this.result.files_restored++;
+      this.result.bytes_restored += outcome.bytes;
+      this.onProgress?.(++this.filesDone, this.result.bytes_restored);
+    } else if (outcome.integrity) {
+      // The first copy is damaged: read this file again chunk by chunk, trying every copy.
+      this.retries.push(file);
+    } else {
+      this.failures.push({ path: file.path, problem: outcome.problem ?? 'failed' });
+    }
   }
 
   /** Writes into a new temporary name, then renames over the path: never a half-written file. */
@@ -286,6 +326,10 @@ class TreeRestore {
     this.onProgress?.(++this.filesDone, this.result.bytes_restored);
   }
 
+  async close(): Promise<void> {
+    await this.writers.close();
+  }
+
   private uid(node: TreeNode): number {
     return (node.user ? this.owners?.uidOf(node.user) : undefined) ?? node.uid;
   }
@@ -295,8 +339,16 @@ class TreeRestore {
   }
 
   async finish(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
-    if (this.failure) throw this.failure;
+    await this.writers.flush();
+    for (const retry of this.retries) {
+      try {
+        await this.writeFile(retry.abs, retry.node);
+      } catch (error) {
+        this.damaged ||= (error as { code?: string }).code === 'INTEGRITY';
+        this.failures.push({ path: retry.path, problem: (error as Error).message });
+      }
+    }
+    if (this.failures.length > 0) throw new RestoreFailedError(this.failures, this.damaged);
     for (const link of this.links) {
       const existing = lstatOrUndefined(link.path);
       if (existing) {
@@ -365,7 +417,8 @@ export async function restoreTree(
   }
   mkdirSync(target, { recursive: true });
 
-  const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
+  const workers = new ChunkWorkers(repo.keys.id, repo.config.compression, 1);
+  let restore: TreeRestore | undefined;
   try {
     const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
     const rootParts = manifest.content.tree.map((hex) => Buffer.from(hex, 'hex'));
@@ -375,7 +428,8 @@ export async function restoreTree(
         'root tree does not match the checksum in the manifest',
       );
     }
-    const restore = new TreeRestore(
+    restore = new TreeRestore(
+      repo,
       reader,
       filter,
       request.overwrite ?? 'never',
@@ -387,6 +441,7 @@ export async function restoreTree(
     restore.result.duration_ms = Date.now() - started;
     return restore.result;
   } finally {
+    await restore?.close();
     await workers.close();
   }
 }

@@ -1,0 +1,187 @@
+/**
+ * Worker-thread entry (see restore-workers.ts): verifies records read from packs and writes them
+ * into files, with synchronous system calls (a small file costs a handful of them; through the
+ * libuv pool each would cost a round trip). Files arrive in pieces, in order, always to the same
+ * worker; a file is created by its first piece and finished (size, mode, owner, times) by its last.
+ */
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  ftruncateSync,
+  futimesSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PackEntry, PackHeader } from '../../repository/pack';
+import { verifyRecord } from '../../repository/verify-record';
+import { collectYoungGarbage } from '../../repository/young-gc';
+
+export interface RestoreWorkerSetup {
+  idKey: Uint8Array;
+}
+
+export interface RangeData {
+  /** Bytes of a pack from `start`, covering the records the pieces name. */
+  data: Uint8Array;
+  start: number;
+  packId: Uint8Array;
+  key: Uint8Array;
+  object: string;
+}
+
+export interface FilePiece {
+  fid: number;
+  /** Set on the first piece: where the file goes, and whether it replaces an existing entry. */
+  path?: Uint8Array;
+  replace?: boolean;
+  /** The file failed elsewhere: remove what was written of it. */
+  abandon?: boolean;
+  /** Set on the last piece: the metadata to apply. */
+  finish?: { size: number; mode: number; uid?: number; gid?: number; mtime: number };
+  chunks: { range: number; entry: PackEntry }[];
+}
+
+export interface RestoreBatch {
+  seq: number;
+  ranges: RangeData[];
+  pieces: FilePiece[];
+}
+
+export interface RestoreBatchReply {
+  seq: number;
+  /** Files finished in this batch, with their byte counts. */
+  finished: { fid: number; bytes: number }[];
+  /** Files that failed (damage or I/O); the main thread retries or reports them. */
+  failed: { fid: number; problem: string; integrity: boolean }[];
+}
+
+interface OpenFile {
+  fd: number;
+  position: number;
+  path: Buffer;
+  tmp?: Buffer;
+}
+
+function main(): void {
+  const port = parentPort;
+  if (!port) return;
+  const setup = workerData as RestoreWorkerSetup;
+  const idKey = Buffer.from(setup.idKey);
+  const open = new Map<number, OpenFile>();
+  const failedFiles = new Set<number>();
+  const zeroChunks = new Set<string>();
+  let sinceCollection = 0;
+
+  const isZero = (data: Buffer): boolean => {
+    for (let at = 0; at < data.length; at += ZEROS.length) {
+      const piece = data.subarray(at, Math.min(at + ZEROS.length, data.length));
+      if (!piece.equals(ZEROS.subarray(0, piece.length))) return false;
+    }
+    return true;
+  };
+
+  const abandon = (fid: number) => {
+    const file = open.get(fid);
+    open.delete(fid);
+    failedFiles.add(fid);
+    if (!file) return;
+    try {
+      closeSync(file.fd);
+    } catch {
+      // already closed
+    }
+    rmSync(file.tmp ?? file.path, { force: true });
+  };
+
+  port.on('message', (batch: RestoreBatch) => {
+    const reply: RestoreBatchReply = { seq: batch.seq, finished: [], failed: [] };
+    const ranges = batch.ranges.map((r) => ({
+      ...r,
+      bytes: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+      header: { packId: Buffer.from(r.packId), key: { key: Buffer.from(r.key) } } as PackHeader,
+    }));
+    for (const piece of batch.pieces) {
+      if (failedFiles.has(piece.fid)) continue;
+      if (piece.abandon) {
+        abandon(piece.fid);
+        continue;
+      }
+      try {
+        let file = open.get(piece.fid);
+        if (piece.path) {
+          const path = Buffer.from(piece.path);
+          // A replacement is written beside the old entry and renamed over it at the end, so the
+          // old file stays whole until the new one is.
+          const dir = path.subarray(0, path.lastIndexOf(0x2f) + 1);
+          const tmp = piece.replace
+            ? Buffer.concat([dir, Buffer.from(`.lifeboat-${process.pid}-${piece.fid}.tmp`)])
+            : undefined;
+          const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+          file = { fd: openSync(tmp ?? path, flags, 0o600), position: 0, path, tmp };
+          open.set(piece.fid, file);
+        }
+        if (!file) throw new Error('piece of a file that was not started');
+        for (const { range, entry } of piece.chunks) {
+          const r = ranges[range]!;
+          const hex = Buffer.from(entry.id).toString('hex');
+          if (zeroChunks.has(hex)) {
+            file.position += entry.rawLength;
+            continue;
+          }
+          const record = r.bytes.subarray(
+            entry.offset - r.start,
+            entry.offset - r.start + entry.storedLength,
+          );
+          const checked = verifyRecord(r.header, { ...entry, id: Buffer.from(entry.id) }, record, idKey);
+          if (checked.problem !== undefined) {
+            const problem = `${r.object} at offset ${entry.offset}: ${checked.problem}`;
+            throw Object.assign(new Error(problem), { integrity: true });
+          }
+          // Runs of zeros (sparse files, disk images) become holes: nothing is written.
+          if (isZero(checked.data)) zeroChunks.add(hex);
+          else writeSync(file.fd, checked.data, 0, checked.data.length, file.position);
+          file.position += checked.data.length;
+          sinceCollection += checked.data.length;
+        }
+        if (piece.finish) {
+          const f = piece.finish;
+          if (file.position !== f.size)
+            throw Object.assign(new Error(`chunks hold ${file.position} bytes, the file ${f.size}`), {
+              integrity: true,
+            });
+          ftruncateSync(file.fd, f.size);
+          if (f.uid !== undefined && f.gid !== undefined) fchownSync(file.fd, f.uid, f.gid);
+          fchmodSync(file.fd, f.mode);
+          futimesSync(file.fd, f.mtime, f.mtime);
+          closeSync(file.fd);
+          if (file.tmp) renameSync(file.tmp, file.path);
+          open.delete(piece.fid);
+          reply.finished.push({ fid: piece.fid, bytes: f.size });
+        }
+      } catch (error) {
+        const e = error as Error & { integrity?: boolean; code?: string };
+        abandon(piece.fid);
+        reply.failed.push({
+          fid: piece.fid,
+          problem: e.code ? `${e.code}: ${e.message}` : e.message,
+          integrity: e.integrity === true,
+        });
+      }
+      sinceCollection += 64 * 1024;
+      if (sinceCollection >= 16 * 1024 * 1024) {
+        sinceCollection = 0;
+        collectYoungGarbage();
+      }
+    }
+    port.postMessage(reply);
+  });
+}
+
+const ZEROS = Buffer.alloc(64 * 1024);
+
+main();

@@ -1,0 +1,286 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { workerScript } from '../../core/worker-script';
+import type { PackHeader } from '../../repository/pack';
+import { readAll } from '../../repository/read';
+import type { ChunkReader } from '../../repository/reader';
+import type { Repository } from '../../repository/repository';
+import type { ContentRef } from '../../repository/content-list';
+import { enableYoungGc } from '../../repository/young-gc';
+import type {
+  FilePiece,
+  RangeData,
+  RestoreBatch,
+  RestoreBatchReply,
+  RestoreWorkerSetup,
+} from './restore-worker';
+
+export interface FileFinish {
+  size: number;
+  mode: number;
+  uid?: number;
+  gid?: number;
+  mtime: number;
+}
+
+export interface FileOutcome {
+  fid: number;
+  bytes?: number;
+  problem?: string;
+  integrity?: boolean;
+}
+
+/** Raw bytes of chunks per batch: about a pack's worth of small files read in a few requests. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+const BATCH_FILES = 1024;
+/** Records this close in a pack are fetched in one read, the gap included. */
+const MERGE_GAP = 256 * 1024;
+const BATCHES_PER_WORKER = 2;
+
+interface PendingChunk {
+  piece: FilePiece;
+  ref: ContentRef;
+}
+
+/**
+ * Restores file contents on worker threads (restore-worker.ts). Files are gathered into batches
+ * in tree order; a batch's records are located, fetched with as few ranged reads as their packs
+ * allow (consecutive files of a backup are consecutive records), and handed to a worker that
+ * verifies every record and writes the files. A large file streams in pieces to one worker.
+ */
+export class RestoreWorkers {
+  private readonly workers: Worker[];
+  private readonly inFlight: number[];
+  private readonly waiting = new Map<number, (reply: RestoreBatchReply) => void>();
+  private waiters: (() => void)[] = [];
+  private seq = 0;
+  private nextFid = 0;
+  private pieces: FilePiece[] = [];
+  private chunks: PendingChunk[] = [];
+  private batchBytes = 0;
+  private readonly tasks = new Set<Promise<void>>();
+  private failure: unknown;
+  /** Files with a chunk that no pack could give; later pieces of them are dropped. */
+  private readonly damagedFiles = new Map<number, string>();
+  private readonly reported = new Set<number>();
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly reader: ChunkReader,
+    private readonly onOutcome: (outcome: FileOutcome) => void,
+    count = Math.max(1, Math.min(availableParallelism(), 8)),
+  ) {
+    enableYoungGc();
+    const setup: RestoreWorkerSetup = { idKey: repo.keys.id };
+    this.workers = Array.from(
+      { length: count },
+      () => new Worker(workerScript(__dirname, 'restore-worker'), { workerData: setup }),
+    );
+    this.inFlight = this.workers.map(() => 0);
+    for (const worker of this.workers) {
+      worker.on('message', (reply: RestoreBatchReply) => {
+        const done = this.waiting.get(reply.seq);
+        this.waiting.delete(reply.seq);
+        done?.(reply);
+      });
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`restore worker exited with code ${code}`));
+      });
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Queues a file; returns its id (for the outcome). Its content goes out with the next batches. */
+  async addFile(
+    path: Buffer,
+    refs: AsyncIterable<ContentRef>,
+    rawSize: number,
+    replace: boolean,
+    finish: FileFinish,
+  ): Promise<number> {
+    if (this.failure) throw this.failure;
+    const fid = this.nextFid++;
+    if (rawSize <= BATCH_BYTES) {
+      const piece: FilePiece = { fid, path, replace, finish, chunks: [] };
+      this.pieces.push(piece);
+      for await (const ref of refs) this.chunks.push({ piece, ref });
+      this.batchBytes += rawSize;
+      if (this.batchBytes >= BATCH_BYTES || this.pieces.length >= BATCH_FILES) await this.dispatch();
+      return fid;
+    }
+    // A large file: its own batches, all to one worker so that its pieces stay in order.
+    await this.dispatch();
+    const worker = this.leastBusy();
+    let piece: FilePiece = { fid, path, replace, chunks: [] };
+    this.pieces.push(piece);
+    for await (const ref of refs) {
+      this.chunks.push({ piece, ref });
+      this.batchBytes += ref.rawLength;
+      if (this.batchBytes >= BATCH_BYTES) {
+        await this.dispatch(worker);
+        piece = { fid, chunks: [] };
+        this.pieces.push(piece);
+      }
+    }
+    piece.finish = finish;
+    await this.dispatch(worker);
+    return fid;
+  }
+
+  private leastBusy(): number {
+    return this.inFlight.indexOf(Math.min(...this.inFlight));
+  }
+
+  /** Sends the gathered pieces as one batch (to `worker`, or the least busy one). */
+  private async dispatch(worker?: number): Promise<void> {
+    if (this.pieces.length === 0) return;
+    const pieces = this.pieces;
+    const chunks = this.chunks;
+    this.pieces = [];
+    this.chunks = [];
+    this.batchBytes = 0;
+    const target = worker ?? (await this.freeWorker());
+    if (worker !== undefined)
+      while (this.inFlight[worker]! >= BATCHES_PER_WORKER && !this.failure)
+        await new Promise<void>((r) => this.waiters.push(r));
+    if (this.failure) throw this.failure;
+    this.inFlight[target]!++;
+    const task = this.send(target, pieces, chunks)
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.inFlight[target]!--;
+        this.wake();
+      });
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+  }
+
+  private async freeWorker(): Promise<number> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const i = this.leastBusy();
+      if (this.inFlight[i]! < BATCHES_PER_WORKER) return i;
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+
+  private async send(worker: number, batchPieces: FilePiece[], batchChunks: PendingChunk[]): Promise<void> {
+    let pieces = batchPieces;
+    let chunks = batchChunks;
+    // Locate every record, then read each pack's records in as few ranges as possible. A file
+    // with a chunk in no readable pack is taken out here and reported for the slow path.
+    const settled = await Promise.allSettled(chunks.map((c) => this.reader.locate(c.ref.id)));
+    settled.forEach((r, i) => {
+      if (r.status === 'rejected') this.damagedFiles.set(chunks[i]!.piece.fid, (r.reason as Error).message);
+    });
+    const reportDamaged = new Set<number>();
+    for (const piece of pieces) {
+      if (this.damagedFiles.has(piece.fid) && !this.reported.has(piece.fid)) reportDamaged.add(piece.fid);
+    }
+    pieces = pieces.map((p) =>
+      this.damagedFiles.has(p.fid) ? { fid: p.fid, abandon: true, chunks: [] } : p,
+    );
+    const keptIndexes = chunks.flatMap((c, i) => (this.damagedFiles.has(c.piece.fid) ? [] : [i]));
+    const located = keptIndexes.map((i) => {
+      const r = settled[i]!;
+      if (r.status !== 'fulfilled') throw new Error('a located chunk was not found');
+      return r.value;
+    });
+    chunks = keptIndexes.map((i) => chunks[i]!);
+    const byPack = new Map<string, { header: PackHeader; entries: number[] }>();
+    located.forEach((l, i) => {
+      const group = byPack.get(l.object) ?? { header: l.pack.header, entries: [] };
+      group.entries.push(i);
+      byPack.set(l.object, group);
+    });
+    const ranges: RangeData[] = [];
+    const rangeOf = new Array<number>(chunks.length);
+    const reads: Promise<void>[] = [];
+    for (const [object, group] of byPack) {
+      group.entries.sort((a, b) => located[a]!.entry.offset - located[b]!.entry.offset);
+      let start = -1;
+      let end = -1;
+      let members: number[] = [];
+      const close = () => {
+        if (members.length === 0) return;
+        const index = ranges.length;
+        const range: RangeData = {
+          data: new Uint8Array(0),
+          start,
+          packId: group.header.packId,
+          key: group.header.key.key,
+          object,
+        };
+        ranges.push(range);
+        for (const m of members) rangeOf[m] = index;
+        const [s, e] = [start, end];
+        reads.push(
+          readAll(this.repo.store, object, { offset: s, length: e - s }).then((bytes) => {
+            range.data = bytes;
+          }),
+        );
+        members = [];
+      };
+      for (const i of group.entries) {
+        const { entry } = located[i]!;
+        if (members.length > 0 && entry.offset <= end + MERGE_GAP) {
+          end = Math.max(end, entry.offset + entry.storedLength);
+        } else {
+          close();
+          start = entry.offset;
+          end = entry.offset + entry.storedLength;
+        }
+        members.push(i);
+      }
+      close();
+    }
+    await Promise.all(reads);
+    chunks.forEach((c, i) => {
+      const { entry } = located[i]!;
+      c.piece.chunks.push({
+        range: rangeOf[i]!,
+        entry: {
+          id: entry.id,
+          offset: entry.offset,
+          storedLength: entry.storedLength,
+          rawLength: entry.rawLength,
+          codec: entry.codec,
+        },
+      });
+    });
+    const seq = this.seq++;
+    const batch: RestoreBatch = { seq, ranges, pieces };
+    const reply = await new Promise<RestoreBatchReply>((resolve) => {
+      this.waiting.set(seq, resolve);
+      this.workers[worker]!.postMessage(batch);
+    });
+    for (const fid of reportDamaged) {
+      this.reported.add(fid);
+      this.onOutcome({ fid, problem: this.damagedFiles.get(fid), integrity: true });
+    }
+    for (const f of reply.finished) this.onOutcome({ fid: f.fid, bytes: f.bytes });
+    for (const f of reply.failed) this.onOutcome({ fid: f.fid, problem: f.problem, integrity: f.integrity });
+  }
+
+  /** Sends what is gathered and waits for every batch. */
+  async flush(): Promise<void> {
+    await this.dispatch();
+    while (this.tasks.size > 0) await Promise.race(this.tasks);
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
