@@ -29,7 +29,7 @@ export interface CaseResult {
   repoBytes?: number;
   /** Repository growth caused by the command (backups). */
   growthBytes?: number;
-  /** Restores: the restored bytes hash to the original's SHA-256. */
+  /** Restores: the restored bytes (or tree) hash to the original's SHA-256. */
   verified?: boolean;
   /** What the tool itself printed about the backup (Lifeboat's and restic's --json). */
   reported?: unknown;
@@ -43,7 +43,7 @@ export interface CaseContext {
   log: (msg: string) => void;
 }
 
-function fill(result: CaseResult, outcome: TimedOutcome): void {
+export function fill(result: CaseResult, outcome: TimedOutcome): void {
   const m = outcome.measurement;
   if (m) {
     result.wallS = m.wallS;
@@ -57,7 +57,11 @@ function fill(result: CaseResult, outcome: TimedOutcome): void {
   }
 }
 
-function files(ctx: CaseContext, tool: ToolName, tag: string): { out: string; time: string; log: string } {
+export function files(
+  ctx: CaseContext,
+  tool: ToolName,
+  tag: string,
+): { out: string; time: string; log: string } {
   const dir = path.join(ctx.runDir, 'logs');
   fs.mkdirSync(dir, { recursive: true });
   return {
@@ -67,7 +71,7 @@ function files(ctx: CaseContext, tool: ToolName, tag: string): { out: string; ti
   };
 }
 
-function summary(r: CaseResult): string {
+export function summary(r: CaseResult): string {
   if (!r.ok) return `FAILED: ${(r.error ?? '').split('\n')[0] ?? ''}`;
   const parts = [`${r.wallS?.toFixed(2)} s`, `${r.peakRssMiB?.toFixed(0)} MiB RSS`];
   if (r.growthBytes !== undefined) parts.push(`+${(r.growthBytes / MiB).toFixed(1)} MiB stored`);

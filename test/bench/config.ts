@@ -21,6 +21,18 @@ export const PGBENCH_SEED = 42;
 /** --quick works on a prefix of the tar instead of the whole of it. */
 export const QUICK_TAR_BYTES = 200 * MiB;
 
+/** The one top-level directory of linux.tar; the tree dataset is extracted without it. */
+export const LINUX_TAR_TOP = 'linux-source-6.1';
+/** --quick extracts only these directories of the tree (5,695 files, 122 MiB). */
+export const TREE_QUICK_DIRS: readonly string[] = ['drivers/net'];
+/** The tree's change: one line appended to the 100th, 200th, … `.c` file in sorted path order… */
+export const TREE_CHANGE_EVERY = 100;
+export const TREE_CHANGE_LINE = '/* lifeboat bench: appended line */\n';
+/** …and one new file of seeded random bytes at the top of the tree. */
+export const TREE_RANDOM_FILE = 'lifeboat-bench-random.bin';
+export const TREE_RANDOM_BYTES = 20 * MiB;
+export const TREE_RANDOM_SEED = 'lifeboat-bench-tree-v1';
+
 /** The 1%-changed copy: EDITS evenly spread edits that together rewrite 1% of the file. */
 export const CHANGE_FRACTION = 0.01;
 export const CHANGE_EDITS = 100;
@@ -41,6 +53,22 @@ export const GOALS = {
   restoreWallRatio: 0.8,
   peakRssMiB: 200,
 } as const;
+
+/**
+ * Goals of the filesystem-backup issue (issue 3), on the Linux source tree: ratios are Lifeboat /
+ * restic; repository size is after the first backup, growth after the second.
+ */
+export const TREE_GOALS = {
+  issue: 3,
+  fullWallRatio: 0.7,
+  incrementalWallRatio: 1.0,
+  incrementalGrowthRatio: 1.0,
+  restoreWallRatio: 0.8,
+  repoSizeRatio: 1.0,
+  peakRssRatio: 1.0,
+} as const;
+/** The issue the stream goals (GOALS) come from. */
+export const STREAM_GOALS_ISSUE = 2;
 
 /** Runs of the tar and pgbench cases whose medians are reported (memory streams run once). */
 export const DEFAULT_REPEATS = 3;

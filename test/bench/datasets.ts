@@ -47,6 +47,13 @@ export async function once(file: string, log: Log, make: (tmp: string) => Promis
   log(`generated ${file} (${mib(fs.statSync(file).size)} MiB in ${seconds(started)} s)`);
 }
 
+/** The whole Linux source tar (data/linux.tar), decompressed once; the tree dataset comes from it. */
+export async function linuxTar(dataDir: string, log: Log): Promise<string> {
+  const tar = path.join(dataDir, 'linux.tar');
+  await once(tar, log, decompress);
+  return tar;
+}
+
 export async function linuxDataset(dataDir: string, quick: boolean, log: Log): Promise<FileDataset> {
   const base = path.join(dataDir, quick ? 'linux-200mib.tar' : 'linux.tar');
   const changed = base.replace(/\.tar$/, '-1pct.tar');

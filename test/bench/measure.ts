@@ -27,6 +27,8 @@ export interface TimedOptions {
   logFile: string;
   /** Where GNU time writes its one line of figures. */
   timeFile: string;
+  /** Working directory of the command (borg extract writes into its cwd). */
+  cwd?: string;
 }
 
 const FORMAT = '%e %U %S %M';
@@ -48,6 +50,7 @@ export async function timed(cmd: string, args: readonly string[], opts: TimedOpt
   try {
     result = await run(GNU_TIME, ['-o', opts.timeFile, '-f', FORMAT, cmd, ...args], {
       env: opts.env,
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
       stdin: opts.stdin,
       stdout: opts.stdout,
       stderr: log,

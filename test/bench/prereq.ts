@@ -5,7 +5,7 @@ import { GNU_TIME, LINUX_SOURCE_XZ } from './config';
 import { isExecutable, which } from './exec';
 import { findPgTools, serverUser, type PgTools } from './postgres';
 
-export type Part = 'linux' | 'pg' | 'memory' | 'chunker';
+export type Part = 'linux' | 'pg' | 'tree' | 'memory' | 'chunker';
 
 export interface Prereqs {
   restic?: string;
@@ -23,16 +23,20 @@ export function checkPrereqs(parts: ReadonlySet<Part>): Prereqs {
     if (!p.missing.includes(pkg)) p.missing.push(pkg);
     p.reasons.push(`${why} (${pkg})`);
   };
-  const usesRestic = parts.has('linux') || parts.has('pg');
+  const usesRestic = parts.has('linux') || parts.has('pg') || parts.has('tree');
   if (usesRestic) {
     p.restic = which('restic');
     if (!p.restic) need('restic', 'restic is the reference for every goal');
   }
-  if (parts.has('linux')) {
+  if (parts.has('linux') || parts.has('tree')) {
     p.borg = which('borg');
-    if (!p.borg) need('borgbackup', 'borg is measured on the linux tar for reference');
+    if (!p.borg) need('borgbackup', 'borg is measured on the linux tar and tree for reference');
     if (!fs.existsSync(LINUX_SOURCE_XZ)) need('linux-source-6.1', `${LINUX_SOURCE_XZ} is the linux dataset`);
     if (!which('xz')) need('xz-utils', 'xz decompresses the linux source');
+  }
+  if (parts.has('tree')) {
+    if (!which('tar')) need('tar', 'tar extracts the linux source tree');
+    if (!which('cp')) need('coreutils', 'cp -a makes the working copy of the tree');
   }
   if (!isExecutable(GNU_TIME)) need('time', `${GNU_TIME} measures wall, CPU and peak RSS`);
   if (parts.has('pg')) {

@@ -1,5 +1,5 @@
 // Turns case results into goal verdicts, a Markdown report and a JSON document.
-import { GOALS, MiB } from './config';
+import { GOALS, MiB, STREAM_GOALS_ISSUE, TREE_GOALS } from './config';
 import type { CaseName, CaseResult } from './cases';
 import type { Machine } from './machine';
 
@@ -9,11 +9,17 @@ export interface DatasetInfo {
   baseBytes: number;
   changedBytes: number;
   changeNote: string;
+  /** Directory trees: how many regular files baseBytes is spread over. */
+  files?: number;
+  /** How restores were checked, when not by the SHA-256 of one stream. */
+  restoreCheck?: string;
 }
 
 export type GoalStatus = 'met' | 'NOT met' | 'not measured';
 
 export interface Goal {
+  /** The issue that set the goal. */
+  issue: number;
   dataset: string;
   goal: string;
   measured: string;
@@ -56,17 +62,34 @@ function caseRatio(
   return ratio(metric(l), metric(r));
 }
 
-function ratioGoal(dataset: string, goal: string, value: number | undefined, limit: number): Goal {
-  if (value === undefined) return { dataset, goal, measured: '—', status: 'not measured' };
-  return { dataset, goal, measured: `${value.toFixed(2)}×`, status: value <= limit ? 'met' : 'NOT met' };
+function ratioGoal(
+  dataset: string,
+  goal: string,
+  value: number | undefined,
+  limit: number,
+  issue = STREAM_GOALS_ISSUE,
+): Goal {
+  if (value === undefined) return { issue, dataset, goal, measured: '—', status: 'not measured' };
+  return {
+    issue,
+    dataset,
+    goal,
+    measured: `${value.toFixed(2)}×`,
+    status: value <= limit ? 'met' : 'NOT met',
+  };
 }
+
+const wall = (r: CaseResult): number | undefined => r.wallS;
+const growth = (r: CaseResult): number | undefined => r.growthBytes;
 
 export function evaluateGoals(results: CaseResult[], datasets: DatasetInfo[]): Goal[] {
   const goals: Goal[] = [];
-  const wall = (r: CaseResult): number | undefined => r.wallS;
-  const growth = (r: CaseResult): number | undefined => r.growthBytes;
   for (const ds of datasets) {
     const k = ds.key;
+    if (k === 'tree') {
+      goals.push(...treeGoals(results, k));
+      continue;
+    }
     goals.push(
       ratioGoal(
         k,
@@ -104,12 +127,75 @@ export function evaluateGoals(results: CaseResult[], datasets: DatasetInfo[]): G
   return goals;
 }
 
+/** Issue 3, filesystem backup: everything relative to restic on the same tree. */
+function treeGoals(results: CaseResult[], k: string): Goal[] {
+  const g = TREE_GOALS;
+  const goal = (text: string, value: number | undefined, limit: number): Goal =>
+    ratioGoal(k, text, value, limit, g.issue);
+  const goals = [
+    goal(
+      `first backup wall time ≤ ${g.fullWallRatio}× restic`,
+      caseRatio(results, k, 'full', wall),
+      g.fullWallRatio,
+    ),
+    goal(
+      `second backup wall time ≤ ${g.incrementalWallRatio}× restic`,
+      caseRatio(results, k, 'incremental', wall),
+      g.incrementalWallRatio,
+    ),
+    goal(
+      `second backup stored growth ≤ ${g.incrementalGrowthRatio}× restic`,
+      caseRatio(results, k, 'incremental', growth),
+      g.incrementalGrowthRatio,
+    ),
+    goal(
+      `restore wall time ≤ ${g.restoreWallRatio}× restic`,
+      caseRatio(results, k, 'restore', wall),
+      g.restoreWallRatio,
+    ),
+    goal(
+      `repository size after the first backup ≤ ${g.repoSizeRatio}× restic`,
+      caseRatio(results, k, 'full', (r) => r.repoBytes),
+      g.repoSizeRatio,
+    ),
+  ];
+  // Peak RSS against restic's in each case; the worst case is the one reported.
+  const cases: CaseName[] = ['full', 'incremental', 'restore'];
+  const measured: { c: CaseName; v: number }[] = [];
+  for (const c of cases) {
+    const v = caseRatio(results, k, c, (r) => r.peakRssMiB);
+    if (v !== undefined) measured.push({ c, v });
+  }
+  const text = `Lifeboat peak RSS ≤ ${g.peakRssRatio}× restic's in every case`;
+  if (measured.length < cases.length) {
+    goals.push({
+      issue: g.issue,
+      dataset: k,
+      goal: text,
+      measured: `${measured.length}/${cases.length} cases ran`,
+      status: 'not measured',
+    });
+  } else {
+    const worst = measured.reduce((a, b) => (b.v > a.v ? b : a));
+    goals.push({
+      issue: g.issue,
+      dataset: k,
+      goal: text,
+      measured: `${worst.v.toFixed(2)}× (${worst.c})`,
+      status: worst.v <= g.peakRssRatio ? 'met' : 'NOT met',
+    });
+  }
+  return goals;
+}
+
 function rssGoal(dataset: string, goal: string, runs: CaseResult[], expected: number): Goal {
+  const issue = STREAM_GOALS_ISSUE;
   const ok = runs.filter((r) => r.ok && r.peakRssMiB !== undefined);
   if (ok.length < expected)
-    return { dataset, goal, measured: `${ok.length}/${expected} cases ran`, status: 'not measured' };
+    return { issue, dataset, goal, measured: `${ok.length}/${expected} cases ran`, status: 'not measured' };
   const max = Math.max(...ok.map((r) => r.peakRssMiB ?? 0));
   return {
+    issue,
     dataset,
     goal,
     measured: `${max.toFixed(0)} MiB`,
@@ -127,7 +213,8 @@ function table(head: string[], align: string[], rows: string[][]): string {
   );
 }
 
-function caseRows(rs: CaseResult[]): string[][] {
+/** withTotal: second backups show the repository's size as well as its growth. */
+function caseRows(rs: CaseResult[], withTotal = false): string[][] {
   return rs.map((r) => {
     const name = r.case === 'stream' ? `stream ${r.label}` : r.case;
     const stored =
@@ -138,7 +225,9 @@ function caseRows(rs: CaseResult[]): string[][] {
         : r.case === 'incremental'
           ? r.growthBytes === undefined
             ? '—'
-            : `+${mib(r.growthBytes)}`
+            : withTotal
+              ? `${mib(r.repoBytes)} (+${mib(r.growthBytes)})`
+              : `+${mib(r.growthBytes)}`
           : mib(r.repoBytes);
     if (!r.ok) return [name, r.tool, 'FAILED', '—', n1(r.peakRssMiB), stored];
     const cpu =
@@ -171,7 +260,8 @@ export function renderMarkdown(rep: Report): string {
   out.push('# Lifeboat benchmark', '');
   if (rep.quick)
     out.push(
-      '**Quick mode** (200 MiB tar prefix, small pgbench scale, small streams): for development only.',
+      '**Quick mode** (200 MiB tar prefix, small pgbench scale, part of the source tree, small streams): ' +
+        'for development only.',
       '',
     );
   out.push(
@@ -199,25 +289,38 @@ export function renderMarkdown(rep: Report): string {
   const align = ['---', '---', '--:', '--:', '--:', '--:'];
   for (const ds of rep.datasets) {
     const rs = rep.results.filter((r) => r.dataset === ds.key);
+    const tree = ds.files !== undefined;
     out.push(
-      `## ${ds.name} (${mib(ds.baseBytes)} MiB)`,
+      `## ${ds.name} (${mib(ds.baseBytes)} MiB${tree ? ` in ${ds.files} files` : ''})`,
       '',
       `Second backup: ${mib(ds.changedBytes)} MiB, ${ds.changeNote}. Restore is of the first backup, ` +
-        `checked by SHA-256. ${rep.repeats > 1 ? `Median of ${rep.repeats} runs, each with fresh repositories.` : 'One run.'}`,
+        `${ds.restoreCheck ?? 'checked by SHA-256'}. ` +
+        `${rep.repeats > 1 ? `Median of ${rep.repeats} runs, each with fresh repositories.` : 'One run.'}`,
       '',
-      table(head, align, caseRows(rs)),
+      table(head, align, caseRows(rs, tree)),
       '',
     );
+    const cpu = (r: CaseResult): number | undefined =>
+      r.userS === undefined || r.sysS === undefined ? undefined : r.userS + r.sysS;
     const ratios: string[][] = (['full', 'incremental', 'restore'] as const).map((c) => [
       c,
       n2(caseRatio(rep.results, ds.key, c, (r) => r.wallS)),
+      ...(tree ? [n2(caseRatio(rep.results, ds.key, c, cpu))] : []),
       c === 'restore' ? '—' : n2(caseRatio(rep.results, ds.key, c, (r) => r.growthBytes)),
       n2(caseRatio(rep.results, ds.key, c, (r) => r.peakRssMiB)),
     ]);
+    // For the full backup the growth is the repository's whole size.
+    const ratioHead = tree
+      ? ['case', 'wall time', 'CPU time', 'stored (full: size, then growth)', 'peak RSS']
+      : ['case', 'wall time', 'stored growth', 'peak RSS'];
     out.push(
       `### ${ds.name}: Lifeboat / restic`,
       '',
-      table(['case', 'wall time', 'stored growth', 'peak RSS'], ['---', '--:', '--:', '--:'], ratios),
+      table(
+        ratioHead,
+        ratioHead.map((_, i) => (i === 0 ? '---' : '--:')),
+        ratios,
+      ),
       '',
     );
     const f = failures(rs);
@@ -238,9 +341,9 @@ export function renderMarkdown(rep: Report): string {
     '## Goals',
     '',
     table(
-      ['dataset', 'goal', 'measured', 'status'],
-      ['---', '---', '--:', '---'],
-      rep.goals.map((g) => [g.dataset, g.goal, g.measured, g.status]),
+      ['issue', 'dataset', 'goal', 'measured', 'status'],
+      ['--:', '---', '---', '--:', '---'],
+      rep.goals.map((g) => [String(g.issue), g.dataset, g.goal, g.measured, g.status]),
     ),
     '',
   );

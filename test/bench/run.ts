@@ -12,24 +12,41 @@ import {
   QUICK_TAR_BYTES,
   STREAM_SIZES,
   STREAM_SIZES_QUICK,
+  TREE_QUICK_DIRS,
 } from './config';
 import { linuxDataset, type FileDataset } from './datasets';
+import { benchTree, treeDataset, treeInfo } from './tree';
 import { machineInfo } from './machine';
 import { pgDataset, pgVersion } from './postgres';
 import { checkPrereqs, installHint, type Part } from './prereq';
 import { evaluateGoals, renderMarkdown, type DatasetInfo, type Report } from './report';
-import { borg, borgVersion, lifeboat, lifeboatCommand, restic, resticInfo, type Tool } from './tools';
+import {
+  borg,
+  borgTree,
+  borgVersion,
+  lifeboat,
+  lifeboatCommand,
+  lifeboatTree,
+  restic,
+  resticInfo,
+  resticTree,
+  type Tool,
+  type TreeTool,
+} from './tools';
 
-const HELP = `Usage: npm run bench -- [--only linux|pg|memory|chunker[,...]] [--quick] [--repeat N]
+const HELP = `Usage: npm run bench -- [--only linux|pg|tree|memory|chunker[,...]] [--quick] [--repeat N]
 
 Backs up the Linux 6.1 source tar and a pgbench dump with Lifeboat, restic and borg (linux only),
-backs up the 1%-changed versions, restores the first backups, measures Lifeboat's peak RSS on 1 and
-4 GiB generated streams, and prints/writes the results (results.md, results.json).
+backs up the 1%-changed versions, restores the first backups; backs up the Linux 6.1 source tree
+(a directory) with all three, again after a small change, and restores the first backup; measures
+Lifeboat's peak RSS on 1 and 4 GiB generated streams, and prints/writes the results (results.md,
+results.json).
 
-  --only PART   run only linux, pg, memory or chunker (repeatable or comma-separated)
-  --quick       ${QUICK_TAR_BYTES / 2 ** 20} MiB tar prefix, pgbench scale ${PGBENCH_SCALE_QUICK}, small streams
-  --repeat N    run the tar and pgbench cases N times with fresh repositories and report medians
-                (default ${DEFAULT_REPEATS}, or 1 with --quick)
+  --only PART   run only linux, pg, tree, memory or chunker (repeatable or comma-separated)
+  --quick       ${QUICK_TAR_BYTES / 2 ** 20} MiB tar prefix, pgbench scale ${PGBENCH_SCALE_QUICK}, only ${TREE_QUICK_DIRS.join(' and ')}
+                of the tree, small streams
+  --repeat N    run the tar, pgbench and tree cases N times with fresh repositories and report
+                medians (default ${DEFAULT_REPEATS}, or 1 with --quick)
 
 Environment:
   LIFEBOAT_BENCH_DIR  work directory (default: <repo>/.bench); datasets are kept in data/,
@@ -38,7 +55,7 @@ Environment:
                       (default: this node + dist/bin/lifeboat.js)
 `;
 
-const PARTS: readonly Part[] = ['linux', 'pg', 'memory', 'chunker'];
+const PARTS: readonly Part[] = ['linux', 'pg', 'tree', 'memory', 'chunker'];
 
 interface Options {
   parts: Set<Part>;
@@ -194,6 +211,23 @@ async function main(): Promise<number> {
       failedParts++;
       notes.push(`pg dataset failed: ${errorText(err)}`);
       log(`pg dataset failed: ${errorText(err)}`);
+    }
+  }
+  if (opts.parts.has('tree')) {
+    try {
+      const ds = await treeDataset(dataDir, opts.quick, log);
+      datasets.push(treeInfo(ds));
+      const treePeers = (dir: string): TreeTool[] => {
+        const tools: TreeTool[] = [lifeboatTree(lb, dir)];
+        if (rInfo) tools.push(resticTree(rInfo, dir));
+        if (pre.borg) tools.push(borgTree(pre.borg, dir));
+        return tools;
+      };
+      results.push(...(await benchTree(ds, treePeers, opts.repeats, ctx)));
+    } catch (err) {
+      failedParts++;
+      notes.push(`tree dataset failed: ${errorText(err)}`);
+      log(`tree dataset failed: ${errorText(err)}`);
     }
   }
   if (opts.parts.has('memory')) {

@@ -1,5 +1,6 @@
 // The three programs under test, reduced to what the cases need: how to create a repository, how to
-// back a stream up from stdin, and how to restore it to stdout.
+// back a stream up from stdin and restore it to stdout, and how to back a directory tree up and
+// restore it into an empty directory.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PEER_PASSWORD } from './config';
@@ -26,6 +27,26 @@ export interface Tool {
   restore?(id: string, name: string): Command;
 }
 
+/** A command together with the directory it must run in (borg extract writes into its cwd). */
+export interface TreeCommand extends Command {
+  cwd?: string;
+}
+
+/** The same program as Tool, driven on a directory tree instead of a stream. */
+export interface TreeTool {
+  readonly name: ToolName;
+  readonly repo: string;
+  readonly env: NodeJS.ProcessEnv;
+  init(logFile: string): Promise<void>;
+  /** Backs up the directory `dir` (an absolute path, the same for every tool). */
+  backup(dir: string, name: string, kind: BackupKind, seq: number): TreeCommand;
+  parseBackup(stdout: string, seq: number): { id: string; reported?: unknown };
+  /** Restores backup `id` into `target`, an empty directory. */
+  restore(id: string, target: string): TreeCommand;
+  /** Where the backed-up `dir` ends up below `target`: restic and borg keep the absolute path. */
+  restoredRoot(target: string, dir: string): string;
+}
+
 /** How to start the Lifeboat CLI: LIFEBOAT_BENCH_CMD (whitespace-separated, no shell) or the build. */
 export function lifeboatCommand(repoRoot: string): Command & { builtin: boolean } {
   const override = process.env['LIFEBOAT_BENCH_CMD']?.trim();
@@ -36,27 +57,63 @@ export function lifeboatCommand(repoRoot: string): Command & { builtin: boolean 
   return { cmd: process.execPath, args: [path.join(repoRoot, 'dist', 'bin', 'lifeboat.js')], builtin: true };
 }
 
-export function lifeboat(base: Command, workDir: string): Tool {
+function lifeboatBase(workDir: string): Pick<Tool, 'name' | 'repo' | 'env' | 'init'> & { home: string } {
   const repo = path.join(workDir, 'lifeboat-repo');
-  const env = { ...process.env, LIFEBOAT_HOME: path.join(workDir, 'lifeboat-home') };
+  const home = path.join(workDir, 'lifeboat-home');
   return {
     name: 'lifeboat',
     repo,
-    env,
+    home,
+    env: { ...process.env, LIFEBOAT_HOME: home },
     init: async () => {
-      fs.mkdirSync(env.LIFEBOAT_HOME, { recursive: true });
+      fs.mkdirSync(home, { recursive: true });
     },
+  };
+}
+
+function parseLifeboatBackup(stdout: string): { id: string; reported: unknown } {
+  const reported = lastJson(stdout, () => true);
+  const id = field(reported, 'id');
+  if (typeof id !== 'string' || id === '') throw new Error('backup --json printed no "id"');
+  return { id, reported };
+}
+
+export function lifeboat(base: Command, workDir: string): Tool {
+  const { name, repo, env, init } = lifeboatBase(workDir);
+  return {
+    name,
+    repo,
+    env,
+    init,
     backup: (name, kind) => ({
       cmd: base.cmd,
       args: [...base.args, 'backup', '--stdin', '--name', name, '--type', kind, '--json', '--repo', repo],
     }),
-    parseBackup: (stdout) => {
-      const reported = lastJson(stdout, () => true);
-      const id = field(reported, 'id');
-      if (typeof id !== 'string' || id === '') throw new Error('backup --json printed no "id"');
-      return { id, reported };
-    },
+    parseBackup: parseLifeboatBackup,
     restore: (id) => ({ cmd: base.cmd, args: [...base.args, 'restore', id, '--stdout', '--repo', repo] }),
+  };
+}
+
+/** Lifeboat's filesystem backup; the first backup creates the repository and the key file. */
+export function lifeboatTree(base: Command, workDir: string): TreeTool {
+  const { name, repo, env, init, home } = lifeboatBase(workDir);
+  const global = ['--repo', repo, '--key-file', path.join(home, 'key')];
+  return {
+    name,
+    repo,
+    env,
+    init,
+    backup: (dir, backupName, kind) => ({
+      cmd: base.cmd,
+      args: [...base.args, ...global, 'backup', dir, '--name', backupName, '--type', kind, '--json'],
+    }),
+    parseBackup: parseLifeboatBackup,
+    restore: (id, target) => ({
+      cmd: base.cmd,
+      args: [...base.args, ...global, 'restore', id, '--target', target, '--json'],
+    }),
+    // Lifeboat restores the backed-up directory's contents into the target.
+    restoredRoot: (target) => target,
   };
 }
 
@@ -73,7 +130,7 @@ export async function resticInfo(bin: string): Promise<ResticInfo> {
   return { path: bin, version, repoVersionFlag: help.stdout.includes('--repository-version') };
 }
 
-export function restic(info: ResticInfo, workDir: string): Tool {
+function resticBase(info: ResticInfo, workDir: string): Pick<Tool, 'name' | 'repo' | 'env' | 'init'> {
   const repo = path.join(workDir, 'restic-repo');
   const env = {
     ...process.env,
@@ -91,19 +148,46 @@ export function restic(info: ResticInfo, workDir: string): Tool {
         logFile,
         { env },
       ),
+  };
+}
+
+function parseResticBackup(stdout: string): { id: string; reported: unknown } {
+  const reported = lastJson(stdout, (l) => l.includes('"summary"'));
+  const id = field(reported, 'snapshot_id');
+  if (typeof id !== 'string') throw new Error('restic printed no snapshot_id');
+  return { id, reported };
+}
+
+export function restic(info: ResticInfo, workDir: string): Tool {
+  const { name, repo, env, init } = resticBase(info, workDir);
+  return {
+    name,
+    repo,
+    env,
+    init,
     // --host pins the parent lookup to this repository's own snapshots; --json gives the id.
     backup: (name) => ({
       cmd: info.path,
       args: ['-r', repo, 'backup', '--stdin', '--stdin-filename', name, '--host', 'bench', '--json'],
     }),
-    parseBackup: (stdout) => {
-      const reported = lastJson(stdout, (l) => l.includes('"summary"'));
-      const id = field(reported, 'snapshot_id');
-      if (typeof id !== 'string') throw new Error('restic printed no snapshot_id');
-      return { id, reported };
-    },
+    parseBackup: parseResticBackup,
     // The first backup is restored by id: `latest` would be the second one.
     restore: (id, name) => ({ cmd: info.path, args: ['-r', repo, 'dump', id, `/${name}`] }),
+  };
+}
+
+export function resticTree(info: ResticInfo, workDir: string): TreeTool {
+  const { name, repo, env, init } = resticBase(info, workDir);
+  return {
+    name,
+    repo,
+    env,
+    init,
+    // Same host and path both times, so the second backup finds the first as its parent.
+    backup: (dir) => ({ cmd: info.path, args: ['-r', repo, 'backup', dir, '--host', 'bench', '--json'] }),
+    parseBackup: parseResticBackup,
+    restore: (id, target) => ({ cmd: info.path, args: ['-r', repo, 'restore', id, '--target', target] }),
+    restoredRoot: (target, dir) => path.join(target, dir),
   };
 }
 
@@ -111,7 +195,7 @@ export async function borgVersion(bin: string): Promise<string> {
   return (await capture(bin, ['--version'])).stdout.trim();
 }
 
-export function borg(bin: string, workDir: string): Tool {
+function borgBase(bin: string, workDir: string): Pick<Tool, 'name' | 'repo' | 'env' | 'init'> {
   const repo = path.join(workDir, 'borg-repo');
   const env = {
     ...process.env,
@@ -122,33 +206,65 @@ export function borg(bin: string, workDir: string): Tool {
     BORG_RELOCATED_REPO_ACCESS_IS_OK: 'yes',
     BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes',
   };
-  const archive = (seq: number): string => `archive-${seq}`;
   return {
     name: 'borg',
     repo,
     env,
     init: (logFile) => runLogged(bin, ['init', '-e', 'repokey', repo], logFile, { env }),
-    backup: (name, _kind, seq) => ({
+  };
+}
+
+const borgArchive = (seq: number): string => `archive-${seq}`;
+
+/** The archive name is the id; borg's --json stats are kept when present, for reference only. */
+function parseBorgBackup(stdout: string, seq: number): { id: string; reported?: unknown } {
+  try {
+    return { id: borgArchive(seq), reported: lastJson(stdout, () => true) };
+  } catch {
+    return { id: borgArchive(seq) };
+  }
+}
+
+export function borg(bin: string, workDir: string): Tool {
+  const { name, repo, env, init } = borgBase(bin, workDir);
+  return {
+    name,
+    repo,
+    env,
+    init,
+    backup: (streamName, _kind, seq) => ({
       cmd: bin,
       args: [
         'create',
         '--compression',
         'zstd,3',
         '--stdin-name',
-        name,
+        streamName,
         '--json',
-        `${repo}::${archive(seq)}`,
+        `${repo}::${borgArchive(seq)}`,
         '-',
       ],
     }),
-    // The archive name is the id; borg's --json stats are kept when present, for reference only.
-    parseBackup: (stdout, seq) => {
-      try {
-        return { id: archive(seq), reported: lastJson(stdout, () => true) };
-      } catch {
-        return { id: archive(seq) };
-      }
-    },
+    parseBackup: parseBorgBackup,
+  };
+}
+
+export function borgTree(bin: string, workDir: string): TreeTool {
+  const { name, repo, env, init } = borgBase(bin, workDir);
+  return {
+    name,
+    repo,
+    env,
+    init,
+    backup: (dir, _name, _kind, seq) => ({
+      cmd: bin,
+      args: ['create', '--compression', 'zstd,3', '--json', `${repo}::${borgArchive(seq)}`, dir],
+    }),
+    parseBackup: parseBorgBackup,
+    // borg extract writes into its working directory, under the stored path (the absolute one
+    // without its leading slash).
+    restore: (id, target) => ({ cmd: bin, args: ['extract', `${repo}::${id}`], cwd: target }),
+    restoredRoot: (target, dir) => path.join(target, dir),
   };
 }
 
