@@ -68,6 +68,8 @@ function main(): void {
   const outstanding = new Int32Array(setup.outstanding);
   const chunker = new Chunker(setup.chunker, setup.gear);
   const readBuffer = Buffer.allocUnsafe(READ_BYTES);
+  // Small files (most of a source tree) are read into this one buffer: no allocation per file.
+  const smallBuffer = Buffer.allocUnsafe(setup.chunker.min + 1);
   const known = new Set<string>();
   let sinceCollection = 0;
 
@@ -101,9 +103,7 @@ function main(): void {
       } else {
         known.add(hex);
         const { codec, payload } = encodeSync(data, setup.compression);
-        // A private copy: the payload moves to the main thread and must own its memory.
-        const own = new Uint8Array(payload.length);
-        own.set(payload);
+        const own = movable(payload);
         pending.push({ id, rawLength: data.length, known: false, codec, payload: own });
         pendingBytes += own.length;
       }
@@ -144,13 +144,31 @@ function main(): void {
     }
   });
 
+  /**
+   * The payload as memory that can move to the main thread: zstd's own output buffer when it
+   * is one (no copy), else a copy (raw data lives in the read buffers or Node's shared pool).
+   */
+  function movable(payload: Buffer): Uint8Array {
+    const buffer = payload.buffer;
+    const ownsBuffer =
+      payload.byteOffset === 0 &&
+      buffer !== readBuffer.buffer &&
+      buffer !== smallBuffer.buffer &&
+      buffer.byteLength !== Buffer.poolSize &&
+      buffer.byteLength <= payload.length + 64 * 1024;
+    if (ownsBuffer) return new Uint8Array(buffer, 0, payload.length);
+    const own = new Uint8Array(payload.length);
+    own.set(payload);
+    return own;
+  }
+
   /** Reads to the end (a file can grow while read) and feeds chunks to `add`; returns the bytes read. */
   function readChunked(fd: number, stats: BigIntStats, add: (data: Buffer) => void): number {
     const min = setup.chunker.min;
     let total = 0;
     // Small files (most of a source tree) are one chunk: read into a buffer of their own, no chunker.
     if (stats.size <= BigInt(min)) {
-      const own = Buffer.allocUnsafe(Number(stats.size) + 1);
+      const own = smallBuffer;
       let n = 0;
       for (;;) {
         const got = readSync(fd, own, n, own.length - n, n);
@@ -159,7 +177,7 @@ function main(): void {
         if (n === own.length) break;
       }
       total = n;
-      if (n <= Number(stats.size)) {
+      if (n <= Number(stats.size) && n <= min) {
         if (n > 0) add(own.subarray(0, n));
         return total;
       }

@@ -23,6 +23,8 @@ import { collectYoungGarbage } from '../../repository/young-gc';
 
 export interface RestoreWorkerSetup {
   idKey: Uint8Array;
+  /** The process umask: a file created with its mode needs no chmod unless the umask cut bits. */
+  umask: number;
 }
 
 export interface RangeData {
@@ -36,8 +38,9 @@ export interface RangeData {
 
 export interface FilePiece {
   fid: number;
-  /** Set on the first piece: where the file goes, and whether it replaces an existing entry. */
+  /** Set on the first piece: where the file goes, its mode, and whether it replaces an entry. */
   path?: Uint8Array;
+  mode?: number;
   replace?: boolean;
   /** The file failed elsewhere: remove what was written of it. */
   abandon?: boolean;
@@ -63,6 +66,9 @@ export interface RestoreBatchReply {
 interface OpenFile {
   fd: number;
   position: number;
+  /** End of the last bytes written; shorter than the size when the file ends in a hole. */
+  end: number;
+  mode: number;
   path: Buffer;
   tmp?: Buffer;
 }
@@ -75,6 +81,8 @@ function main(): void {
   const open = new Map<number, OpenFile>();
   const failedFiles = new Set<number>();
   const zeroChunks = new Set<string>();
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
   let sinceCollection = 0;
 
   const isZero = (data: Buffer): boolean => {
@@ -122,7 +130,9 @@ function main(): void {
             ? Buffer.concat([dir, Buffer.from(`.lifeboat-${process.pid}-${piece.fid}.tmp`)])
             : undefined;
           const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-          file = { fd: openSync(tmp ?? path, flags, 0o600), position: 0, path, tmp };
+          // Created with its permissions (not setuid/setgid/sticky, which only chmod sets).
+          const mode = (piece.mode ?? 0o600) & 0o777;
+          file = { fd: openSync(tmp ?? path, flags, mode), position: 0, end: 0, mode, path, tmp };
           open.set(piece.fid, file);
         }
         if (!file) throw new Error('piece of a file that was not started');
@@ -144,7 +154,10 @@ function main(): void {
           }
           // Runs of zeros (sparse files, disk images) become holes: nothing is written.
           if (isZero(checked.data)) zeroChunks.add(hex);
-          else writeSync(file.fd, checked.data, 0, checked.data.length, file.position);
+          else {
+            writeSync(file.fd, checked.data, 0, checked.data.length, file.position);
+            file.end = file.position + checked.data.length;
+          }
           file.position += checked.data.length;
           sinceCollection += checked.data.length;
         }
@@ -154,9 +167,10 @@ function main(): void {
             throw Object.assign(new Error(`chunks hold ${file.position} bytes, the file ${f.size}`), {
               integrity: true,
             });
-          ftruncateSync(file.fd, f.size);
-          if (f.uid !== undefined && f.gid !== undefined) fchownSync(file.fd, f.uid, f.gid);
-          fchmodSync(file.fd, f.mode);
+          if (file.end < f.size) ftruncateSync(file.fd, f.size);
+          if (f.uid !== undefined && f.gid !== undefined && (f.uid !== uid || f.gid !== gid))
+            fchownSync(file.fd, f.uid, f.gid);
+          if (f.mode !== (file.mode & ~setup.umask)) fchmodSync(file.fd, f.mode);
           futimesSync(file.fd, f.mtime, f.mtime);
           closeSync(file.fd);
           if (file.tmp) renameSync(file.tmp, file.path);
@@ -172,8 +186,8 @@ function main(): void {
           integrity: e.integrity === true,
         });
       }
-      sinceCollection += 64 * 1024;
-      if (sinceCollection >= 16 * 1024 * 1024) {
+      sinceCollection += 256 * 1024;
+      if (sinceCollection >= 8 * 1024 * 1024) {
         sinceCollection = 0;
         collectYoungGarbage();
       }

@@ -51,6 +51,7 @@ interface PendingChunk {
 export class RestoreWorkers {
   private readonly workers: Worker[];
   private readonly inFlight: number[];
+  private readonly lastPost: Promise<void>[];
   private readonly waiting = new Map<number, (reply: RestoreBatchReply) => void>();
   private waiters: (() => void)[] = [];
   private seq = 0;
@@ -71,12 +72,13 @@ export class RestoreWorkers {
     count = Math.max(1, Math.min(availableParallelism(), 8)),
   ) {
     enableYoungGc();
-    const setup: RestoreWorkerSetup = { idKey: repo.keys.id };
+    const setup: RestoreWorkerSetup = { idKey: repo.keys.id, umask: process.umask() };
     this.workers = Array.from(
       { length: count },
       () => new Worker(workerScript(__dirname, 'restore-worker'), { workerData: setup }),
     );
     this.inFlight = this.workers.map(() => 0);
+    this.lastPost = this.workers.map(() => Promise.resolve());
     for (const worker of this.workers) {
       worker.on('message', (reply: RestoreBatchReply) => {
         const done = this.waiting.get(reply.seq);
@@ -112,7 +114,7 @@ export class RestoreWorkers {
     if (this.failure) throw this.failure;
     const fid = this.nextFid++;
     if (rawSize <= BATCH_BYTES) {
-      const piece: FilePiece = { fid, path, replace, finish, chunks: [] };
+      const piece: FilePiece = { fid, path, mode: finish.mode, replace, finish, chunks: [] };
       this.pieces.push(piece);
       for await (const ref of refs) this.chunks.push({ piece, ref });
       this.batchBytes += rawSize;
@@ -122,7 +124,7 @@ export class RestoreWorkers {
     // A large file: its own batches, all to one worker so that its pieces stay in order.
     await this.dispatch();
     const worker = this.leastBusy();
-    let piece: FilePiece = { fid, path, replace, chunks: [] };
+    let piece: FilePiece = { fid, path, mode: finish.mode, replace, chunks: [] };
     this.pieces.push(piece);
     for await (const ref of refs) {
       this.chunks.push({ piece, ref });
@@ -178,6 +180,26 @@ export class RestoreWorkers {
   private async send(worker: number, batchPieces: FilePiece[], batchChunks: PendingChunk[]): Promise<void> {
     let pieces = batchPieces;
     let chunks = batchChunks;
+    // Batches are prepared concurrently but posted to a worker in the order they were made: the
+    // pieces of a large file must arrive in order.
+    const previous = this.lastPost[worker]!;
+    let posted!: () => void;
+    this.lastPost[worker] = new Promise<void>((resolve) => (posted = resolve));
+    try {
+      await this.post(worker, previous, pieces, chunks);
+    } finally {
+      posted();
+    }
+  }
+
+  private async post(
+    worker: number,
+    previous: Promise<void>,
+    batchPieces: FilePiece[],
+    batchChunks: PendingChunk[],
+  ): Promise<void> {
+    let pieces = batchPieces;
+    let chunks = batchChunks;
     // Locate every record, then read each pack's records in as few ranges as possible. A file
     // with a chunk in no readable pack is taken out here and reported for the slow path.
     const settled = await Promise.allSettled(chunks.map((c) => this.reader.locate(c.ref.id)));
@@ -227,7 +249,10 @@ export class RestoreWorkers {
         const [s, e] = [start, end];
         reads.push(
           readAll(this.repo.store, object, { offset: s, length: e - s }).then((bytes) => {
-            range.data = bytes;
+            range.data =
+              bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
+                ? bytes
+                : new Uint8Array(bytes);
           }),
         );
         members = [];
@@ -261,9 +286,14 @@ export class RestoreWorkers {
     });
     const seq = this.seq++;
     const batch: RestoreBatch = { seq, ranges, pieces };
+    await previous;
     const reply = await new Promise<RestoreBatchReply>((resolve) => {
       this.waiting.set(seq, resolve);
-      this.workers[worker]!.postMessage(batch);
+      // The ranges move to the worker (no copy); each was read into a buffer of its own.
+      this.workers[worker]!.postMessage(
+        batch,
+        ranges.map((r) => r.data.buffer as ArrayBuffer),
+      );
     });
     for (const fid of reportDamaged) {
       this.reported.add(fid);

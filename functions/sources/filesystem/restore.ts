@@ -132,7 +132,8 @@ class TreeRestore {
     this.writers = new RestoreWorkers(repo, reader, (outcome) => this.outcome(outcome));
   }
 
-  async restoreDir(parts: Buffer[], rel: string, dir: Buffer, whole: boolean): Promise<void> {
+  /** `fresh`: the directory was just created, so nothing in it exists yet (no lstat per entry). */
+  async restoreDir(parts: Buffer[], rel: string, dir: Buffer, whole: boolean, fresh: boolean): Promise<void> {
     const nodes = await readTree(this.reader, parts);
     const names = new Set<string>();
     const accepted: TreeNode[] = [];
@@ -151,21 +152,22 @@ class TreeRestore {
       names.add(key);
       accepted.push(node);
     }
-    if (this.deleteExtra && whole) this.removeExtra(dir, names);
+    if (this.deleteExtra && whole && !fresh) this.removeExtra(dir, names);
     for (const node of accepted) {
       const path = rel ? `${rel}/${node.name.toString()}` : node.name.toString();
       const entireEntry = whole ? !this.filter.excluded(path) : this.filter.whole(path);
       if (!entireEntry && !(node.type === 'dir' && this.filter.onTheWay(path))) continue;
       const abs = join(dir, node.name);
       if (node.type === 'dir') {
-        if (!this.ensureDir(abs, path)) continue;
+        const made = fresh ? this.makeDir(abs) : this.ensureDir(abs, path);
+        if (made === undefined) continue;
         this.result.dirs++;
-        await this.restoreDir(node.subtree, path, abs, entireEntry);
+        await this.restoreDir(node.subtree, path, abs, entireEntry, made);
         this.dirMeta.push({ path: abs, node });
       } else if (node.type === 'symlink') {
-        await this.symlink(abs, path, node);
+        await this.symlink(abs, path, node, fresh);
       } else {
-        await this.file(abs, path, node);
+        await this.file(abs, path, node, fresh);
       }
     }
   }
@@ -178,22 +180,29 @@ class TreeRestore {
     }
   }
 
-  /** A real directory at `abs` (never a symlink to one); false when it cannot be. */
-  private ensureDir(abs: Buffer, path: string): boolean {
+  private makeDir(abs: Buffer): true {
+    mkdirSync(abs, { mode: 0o700 });
+    return true;
+  }
+
+  /**
+   * A real directory at `abs` (never a symlink to one): true when it was created (so it is
+   * empty), false when it existed, undefined when it cannot be.
+   */
+  private ensureDir(abs: Buffer, path: string): boolean | undefined {
     const existing = lstatOrUndefined(abs);
-    if (existing?.isDirectory()) return true;
+    if (existing?.isDirectory()) return false;
     if (existing) {
       if (this.overwrite === 'never') {
         this.result.refused.push({
           path,
           problem: 'exists and is not a directory; left alone (--overwrite never)',
         });
-        return false;
+        return undefined;
       }
       rmSync(abs, { force: true });
     }
-    mkdirSync(abs, { mode: 0o700 });
-    return true;
+    return this.makeDir(abs);
   }
 
   /** Whether an existing entry is replaced; counts what is kept. */
@@ -222,8 +231,9 @@ class TreeRestore {
     abs: Buffer,
     path: string,
     node: Extract<TreeNode, { type: 'symlink' }>,
+    fresh: boolean,
   ): Promise<void> {
-    const existing = lstatOrUndefined(abs);
+    const existing = fresh ? undefined : lstatOrUndefined(abs);
     if (!this.replaces(existing, path, node)) return;
     if (existing) rmSync(abs, { recursive: existing.isDirectory(), force: true });
     await fs.symlink(node.target, abs);
@@ -232,7 +242,7 @@ class TreeRestore {
     this.result.symlinks++;
   }
 
-  private async file(abs: Buffer, path: string, node: FileNode): Promise<void> {
+  private async file(abs: Buffer, path: string, node: FileNode, fresh: boolean): Promise<void> {
     if (node.nlink > 1) {
       const key = `${node.dev}:${node.ino}`;
       const first = this.linkFirst.get(key);
@@ -242,7 +252,7 @@ class TreeRestore {
       }
       this.linkFirst.set(key, abs);
     }
-    const existing = lstatOrUndefined(abs);
+    const existing = fresh ? undefined : lstatOrUndefined(abs);
     if (!this.replaces(existing, path, node)) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
     const replace = existing !== undefined && !existing.isDirectory();
@@ -415,6 +425,7 @@ export async function restoreTree(
       'Restore into an empty or new directory, or choose what happens to existing files with --overwrite never|if-changed|always (and --delete to remove what the backup does not hold).',
     );
   }
+  const fresh = !existing || readdirSync(target).length === 0;
   mkdirSync(target, { recursive: true });
 
   const workers = new ChunkWorkers(repo.keys.id, repo.config.compression, 1);
@@ -436,7 +447,7 @@ export async function restoreTree(
       request.delete ?? false,
       request.onProgress,
     );
-    await restore.restoreDir(rootParts, '', Buffer.from(target), filter.whole(''));
+    await restore.restoreDir(rootParts, '', Buffer.from(target), filter.whole(''), fresh);
     await restore.finish();
     restore.result.duration_ms = Date.now() - started;
     return restore.result;
