@@ -4,7 +4,6 @@ import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { ExitCode, InputError, IntegrityError, LifeboatError } from '../../core/errors';
 import { RestoreWorkers, type FileOutcome } from './restore-workers';
-import { ChunkWorkers } from '../../repository/chunk-workers';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
@@ -428,10 +427,10 @@ export async function restoreTree(
   const fresh = !existing || readdirSync(target).length === 0;
   mkdirSync(target, { recursive: true });
 
-  const workers = new ChunkWorkers(repo.keys.id, repo.config.compression, 1);
   let restore: TreeRestore | undefined;
   try {
-    const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
+    // Trees (and the rare file re-read after damage) are verified here; contents on RestoreWorkers.
+    const reader = new ChunkReader(repo, await loadChunkIndex(repo));
     const rootParts = manifest.content.tree.map((hex) => Buffer.from(hex, 'hex'));
     if ((await treeDigest(reader, rootParts)).toString('hex') !== manifest.checksum_value) {
       throw new IntegrityError(
@@ -453,6 +452,5 @@ export async function restoreTree(
     return restore.result;
   } finally {
     await restore?.close();
-    await workers.close();
   }
 }
