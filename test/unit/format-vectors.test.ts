@@ -51,6 +51,7 @@ import {
 } from '../../functions/repository/pack';
 import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
 import { Repository } from '../../functions/repository/repository';
+import { decodeTreePart, encodeTree, type TreeNode } from '../../functions/repository/tree';
 import { SnapshotManifestSchema, type SnapshotManifest } from '../../functions/repository/snapshot';
 import {
   openStreamObject,
@@ -223,10 +224,95 @@ interface Vectors {
     passphrase: KeySlotVector & { passphrase: string; scrypt_salt: string };
   };
   content_list: { refs: { id: string; raw_length: number }[]; plaintext: string; chunk_id: string };
+  /** One tree part (FORMAT §9.2): nodes as JSON (names and targets in hex), bytes, id. */
+  tree_part: { nodes: TreeNodeVector[]; plaintext: string; chunk_id: string };
   data_pack: PackVector;
   meta_pack: PackVector;
   index: StreamVector & { entries: IndexEntryVector[] };
   snapshot: StreamVector & { manifest: SnapshotManifest };
+}
+
+interface TreeNodeVector {
+  type: string;
+  name_hex: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  user: string;
+  group: string;
+  mtime_ns: string;
+  ctime_ns: string;
+  dev: string;
+  ino: string;
+  nlink: number;
+  size: number;
+  refs?: { id: string; raw_length: number }[];
+  subtree?: string[];
+  target_hex?: string;
+}
+
+/** Three nodes covering each type and form, one with a name that is not UTF-8. */
+function vectorTreeNodes(idA: Buffer, idB: Buffer, subtree: Buffer): TreeNode[] {
+  const meta = {
+    uid: 1000,
+    gid: 1000,
+    user: 'alice',
+    group: 'staff',
+    mtimeNs: 1_764_150_000_123_456_789n,
+    ctimeNs: 1_764_150_001_000_000_001n,
+    dev: 2049n,
+    ino: 131_073n,
+    nlink: 1,
+  };
+  return [
+    { ...meta, type: 'dir', name: Buffer.from('docs'), mode: 0o755, size: 0, subtree: [subtree] },
+    {
+      ...meta,
+      type: 'file',
+      name: Buffer.from([0x66, 0xff, 0x2e, 0x62, 0x69, 0x6e]),
+      mode: 0o4755,
+      nlink: 2,
+      size: CHUNK_A.length + CHUNK_B.length,
+      content: {
+        refs: [
+          { id: idA, rawLength: CHUNK_A.length },
+          { id: idB, rawLength: CHUNK_B.length },
+        ],
+      },
+    },
+    {
+      ...meta,
+      type: 'symlink',
+      name: Buffer.from('link'),
+      mode: 0o777,
+      size: 7,
+      target: Buffer.from('../docs'),
+    },
+  ];
+}
+
+function treeNodeVector(n: TreeNode): TreeNodeVector {
+  return {
+    type: n.type,
+    name_hex: hex(n.name),
+    mode: n.mode,
+    uid: n.uid,
+    gid: n.gid,
+    user: n.user,
+    group: n.group,
+    mtime_ns: n.mtimeNs.toString(),
+    ctime_ns: n.ctimeNs.toString(),
+    dev: n.dev.toString(),
+    ino: n.ino.toString(),
+    nlink: n.nlink,
+    size: n.size,
+    refs:
+      n.type === 'file' && 'refs' in n.content
+        ? n.content.refs.map((r) => ({ id: hex(r.id), raw_length: r.rawLength }))
+        : undefined,
+    subtree: n.type === 'dir' ? n.subtree.map(hex) : undefined,
+    target_hex: n.type === 'symlink' ? hex(n.target) : undefined,
+  };
 }
 
 interface IndexEntryVector {
@@ -555,6 +641,15 @@ function generate(): Vectors {
       plaintext: hex(list),
       chunk_id: hex(listId),
     },
+    tree_part: (() => {
+      const nodes = vectorTreeNodes(idA, idB, listId);
+      const [plaintext] = encodeTree(nodes);
+      return {
+        nodes: nodes.map(treeNodeVector),
+        plaintext: hex(plaintext!),
+        chunk_id: hex(hmacSha256(keys.id, sha256(plaintext!))),
+      };
+    })(),
     data_pack: dataPack,
     meta_pack: metaPack,
     index: {
@@ -755,6 +850,16 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     expect(hex(hmacSha256(keys.id, sha256(bytes(stored.content_list.plaintext))))).toBe(
       stored.content_list.chunk_id,
     );
+  });
+
+  it('decodes the tree part and encodes the same nodes to the same bytes', () => {
+    const plaintext = bytes(stored.tree_part.plaintext);
+    const nodes = decodeTreePart(plaintext, 'tree part');
+    expect(nodes.map(treeNodeVector)).toEqual(JSON.parse(JSON.stringify(stored.tree_part.nodes)));
+    expect(encodeTree(nodes).map(hex)).toEqual([stored.tree_part.plaintext]);
+    expect(hex(hmacSha256(keys.id, sha256(plaintext)))).toBe(stored.tree_part.chunk_id);
+    // Names are bytes: the non-UTF-8 one survives exactly.
+    expect(nodes[1]!.name.equals(Buffer.from([0x66, 0xff, 0x2e, 0x62, 0x69, 0x6e]))).toBe(true);
   });
 
   it('opens the index object (three segments, the last one final)', () => {

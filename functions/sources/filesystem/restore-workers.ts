@@ -177,9 +177,7 @@ export class RestoreWorkers {
     }
   }
 
-  private async send(worker: number, batchPieces: FilePiece[], batchChunks: PendingChunk[]): Promise<void> {
-    let pieces = batchPieces;
-    let chunks = batchChunks;
+  private async send(worker: number, pieces: FilePiece[], chunks: PendingChunk[]): Promise<void> {
     // Batches are prepared concurrently but posted to a worker in the order they were made: the
     // pieces of a large file must arrive in order.
     const previous = this.lastPost[worker]!;
