@@ -8,6 +8,7 @@ import type { Repository } from '../../functions/repository/repository';
 import type { BackupType, SnapshotManifest } from '../../functions/repository/snapshot';
 import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import { backupTree } from '../../functions/sources/filesystem/backup';
+import { scanTreeSize } from '../../functions/sources/filesystem/scan';
 import { announceNewRepository } from './init';
 import { formatBytes, printJson, say, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
@@ -56,6 +57,13 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
   const excludes = [...options.exclude, ...options.excludeFile.flatMap(readExcludeFile)];
   const repository = await openRepository(options);
   const progress = new TreeProgress('backup');
+  let finished = false;
+  // The total for the ETA: counted beside the backup, only when a person watches.
+  if (progress.visible) {
+    void scanTreeSize(paths, excludes, () => finished).then((bytes) => {
+      if (!finished) progress.setTotal(bytes);
+    });
+  }
   let result;
   try {
     result = await backupTree(repository, {
@@ -68,6 +76,7 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
       onProgress: (p) => progress.update(p.files, p.bytes),
     });
   } finally {
+    finished = true;
     progress.stop();
   }
   const m = result.manifest;

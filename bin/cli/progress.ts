@@ -50,20 +50,20 @@ export class TreeProgress {
   private files = 0;
   private bytes = 0;
 
-  constructor(
-    private readonly label: string,
-    total?: number,
-    enabled = Boolean(process.stderr.isTTY),
-  ) {
+  constructor(label: string, total?: number, enabled = Boolean(process.stderr.isTTY)) {
     if (!enabled) return;
     this.total = total;
     this.bar = new SingleBar({
       stream: process.stderr,
-      format: `${label} {files} files, {done}{all} | {rate}/s{eta}`,
+      format: `${label} {files} files, {done}{all} | {rate}/s{remaining}`,
       hideCursor: true,
       clearOnComplete: true,
     });
     this.bar.start(total ?? 0, 0, this.payload(0));
+  }
+
+  get visible(): boolean {
+    return this.bar !== undefined;
   }
 
   /** The expected total of bytes, when known (from a scan or an earlier backup): enables the ETA. */
@@ -74,17 +74,18 @@ export class TreeProgress {
 
   private payload(elapsed: number) {
     const rate = this.bytes / Math.max(elapsed, 0.001);
-    let eta = '';
+    let remaining = '';
     if (this.total && rate > 0 && elapsed > 1) {
       const left = Math.max(0, (this.total - this.bytes) / rate);
-      eta = ` | ETA ${left < 60 ? `${Math.ceil(left)}s` : `${Math.floor(left / 60)}m${Math.ceil(left % 60)}s`}`;
+      remaining = ` | ETA ${left < 60 ? `${Math.ceil(left)}s` : `${Math.floor(left / 60)}m${Math.ceil(left % 60)}s`}`;
     }
     return {
       files: this.files,
       done: formatBytes(this.bytes),
       all: this.total ? ` of ${formatBytes(this.total)}` : '',
       rate: formatBytes(rate),
-      eta,
+      // Not "eta": cli-progress fills that token itself, from the bar's own total.
+      remaining,
     };
   }
 
@@ -100,6 +101,5 @@ export class TreeProgress {
 
   stop(): void {
     this.bar?.stop();
-    void this.label;
   }
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CLI, NODE, runCli, TempHome } from '../helpers/cli';
 import { randomData } from '../helpers/data';
@@ -48,6 +48,23 @@ describe('progress', () => {
     // The bar redraws in place: "backup 123 MiB | 200 MiB/s".
     expect(result.stdout).toMatch(/backup \d+(\.\d+)? (MiB|GiB) \| \d+(\.\d+)? (MiB|GiB)\/s/);
     expect(result.stdout).toMatch(/completed/);
+  });
+
+  test('a file backup shows files, bytes, rate and, once the tree is counted, the total and ETA', () => {
+    const tree = path.join(home.dir, 'tree');
+    mkdirSync(tree);
+    for (let i = 0; i < 250; i++)
+      writeFileSync(path.join(tree, `f${i}`), randomData(2 * 1024 * 1024, `tree-${i}`));
+    const result = spawnSync('python3', ['-c', WITH_TTY_STDERR, '/dev/null', NODE, CLI, 'backup', tree], {
+      env: { PATH: process.env.PATH, ...home.env },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /backup \d+ files, \d+(\.\d+)? (MiB|GiB) of 500 MiB \| \d+(\.\d+)? (MiB|GiB)\/s \| ETA \d+s/,
+    );
+    expect(result.stdout).toMatch(/completed: 250 new, 0 changed, 0 unmodified files/);
   });
 
   test('nothing but the summary when standard error is a pipe', async () => {
