@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { GiB, MiB, STREAM_SEED } from './config';
 import { sha256File, type FileDataset } from './datasets';
-import { dirBytes, timed, type TimedOutcome } from './measure';
+import { dirBytes, timedToFile, type TimedOutcome } from './measure';
 import { keystreamReadable } from './prng';
 import type { BackupKind, Tool, ToolName } from './tools';
 
@@ -186,21 +186,11 @@ export async function runFileDataset(
       const before = dirBytes(tool.repo);
       const cmd = tool.backup(ds.name, kind, seq + 1);
       const stdin = fs.openSync(input, 'r');
-      const stdout = fs.openSync(f.out, 'w');
-      let outcome: TimedOutcome;
       try {
-        outcome = await timed(cmd.cmd, cmd.args, {
-          env: tool.env,
-          stdin,
-          stdout,
-          logFile: f.log,
-          timeFile: f.time,
-        });
+        fill(r, await timedToFile(cmd, f.out, { env: tool.env, stdin, logFile: f.log, timeFile: f.time }));
       } finally {
         fs.closeSync(stdin);
-        fs.closeSync(stdout);
       }
-      fill(r, outcome);
       r.repoBytes = dirBytes(tool.repo);
       r.growthBytes = r.repoBytes - before;
       if (r.ok) {
@@ -229,20 +219,10 @@ export async function runFileDataset(
     const f = files(ctx, tool.name, `${tag}-restore`);
     const target = path.join(ctx.runDir, `restored-${ds.key}-${tool.name}`);
     const cmd = tool.restore(id, ds.name);
-    const stdout = fs.openSync(target, 'w');
-    let outcome: TimedOutcome;
-    try {
-      outcome = await timed(cmd.cmd, cmd.args, {
-        env: tool.env,
-        stdin: 'ignore',
-        stdout,
-        logFile: f.log,
-        timeFile: f.time,
-      });
-    } finally {
-      fs.closeSync(stdout);
-    }
-    fill(r, outcome);
+    fill(
+      r,
+      await timedToFile(cmd, target, { env: tool.env, stdin: 'ignore', logFile: f.log, timeFile: f.time }),
+    );
     r.inputBytes = fs.statSync(target).size;
     if (r.ok) {
       r.verified = (await sha256File(target)) === baseSha;
@@ -288,22 +268,8 @@ export async function runStream(
   try {
     await tool.init(f.log);
     const cmd = tool.backup(`stream-${label.replace(' ', '')}`, 'full', 1);
-    const stdout = fs.openSync(f.out, 'w');
     const feed = (sink: Writable): Promise<void> => pipeline(keystreamReadable(STREAM_SEED, size), sink);
-    try {
-      fill(
-        r,
-        await timed(cmd.cmd, cmd.args, {
-          env: tool.env,
-          stdin: feed,
-          stdout,
-          logFile: f.log,
-          timeFile: f.time,
-        }),
-      );
-    } finally {
-      fs.closeSync(stdout);
-    }
+    fill(r, await timedToFile(cmd, f.out, { env: tool.env, stdin: feed, logFile: f.log, timeFile: f.time }));
     r.repoBytes = dirBytes(tool.repo);
     r.growthBytes = r.repoBytes;
   } catch (err) {

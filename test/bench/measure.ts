@@ -109,3 +109,24 @@ export function dirBytes(dir: string): number {
   }
   return total;
 }
+
+/**
+ * Runs a measured command with its standard output written to `outFile` (the file is opened and
+ * closed here); the command's own stdin, env, log and time files as for `timed`.
+ */
+export async function timedToFile(
+  command: { cmd: string; args: readonly string[]; cwd?: string },
+  outFile: string,
+  opts: Omit<TimedOptions, 'stdout' | 'cwd'>,
+): Promise<TimedOutcome> {
+  const stdout = fs.openSync(outFile, 'w');
+  try {
+    return await timed(command.cmd, command.args, {
+      ...opts,
+      stdout,
+      ...(command.cwd === undefined ? {} : { cwd: command.cwd }),
+    });
+  } finally {
+    fs.closeSync(stdout);
+  }
+}

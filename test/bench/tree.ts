@@ -18,7 +18,7 @@ import {
 } from './config';
 import { linuxTar, mib, sha256File } from './datasets';
 import { describeExit, run, which } from './exec';
-import { dirBytes, timed, type TimedOutcome } from './measure';
+import { dirBytes, timedToFile } from './measure';
 import { keystreamReadable } from './prng';
 import type { DatasetInfo } from './report';
 import type { BackupKind, TreeTool } from './tools';
@@ -296,21 +296,10 @@ async function treeBackup(
   const f = files(ctx, tool.name, `${tag}-${kind}`);
   const before = dirBytes(tool.repo);
   const cmd = tool.backup(work, ds.backupName, kind, seq);
-  const stdout = fs.openSync(f.out, 'w');
-  let outcome: TimedOutcome;
-  try {
-    outcome = await timed(cmd.cmd, cmd.args, {
-      env: tool.env,
-      stdin: 'ignore',
-      stdout,
-      logFile: f.log,
-      timeFile: f.time,
-      ...(cmd.cwd === undefined ? {} : { cwd: cmd.cwd }),
-    });
-  } finally {
-    fs.closeSync(stdout);
-  }
-  fill(r, outcome);
+  fill(
+    r,
+    await timedToFile(cmd, f.out, { env: tool.env, stdin: 'ignore', logFile: f.log, timeFile: f.time }),
+  );
   r.inputBytes = kind === 'full' ? ds.digest.bytes : ds.changedBytes;
   r.repoBytes = dirBytes(tool.repo);
   r.growthBytes = r.repoBytes - before;
@@ -359,21 +348,10 @@ async function treeRestore(
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
   const cmd = tool.restore(id, target);
-  const stdout = fs.openSync(f.out, 'w');
-  let outcome: TimedOutcome;
-  try {
-    outcome = await timed(cmd.cmd, cmd.args, {
-      env: tool.env,
-      stdin: 'ignore',
-      stdout,
-      logFile: f.log,
-      timeFile: f.time,
-      ...(cmd.cwd === undefined ? {} : { cwd: cmd.cwd }),
-    });
-  } finally {
-    fs.closeSync(stdout);
-  }
-  fill(r, outcome);
+  fill(
+    r,
+    await timedToFile(cmd, f.out, { env: tool.env, stdin: 'ignore', logFile: f.log, timeFile: f.time }),
+  );
   if (r.ok) {
     const root = tool.restoredRoot(target, work);
     try {

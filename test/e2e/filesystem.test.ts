@@ -12,10 +12,11 @@ import {
   appendFileSync,
   readdirSync,
 } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { backupJson, runCli, TempHome } from '../helpers/cli';
+import { randomData } from '../helpers/data';
 import { diffTrees, makeSparse, makeTree, NON_UTF8, treeFacts } from '../helpers/tree';
 
 jest.setTimeout(180_000);
@@ -227,6 +228,40 @@ describe('filesystem backup and restore', () => {
     const r = await runCli(['check', '--read-data', '--json'], { env });
     expect(r.code).toBe(0);
     expect(json(r.stdout)).toMatchObject({ ok: true });
+  });
+});
+
+describe('a file that changes while it is read', () => {
+  const home = new TempHome('lifeboat-fs-changing-');
+  afterAll(() => home.cleanup());
+
+  it('is kept, flagged as a warning, and the backup exits with status 3', async () => {
+    const src = path.join(home.dir, 'src');
+    mkdirSync(src);
+    const growing = path.join(src, 'growing.log');
+    writeFileSync(growing, randomData(256 * 1024 * 1024, 'growing'));
+    // A writer that appends all the time the backup reads the file (a log file, say).
+    const writer = spawn(process.execPath, [
+      '-e',
+      `const fs=require('fs');setInterval(()=>fs.appendFileSync(${JSON.stringify(growing)},'line\\n'),1)`,
+    ]);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await runCli(['backup', src, '--name', 'changing', '--json'], { env: home.env });
+      expect(r.code).toBe(3);
+      const summary = json<{ id: string; warnings: { path: string; problem: string }[] }>(r.stdout);
+      expect(summary.warnings).toEqual([
+        { path: growing, problem: expect.stringMatching(/changed while it was read/) },
+      ]);
+      expect(r.stderr).toMatch(/warning: .*growing\.log: changed while it was read/);
+      // It is in the snapshot (the bytes read), not dropped.
+      const ls = json<{ path: string; size: number }[]>(
+        (await runCli(['ls', summary.id, '--json'], { env: home.env })).stdout,
+      );
+      expect(ls.find((e) => e.path === 'growing.log')!.size).toBeGreaterThanOrEqual(256 * 1024 * 1024);
+    } finally {
+      writer.kill();
+    }
   });
 });
 

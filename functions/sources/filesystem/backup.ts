@@ -100,6 +100,7 @@ class TreeWalk {
   files = 0;
   bytes = 0;
   private readonly hardLinks = new Map<string, Promise<TreeNode | undefined>>();
+  private readonly prefetched = new Map<string, Promise<TreeNode[]>>();
   private readonly owners = process.getuid?.() === 0 ? new OwnerNames() : undefined;
 
   constructor(
@@ -116,9 +117,30 @@ class TreeWalk {
     this.warnings.push({ path: path.toString(), problem });
   }
 
+  /**
+   * The parent's listing of a directory. The listings of its subdirectories are requested at
+   * once, so that the walk, which enters them one by one, rarely waits for a read.
+   */
   async parentNodes(node: TreeNode | undefined): Promise<NodeMap | undefined> {
     if (!this.reader || node?.type !== 'dir') return undefined;
-    return byName(await readTree(this.reader, node.subtree));
+    return this.parentListing(node.subtree);
+  }
+
+  async parentListing(parts: Buffer[]): Promise<NodeMap | undefined> {
+    if (!this.reader) return undefined;
+    const key = parts.map((id) => id.toString('hex')).join('');
+    const fetched = this.prefetched.get(key);
+    this.prefetched.delete(key);
+    const nodes = await (fetched ?? readTree(this.reader, parts));
+    for (const child of nodes) {
+      if (child.type !== 'dir') continue;
+      const childKey = child.subtree.map((id) => id.toString('hex')).join('');
+      if (this.prefetched.has(childKey)) continue;
+      const read = readTree(this.reader, child.subtree);
+      read.catch(() => undefined);
+      this.prefetched.set(childKey, read);
+    }
+    return byName(nodes);
   }
 
   private meta(name: Buffer, st: BigIntStats): NodeMeta {
@@ -400,13 +422,8 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
   let root: StoredTree;
   try {
     const parentRoot =
-      parentTree && reader && parentTree.content.kind === 'tree'
-        ? byName(
-            await readTree(
-              reader,
-              parentTree.content.tree.map((h) => Buffer.from(h, 'hex')),
-            ),
-          )
+      parentTree?.content.kind === 'tree'
+        ? await walk.parentListing(parentTree.content.tree.map((h) => Buffer.from(h, 'hex')))
         : undefined;
     const only = sources.length === 1 ? sources[0] : undefined;
     if (only?.st.isDirectory()) {
