@@ -10,7 +10,7 @@ import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import { backupTree } from '../../functions/sources/filesystem/backup';
 import { scanTreeSize } from '../../functions/sources/filesystem/scan';
 import { announceNewRepository } from './init';
-import { formatBytes, printJson, say, type GlobalOptions } from './output';
+import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
 
 interface BackupOptions extends GlobalOptions {
@@ -104,7 +104,7 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
     say(
       `Backup ${m.id} of "${m.name}" (${m.backup_type}) completed: ` +
         `${t.files_new} new, ${t.files_changed} changed, ${t.files_unmodified} unmodified files ` +
-        `(${formatBytes(m.stats.original_size_bytes)}), ${t.dirs} directories; ` +
+        `(${formatBytes(m.stats.original_size_bytes)}), ${count(t.dirs, 'directory', 'directories')}; ` +
         `${formatBytes(m.stats.final_size_bytes)} stored; ${(result.durationMs / 1000).toFixed(1)} s.` +
         (result.warnings.length > 0 ? ` ${result.warnings.length} warning(s) above.` : ''),
     );

@@ -6,7 +6,7 @@ import { openLocalRepository, resolveSettings } from '../../functions/local/home
 import type { Repository } from '../../functions/repository/repository';
 import type { SnapshotManifest } from '../../functions/repository/snapshot';
 import { restoreTree, type OverwriteMode } from '../../functions/sources/filesystem/restore';
-import { formatBytes, printJson, say, type GlobalOptions } from './output';
+import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
 
 interface RestoreOptions extends GlobalOptions {
@@ -63,9 +63,9 @@ async function restoreToDirectory(
     printJson({ id: manifest.id, name: manifest.name, target, ...result });
   } else {
     say(
-      `Restored ${manifest.id} of "${manifest.name}" into ${target}: ${result.files_restored} files ` +
-        `(${formatBytes(result.bytes_restored)}), ${result.dirs} directories, ${result.symlinks} symlinks, ` +
-        `${result.hardlinks} hard links` +
+      `Restored ${manifest.id} of "${manifest.name}" into ${target}: ${count(result.files_restored, 'file')} ` +
+        `(${formatBytes(result.bytes_restored)}), ${count(result.dirs, 'directory', 'directories')}, ${count(result.symlinks, 'symlink')}, ` +
+        `${count(result.hardlinks, 'hard link')}` +
         (result.files_unchanged ? `; ${result.files_unchanged} unchanged` : '') +
         (result.files_skipped ? `; ${result.files_skipped} existing left alone` : '') +
         (result.deleted ? `; ${result.deleted} extra entries deleted` : '') +

@@ -231,6 +231,66 @@ describe('filesystem backup and restore', () => {
   });
 });
 
+describe('--one-file-system, and --type differential', () => {
+  const home = new TempHome('lifeboat-fs-mounts-');
+  const src = path.join(home.dir, 'src');
+  const mountPoint = path.join(src, 'mnt');
+  let mounted = false;
+  beforeAll(() => {
+    mkdirSync(mountPoint, { recursive: true });
+    writeFileSync(path.join(src, 'on-root-fs.txt'), 'here');
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
+      mounted = true;
+      writeFileSync(path.join(mountPoint, 'on-tmpfs.txt'), 'elsewhere');
+    } catch (error) {
+      console.warn(
+        `cannot mount a tmpfs (${(error as Error).message}); the --one-file-system case is skipped`,
+      );
+    }
+  });
+  afterAll(() => {
+    if (mounted) execFileSync('umount', [mountPoint]);
+    home.cleanup();
+  });
+
+  it('keeps the mount point as an empty directory and does not enter it', async () => {
+    if (!mounted) return;
+    const all = backupJson(await runCli(['backup', src, '--name', 'mounts', '--json'], { env: home.env }));
+    const one = backupJson(
+      await runCli(['backup', src, '--name', 'one-fs', '--one-file-system', '--json'], { env: home.env }),
+    );
+    const list = async (id: string) =>
+      (await runCli(['ls', id], { env: home.env })).stdout.toString().split('\n').filter(Boolean);
+    expect(await list(all.id)).toEqual(['mnt', 'mnt/on-tmpfs.txt', 'on-root-fs.txt']);
+    expect(await list(one.id)).toEqual(['mnt', 'on-root-fs.txt']);
+  });
+
+  it('differential takes the latest full backup as its parent; incremental the latest of any type', async () => {
+    const full = backupJson(
+      await runCli(['backup', src, '--name', 'types', '--type', 'full', '--json'], { env: home.env }),
+    );
+    const incremental = backupJson(
+      await runCli(['backup', src, '--name', 'types', '--json'], { env: home.env }),
+    );
+    const differential = backupJson(
+      await runCli(['backup', src, '--name', 'types', '--type', 'differential', '--json'], { env: home.env }),
+    );
+    expect(incremental).toMatchObject({
+      backup_type: 'incremental',
+      parent_backup_id: full.id,
+      files_unmodified: full.files_new,
+    });
+    expect(differential).toMatchObject({
+      backup_type: 'differential',
+      parent_backup_id: full.id,
+      files_unmodified: full.files_new,
+    });
+    const again = backupJson(await runCli(['backup', src, '--name', 'types', '--json'], { env: home.env }));
+    expect(again.parent_backup_id).toBe(differential.id);
+  });
+});
+
 describe('a file that changes while it is read', () => {
   const home = new TempHome('lifeboat-fs-changing-');
   afterAll(() => home.cleanup());
