@@ -20,6 +20,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PackEntry, PackHeader } from '../../repository/pack';
 import { verifyRecord } from '../../repository/verify-record';
 import { collectYoungGarbage } from '../../repository/young-gc';
+import { isZero } from './zeros';
 
 export interface RestoreWorkerSetup {
   idKey: Uint8Array;
@@ -84,14 +85,6 @@ function main(): void {
   const uid = process.getuid?.();
   const gid = process.getgid?.();
   let sinceCollection = 0;
-
-  const isZero = (data: Buffer): boolean => {
-    for (let at = 0; at < data.length; at += ZEROS.length) {
-      const piece = data.subarray(at, Math.min(at + ZEROS.length, data.length));
-      if (!piece.equals(ZEROS.subarray(0, piece.length))) return false;
-    }
-    return true;
-  };
 
   const abandon = (fid: number) => {
     const file = open.get(fid);
@@ -195,7 +188,5 @@ function main(): void {
     port.postMessage(reply);
   });
 }
-
-const ZEROS = Buffer.alloc(64 * 1024);
 
 main();

@@ -10,6 +10,7 @@ import type { SnapshotManifest } from '../../repository/snapshot';
 import type { FileNode, TreeNode } from '../../repository/tree';
 import { fileRefs, readTree, treeDigest } from '../../repository/tree-io';
 import { OwnerNames } from './owners';
+import { isZero } from './zeros';
 import { PathFilter, splitSnapshotPath, unsafeNameReason } from './restore-safety';
 
 export type OverwriteMode = 'never' | 'if-changed' | 'always';
@@ -74,15 +75,6 @@ function lstatOrUndefined(path: Buffer): BigIntStats | undefined {
     throw error;
   }
 }
-
-function isZero(data: Buffer): boolean {
-  for (let at = 0; at < data.length; at += ZEROS.length) {
-    const piece = data.subarray(at, Math.min(at + ZEROS.length, data.length));
-    if (!piece.equals(ZEROS.subarray(0, piece.length))) return false;
-  }
-  return true;
-}
-const ZEROS = Buffer.alloc(64 * 1024);
 
 /**
  * Seconds as a double, which is what Node's utimes takes: exact to the microsecond, not the
