@@ -291,6 +291,52 @@ describe('--one-file-system, and --type differential', () => {
   });
 });
 
+describe('several paths, and a single file', () => {
+  const home = new TempHome('lifeboat-fs-paths-');
+  afterAll(() => home.cleanup());
+
+  it('puts each path under its last component; refuses two paths with the same last component', async () => {
+    const a = path.join(home.dir, 'one', 'etc');
+    const b = path.join(home.dir, 'two', 'notes.txt');
+    mkdirSync(a, { recursive: true });
+    mkdirSync(path.dirname(b), { recursive: true });
+    writeFileSync(path.join(a, 'hosts'), '127.0.0.1 localhost\n');
+    writeFileSync(b, 'remember\n');
+    const r = backupJson(await runCli(['backup', a, b, '--name', 'multi', '--json'], { env: home.env }));
+    const listed = (await runCli(['ls', r.id], { env: home.env })).stdout.toString();
+    expect(listed).toBe('etc\netc/hosts\nnotes.txt\n');
+    const out = path.join(home.dir, 'out');
+    expect((await runCli(['restore', r.id, '--target', out], { env: home.env })).code).toBe(0);
+    expect(readFileSync(path.join(out, 'etc', 'hosts'), 'utf8')).toBe('127.0.0.1 localhost\n');
+    expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('remember\n');
+
+    mkdirSync(path.join(home.dir, 'three', 'etc'), { recursive: true });
+    const clash = await runCli(['backup', a, path.join(home.dir, 'three', 'etc'), '--name', 'clash'], {
+      env: home.env,
+    });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/Two paths end in the same name "etc"/);
+    const unnamed = await runCli(['backup', a, b], { env: home.env });
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toMatch(/Several paths need a name/);
+    const missing = await runCli(['backup', path.join(home.dir, 'nope')], { env: home.env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot back up .*nope: ENOENT/);
+  });
+
+  it('a single file: its default name is its last component, and it restores into the target', async () => {
+    const file = path.join(home.dir, 'report.final.pdf');
+    writeFileSync(file, randomData(300_000, 'report'));
+    const r = backupJson(await runCli(['backup', file, '--json'], { env: home.env }));
+    expect(r.name).toBe('report.final.pdf');
+    const out = path.join(home.dir, 'out-file');
+    expect(
+      (await runCli(['restore', 'latest:report.final.pdf', '--target', out], { env: home.env })).code,
+    ).toBe(0);
+    expect(readFileSync(path.join(out, 'report.final.pdf')).equals(readFileSync(file))).toBe(true);
+  });
+});
+
 describe('a file that changes while it is read', () => {
   const home = new TempHome('lifeboat-fs-changing-');
   afterAll(() => home.cleanup());
