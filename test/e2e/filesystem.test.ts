@@ -154,6 +154,12 @@ describe('filesystem backup and restore', () => {
     );
     expect(never.files_restored).toBe(0);
     expect(readFileSync(path.join(out, 'one-byte'), 'utf8')).toBe('y');
+    // A hard link is not made to a file that was left alone: its content is not the backup's.
+    rmSync(path.join(out, 'hard-link-to-one-byte'));
+    writeFileSync(path.join(out, 'one-byte'), 'z'); // a new inode, no longer linked
+    await runCli(['restore', firstId, '--target', out, '--overwrite', 'never'], { env });
+    expect(readFileSync(path.join(out, 'one-byte'), 'utf8')).toBe('z');
+    expect(readFileSync(path.join(out, 'hard-link-to-one-byte'), 'utf8')).toBe('x');
 
     const r = await runCli(
       ['restore', firstId, '--target', out, '--overwrite', 'if-changed', '--delete', '--json'],
@@ -161,8 +167,8 @@ describe('filesystem backup and restore', () => {
     );
     expect(r.code).toBe(0);
     const result = json<{ files_restored: number; files_unchanged: number; deleted: number }>(r.stdout);
-    // one-byte and its hard link are one file; file-010.c.
-    expect(result.files_restored).toBe(2);
+    // file-010.c; one-byte is made a hard link of its (unchanged) first name again.
+    expect(result.files_restored).toBe(1);
     expect(result.deleted).toBe(2);
     expect(diffTrees(src.replace(/src$/, 'out-full'), out).same).toBe(true);
     expect(treeFacts(out)).toEqual(treeFacts(path.join(home.dir, 'out-full')));

@@ -234,17 +234,18 @@ class TreeRestore {
   }
 
   private async file(abs: Buffer, path: string, node: FileNode, fresh: boolean): Promise<void> {
-    if (node.nlink > 1) {
-      const key = `${node.dev}:${node.ino}`;
-      const first = this.linkFirst.get(key);
-      if (first) {
-        this.links.push({ first, path: abs, rel: path });
-        return;
-      }
-      this.linkFirst.set(key, abs);
+    const linkKey = node.nlink > 1 ? `${node.dev}:${node.ino}` : undefined;
+    const first = linkKey ? this.linkFirst.get(linkKey) : undefined;
+    if (first) {
+      this.links.push({ first, path: abs, rel: path });
+      return;
     }
     const existing = fresh ? undefined : lstatOrUndefined(abs);
-    if (!this.replaces(existing, path, node)) return;
+    const replaced = this.replaces(existing, path, node);
+    // Later names link to this one only if it holds the backed-up content: restored now, or
+    // found unchanged. A file left alone (--overwrite never) may hold anything.
+    if (linkKey && (replaced || this.overwrite === 'if-changed')) this.linkFirst.set(linkKey, abs);
+    if (!replaced) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
     const replace = existing !== undefined && !existing.isDirectory();
     const fid = await this.writers.addFile(abs, fileRefs(this.reader, node.content), node.size, replace, {
