@@ -10,12 +10,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { commitSnapshot } from '../../functions/core/services/backup-stream';
+import { ChunkTally, commitBackup } from '../../functions/core/services/snapshot-commit';
 import { openLocalRepository, resolveSettings } from '../../functions/local/home';
-import { newUlid } from '../../functions/repository/ids';
 import { PackClass } from '../../functions/repository/pack';
 import type { Repository } from '../../functions/repository/repository';
-import type { SnapshotManifest } from '../../functions/repository/snapshot';
 import type { NodeMeta, TreeNode } from '../../functions/repository/tree';
 import { storeTree } from '../../functions/repository/tree-io';
 import { RepositoryWriter } from '../../functions/repository/writer';
@@ -47,20 +45,12 @@ async function craft(
   const writer = new RepositoryWriter(repo);
   const root = await storeTree(writer, await build(writer));
   await writer.flush();
-  const now = new Date();
-  const manifest: SnapshotManifest = {
-    v: 1,
-    id: newUlid(now.getTime()),
-    repo_id: repo.config.repo_id,
+  const manifest = await commitBackup(repo, writer, {
     name: 'crafted',
-    target_type: 'filesystem',
-    backup_type: 'full',
-    parent_backup_id: null,
-    host: 'attacker',
-    started_at: now.toISOString(),
-    completed_at: now.toISOString(),
-    chunker: repo.config.chunker,
-    compression_algorithm: repo.config.compression.alg,
+    targetType: 'filesystem',
+    backupType: 'full',
+    parent: undefined,
+    started: new Date(),
     content: {
       kind: 'tree',
       size: 0,
@@ -68,21 +58,11 @@ async function craft(
       tree: root.parts.map((p) => p.toString('hex')),
       paths: ['/'],
     },
-    checksum_algorithm: 'sha256-tree',
-    checksum_value: root.digest.toString('hex'),
-    stats: {
-      original_size_bytes: 0,
-      compressed_size_bytes: 0,
-      final_size_bytes: 0,
-      chunks_total: 0,
-      chunks_new: 0,
-      chunks_reused: 0,
-      bytes_new: 0,
-      bytes_reused: 0,
-      packs_written: 0,
-    },
-  };
-  await commitSnapshot(repo, manifest, 0);
+    checksumAlgorithm: 'sha256-tree',
+    checksumValue: root.digest.toString('hex'),
+    originalBytes: 0,
+    tally: new ChunkTally(),
+  });
   return manifest.id;
 }
 

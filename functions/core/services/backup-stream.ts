@@ -1,8 +1,6 @@
-import { hostname } from 'node:os';
 import { InputError } from '../errors';
 import { Chunker, chunkStream } from '../../repository/chunker';
 import { CONTENT_LIST_MAX_ENTRIES, encodeContentList, type ContentRef } from '../../repository/content-list';
-import { newUlid } from '../../repository/ids';
 import { PackClass } from '../../repository/pack';
 import { STREAM_CHECKSUM_ALGORITHM, StreamChecksum } from '../../repository/crypto';
 import { loadChunkIndex, ChunkReader } from '../../repository/reader';
@@ -12,6 +10,7 @@ import { RepositoryWriter } from '../../repository/writer';
 import { collectYoungGarbage } from '../../repository/young-gc';
 import { ChunkWorkers, type EncodedChunk } from '../../repository/chunk-workers';
 import { readContentLists } from './content';
+import { ChunkTally, commitBackup } from './snapshot-commit';
 
 export interface StreamBackupRequest {
   name: string;
@@ -37,26 +36,6 @@ export function validateBackupName(name: string): void {
       'Use 1-200 characters: letters, digits and . _ : @ + - (starting with a letter or digit).',
     );
   }
-}
-
-/**
- * Saves a manifest, the last write of a backup (after it, the snapshot exists). The manifest's
- * own stored size is part of final_size_bytes; recording it can change it by a digit, so settle
- * on the fixed point (two or three rounds; compression could in theory flip-flop).
- */
-export async function commitSnapshot(
-  repo: Repository,
-  manifest: SnapshotManifest,
-  storedBytes: number,
-): Promise<void> {
-  let manifestBytes = 0;
-  for (let round = 0; round < 8; round++) {
-    manifest.stats.final_size_bytes = storedBytes + manifestBytes;
-    const sealed = repo.sealedSnapshotSize(manifest);
-    if (sealed === manifestBytes) break;
-    manifestBytes = sealed;
-  }
-  await repo.saveSnapshot(manifest);
 }
 
 /** Parent by backup type: incremental = latest of the name, differential = latest full, full = none. */
@@ -136,7 +115,7 @@ async function runBackup(
   let refs: ContentRef[] = [];
   let size = 0;
   let chunkCount = 0;
-  const data = { chunksNew: 0, chunksReused: 0, bytesNew: 0, bytesReused: 0 };
+  const tally = new ChunkTally();
   const flushList = async () => {
     const list = encodeContentList(refs);
     const id = writer.chunkId(list);
@@ -160,13 +139,7 @@ async function runBackup(
         encoded.payload,
         PackClass.data,
       ));
-    if (isNew) {
-      data.chunksNew++;
-      data.bytesNew += encoded.rawLength;
-    } else {
-      data.chunksReused++;
-      data.bytesReused += encoded.rawLength;
-    }
+    tally.count(isNew, encoded.rawLength);
     if (refs.length === CONTENT_LIST_MAX_ENTRIES) await flushList();
   };
 
@@ -191,35 +164,17 @@ async function runBackup(
     throw error;
   }
 
-  const stats = writer.stats;
-  const manifest: SnapshotManifest = {
-    v: 1,
-    id: newUlid(started.getTime()),
-    repo_id: repo.config.repo_id,
+  const manifest = await commitBackup(repo, writer, {
     name: request.name,
-    target_type: request.targetType ?? 'application',
-    backup_type: backupType,
-    parent_backup_id: parent?.id ?? null,
-    host: hostname(),
-    started_at: started.toISOString(),
-    completed_at: new Date().toISOString(),
-    chunker: repo.config.chunker,
-    compression_algorithm: repo.config.compression.alg,
+    targetType: request.targetType ?? 'application',
+    backupType,
+    parent,
+    started,
     content: { kind: 'stream', size, chunk_count: chunkCount, lists },
-    checksum_algorithm: STREAM_CHECKSUM_ALGORITHM,
-    checksum_value: checksum.hex(),
-    stats: {
-      original_size_bytes: size,
-      compressed_size_bytes: stats.compressedBytes,
-      final_size_bytes: 0,
-      chunks_total: chunkCount,
-      chunks_new: data.chunksNew,
-      chunks_reused: data.chunksReused,
-      bytes_new: data.bytesNew,
-      bytes_reused: data.bytesReused,
-      packs_written: stats.packsWritten,
-    },
-  };
-  await commitSnapshot(repo, manifest, stats.storedBytes);
+    checksumAlgorithm: STREAM_CHECKSUM_ALGORITHM,
+    checksumValue: checksum.hex(),
+    originalBytes: size,
+    tally,
+  });
   return { manifest, requestedType: request.backupType, durationMs: Date.now() - started.getTime() };
 }

@@ -1,9 +1,8 @@
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
-import { hostname } from 'node:os';
 import * as nodePath from 'node:path';
 import { InputError, LifeboatError, ExitCode } from '../../core/errors';
-import { chooseParent, commitSnapshot, validateBackupName } from '../../core/services/backup-stream';
-import { newUlid } from '../../repository/ids';
+import { chooseParent, validateBackupName } from '../../core/services/backup-stream';
+import { ChunkTally, commitBackup } from '../../core/services/snapshot-commit';
 import { PackClass } from '../../repository/pack';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
@@ -44,8 +43,6 @@ export interface TreeBackupResult {
   warnings: BackupProblem[];
   /** Sockets, FIFOs and devices: not backed up. */
   skipped: BackupProblem[];
-  /** Files read from disk (new or changed), the count the incremental goal is about. */
-  filesRead: number;
 }
 
 export class StrictBackupError extends LifeboatError {
@@ -96,7 +93,7 @@ class TreeWalk {
   };
   readonly warnings: BackupProblem[] = [];
   readonly skipped: BackupProblem[] = [];
-  readonly data = { chunksNew: 0, chunksReused: 0, bytesNew: 0, bytesReused: 0, chunksTotal: 0 };
+  readonly tally = new ChunkTally();
   files = 0;
   bytes = 0;
   private readonly hardLinks = new Map<string, Promise<TreeNode | undefined>>();
@@ -286,14 +283,7 @@ class TreeWalk {
         const done = result.done;
         if (done.changed)
           this.warn(path, 'changed while it was read; the backed-up copy may be inconsistent');
-        if (previous?.type === 'file') {
-          this.stats.files_changed++;
-          this.stats.file_bytes_changed += done.size;
-        } else {
-          this.stats.files_new++;
-          this.stats.file_bytes_new += done.size;
-        }
-        this.progress(done.size);
+        this.countFile(previous, done.size);
         const content: FileContent = await fileContent(this.writer, result.refs);
         return {
           ...meta,
@@ -320,7 +310,6 @@ class TreeWalk {
   }
 
   private async store(chunk: EncodedFileChunk): Promise<void> {
-    this.data.chunksTotal++;
     const isNew =
       !chunk.known &&
       chunk.payload !== undefined &&
@@ -331,13 +320,7 @@ class TreeWalk {
         Buffer.from(chunk.payload.buffer, chunk.payload.byteOffset, chunk.payload.byteLength),
         PackClass.data,
       ));
-    if (isNew) {
-      this.data.chunksNew++;
-      this.data.bytesNew += chunk.rawLength;
-    } else {
-      this.data.chunksReused++;
-      this.data.bytesReused += chunk.rawLength;
-    }
+    this.tally.count(isNew, chunk.rawLength);
   }
 
   private progress(size: number): void {
@@ -457,51 +440,32 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
     await pool.close();
   }
 
-  const backupType: BackupType = parentCandidate ? request.backupType : 'full';
-  const stats = writer.stats;
   const t = walk.stats;
-  const manifest: SnapshotManifest = {
-    v: 1,
-    id: newUlid(started.getTime()),
-    repo_id: repo.config.repo_id,
+  const bytes = t.file_bytes_new + t.file_bytes_changed + t.file_bytes_unmodified;
+  const manifest = await commitBackup(repo, writer, {
     name: request.name,
-    target_type: 'filesystem',
-    backup_type: backupType,
-    parent_backup_id: parentCandidate?.id ?? null,
-    host: hostname(),
-    started_at: started.toISOString(),
-    completed_at: new Date().toISOString(),
-    chunker: repo.config.chunker,
-    compression_algorithm: repo.config.compression.alg,
+    targetType: 'filesystem',
+    backupType: parentCandidate ? request.backupType : 'full',
+    parent: parentCandidate,
+    started,
     content: {
       kind: 'tree',
-      size: t.file_bytes_new + t.file_bytes_changed + t.file_bytes_unmodified,
+      size: bytes,
       files: t.files_new + t.files_changed + t.files_unmodified,
       tree: root.parts.map((p) => p.toString('hex')),
       paths: sources.map((s) => s.absolute),
     },
-    checksum_algorithm: 'sha256-tree',
-    checksum_value: root.digest.toString('hex'),
-    stats: {
-      original_size_bytes: t.file_bytes_new + t.file_bytes_changed + t.file_bytes_unmodified,
-      compressed_size_bytes: stats.compressedBytes,
-      final_size_bytes: 0,
-      chunks_total: walk.data.chunksTotal,
-      chunks_new: walk.data.chunksNew,
-      chunks_reused: walk.data.chunksReused,
-      bytes_new: walk.data.bytesNew,
-      bytes_reused: walk.data.bytesReused,
-      packs_written: stats.packsWritten,
-      tree: t,
-    },
-  };
-  await commitSnapshot(repo, manifest, stats.storedBytes);
+    checksumAlgorithm: 'sha256-tree',
+    checksumValue: root.digest.toString('hex'),
+    originalBytes: bytes,
+    tally: walk.tally,
+    tree: t,
+  });
   return {
     manifest,
     requestedType: request.backupType,
     durationMs: Date.now() - started.getTime(),
     warnings: walk.warnings,
     skipped: walk.skipped,
-    filesRead: t.files_new + t.files_changed,
   };
 }
