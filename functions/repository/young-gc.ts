@@ -29,3 +29,21 @@ export function collectYoungGarbage(): void {
   const gc = mainGc ?? (globalThis as { gc?: GcFunction }).gc;
   gc?.({ type: 'minor' });
 }
+
+/**
+ * Calls collectYoungGarbage once per `everyBytes` of work, as the caller counts it (bytes
+ * handled, plus a weight per item so that many small items count too).
+ */
+export class YoungGcPacer {
+  private since = 0;
+
+  constructor(private readonly everyBytes: number) {}
+
+  add(bytes: number): void {
+    this.since += bytes;
+    if (this.since >= this.everyBytes) {
+      this.since = 0;
+      collectYoungGarbage();
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker, type ChunkerParams } from '../../repository/chunker';
 import { encodeSync, type CompressionSettings } from '../../repository/codec';
 import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
-import { collectYoungGarbage } from '../../repository/young-gc';
+import { YoungGcPacer } from '../../repository/young-gc';
 
 export interface FileWorkerSetup {
   index: number;
@@ -71,7 +71,7 @@ function main(): void {
   // Small files (most of a source tree) are read into this one buffer: no allocation per file.
   const smallBuffer = Buffer.allocUnsafe(setup.chunker.min + 1);
   const known = new Set<string>();
-  let sinceCollection = 0;
+  const gc = new YoungGcPacer(GC_EVERY_BYTES);
 
   const post = (message: FileChunksMessage) => {
     const slot = setup.index;
@@ -137,11 +137,7 @@ function main(): void {
     }
     // Dead buffers and zstd contexts pile up otherwise: V8 sees few objects and does not know
     // about the native memory behind them. A young collection every few MiB or files is cheap.
-    sinceCollection += bytesRead + GC_FILE_WEIGHT;
-    if (sinceCollection >= GC_EVERY_BYTES) {
-      sinceCollection = 0;
-      collectYoungGarbage();
-    }
+    gc.add(bytesRead + GC_FILE_WEIGHT);
   });
 
   /**

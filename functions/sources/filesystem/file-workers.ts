@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
 import type { ContentRef } from '../../repository/content-list';
-import { collectYoungGarbage, enableYoungGc } from '../../repository/young-gc';
+import { enableYoungGc, YoungGcPacer } from '../../repository/young-gc';
 import type {
   EncodedFileChunk,
   FileChunksMessage,
@@ -50,7 +50,8 @@ export class FileWorkers {
   private readonly jobs = new Map<number, Job>();
   private waiters: (() => void)[] = [];
   private seq = 0;
-  private sinceCollection = 0;
+  /** Transferred payloads die here; their memory returns only when V8 collects. */
+  private readonly gc = new YoungGcPacer(16 * 1024 * 1024);
   private failure: unknown;
 
   constructor(
@@ -128,11 +129,7 @@ export class FileWorkers {
         job.refs.push({ id: Buffer.from(chunk.id), rawLength: chunk.rawLength });
       }
     } finally {
-      this.sinceCollection += message.bytes;
-      if (this.sinceCollection >= 16 * 1024 * 1024) {
-        this.sinceCollection = 0;
-        collectYoungGarbage();
-      }
+      this.gc.add(message.bytes);
       if (message.bytes > 0) {
         Atomics.sub(this.outstanding, index, message.bytes);
         Atomics.notify(this.outstanding, index);

@@ -19,7 +19,7 @@ import {
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PackEntry, PackHeader } from '../../repository/pack';
 import { verifyRecord } from '../../repository/verify-record';
-import { collectYoungGarbage } from '../../repository/young-gc';
+import { YoungGcPacer } from '../../repository/young-gc';
 import { isZero } from './zeros';
 
 export interface RestoreWorkerSetup {
@@ -84,7 +84,7 @@ function main(): void {
   const zeroChunks = new Set<string>();
   const uid = process.getuid?.();
   const gid = process.getgid?.();
-  let sinceCollection = 0;
+  const gc = new YoungGcPacer(8 * 1024 * 1024);
 
   const abandon = (fid: number) => {
     const file = open.get(fid);
@@ -152,7 +152,7 @@ function main(): void {
             file.end = file.position + checked.data.length;
           }
           file.position += checked.data.length;
-          sinceCollection += checked.data.length;
+          gc.add(checked.data.length);
         }
         if (piece.finish) {
           const f = piece.finish;
@@ -179,11 +179,7 @@ function main(): void {
           integrity: e.integrity === true,
         });
       }
-      sinceCollection += 256 * 1024;
-      if (sinceCollection >= 8 * 1024 * 1024) {
-        sinceCollection = 0;
-        collectYoungGarbage();
-      }
+      gc.add(256 * 1024); // a piece's system calls leave garbage too
     }
     port.postMessage(reply);
   });
