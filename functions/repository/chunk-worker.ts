@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { encodeSync, type CompressionSettings } from './codec';
 import { chunkDigest, chunkIdOfDigest } from './crypto';
 import type { PackEntry, PackHeader } from './pack';
+import { owned } from './owned';
 import { verifyRecord } from './verify-record';
 import { collectYoungGarbage } from './young-gc';
 
@@ -30,11 +31,6 @@ export type WorkerReply =
       payload?: Uint8Array;
     }
   | { seq: number; op: 'decode'; data?: Uint8Array; digest?: Uint8Array; problem?: string };
-
-/** Moves memory across threads without a copy, unless it shares an ArrayBuffer (Node's pool). */
-export function owned(data: Uint8Array): Uint8Array {
-  return data.byteOffset === 0 && data.buffer.byteLength === data.byteLength ? data : new Uint8Array(data);
-}
 
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 

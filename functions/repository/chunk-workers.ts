@@ -4,7 +4,8 @@ import { IntegrityError } from '../core/errors';
 import { workerScript } from '../core/worker-script';
 import { enableYoungGc } from './young-gc';
 import type { CompressionSettings } from './codec';
-import { owned, type WorkerReply, type WorkerRequest, type WorkerSetup } from './chunk-worker';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './chunk-worker';
+import { owned } from './owned';
 import type { PackEntry, PackHeader } from './pack';
 
 export interface EncodedChunk {

@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
-import type { PackHeader } from '../../repository/pack';
+import { owned } from '../../repository/owned';
 import { readAll } from '../../repository/read';
 import type { ChunkReader } from '../../repository/reader';
+
+type Located = Awaited<ReturnType<ChunkReader['locate']>>;
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
 import { enableYoungGc } from '../../repository/young-gc';
@@ -36,6 +38,47 @@ const BATCH_FILES = 1024;
 /** Records this close in a pack are fetched in one read, the gap included. */
 const MERGE_GAP = 256 * 1024;
 const BATCHES_PER_WORKER = 2;
+
+/** A ranged read of a pack: bytes `start` to `end`, covering one or more records. */
+type PlannedRange = RangeData & { end: number };
+
+/**
+ * Groups located records by pack and merges records that lie within MERGE_GAP of each other
+ * into one read. Returns the ranges (without data yet) and, per record, its range's index.
+ */
+function planRanges(located: Located[]): { ranges: PlannedRange[]; rangeOf: number[] } {
+  const byPack = new Map<string, number[]>();
+  located.forEach((l, i) => {
+    const members = byPack.get(l.object);
+    if (members) members.push(i);
+    else byPack.set(l.object, [i]);
+  });
+  const ranges: PlannedRange[] = [];
+  const rangeOf = new Array<number>(located.length);
+  for (const members of byPack.values()) {
+    members.sort((a, b) => located[a]!.entry.offset - located[b]!.entry.offset);
+    let current: PlannedRange | undefined;
+    for (const i of members) {
+      const { object, pack, entry } = located[i]!;
+      const recordEnd = entry.offset + entry.storedLength;
+      if (current && entry.offset <= current.end + MERGE_GAP) {
+        current.end = Math.max(current.end, recordEnd);
+      } else {
+        current = {
+          data: new Uint8Array(0),
+          start: entry.offset,
+          end: recordEnd,
+          packId: pack.header.packId,
+          key: pack.header.key.key,
+          object,
+        };
+        ranges.push(current);
+      }
+      rangeOf[i] = ranges.length - 1;
+    }
+  }
+  return { ranges, rangeOf };
+}
 
 interface PendingChunk {
   piece: FilePiece;
@@ -152,12 +195,7 @@ export class RestoreWorkers {
     this.pieces = [];
     this.chunks = [];
     this.batchBytes = 0;
-    const target = worker ?? (await this.freeWorker());
-    if (worker !== undefined)
-      while (this.inFlight[worker]! >= BATCHES_PER_WORKER && !this.failure)
-        await new Promise<void>((r) => this.waiters.push(r));
-    if (this.failure) throw this.failure;
-    this.inFlight[target]!++;
+    const target = await this.takeSlot(worker);
     const task = this.send(target, pieces, chunks)
       .catch((error: unknown) => this.fail(error))
       .finally(() => {
@@ -168,11 +206,15 @@ export class RestoreWorkers {
     void task.finally(() => this.tasks.delete(task));
   }
 
-  private async freeWorker(): Promise<number> {
+  /** Waits for room on `worker` (or on the least busy one) and takes it; returns the worker. */
+  private async takeSlot(worker?: number): Promise<number> {
     for (;;) {
       if (this.failure) throw this.failure;
-      const i = this.leastBusy();
-      if (this.inFlight[i]! < BATCHES_PER_WORKER) return i;
+      const i = worker ?? this.leastBusy();
+      if (this.inFlight[i]! < BATCHES_PER_WORKER) {
+        this.inFlight[i]!++;
+        return i;
+      }
       await new Promise<void>((r) => this.waiters.push(r));
     }
   }
@@ -218,56 +260,14 @@ export class RestoreWorkers {
       return r.value;
     });
     chunks = keptIndexes.map((i) => chunks[i]!);
-    const byPack = new Map<string, { header: PackHeader; entries: number[] }>();
-    located.forEach((l, i) => {
-      const group = byPack.get(l.object) ?? { header: l.pack.header, entries: [] };
-      group.entries.push(i);
-      byPack.set(l.object, group);
+    const { ranges, rangeOf } = planRanges(located);
+    const reads = ranges.map(async (range) => {
+      const bytes = await readAll(this.repo.store, range.object, {
+        offset: range.start,
+        length: range.end - range.start,
+      });
+      range.data = owned(bytes); // moved to the worker below
     });
-    const ranges: RangeData[] = [];
-    const rangeOf = new Array<number>(chunks.length);
-    const reads: Promise<void>[] = [];
-    for (const [object, group] of byPack) {
-      group.entries.sort((a, b) => located[a]!.entry.offset - located[b]!.entry.offset);
-      let start = -1;
-      let end = -1;
-      let members: number[] = [];
-      const close = () => {
-        if (members.length === 0) return;
-        const index = ranges.length;
-        const range: RangeData = {
-          data: new Uint8Array(0),
-          start,
-          packId: group.header.packId,
-          key: group.header.key.key,
-          object,
-        };
-        ranges.push(range);
-        for (const m of members) rangeOf[m] = index;
-        const [s, e] = [start, end];
-        reads.push(
-          readAll(this.repo.store, object, { offset: s, length: e - s }).then((bytes) => {
-            range.data =
-              bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
-                ? bytes
-                : new Uint8Array(bytes);
-          }),
-        );
-        members = [];
-      };
-      for (const i of group.entries) {
-        const { entry } = located[i]!;
-        if (members.length > 0 && entry.offset <= end + MERGE_GAP) {
-          end = Math.max(end, entry.offset + entry.storedLength);
-        } else {
-          close();
-          start = entry.offset;
-          end = entry.offset + entry.storedLength;
-        }
-        members.push(i);
-      }
-      close();
-    }
     await Promise.all(reads);
     chunks.forEach((c, i) => {
       const { entry } = located[i]!;
