@@ -108,7 +108,6 @@ class TreeRestore {
   private readonly pendingFiles = new Map<number, { abs: Buffer; path: string; node: FileNode }>();
   private readonly retries: { abs: Buffer; path: string; node: FileNode }[] = [];
   private readonly failures: RestoreProblem[] = [];
-  private filesDone = 0;
   private damaged = false;
   private readonly writers: RestoreWorkers;
 
@@ -127,25 +126,24 @@ class TreeRestore {
   async restoreDir(parts: Buffer[], rel: string, dir: Buffer, whole: boolean, fresh: boolean): Promise<void> {
     const nodes = await readTree(this.reader, parts);
     const names = new Set<string>();
-    const accepted: TreeNode[] = [];
+    const accepted: { node: TreeNode; path: string }[] = [];
     for (const node of nodes) {
-      const shown = rel ? `${rel}/${node.name.toString()}` : node.name.toString();
+      const path = rel ? `${rel}/${node.name.toString()}` : node.name.toString();
       const reason = unsafeNameReason(node.name);
       if (reason) {
-        this.result.refused.push({ path: shown, problem: reason });
+        this.result.refused.push({ path, problem: reason });
         continue;
       }
       const key = node.name.toString('latin1');
       if (names.has(key)) {
-        this.result.refused.push({ path: shown, problem: 'second entry of the same name in one directory' });
+        this.result.refused.push({ path, problem: 'second entry of the same name in one directory' });
         continue;
       }
       names.add(key);
-      accepted.push(node);
+      accepted.push({ node, path });
     }
     if (this.deleteExtra && whole && !fresh) this.removeExtra(dir, names);
-    for (const node of accepted) {
-      const path = rel ? `${rel}/${node.name.toString()}` : node.name.toString();
+    for (const { node, path } of accepted) {
       const entireEntry = whole ? !this.filter.excluded(path) : this.filter.whole(path);
       if (!entireEntry && !(node.type === 'dir' && this.filter.onTheWay(path))) continue;
       const abs = join(dir, node.name);
@@ -264,9 +262,7 @@ class TreeRestore {
     if (!file) return;
     this.pendingFiles.delete(outcome.fid);
     if (outcome.bytes !== undefined) {
-      this.result.files_restored++;
-      this.result.bytes_restored += outcome.bytes;
-      this.onProgress?.(++this.filesDone, this.result.bytes_restored);
+      this.restored(outcome.bytes);
     } else if (outcome.integrity) {
       // The first copy is damaged: read this file again chunk by chunk, trying every copy.
       this.retries.push(file);
@@ -323,9 +319,13 @@ class TreeRestore {
     }
     await handle.close();
     await fs.rename(tmp, abs);
+    this.restored(node.size);
+  }
+
+  private restored(bytes: number): void {
     this.result.files_restored++;
-    this.result.bytes_restored += node.size;
-    this.onProgress?.(++this.filesDone, this.result.bytes_restored);
+    this.result.bytes_restored += bytes;
+    this.onProgress?.(this.result.files_restored, this.result.bytes_restored);
   }
 
   async close(): Promise<void> {
@@ -411,13 +411,14 @@ export async function restoreTree(
       'Give a directory (it is created when missing).',
     );
   }
-  if (existing && request.overwrite === undefined && readdirSync(target).length > 0) {
+  // A target that is new or empty needs no check, entry by entry, of what is already there.
+  const fresh = !existing || readdirSync(target).length === 0;
+  if (!fresh && request.overwrite === undefined) {
     throw new InputError(
       `The target ${target} is not empty; nothing was restored.`,
       'Restore into an empty or new directory, or choose what happens to existing files with --overwrite never|if-changed|always (and --delete to remove what the backup does not hold).',
     );
   }
-  const fresh = !existing || readdirSync(target).length === 0;
   mkdirSync(target, { recursive: true });
 
   let restore: TreeRestore | undefined;
