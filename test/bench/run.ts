@@ -185,36 +185,41 @@ async function main(): Promise<number> {
     return tools;
   };
 
-  if (opts.parts.has('linux')) {
+  /** Runs one dataset; a failure is noted and the other parts still run. */
+  const dataset = async (name: string, run: () => Promise<void>): Promise<void> => {
     try {
+      await run();
+    } catch (err) {
+      failedParts++;
+      const text = `${name} dataset failed: ${errorText(err)}`;
+      notes.push(text);
+      log(text);
+    }
+  };
+
+  if (opts.parts.has('linux')) {
+    await dataset('linux', async () => {
       const ds = await linuxDataset(dataDir, opts.quick, log);
       datasets.push(info(ds));
       results.push(...(await benchFileDataset(ds, (dir) => peers(dir, true), opts.repeats, ctx)));
-    } catch (err) {
-      failedParts++;
-      notes.push(`linux dataset failed: ${errorText(err)}`);
-      log(`linux dataset failed: ${errorText(err)}`);
-    }
+    });
   }
-  if (opts.parts.has('pg') && pre.pg) {
-    try {
+  const pg = pre.pg;
+  if (opts.parts.has('pg') && pg) {
+    await dataset('pg', async () => {
       const ds = await pgDataset({
         dataDir,
         scale: opts.quick ? PGBENCH_SCALE_QUICK : PGBENCH_SCALE,
-        tools: pre.pg,
+        tools: pg,
         logFile: path.join(runDir, 'postgres.log'),
         log,
       });
       datasets.push(info(ds));
       results.push(...(await benchFileDataset(ds, (dir) => peers(dir, false), opts.repeats, ctx)));
-    } catch (err) {
-      failedParts++;
-      notes.push(`pg dataset failed: ${errorText(err)}`);
-      log(`pg dataset failed: ${errorText(err)}`);
-    }
+    });
   }
   if (opts.parts.has('tree')) {
-    try {
+    await dataset('tree', async () => {
       const ds = await treeDataset(dataDir, opts.quick, log);
       datasets.push(treeInfo(ds));
       const treePeers = (dir: string): TreeTool[] => {
@@ -224,11 +229,7 @@ async function main(): Promise<number> {
         return tools;
       };
       results.push(...(await benchTree(ds, treePeers, opts.repeats, ctx)));
-    } catch (err) {
-      failedParts++;
-      notes.push(`tree dataset failed: ${errorText(err)}`);
-      log(`tree dataset failed: ${errorText(err)}`);
-    }
+    });
   }
   if (opts.parts.has('memory')) {
     for (const size of opts.quick ? STREAM_SIZES_QUICK : STREAM_SIZES) {

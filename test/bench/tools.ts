@@ -79,12 +79,10 @@ function parseLifeboatBackup(stdout: string): { id: string; reported: unknown } 
 }
 
 export function lifeboat(base: Command, workDir: string): Tool {
-  const { name, repo, env, init } = lifeboatBase(workDir);
+  const common = lifeboatBase(workDir);
+  const { repo } = common;
   return {
-    name,
-    repo,
-    env,
-    init,
+    ...common,
     backup: (name, kind) => ({
       cmd: base.cmd,
       args: [...base.args, 'backup', '--stdin', '--name', name, '--type', kind, '--json', '--repo', repo],
@@ -96,13 +94,11 @@ export function lifeboat(base: Command, workDir: string): Tool {
 
 /** Lifeboat's filesystem backup; the first backup creates the repository and the key file. */
 export function lifeboatTree(base: Command, workDir: string): TreeTool {
-  const { name, repo, env, init, home } = lifeboatBase(workDir);
+  const { home, ...common } = lifeboatBase(workDir);
+  const { repo } = common;
   const global = ['--repo', repo, '--key-file', path.join(home, 'key')];
   return {
-    name,
-    repo,
-    env,
-    init,
+    ...common,
     backup: (dir, backupName, kind) => ({
       cmd: base.cmd,
       args: [...base.args, ...global, 'backup', dir, '--name', backupName, '--type', kind, '--json'],
@@ -159,12 +155,10 @@ function parseResticBackup(stdout: string): { id: string; reported: unknown } {
 }
 
 export function restic(info: ResticInfo, workDir: string): Tool {
-  const { name, repo, env, init } = resticBase(info, workDir);
+  const common = resticBase(info, workDir);
+  const { repo } = common;
   return {
-    name,
-    repo,
-    env,
-    init,
+    ...common,
     // --host pins the parent lookup to this repository's own snapshots; --json gives the id.
     backup: (name) => ({
       cmd: info.path,
@@ -177,12 +171,10 @@ export function restic(info: ResticInfo, workDir: string): Tool {
 }
 
 export function resticTree(info: ResticInfo, workDir: string): TreeTool {
-  const { name, repo, env, init } = resticBase(info, workDir);
+  const common = resticBase(info, workDir);
+  const { repo } = common;
   return {
-    name,
-    repo,
-    env,
-    init,
+    ...common,
     // Same host and path both times, so the second backup finds the first as its parent.
     backup: (dir) => ({ cmd: info.path, args: ['-r', repo, 'backup', dir, '--host', 'bench', '--json'] }),
     parseBackup: parseResticBackup,
@@ -226,12 +218,10 @@ function parseBorgBackup(stdout: string, seq: number): { id: string; reported?: 
 }
 
 export function borg(bin: string, workDir: string): Tool {
-  const { name, repo, env, init } = borgBase(bin, workDir);
+  const common = borgBase(bin, workDir);
+  const { repo } = common;
   return {
-    name,
-    repo,
-    env,
-    init,
+    ...common,
     backup: (streamName, _kind, seq) => ({
       cmd: bin,
       args: [
@@ -250,12 +240,10 @@ export function borg(bin: string, workDir: string): Tool {
 }
 
 export function borgTree(bin: string, workDir: string): TreeTool {
-  const { name, repo, env, init } = borgBase(bin, workDir);
+  const common = borgBase(bin, workDir);
+  const { repo } = common;
   return {
-    name,
-    repo,
-    env,
-    init,
+    ...common,
     backup: (dir, _name, _kind, seq) => ({
       cmd: bin,
       args: ['create', '--compression', 'zstd,3', '--json', `${repo}::${borgArchive(seq)}`, dir],

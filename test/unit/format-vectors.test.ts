@@ -315,6 +315,18 @@ function treeNodeVector(n: TreeNode): TreeNodeVector {
   };
 }
 
+function indexEntryVector(e: IndexEntry): IndexEntryVector {
+  return {
+    chunk_id: hex(e.id),
+    pack_id: hex(e.packId),
+    class: e.packClass,
+    offset: e.offset,
+    stored_length: e.storedLength,
+    raw_length: e.rawLength,
+    codec: e.codec,
+  };
+}
+
 interface IndexEntryVector {
   chunk_id: string;
   pack_id: string;
@@ -654,15 +666,7 @@ function generate(): Vectors {
     meta_pack: metaPack,
     index: {
       ...index,
-      entries: decodeIndex(indexPlain, 'index').map((e) => ({
-        chunk_id: hex(e.id),
-        pack_id: hex(e.packId),
-        class: e.packClass,
-        offset: e.offset,
-        stored_length: e.storedLength,
-        raw_length: e.rawLength,
-        codec: e.codec,
-      })),
+      entries: decodeIndex(indexPlain, 'index').map(indexEntryVector),
     },
     snapshot: { ...snapshot, manifest },
   };
@@ -870,17 +874,7 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     expect(v.body).toBe(v.plaintext);
     const plain = openStreamObject(keys, StreamType.index, bytes(v.object_id), object, v.name);
     expect(hex(plain)).toBe(v.plaintext);
-    expect(
-      decodeIndex(plain, v.name).map((e) => ({
-        chunk_id: hex(e.id),
-        pack_id: hex(e.packId),
-        class: e.packClass,
-        offset: e.offset,
-        stored_length: e.storedLength,
-        raw_length: e.rawLength,
-        codec: e.codec,
-      })),
-    ).toEqual(v.entries);
+    expect(decodeIndex(plain, v.name).map(indexEntryVector)).toEqual(v.entries);
     // Cut after a whole segment: the new last segment was not sealed as final.
     const lastLength = v.segments[2]!.sealed.length / 2;
     expect(() =>
