@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import { zstdCompressReused } from './zstd-context';
 
 /** How a chunk's payload is encoded before encryption. The byte is stored in every record. */
 export const Codec = { none: 0, zstd: 1, gzip: 2 } as const;
@@ -53,12 +54,12 @@ export async function encode(data: Buffer, settings: CompressionSettings): Promi
   return choose(data, settings, payload);
 }
 
-/** Synchronous, for worker threads. */
+/** Synchronous, for worker threads: zstd through the thread's one reused context. */
 export function encodeSync(data: Buffer, settings: CompressionSettings): Encoded {
   if (!worthTrying(data, settings)) return { codec: Codec.none, payload: data };
   const payload =
     settings.alg === 'zstd'
-      ? zlib.zstdCompressSync(data, zstdOptions(data.length, settings.level))
+      ? zstdCompressReused(data, settings.level)
       : zlib.gzipSync(data, { level: settings.level });
   return choose(data, settings, payload);
 }
