@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 import type { ObjectInfo, ObjectStore } from '../core/ports/object-store';
 import type { RepositoryKeys } from './crypto';
+import { IdArena } from './id-arena';
 import {
   newPackHeader,
   packKey,
@@ -32,6 +33,8 @@ export class PackWriter {
   private readonly upload: Promise<ObjectInfo>;
   private uploadError: unknown;
   private readonly entries: PackEntry[] = [];
+  /** The entries outlive the pack (in the index until it is written): their ids are kept apart. */
+  private readonly ids = new IdArena();
   private offset = PACK_HEADER_BYTES;
 
   constructor(store: ObjectStore, keys: RepositoryKeys, packClass: PackClass) {
@@ -53,7 +56,13 @@ export class PackWriter {
   async add(id: Buffer, codec: number, payload: Buffer, rawLength: number): Promise<void> {
     if (this.uploadError) throw this.uploadError;
     const record = sealRecord(this.header, this.offset, id, codec, payload);
-    this.entries.push({ id, offset: this.offset, storedLength: record.length, rawLength, codec });
+    this.entries.push({
+      id: this.ids.keep(id),
+      offset: this.offset,
+      storedLength: record.length,
+      rawLength,
+      codec,
+    });
     this.offset += record.length;
     if (!this.body.write(record)) {
       await Promise.race([once(this.body, 'drain'), this.upload.then(() => undefined)]).catch(

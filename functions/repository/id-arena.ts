@@ -1,0 +1,29 @@
+/**
+ * Copies of chunk ids that live for a whole backup (pack and index entries), packed densely in
+ * slabs of their own.
+ *
+ * An id that arrives as a 32-byte slice of Node's shared 8 KiB buffer pool keeps the whole slab
+ * alive, together with the dead records sealed into the rest of it: on the Linux tree that
+ * pinned 55 MiB for 7,000 ids, growing with every chunk. Here every byte of a slab is an id.
+ */
+export class IdArena {
+  private slab = Buffer.alloc(0);
+  private used = 0;
+
+  constructor(
+    private readonly firstSlabBytes = 1024,
+    private readonly maxSlabBytes = 64 * 1024,
+  ) {}
+
+  keep(id: Buffer): Buffer {
+    if (this.used + id.length > this.slab.length) {
+      const next = Math.min(Math.max(this.slab.length * 2, this.firstSlabBytes), this.maxSlabBytes);
+      this.slab = Buffer.allocUnsafeSlow(Math.max(next, id.length));
+      this.used = 0;
+    }
+    const copy = this.slab.subarray(this.used, this.used + id.length);
+    id.copy(copy);
+    this.used += id.length;
+    return copy;
+  }
+}
