@@ -14,6 +14,7 @@ export const ExitCode = {
   permission: 13,
   noSpace: 14,
   notFound: 15,
+  conflict: 16,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -151,4 +152,59 @@ export class StorageFullError extends LifeboatError {
       { cause },
     );
   }
+}
+
+/** A catalog record (target, schedule, job) that does not exist. */
+export class RecordNotFoundError extends LifeboatError {
+  constructor(
+    readonly entity: string,
+    readonly reference: string,
+    hint = `List what exists with \`lifeboat ${entity === 'schedule' ? 'schedule list' : entity === 'target' ? 'target list' : 'backups'}\`.`,
+  ) {
+    super('NOT_FOUND', `No ${entity} "${reference}".`, hint, ExitCode.notFound);
+  }
+}
+
+/**
+ * A catalog write that lost: the name is taken, or the job is no longer in a state that allows
+ * the change (a cancelled backup cannot complete, a finished one cannot be cancelled).
+ */
+export class ConflictError extends LifeboatError {
+  constructor(message: string, hint: string) {
+    super('CONFLICT', message, hint, ExitCode.conflict);
+  }
+}
+
+/**
+ * A failure that may well not happen again (a dropped connection, throttling, a busy catalog):
+ * workflows retry steps that fail with it, with backoff, before giving up.
+ */
+export class TransientError extends LifeboatError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      'TRANSIENT',
+      message,
+      'It is retried automatically; if it persists, check the network and the storage service.',
+      ExitCode.failure,
+      options,
+    );
+  }
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EBUSY',
+  'ERR_SQLITE_BUSY',
+]);
+
+/** Whether a retry could help: TransientError, or a low-level error of the network or a busy resource. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof TransientError) return true;
+  if (error instanceof LifeboatError) return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }

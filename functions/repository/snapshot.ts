@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ChunkerSettingsSchema } from './config';
 
-/** The seed's enums, kept verbatim: they are the catalog's and the API's too. */
-export const BackupTypeSchema = z.enum(['full', 'incremental', 'differential']);
-export type BackupType = z.infer<typeof BackupTypeSchema>;
-export const TargetTypeSchema = z.enum(['database', 'filesystem', 'application']);
-export type TargetType = z.infer<typeof TargetTypeSchema>;
+import { BackupTypeSchema, TargetTypeSchema, type BackupType, type TargetType } from '../core/model/enums';
+
+/** The seed's enums, kept verbatim (functions/core/model): the catalog's and the API's too. */
+export { BackupTypeSchema, TargetTypeSchema };
+export type { BackupType, TargetType };
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/);
 
