@@ -1,20 +1,29 @@
 import { basename, resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { readReusing } from '../../functions/adapters/local/fd-source';
-import { ExitCode, InputError } from '../../functions/core/errors';
+import { ExitCode, InputError, LifeboatError } from '../../functions/core/errors';
+import {
+  runBackup as runBackupStep,
+  type BackupRequest,
+} from '../../functions/core/services/workflows/backup-steps';
+import { describeStepError } from '../../functions/core/services/workflows/step-failure';
+import { STEPS } from '../../functions/core/services/workflows/steps';
+import { LocalEngine, type ExecutionRecord } from '../../functions/local/engine';
+import { localSystem } from '../../functions/local/system';
 import { backupStream, validateBackupName } from '../../functions/core/services/backup-stream';
 import { openOrInitLocalRepository, resolveSettings } from '../../functions/local/home';
 import type { Repository } from '../../functions/repository/repository';
 import type { BackupType, SnapshotManifest } from '../../functions/repository/snapshot';
 import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
-import { backupTree } from '../../functions/sources/filesystem/backup';
-import { scanTreeSize } from '../../functions/sources/filesystem/scan';
+import type { TreeBackupResult } from '../../functions/sources/filesystem/backup';
 import { announceNewRepository } from './init';
 import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
+import { watchSteps } from './workflow';
 
 interface BackupOptions extends GlobalOptions {
   stdin?: boolean;
+  target?: string;
   name?: string;
   type: BackupType;
   exclude: string[];
@@ -38,47 +47,86 @@ function defaultName(paths: string[]): string {
 }
 
 export async function runBackup(paths: string[], options: BackupOptions): Promise<void> {
-  if (options.stdin && paths.length > 0) {
+  if (options.stdin && (paths.length > 0 || options.target)) {
     throw new InputError(
-      'Give either paths or --stdin, not both.',
-      'Back up files with `lifeboat backup PATH...`, a stream with `--stdin --name NAME`.',
+      'Give either paths, --target or --stdin, not several.',
+      'Back up files with `lifeboat backup PATH...`, a target with `--target NAME`, a stream with `--stdin --name NAME`.',
     );
   }
-  if (!options.stdin && paths.length === 0) {
+  if (options.target && (paths.length > 0 || options.name)) {
+    throw new InputError(
+      'A backup of a target takes its paths and name from the target.',
+      'Run `lifeboat backup --target NAME`, or `lifeboat backup PATH... [--name NAME]` for paths that are not a target.',
+    );
+  }
+  if (!options.stdin && !options.target && paths.length === 0) {
     throw new InputError(
       'Nothing to back up.',
-      'Name paths (`lifeboat backup /srv/data`) or pipe a stream with --stdin (`pg_dump db | lifeboat backup --stdin --name db`).',
+      'Name paths (`lifeboat backup /srv/data`), a target (`--target web`) or pipe a stream with --stdin (`pg_dump db | lifeboat backup --stdin --name db`).',
     );
   }
   if (options.stdin) return runStreamBackup(options);
-  const name = options.name ?? defaultName(paths);
+  const name = options.target ?? options.name ?? defaultName(paths);
   // Before anything is created: a typo must not leave a new repository and key behind.
   validateBackupName(name);
   const excludes = [...options.exclude, ...options.excludeFile.flatMap(readExcludeFile)];
-  const repository = await openRepository(options);
+  const settings = resolveSettings(options);
+  const system = localSystem(settings);
   const progress = new TreeProgress('backup');
-  let finished = false;
-  // The total for the ETA: counted beside the backup, only when a person watches.
-  if (progress.visible) {
-    void scanTreeSize(paths, excludes, () => finished).then((bytes) => {
-      if (!finished) progress.setTotal(bytes);
-    });
-  }
-  let result;
+  let result: TreeBackupResult | undefined;
+  let failure: unknown;
+  // The workflow's own steps, with the CLI watching the run (progress, the full result) and
+  // keeping the first error as thrown, for its message and exit code.
+  const steps = watchSteps(STEPS, (error) => (failure = error), {
+    RunBackupFunctionArn: (ctx, input) =>
+      runBackupStep(ctx, input, {
+        onProgress: (files, bytes, total) => {
+          if (total !== undefined) progress.setTotal(total);
+          progress.update(files, bytes);
+        },
+        onResult: (r) => (result = r),
+      }),
+  });
+  let execution;
   try {
-    result = await backupTree(repository, {
-      paths,
-      name,
-      backupType: options.type,
-      excludes,
-      oneFileSystem: options.oneFileSystem,
-      strict: options.strict,
-      onProgress: (p) => progress.update(p.files, p.bytes),
-    });
+    const request: BackupRequest = {
+      target: name,
+      backup_type: options.type,
+      strict: options.strict ?? false,
+      ...(options.target
+        ? {}
+        : {
+            source: {
+              kind: 'filesystem',
+              paths: paths.map((p) => resolve(p)),
+              exclude: excludes,
+              one_file_system: options.oneFileSystem ?? false,
+            },
+          }),
+    };
+    execution = await new LocalEngine(system.ctx, { steps }).run('backup', request);
   } finally {
-    finished = true;
     progress.stop();
+    const created = system.created();
+    if (created) announceNewRepository(settings, created.repository.config.repo_id, created.keyFileCreated);
   }
+  try {
+    if (execution.status !== 'SUCCEEDED' || !result) throw failure ?? workflowError(execution);
+    printTreeResult(result, options);
+  } finally {
+    await system.close();
+  }
+}
+
+function workflowError(execution: ExecutionRecord): LifeboatError {
+  return new LifeboatError(
+    'WORKFLOW_FAILED',
+    `The backup workflow ${execution.name} failed: ${describeStepError(execution.error)}`,
+    'See `lifeboat backups --status failed` for the recorded error.',
+  );
+}
+
+function printTreeResult(result: TreeBackupResult, options: BackupOptions): void {
   const m = result.manifest;
   noticeType(result.requestedType, m);
   const t = m.stats.tree!;

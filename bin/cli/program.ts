@@ -1,5 +1,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBackup } from './backup';
+import {
+  runScheduleAdd,
+  runScheduleEnable,
+  runScheduleList,
+  runScheduleRemove,
+  runScheduleRun,
+  runScheduleShow,
+} from './schedule-commands';
+import { runServe } from './serve';
+import { runBackups, runTargetAdd, runTargetList, runTargetRemove, runTargetShow } from './catalog-commands';
 import { runCheck } from './check';
 import { runDebugChunk } from './debug';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
@@ -47,10 +57,11 @@ export function buildProgram(): Command {
   program
     .command('backup')
     .description(
-      'back up files and directories (`lifeboat backup /srv/data`) or a stream (`pg_dump db | lifeboat backup --stdin --name db`)',
+      'back up files and directories (`lifeboat backup /srv/data`), a target (`--target web`) or a stream (`pg_dump db | lifeboat backup --stdin --name db`); runs the backup workflow and records the backup in the catalog',
     )
     .argument('[paths...]', 'files and directories to back up')
     .option('--stdin', 'read the data to back up from standard input')
+    .option('--target <name>', 'back up a target recorded with `lifeboat target add`')
     .option(
       '--name <name>',
       'name of what is backed up; backups of one name form its history (default for one path: its last component)',
@@ -99,6 +110,7 @@ export function buildProgram(): Command {
       ).choices(['never', 'if-changed', 'always']),
     )
     .option('--delete', 'remove files in the target that the backup does not hold')
+    .option('--validate-only', 'check that the restore can be done (backup, paths, target) and write nothing')
     .action((id: string, _opts, cmd: Command) => runRestore(id, cmd.optsWithGlobals()));
 
   program
@@ -123,6 +135,106 @@ export function buildProgram(): Command {
     .description('list backups, oldest first')
     .option('--name <name>', 'only backups of this name')
     .action((_opts, cmd: Command) => runSnapshots(cmd.optsWithGlobals()));
+
+  const target = program.command('target').description('named sources of backups, kept in the catalog');
+  target
+    .command('add')
+    .description('record a target: `lifeboat target add web --type filesystem --path /srv/www`')
+    .argument('<name>', "the target's name (also the name of its backups)")
+    .requiredOption('--type <type>', 'what it is: filesystem')
+    .option('--path <dir>', 'a directory or file to back up (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip matching paths (repeatable)', collect, [])
+    .option('--exclude-file <file>', 'read exclude patterns from FILE, one per line', collect, [])
+    .option('--one-file-system', 'do not cross into other filesystems')
+    .option('--description <text>', 'a note for people')
+    .action((name: string, _opts, cmd: Command) => runTargetAdd(name, cmd.optsWithGlobals()));
+  target
+    .command('list')
+    .description('list targets')
+    .action((_opts, cmd: Command) => runTargetList(cmd.optsWithGlobals()));
+  target
+    .command('show')
+    .description('show a target and its latest completed backup')
+    .argument('<name>')
+    .action((name: string, _opts, cmd: Command) => runTargetShow(name, cmd.optsWithGlobals()));
+  target
+    .command('remove')
+    .description('remove a target no schedule uses (its backups stay)')
+    .argument('<name>')
+    .action((name: string, _opts, cmd: Command) => runTargetRemove(name, cmd.optsWithGlobals()));
+
+  const schedule = program
+    .command('schedule')
+    .description('backups that run by themselves, at cron times (while `lifeboat serve` runs)');
+  schedule
+    .command('add')
+    .description(
+      'add a schedule: `lifeboat schedule add nightly --target web --cron "0 2 * * *" --timezone Europe/Berlin`',
+    )
+    .argument('<name>')
+    .requiredOption('--target <name>', 'the target to back up')
+    .requiredOption('--cron <expression>', 'five fields: minute hour day-of-month month day-of-week')
+    .option('--timezone <zone>', 'IANA time zone of the cron times', 'UTC')
+    .addOption(
+      new Option('--type <type>', 'backup type')
+        .choices(['full', 'incremental', 'differential'])
+        .default('incremental'),
+    )
+    .option('--retention <rules>', 'e.g. keep-daily=7,keep-weekly=4,keep-monthly=12,keep-within=30d')
+    .option('--no-verify', 'do not verify its backups after they complete')
+    .option('--disabled', 'add it disabled')
+    .option('--description <text>', 'a note for people')
+    .action((name: string, _opts, cmd: Command) => runScheduleAdd(name, cmd.optsWithGlobals()));
+  schedule
+    .command('list')
+    .description('list schedules with their next run')
+    .action((_opts, cmd: Command) => runScheduleList(cmd.optsWithGlobals()));
+  schedule
+    .command('show')
+    .description('show a schedule, its next runs and its recent backups')
+    .argument('<name>')
+    .action((name: string, _opts, cmd: Command) => runScheduleShow(name, cmd.optsWithGlobals()));
+  schedule
+    .command('enable')
+    .argument('<name>')
+    .action((name: string, _opts, cmd: Command) => runScheduleEnable(name, true, cmd.optsWithGlobals()));
+  schedule
+    .command('disable')
+    .argument('<name>')
+    .action((name: string, _opts, cmd: Command) => runScheduleEnable(name, false, cmd.optsWithGlobals()));
+  schedule
+    .command('remove')
+    .description('remove a schedule (its backups stay)')
+    .argument('<name>')
+    .action((name: string, _opts, cmd: Command) => runScheduleRemove(name, cmd.optsWithGlobals()));
+  schedule
+    .command('run')
+    .description(
+      "run a schedule's backup workflow now and wait for it (--no-wait: print the backup id and return)",
+    )
+    .argument('<name>')
+    .option('--no-wait', 'start it in the background and return its backup id')
+    .action((name: string, _opts, cmd: Command) => runScheduleRun(name, cmd.optsWithGlobals()));
+
+  program
+    .command('serve')
+    .description('run the local engine and scheduler in the foreground until interrupted')
+    .option('--no-catch-up', 'do not run, at start, a scheduled time missed while stopped')
+    .option('--tick <seconds>', 'how often schedules are looked at', parseInteger, 15)
+    .action((_opts, cmd: Command) => runServe(cmd.optsWithGlobals()));
+
+  program
+    .command('backups')
+    .description('list the backups the catalog records (newest first), with status and progress')
+    .option('--target <name>', 'only backups of this target')
+    .option('--schedule <name>', 'only backups made by this schedule')
+    .option(
+      '--status <status>',
+      'only backups with this status: pending, running, completed, failed, cancelled',
+    )
+    .option('--limit <n>', 'at most N backups (1-1000)', parseInteger, 50)
+    .option('--cursor <cursor>', 'continue a listing where the previous page ended')
+    .action((_opts, cmd: Command) => runBackups(cmd.optsWithGlobals()));
 
   program
     .command('check')

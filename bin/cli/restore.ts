@@ -5,12 +5,25 @@ import { restoreStream } from '../../functions/core/services/restore-stream';
 import { openLocalRepository, resolveSettings } from '../../functions/local/home';
 import type { Repository } from '../../functions/repository/repository';
 import type { SnapshotManifest } from '../../functions/repository/snapshot';
-import { restoreTree, type OverwriteMode } from '../../functions/sources/filesystem/restore';
+import type { OverwriteMode, TreeRestoreResult } from '../../functions/sources/filesystem/restore';
+import { resolve } from 'node:path';
+import { LifeboatError } from '../../functions/core/errors';
+import type { RecoveryJob } from '../../functions/core/model/recovery-job';
+import {
+  runRestore as runRestoreStep,
+  type RestoreRequest,
+} from '../../functions/core/services/workflows/restore-steps';
+import { describeStepError } from '../../functions/core/services/workflows/step-failure';
+import { STEPS } from '../../functions/core/services/workflows/steps';
+import { LocalEngine } from '../../functions/local/engine';
+import { localSystem } from '../../functions/local/system';
+import { watchSteps } from './workflow';
 import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
 
 interface RestoreOptions extends GlobalOptions {
   stdout?: boolean;
+  validateOnly?: boolean;
   target?: string;
   include: string[];
   exclude: string[];
@@ -31,45 +44,95 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
       'Pass --target DIR for a file backup (`lifeboat restore latest:home --target /tmp/home`), or --stdout for a stream (`lifeboat restore latest:db --stdout | psql db`).',
     );
   }
+  if (options.target) return restoreToDirectory(reference, options.target, options);
   const repository = await openLocalRepository(resolveSettings(options));
   const manifest = await repository.resolveSnapshot(reference);
-  if (options.target) return restoreToDirectory(repository, manifest, options.target, options);
   return restoreToStdout(repository, manifest, options);
 }
 
-async function restoreToDirectory(
-  repository: Repository,
-  manifest: SnapshotManifest,
-  target: string,
-  options: RestoreOptions,
-): Promise<void> {
-  const total = manifest.content.kind === 'tree' ? manifest.content.size : undefined;
-  const progress = new TreeProgress('restore', total);
-  let result;
-  try {
-    result = await restoreTree(repository, manifest, {
-      target,
+/** Through the restore workflow: the recovery job records every step, progress and the checks. */
+async function restoreToDirectory(reference: string, target: string, options: RestoreOptions): Promise<void> {
+  const settings = resolveSettings(options);
+  // A restore reads an existing repository; it never creates one.
+  await openLocalRepository(settings);
+  const system = localSystem(settings);
+  const progress = new TreeProgress('restore');
+  let result: TreeRestoreResult | undefined;
+  let failure: unknown;
+  const steps = watchSteps(STEPS, (error) => (failure = error), {
+    RunRestoreFunctionArn: (ctx, input) =>
+      runRestoreStep(ctx, input, {
+        onProgress: (files, bytes) => progress.update(files, bytes),
+        onResult: (r) => (result = r),
+      }),
+  });
+  const request: RestoreRequest = {
+    backup: reference,
+    target_config: {
+      kind: 'directory',
+      path: resolve(target),
       includes: options.include,
       excludes: options.exclude,
       overwrite: options.overwrite,
-      delete: options.delete,
-      onProgress: (files, bytes) => progress.update(files, bytes),
-    });
+      delete: options.delete ?? false,
+    },
+    validate_only: options.validateOnly ?? false,
+  };
+  try {
+    const execution = await new LocalEngine(system.ctx, { steps }).run('restore', request);
+    progress.stop();
+    const jobId = (execution.output as { validated?: { recovery_job_id?: string } } | undefined)?.validated
+      ?.recovery_job_id;
+    const job = jobId ? await system.catalog.getRecoveryJob(jobId) : undefined;
+    if (execution.status !== 'SUCCEEDED' || !job) {
+      throw (
+        failure ??
+        new LifeboatError(
+          'WORKFLOW_FAILED',
+          `The restore workflow ${execution.name} failed: ${describeStepError(execution.error)}`,
+          'See the recovery job in the catalog for the step that failed.',
+        )
+      );
+    }
+    if (job.validate_only) return printValidated(job, options);
+    if (!result)
+      throw new LifeboatError('WORKFLOW_FAILED', 'The restore step reported nothing.', 'This is a bug.');
+    printRestored(job, result, target, options);
   } finally {
     progress.stop();
+    await system.close();
   }
+}
+
+function printValidated(job: RecoveryJob, options: RestoreOptions): void {
+  if (options.json) return printJson(job);
+  say(
+    `Restore of ${job.backup_id} into ${String(job.target_config.path)} is possible (${job.recovery_type}); ` +
+      `nothing was written (recovery job ${job.id}).`,
+  );
+}
+
+function printRestored(
+  job: RecoveryJob,
+  result: TreeRestoreResult,
+  target: string,
+  options: RestoreOptions,
+): void {
   for (const r of result.refused) say(`refused: ${r.path}: ${r.problem}`);
+  const verification = (job.validation_results as { verification?: { files_checked?: number } } | null)
+    ?.verification;
   if (options.json) {
-    printJson({ id: manifest.id, name: manifest.name, target, ...result });
+    printJson({ id: job.backup_id, recovery_job_id: job.id, target, ...result, verification });
   } else {
     say(
-      `Restored ${manifest.id} of "${manifest.name}" into ${target}: ${count(result.files_restored, 'file')} ` +
+      `Restored ${job.backup_id} into ${target}: ${count(result.files_restored, 'file')} ` +
         `(${formatBytes(result.bytes_restored)}), ${count(result.dirs, 'directory', 'directories')}, ${count(result.symlinks, 'symlink')}, ` +
         `${count(result.hardlinks, 'hard link')}` +
         (result.files_unchanged ? `; ${result.files_unchanged} unchanged` : '') +
         (result.files_skipped ? `; ${result.files_skipped} existing left alone` : '') +
         (result.deleted ? `; ${result.deleted} extra entries deleted` : '') +
-        `; ${(result.duration_ms / 1000).toFixed(1)} s.`,
+        `; ${(result.duration_ms / 1000).toFixed(1)} s` +
+        (verification ? `; ${count(verification.files_checked ?? 0, 'file')} read back and verified.` : '.'),
     );
   }
   // Refused entries are a warning: the rest is restored, but not everything the manifest named.

@@ -31,6 +31,8 @@ export class ChunkTally {
 
 /** What a finished backup knows; the rest of its manifest comes from the repository. */
 export interface FinishedBackup {
+  /** The snapshot's id: the catalog's backup id when a workflow made it, else a new one. */
+  id?: string;
   name: string;
   targetType: TargetType;
   /** The type made (a requested incremental without a parent is full). */
@@ -59,7 +61,7 @@ export async function commitBackup(
   const { tally } = backup;
   const manifest: SnapshotManifest = {
     v: 1,
-    id: newUlid(backup.started.getTime()),
+    id: backup.id ?? newUlid(backup.started.getTime()),
     repo_id: repo.config.repo_id,
     name: backup.name,
     target_type: backup.targetType,

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import * as nodePath from 'node:path';
-import { InputError, LifeboatError, ExitCode } from '../../core/errors';
+import { ExitCode, InputError, LifeboatError, ObjectNotFoundError } from '../../core/errors';
 import { chooseParent, validateBackupName } from '../../core/services/backup-stream';
 import { ChunkTally, commitBackup } from '../../core/services/snapshot-commit';
 import { PackClass } from '../../repository/pack';
@@ -23,6 +23,13 @@ export interface TreeBackupRequest {
   /** Fail (and save no snapshot) when anything could not be read. */
   strict?: boolean;
   onProgress?: (progress: TreeBackupProgress) => void;
+  /** The snapshot's id (a workflow's backup id); a new one when absent. */
+  snapshotId?: string;
+  /**
+   * The parent chosen by the caller (the catalog's latest completed or full backup): an id, or
+   * null for none. Absent: chosen from the repository by name and backup type.
+   */
+  parentId?: string | null;
 }
 
 export interface TreeBackupProgress {
@@ -368,6 +375,17 @@ function resolveSources(paths: string[]): Source[] {
   return sources;
 }
 
+/** The named parent, when the repository still holds it (else the backup is a full one). */
+async function loadParent(repo: Repository, id: string | null): Promise<SnapshotManifest | undefined> {
+  if (id === null) return undefined;
+  try {
+    return await repo.loadSnapshot(id);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Backs up directory trees. One PATH that is a directory becomes the snapshot's root (its
  * contents restore into the target); several PATHs (or a file) become entries of a root named by
@@ -378,7 +396,10 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
   validateBackupName(request.name);
   const sources = resolveSources(request.paths);
   const started = new Date();
-  const parentCandidate = await chooseParent(repo, request.name, request.backupType);
+  const parentCandidate =
+    request.parentId === undefined
+      ? await chooseParent(repo, request.name, request.backupType)
+      : await loadParent(repo, request.parentId);
   const writer = new RepositoryWriter(repo);
   let reader: ChunkReader | undefined;
   if (parentCandidate) {
@@ -443,6 +464,7 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
   const t = walk.stats;
   const bytes = t.file_bytes_new + t.file_bytes_changed + t.file_bytes_unmodified;
   const manifest = await commitBackup(repo, writer, {
+    id: request.snapshotId,
     name: request.name,
     targetType: 'filesystem',
     backupType: parentCandidate ? request.backupType : 'full',

@@ -386,6 +386,34 @@ function parseFilters(values: string[] | undefined, option: string): string[][] 
 }
 
 /**
+ * Whether a restore may go into `target` with this overwrite mode (undefined: none given):
+ * InputError when the target is a file, or is not empty and no mode was chosen. `fresh`: new or
+ * empty, so nothing there needs comparing.
+ */
+export function checkRestoreTarget(
+  requested: string,
+  overwrite: OverwriteMode | undefined,
+): { target: string; fresh: boolean } {
+  const target = nodePath.resolve(requested);
+  const existing = lstatOrUndefined(Buffer.from(target));
+  if (existing && !existing.isDirectory()) {
+    throw new InputError(
+      `The target ${target} exists and is not a directory.`,
+      'Give a directory (it is created when missing).',
+    );
+  }
+  // A target that is new or empty needs no check, entry by entry, of what is already there.
+  const fresh = !existing || readdirSync(target).length === 0;
+  if (!fresh && overwrite === undefined) {
+    throw new InputError(
+      `The target ${target} is not empty; nothing was restored.`,
+      'Restore into an empty or new directory, or choose what happens to existing files with --overwrite never|if-changed|always (and --delete to remove what the backup does not hold).',
+    );
+  }
+  return { target, fresh };
+}
+
+/**
  * Restores a tree snapshot into `target`, byte for byte with metadata. Names that would escape
  * the target are refused and reported; a directory is only ever entered after checking that it
  * is a real directory, so a symlink (restored or found) is never followed.
@@ -403,22 +431,7 @@ export async function restoreTree(
     parseFilters(request.includes, '--include'),
     parseFilters(request.excludes, '--exclude'),
   );
-  const target = nodePath.resolve(request.target);
-  const existing = lstatOrUndefined(Buffer.from(target));
-  if (existing && !existing.isDirectory()) {
-    throw new InputError(
-      `The target ${target} exists and is not a directory.`,
-      'Give a directory (it is created when missing).',
-    );
-  }
-  // A target that is new or empty needs no check, entry by entry, of what is already there.
-  const fresh = !existing || readdirSync(target).length === 0;
-  if (!fresh && request.overwrite === undefined) {
-    throw new InputError(
-      `The target ${target} is not empty; nothing was restored.`,
-      'Restore into an empty or new directory, or choose what happens to existing files with --overwrite never|if-changed|always (and --delete to remove what the backup does not hold).',
-    );
-  }
+  const { target, fresh } = checkRestoreTarget(request.target, request.overwrite);
   mkdirSync(target, { recursive: true });
 
   let restore: TreeRestore | undefined;

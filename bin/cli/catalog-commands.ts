@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError } from '../../functions/core/errors';
+import type { Backup } from '../../functions/core/model/backup';
+import { BackupStatusSchema } from '../../functions/core/model/enums';
+import type { Target } from '../../functions/core/model/target';
+import type { Page } from '../../functions/core/ports/catalog';
+import { addTarget, getTarget, removeTarget } from '../../functions/core/services/targets';
+import { resolveSettings } from '../../functions/local/home';
+import { localSystem, type LocalSystem } from '../../functions/local/system';
+import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
+import { formatBytes, formatTable, printJson, say, type GlobalOptions } from './output';
+
+/** Runs `body` with the local system (catalog, repository) and closes it afterwards. */
+async function withSystem<T>(options: GlobalOptions, body: (system: LocalSystem) => Promise<T>): Promise<T> {
+  const system = localSystem(resolveSettings(options));
+  try {
+    return await body(system);
+  } finally {
+    await system.close();
+  }
+}
+
+interface TargetAddOptions extends GlobalOptions {
+  type: string;
+  path: string[];
+  exclude: string[];
+  excludeFile: string[];
+  oneFileSystem?: boolean;
+  description?: string;
+}
+
+export function runTargetAdd(name: string, options: TargetAddOptions): Promise<void> {
+  const paths = options.path.map((p) => resolve(p));
+  for (const p of paths)
+    if (!existsSync(p))
+      throw new InputError(
+        `The path ${p} does not exist.`,
+        'Check the path; a target names directories that are there to back up.',
+      );
+  const exclude = [...options.exclude, ...options.excludeFile.flatMap(readExcludeFile)];
+  return withSystem(options, async ({ ctx }) => {
+    const target = await addTarget(ctx, {
+      name,
+      kind: options.type,
+      paths,
+      exclude,
+      one_file_system: options.oneFileSystem ?? false,
+      description: options.description ?? null,
+    });
+    if (options.json) printJson(target);
+    else say(`Target "${target.name}" (${target.target_config.kind}) added: ${paths.join(', ')}.`);
+  });
+}
+
+function describeTarget(t: Target): string {
+  return t.target_config.paths.join(', ');
+}
+
+export function runTargetList(options: GlobalOptions): Promise<void> {
+  return withSystem(options, async ({ catalog }) => {
+    const targets = await collectAll((cursor) => catalog.listTargets({ limit: 1000, cursor }));
+    if (options.json) return printJson(targets);
+    if (targets.length === 0)
+      return say('No targets yet. Add one with `lifeboat target add NAME --type filesystem --path DIR`.');
+    const rows = [
+      ['NAME', 'TYPE', 'SOURCE'],
+      ...targets.map((t) => [t.name, t.target_config.kind, describeTarget(t)]),
+    ];
+    process.stdout.write(`${formatTable(rows)}\n`);
+  });
+}
+
+export function runTargetShow(name: string, options: GlobalOptions): Promise<void> {
+  return withSystem(options, async ({ ctx, catalog }) => {
+    const target = await getTarget(ctx, name);
+    const last = await catalog.latestCompleted(name);
+    if (options.json) return printJson({ ...target, last_completed_backup: last ?? null });
+    process.stdout.write(
+      [
+        `name:         ${target.name}`,
+        `type:         ${target.target_config.kind} (${target.target_type})`,
+        `paths:        ${describeTarget(target)}`,
+        `exclude:      ${target.target_config.exclude.join(', ') || '-'}`,
+        `one fs:       ${target.target_config.one_file_system ? 'yes' : 'no'}`,
+        `description:  ${target.description ?? '-'}`,
+        `created:      ${target.created_at}`,
+        `last backup:  ${last ? `${last.id} (${last.completed_at ?? ''}, ${formatBytes(last.original_size_bytes ?? 0)})` : 'none'}`,
+      ].join('\n') + '\n',
+    );
+  });
+}
+
+export function runTargetRemove(name: string, options: GlobalOptions): Promise<void> {
+  return withSystem(options, async ({ ctx }) => {
+    await removeTarget(ctx, name);
+    if (options.json) printJson({ removed: name });
+    else say(`Target "${name}" removed; its backups stay and can be restored.`);
+  });
+}
+
+interface BackupsOptions extends GlobalOptions {
+  target?: string;
+  schedule?: string;
+  status?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export function runBackups(options: BackupsOptions): Promise<void> {
+  const status = options.status === undefined ? undefined : BackupStatusSchema.safeParse(options.status);
+  if (status && !status.success)
+    throw new InputError(
+      `"${options.status}" is not a backup status.`,
+      `Use one of: ${BackupStatusSchema.options.join(', ')}.`,
+    );
+  const page = { limit: options.limit, cursor: options.cursor };
+  return withSystem(options, async ({ catalog }) => {
+    let result: Page<Backup>;
+    if (options.schedule) {
+      const schedule = await catalog.getScheduleByName(options.schedule);
+      if (!schedule)
+        throw new InputError(
+          `No schedule "${options.schedule}".`,
+          'List schedules with `lifeboat schedule list`.',
+        );
+      result = await catalog.listBackupsBySchedule(schedule.id, page);
+      if (status?.data) result = { ...result, items: result.items.filter((b) => b.status === status.data) };
+    } else if (options.target) {
+      result = await catalog.listBackupsByTarget(options.target, { ...page, status: status?.data });
+    } else if (status?.data) {
+      result = await catalog.listBackupsByStatus(status.data, page);
+    } else {
+      result = await catalog.listBackups(page);
+    }
+    if (options.json) return printJson(result);
+    if (result.items.length === 0) return say('No backups recorded.');
+    const rows = [
+      ['ID', 'TARGET', 'TYPE', 'STATUS', 'PROGRESS', 'SIZE', 'STORED', 'CREATED', 'ERROR'],
+      ...result.items.map((b) => [
+        b.id,
+        b.target_identifier,
+        b.backup_type,
+        b.status,
+        `${b.progress}%`,
+        b.original_size_bytes === null ? '-' : formatBytes(b.original_size_bytes),
+        b.final_size_bytes === null ? '-' : formatBytes(b.final_size_bytes),
+        b.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+        b.error_message ?? '',
+      ]),
+    ];
+    process.stdout.write(`${formatTable(rows)}\n`);
+    if (result.next) say(`More: --cursor ${result.next}`);
+  });
+}
+
+async function collectAll<T>(fetch: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetch(cursor);
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
+  return items;
+}

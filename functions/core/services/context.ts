@@ -1,0 +1,27 @@
+import type { Repository } from '../../repository/repository';
+import type { Catalog } from '../ports/catalog';
+import type { EventPublisher } from '../ports/events';
+
+/** Who asked: written into every audit entry. */
+export interface Actor {
+  user_id: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+}
+
+/**
+ * What a workflow step needs, built once by a composition root (the local engine, a Lambda
+ * handler, the Fargate entry point) from its adapters.
+ */
+export interface ServiceContext {
+  catalog: Catalog;
+  /** The repository, opened on first use (unlocking its key once per process). */
+  repository(): Promise<Repository>;
+  /** Where the repository lives, recorded on each backup. */
+  storage: { backend: string; location: string };
+  events: EventPublisher;
+  actor: Actor;
+  now(): Date;
+  /** Sources estimated above this many bytes run on Fargate (locally: the same worker). */
+  fargateThresholdBytes: number;
+}

@@ -1,0 +1,139 @@
+import { InputError, RecordNotFoundError } from '../../errors';
+import { BackupTypeSchema, type BackupType } from '../../model/enums';
+import type { BackupSchedule } from '../../model/schedule';
+import { newUlid } from '../../../repository/ids';
+import { audit } from '../audit';
+import type { ServiceContext } from '../context';
+import { parseRetentionPolicy } from '../retention/policy';
+import { validateName } from '../targets';
+import { scheduledTimes, validateCron, validateTimeZone } from './cron';
+
+export interface AddScheduleRequest {
+  name: string;
+  target: string;
+  cron: string;
+  timezone?: string;
+  backup_type?: string;
+  /** The CLI form: "keep-daily=7,keep-weekly=4". Empty: keep everything. */
+  retention?: string;
+  verify?: boolean;
+  enabled?: boolean;
+  description?: string | null;
+}
+
+function backupTypeOf(value: string | undefined): BackupType {
+  const parsed = BackupTypeSchema.safeParse(value ?? 'incremental');
+  if (!parsed.success)
+    throw new InputError(`"${value}" is not a backup type.`, 'Use full, incremental or differential.');
+  return parsed.data;
+}
+
+/**
+ * Records a schedule. Every part is checked first (name, target, cron, time zone, retention,
+ * type), so an invalid request writes nothing; a duplicate name is a ConflictError.
+ */
+export async function addSchedule(ctx: ServiceContext, request: AddScheduleRequest): Promise<BackupSchedule> {
+  validateName('schedule', request.name);
+  validateCron(request.cron);
+  const timezone = request.timezone ?? 'UTC';
+  validateTimeZone(timezone);
+  const retention = parseRetentionPolicy(request.retention ?? '');
+  const backupType = backupTypeOf(request.backup_type);
+  const target = await ctx.catalog.getTarget(request.target);
+  if (!target)
+    throw new RecordNotFoundError(
+      'target',
+      request.target,
+      'Create it first with `lifeboat target add NAME --type filesystem --path DIR`.',
+    );
+  const now = ctx.now().toISOString();
+  const schedule: BackupSchedule = {
+    id: newUlid(ctx.now().getTime()),
+    name: request.name,
+    description: request.description ?? null,
+    backup_type: backupType,
+    target_type: target.target_type,
+    target_config: { target: target.name },
+    schedule_cron: request.cron.trim(),
+    timezone,
+    enabled: request.enabled ?? true,
+    retention_policy: retention,
+    storage_config: { backend: 'local', location: ctx.storage.location },
+    encryption_enabled: true,
+    compression_enabled: true,
+    verification_enabled: request.verify ?? true,
+    created_at: now,
+    updated_at: now,
+    created_by: ctx.actor.user_id,
+  };
+  await ctx.catalog.createSchedule(schedule);
+  await audit(ctx, {
+    operation_type: 'create',
+    entity_type: 'schedule',
+    entity_id: schedule.id,
+    action: 'schedule.create',
+    details: { name: schedule.name, target: target.name, schedule_cron: schedule.schedule_cron, timezone },
+  });
+  return schedule;
+}
+
+export async function getScheduleByName(ctx: ServiceContext, name: string): Promise<BackupSchedule> {
+  const schedule = await ctx.catalog.getScheduleByName(name);
+  if (!schedule) throw new RecordNotFoundError('schedule', name);
+  return schedule;
+}
+
+export async function setScheduleEnabled(
+  ctx: ServiceContext,
+  name: string,
+  enabled: boolean,
+): Promise<BackupSchedule> {
+  const schedule = await getScheduleByName(ctx, name);
+  const updated = await ctx.catalog.updateSchedule(schedule.id, {
+    enabled,
+    updated_at: ctx.now().toISOString(),
+  });
+  await audit(ctx, {
+    operation_type: 'update',
+    entity_type: 'schedule',
+    entity_id: schedule.id,
+    action: enabled ? 'schedule.enable' : 'schedule.disable',
+    details: { name },
+  });
+  return updated;
+}
+
+export async function removeSchedule(ctx: ServiceContext, name: string): Promise<void> {
+  const schedule = await getScheduleByName(ctx, name);
+  await ctx.catalog.deleteSchedule(schedule.id);
+  await audit(ctx, {
+    operation_type: 'delete',
+    entity_type: 'schedule',
+    entity_id: schedule.id,
+    action: 'schedule.remove',
+    details: { name },
+  });
+}
+
+/** The next `count` times a schedule fires, in its time zone. */
+export function nextRuns(schedule: BackupSchedule, after: Date, count = 3): Date[] {
+  return scheduledTimes(schedule.schedule_cron, schedule.timezone, after, { count });
+}
+
+/**
+ * The execution name of a scheduled run: the schedule and the scheduled minute, so that however
+ * often the scheduler (or EventBridge Scheduler, retrying) starts it, one backup runs.
+ */
+export function scheduledExecutionName(schedule: BackupSchedule, time: Date): string {
+  return `${schedule.id}-${time.toISOString().slice(0, 16).replace(/[-:]/g, '')}`;
+}
+
+/** The backup workflow's input for a run of a schedule. */
+export function scheduledBackupInput(schedule: BackupSchedule, time: Date | null): Record<string, unknown> {
+  return {
+    target: schedule.target_config.target,
+    backup_type: schedule.backup_type,
+    schedule_id: schedule.id,
+    scheduled_at: time ? time.toISOString() : null,
+  };
+}

@@ -1,0 +1,318 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { newUlid } from '../../../repository/ids';
+import type { SnapshotManifest } from '../../../repository/snapshot';
+import { backupTree, type TreeBackupResult } from '../../../sources/filesystem/backup';
+import { scanTreeSize } from '../../../sources/filesystem/scan';
+import { ConflictError, RecordNotFoundError } from '../../errors';
+import type { Backup } from '../../model/backup';
+import { IdSchema, NameSchema, TimestampSchema } from '../../model/common';
+import { BackupTypeSchema, type BackupType } from '../../model/enums';
+import { FilesystemTargetConfigSchema, TargetConfigSchema, type TargetConfig } from '../../model/target';
+import { audit } from '../audit';
+import type { ServiceContext } from '../context';
+import { describeStepError, StepFailureSchema } from './step-failure';
+
+/** The backup workflow's input: a target by name, or an ad-hoc source (the CLI's `backup PATH...`). */
+export const BackupRequestSchema = z
+  .object({
+    target: NameSchema,
+    backup_type: BackupTypeSchema.default('incremental'),
+    schedule_id: IdSchema.nullable().default(null),
+    scheduled_at: TimestampSchema.nullable().default(null),
+    /** A source not stored as a target; the backups are still recorded under `target`. */
+    source: FilesystemTargetConfigSchema.optional(),
+    /** Fail (and save nothing) when anything could not be read. */
+    strict: z.boolean().default(false),
+  })
+  .strict();
+export type BackupRequest = z.input<typeof BackupRequestSchema>;
+
+export const BackupIdSchema = z.object({ backup_id: IdSchema }).strict();
+
+export interface PreparedBackup {
+  backup_id: string;
+  compute: 'lambda' | 'fargate';
+  estimated_bytes: number;
+}
+
+/** The process working on a job: lets `lifeboat serve` tell a dead job from a live one. */
+export function runner(): { host: string; pid: number } {
+  return { host: hostname(), pid: process.pid };
+}
+
+/** What a backup record keeps about its source and request (the seed's `metadata`). */
+const BackupMetadataSchema = z.object({
+  source: TargetConfigSchema,
+  requested_type: BackupTypeSchema,
+  strict: z.boolean(),
+});
+
+async function sourceOf(
+  ctx: ServiceContext,
+  request: z.output<typeof BackupRequestSchema>,
+): Promise<TargetConfig> {
+  if (request.source) return request.source;
+  const target = await ctx.catalog.getTarget(request.target);
+  if (!target)
+    throw new RecordNotFoundError(
+      'target',
+      request.target,
+      'Create it with `lifeboat target add NAME --type filesystem --path DIR`, or list targets with `lifeboat target list`.',
+    );
+  return target.target_config;
+}
+
+async function parentOf(ctx: ServiceContext, target: string, type: BackupType): Promise<Backup | undefined> {
+  switch (type) {
+    case 'full':
+      return undefined;
+    case 'incremental':
+      return ctx.catalog.latestCompleted(target);
+    case 'differential':
+      return ctx.catalog.latestFull(target);
+  }
+}
+
+/**
+ * Prepare: record the backup as pending, with its parent (incremental: the target's latest
+ * completed backup; differential: its latest full; none for a full, or when there is no
+ * candidate, which makes it a full), and route it to Lambda or Fargate by the expected size.
+ */
+export async function prepareBackup(ctx: ServiceContext, input: unknown): Promise<PreparedBackup> {
+  const request = BackupRequestSchema.parse(input);
+  const source = await sourceOf(ctx, request);
+  if (request.schedule_id && !(await ctx.catalog.getSchedule(request.schedule_id)))
+    throw new RecordNotFoundError('schedule', request.schedule_id);
+  const parent = await parentOf(ctx, request.target, request.backup_type);
+  const now = ctx.now();
+  // The size of the last backup of this target is the estimate; a first backup counts as small.
+  const last = parent ?? (await ctx.catalog.latestCompleted(request.target));
+  const estimated = last?.original_size_bytes ?? 0;
+  const backup: Backup = {
+    id: newUlid(now.getTime()),
+    schedule_id: request.schedule_id,
+    backup_type: parent ? request.backup_type : 'full',
+    target_type: 'filesystem',
+    target_identifier: request.target,
+    parent_backup_id: parent?.id ?? null,
+    status: 'pending',
+    progress: 0,
+    original_size_bytes: null,
+    compressed_size_bytes: null,
+    final_size_bytes: null,
+    encryption_enabled: true,
+    encryption_key_id: null,
+    compression_algorithm: null,
+    storage_backend: ctx.storage.backend,
+    storage_location: ctx.storage.location,
+    storage_metadata: null,
+    checksum_algorithm: 'sha256-tree',
+    checksum_value: null,
+    scheduled_at: request.scheduled_at,
+    started_at: null,
+    completed_at: null,
+    retention_until: null,
+    metadata: { source, requested_type: request.backup_type, strict: request.strict, runner: runner() },
+    error_message: null,
+    created_at: now.toISOString(),
+  };
+  await ctx.catalog.createBackup(backup);
+  await audit(ctx, {
+    operation_type: 'create',
+    entity_type: 'backup',
+    entity_id: backup.id,
+    action: 'backup.start',
+    details: { target: request.target, backup_type: backup.backup_type, schedule_id: request.schedule_id },
+  });
+  return {
+    backup_id: backup.id,
+    compute: estimated > ctx.fargateThresholdBytes ? 'fargate' : 'lambda',
+    estimated_bytes: estimated,
+  };
+}
+
+/** Progress goes to the catalog at most this often, so a long backup does not flood it. */
+const PROGRESS_INTERVAL_MS = 2000;
+
+export interface RunBackupResult {
+  backup_id: string;
+  files: number;
+  bytes: number;
+  warnings: number;
+  skipped: number;
+}
+
+/**
+ * Run: stream the source into the repository as the snapshot whose id is the backup's id,
+ * reporting progress (0–99 until committed) in the catalog. A retry after a crash starts over:
+ * what the failed attempt wrote is unreferenced and collected by GC.
+ */
+export async function runBackup(
+  ctx: ServiceContext,
+  input: unknown,
+  hooks: {
+    onProgress?: (files: number, bytes: number, total: number | undefined) => void;
+    /** The whole result, with the paths behind the warnings (the step's answer only counts them). */
+    onResult?: (result: TreeBackupResult) => void;
+  } = {},
+): Promise<RunBackupResult> {
+  const { backup_id } = BackupIdSchema.parse(input);
+  const record = await ctx.catalog.getBackup(backup_id);
+  if (!record) throw new RecordNotFoundError('backup', backup_id);
+  const metadata = BackupMetadataSchema.parse(record.metadata);
+  const running = await ctx.catalog.updateBackup(
+    backup_id,
+    {
+      status: 'running',
+      started_at: record.started_at ?? ctx.now().toISOString(),
+      progress: 0,
+      metadata: { ...record.metadata, runner: runner() },
+    },
+    ['pending', 'running'],
+  );
+  const source = metadata.source;
+  let total: number | undefined;
+  let finished = false;
+  void scanTreeSize(source.paths, source.exclude, () => finished).then(
+    (bytes) => (total = bytes),
+    () => undefined,
+  );
+  let lastReport = Date.now();
+  let lastPercent = running.progress;
+  let reporting: Promise<unknown> = Promise.resolve();
+  const repo = await ctx.repository();
+  try {
+    const result = await backupTree(repo, {
+      paths: source.paths,
+      excludes: source.exclude,
+      oneFileSystem: source.one_file_system,
+      name: record.target_identifier,
+      backupType: record.backup_type,
+      strict: metadata.strict,
+      snapshotId: backup_id,
+      parentId: record.parent_backup_id,
+      onProgress: ({ files, bytes }) => {
+        hooks.onProgress?.(files, bytes, total);
+        if (!total || Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
+        const percent = Math.min(99, Math.floor((bytes / total) * 100));
+        if (percent <= lastPercent) return;
+        lastReport = Date.now();
+        lastPercent = percent;
+        // One report in flight at a time; a late one is dropped by the status guard.
+        reporting = reporting
+          .then(() => ctx.catalog.updateBackup(backup_id, { progress: percent }, ['running']))
+          .catch(() => undefined);
+      },
+    });
+    await reporting;
+    hooks.onResult?.(result);
+    const content = result.manifest.content;
+    return {
+      backup_id,
+      files: content.kind === 'tree' ? content.files : 0,
+      bytes: content.size,
+      warnings: result.warnings.length,
+      skipped: result.skipped.length,
+    };
+  } finally {
+    finished = true;
+  }
+}
+
+/**
+ * Commit: the snapshot is in the repository; record what it holds (sizes, checksum), mark the
+ * backup completed and announce it (verification and retention start on that event).
+ */
+export async function commitBackup(ctx: ServiceContext, input: unknown): Promise<Backup> {
+  const { backup_id } = BackupIdSchema.parse(input);
+  const repo = await ctx.repository();
+  const manifest = await repo.loadSnapshot(backup_id);
+  const completed = await ctx.catalog.updateBackup(backup_id, completionOf(manifest), ['running']);
+  await audit(ctx, {
+    operation_type: 'update',
+    entity_type: 'backup',
+    entity_id: backup_id,
+    action: 'backup.complete',
+    details: { target: completed.target_identifier, final_size_bytes: completed.final_size_bytes },
+  });
+  await ctx.events.publish({
+    type: 'Backup Completed',
+    detail: {
+      backup_id,
+      target: completed.target_identifier,
+      schedule_id: completed.schedule_id,
+      backup_type: completed.backup_type,
+      final_size_bytes: completed.final_size_bytes,
+    },
+  });
+  return completed;
+}
+
+/** The catalog fields a committed snapshot determines. */
+export function completionOf(manifest: SnapshotManifest): Partial<Backup> {
+  const tree = manifest.stats.tree;
+  return {
+    status: 'completed',
+    progress: 100,
+    backup_type: manifest.backup_type,
+    parent_backup_id: manifest.parent_backup_id,
+    original_size_bytes: manifest.stats.original_size_bytes,
+    compressed_size_bytes: manifest.stats.compressed_size_bytes,
+    final_size_bytes: manifest.stats.final_size_bytes,
+    compression_algorithm: manifest.compression_algorithm,
+    checksum_algorithm: manifest.checksum_algorithm,
+    checksum_value: manifest.checksum_value,
+    started_at: manifest.started_at,
+    completed_at: manifest.completed_at,
+    storage_metadata: {
+      chunks_new: manifest.stats.chunks_new,
+      chunks_reused: manifest.stats.chunks_reused,
+      packs_written: manifest.stats.packs_written,
+      ...(tree
+        ? {
+            files_new: tree.files_new,
+            files_changed: tree.files_changed,
+            files_unmodified: tree.files_unmodified,
+            warnings: tree.warnings,
+          }
+        : {}),
+    },
+  };
+}
+
+/**
+ * The failure path: mark the backup failed with a readable error and announce it. A backup
+ * that is already finished (cancelled, say) keeps its status.
+ */
+export async function recordBackupFailure(
+  ctx: ServiceContext,
+  input: unknown,
+): Promise<{ backup_id: string | null }> {
+  const state = StepFailureSchema.parse(input);
+  const backupId = state.prepared?.backup_id ?? null;
+  const message = describeStepError(state.error);
+  if (backupId) {
+    try {
+      await ctx.catalog.updateBackup(
+        backupId,
+        { status: 'failed', error_message: message, completed_at: ctx.now().toISOString() },
+        ['pending', 'running'],
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  await audit(ctx, {
+    operation_type: 'update',
+    entity_type: 'backup',
+    entity_id: backupId,
+    action: 'backup.fail',
+    details: { error: message, target: state.target ?? null },
+  });
+  await ctx.events.publish({
+    type: 'Backup Failed',
+    detail: { backup_id: backupId, target: state.target, error: message },
+  });
+  return { backup_id: backupId };
+}

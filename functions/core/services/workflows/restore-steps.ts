@@ -1,0 +1,381 @@
+import { z } from 'zod';
+import { ChunkReader, loadChunkIndex } from '../../../repository/reader';
+import type { SnapshotManifest } from '../../../repository/snapshot';
+import { listSnapshot } from '../../../sources/filesystem/browse';
+import { checkRestoreTarget, restoreTree, type TreeRestoreResult } from '../../../sources/filesystem/restore';
+import { verifyRestoredTree, type RestoredTreeCheck } from '../../../sources/filesystem/verify-restored';
+import { ConflictError, InputError, LifeboatError, RecordNotFoundError } from '../../errors';
+import { IdSchema, TimestampSchema } from '../../model/common';
+import type { RecoveryJob, RecoveryStep } from '../../model/recovery-job';
+import { newUlid } from '../../../repository/ids';
+import { audit } from '../audit';
+import type { ServiceContext } from '../context';
+import { runner } from './backup-steps';
+import { describeStepError, StepFailureSchema } from './step-failure';
+
+/** Where a file backup is restored to (the seed's recovery_jobs.target_config). */
+export const DirectoryTargetSchema = z.object({
+  kind: z.literal('directory'),
+  path: z.string().min(1),
+  includes: z.array(z.string()).default([]),
+  excludes: z.array(z.string()).default([]),
+  /** Absent: not chosen, and a non-empty target is refused. */
+  overwrite: z.enum(['never', 'if-changed', 'always']).optional(),
+  delete: z.boolean().default(false),
+});
+
+export const RestoreRequestSchema = z
+  .object({
+    /** A backup id, a unique prefix of one, or latest:NAME. */
+    backup: z.string().min(1),
+    target_config: DirectoryTargetSchema,
+    point_in_time: TimestampSchema.nullable().default(null),
+    validate_only: z.boolean().default(false),
+  })
+  .strict();
+export type RestoreRequest = z.input<typeof RestoreRequestSchema>;
+
+const JobIdSchema = z.object({ recovery_job_id: IdSchema }).strict();
+type DirectoryTarget = z.output<typeof DirectoryTargetSchema>;
+
+/** The workflow's steps as the job records them, by the state names of restore.asl.json. */
+export const RESTORE_STEPS = [
+  'Validate request',
+  'Plan restore',
+  'Restore',
+  'Validate recovery',
+  'Finalize recovery',
+];
+
+/** A restore whose check of the restored files found differences. */
+export class RecoveryValidationError extends LifeboatError {
+  constructor(readonly check: RestoredTreeCheck) {
+    const first = check.problems[0];
+    super(
+      'RECOVERY_INVALID',
+      `The restored files do not match the backup: ${check.problems.length} problem(s); first: ${first?.path}: ${first?.problem}.`,
+      'Something changed the target during the restore, or the disk returned other bytes; restore again into an empty directory and check the disk.',
+    );
+  }
+}
+
+function withStep(
+  job: RecoveryJob,
+  name: string,
+  status: RecoveryStep['status'],
+  now: string,
+  message: string | null = null,
+): RecoveryStep[] {
+  return job.steps.map((step) =>
+    step.name !== name
+      ? step
+      : {
+          ...step,
+          status,
+          started_at: step.started_at ?? now,
+          completed_at: status === 'running' ? null : now,
+          message,
+        },
+  );
+}
+
+async function loadJob(ctx: ServiceContext, input: unknown): Promise<RecoveryJob> {
+  const { recovery_job_id } = JobIdSchema.parse(input);
+  const job = await ctx.catalog.getRecoveryJob(recovery_job_id);
+  if (!job) throw new RecordNotFoundError('recovery job', recovery_job_id);
+  return job;
+}
+
+function targetOf(job: RecoveryJob): DirectoryTarget {
+  return DirectoryTargetSchema.parse(job.target_config);
+}
+
+async function manifestOf(ctx: ServiceContext, job: RecoveryJob): Promise<SnapshotManifest> {
+  return (await ctx.repository()).loadSnapshot(job.backup_id);
+}
+
+/**
+ * Validate: the backup exists and is a file tree, the paths asked for are in it, the target can
+ * take it; the recovery job is recorded (status validating) with its steps.
+ */
+export async function validateRestore(
+  ctx: ServiceContext,
+  input: unknown,
+): Promise<{ recovery_job_id: string; validate_only: boolean }> {
+  const request = RestoreRequestSchema.parse(input);
+  if (request.point_in_time)
+    throw new InputError(
+      'Point-in-time recovery applies to database backups with a WAL archive; a file backup restores as it was taken.',
+      'Drop --point-in-time, or pick the backup of the time you need with `lifeboat backups`.',
+    );
+  const repo = await ctx.repository();
+  const manifest = await repo.resolveSnapshot(request.backup);
+  if (manifest.content.kind !== 'tree')
+    throw new InputError(`Backup ${manifest.id} is a stream, not a file tree.`, 'Restore it with --stdout.');
+  const target = request.target_config;
+  checkRestoreTarget(target.path, target.overwrite);
+  if (target.includes.length > 0) {
+    const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+    for (const include of target.includes) {
+      // Throws InputError naming the path when the backup does not hold it.
+      for await (const _ of listSnapshot(reader, manifest, include)) break;
+    }
+  }
+  const now = ctx.now();
+  const at = now.toISOString();
+  const partial = target.includes.length > 0 || target.excludes.length > 0;
+  const job: RecoveryJob = {
+    id: newUlid(now.getTime()),
+    backup_id: manifest.id,
+    recovery_type: partial ? 'partial' : 'full',
+    target_config: { ...target },
+    point_in_time: null,
+    validate_only: request.validate_only,
+    overwrite_existing: target.overwrite === 'if-changed' || target.overwrite === 'always',
+    status: 'validating',
+    progress: 0,
+    steps: RESTORE_STEPS.map((name) => ({
+      name,
+      status: name === RESTORE_STEPS[0] ? 'completed' : 'pending',
+      started_at: name === RESTORE_STEPS[0] ? at : null,
+      completed_at: name === RESTORE_STEPS[0] ? at : null,
+      message: null,
+    })),
+    current_step: RESTORE_STEPS[0]!,
+    started_at: at,
+    completed_at: null,
+    estimated_completion: null,
+    recovered_size_bytes: null,
+    error_message: null,
+    validation_results: { runner: runner() },
+    created_at: at,
+    created_by: ctx.actor.user_id,
+  };
+  await ctx.catalog.createRecoveryJob(job);
+  await audit(ctx, {
+    operation_type: 'create',
+    entity_type: 'recovery_job',
+    entity_id: job.id,
+    action: 'restore.start',
+    details: {
+      backup_id: manifest.id,
+      target: target.path,
+      recovery_type: job.recovery_type,
+      validate_only: job.validate_only,
+    },
+  });
+  return { recovery_job_id: job.id, validate_only: job.validate_only };
+}
+
+/** Restores are planned at this rate for the estimated completion (a conservative local disk). */
+const PLANNING_BYTES_PER_SECOND = 100 * 1024 * 1024;
+
+/** Plan: size, route (Lambda or Fargate) and estimated completion. */
+export async function planRestore(
+  ctx: ServiceContext,
+  input: unknown,
+): Promise<{ compute: 'lambda' | 'fargate'; estimated_bytes: number }> {
+  const job = await loadJob(ctx, input);
+  const bytes = (await manifestOf(ctx, job)).content.size;
+  const now = ctx.now();
+  await ctx.catalog.updateRecoveryJob(
+    job.id,
+    {
+      current_step: 'Plan restore',
+      steps: withStep(
+        job,
+        'Plan restore',
+        'completed',
+        now.toISOString(),
+        `${bytes} bytes to restore at most`,
+      ),
+      estimated_completion: new Date(
+        now.getTime() + (bytes / PLANNING_BYTES_PER_SECOND) * 1000,
+      ).toISOString(),
+    },
+    ['validating'],
+  );
+  return { compute: bytes > ctx.fargateThresholdBytes ? 'fargate' : 'lambda', estimated_bytes: bytes };
+}
+
+const PROGRESS_INTERVAL_MS = 2000;
+
+/** Restore: the tree into the target, progress in the job. */
+export async function runRestore(
+  ctx: ServiceContext,
+  input: unknown,
+  hooks: {
+    onProgress?: (files: number, bytes: number) => void;
+    onResult?: (result: TreeRestoreResult) => void;
+  } = {},
+): Promise<{ recovery_job_id: string; bytes_restored: number; refused: number }> {
+  const job = await loadJob(ctx, input);
+  const target = targetOf(job);
+  const manifest = await manifestOf(ctx, job);
+  const running = await ctx.catalog.updateRecoveryJob(
+    job.id,
+    {
+      status: 'running',
+      current_step: 'Restore',
+      steps: withStep(job, 'Restore', 'running', ctx.now().toISOString()),
+      validation_results: { ...job.validation_results, runner: runner() },
+    },
+    ['validating', 'running'],
+  );
+  const total = manifest.content.size;
+  let lastReport = Date.now();
+  let reporting: Promise<unknown> = Promise.resolve();
+  const result = await restoreTree(await ctx.repository(), manifest, {
+    target: target.path,
+    includes: target.includes,
+    excludes: target.excludes,
+    overwrite: target.overwrite,
+    delete: target.delete,
+    onProgress: (files, bytes) => {
+      hooks.onProgress?.(files, bytes);
+      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS || total === 0) return;
+      lastReport = Date.now();
+      const progress = Math.min(89, Math.floor((bytes / total) * 90));
+      reporting = reporting
+        .then(() => ctx.catalog.updateRecoveryJob(job.id, { progress }, ['running']))
+        .catch(() => undefined);
+    },
+  });
+  await reporting;
+  hooks.onResult?.(result);
+  await ctx.catalog.updateRecoveryJob(
+    job.id,
+    {
+      progress: 90,
+      recovered_size_bytes: result.bytes_restored,
+      steps: withStep(
+        running,
+        'Restore',
+        'completed',
+        ctx.now().toISOString(),
+        `${result.files_restored} files restored`,
+      ),
+      validation_results: {
+        ...running.validation_results,
+        restore: {
+          files_restored: result.files_restored,
+          files_unchanged: result.files_unchanged,
+          files_skipped: result.files_skipped,
+          bytes_restored: result.bytes_restored,
+          refused: result.refused.length,
+          deleted: result.deleted,
+        },
+      },
+    },
+    ['running'],
+  );
+  return { recovery_job_id: job.id, bytes_restored: result.bytes_restored, refused: result.refused.length };
+}
+
+/**
+ * Validate the recovery: read the restored files back and check them against the snapshot's
+ * chunk ids (verify-restored.ts); any difference fails the job.
+ */
+export async function validateRecovery(
+  ctx: ServiceContext,
+  input: unknown,
+): Promise<{ files_checked: number; problems: number }> {
+  const job = await loadJob(ctx, input);
+  const target = targetOf(job);
+  const repo = await ctx.repository();
+  const manifest = await manifestOf(ctx, job);
+  const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+  await ctx.catalog.updateRecoveryJob(
+    job.id,
+    {
+      current_step: 'Validate recovery',
+      steps: withStep(job, 'Validate recovery', 'running', ctx.now().toISOString()),
+    },
+    ['running'],
+  );
+  const check = await verifyRestoredTree(repo, reader, manifest, target.path, target);
+  const current = (await ctx.catalog.getRecoveryJob(job.id))!;
+  await ctx.catalog.updateRecoveryJob(
+    job.id,
+    {
+      progress: 99,
+      steps: withStep(
+        current,
+        'Validate recovery',
+        check.problems.length ? 'failed' : 'completed',
+        ctx.now().toISOString(),
+      ),
+      validation_results: { ...current.validation_results, verification: { ...check } },
+    },
+    ['running'],
+  );
+  if (check.problems.length > 0) throw new RecoveryValidationError(check);
+  return { files_checked: check.files_checked, problems: 0 };
+}
+
+/** Finalize: the job is completed (a validate-only one after its checks) and announced. */
+export async function finalizeRestore(ctx: ServiceContext, input: unknown): Promise<RecoveryJob> {
+  const job = await loadJob(ctx, input);
+  const now = ctx.now().toISOString();
+  let steps = withStep(job, 'Finalize recovery', 'completed', now);
+  if (job.validate_only)
+    steps = steps.map((s) =>
+      s.status === 'pending' ? { ...s, status: 'skipped' as const, message: 'validate only' } : s,
+    );
+  const done = await ctx.catalog.updateRecoveryJob(
+    job.id,
+    { status: 'completed', progress: 100, current_step: null, completed_at: now, steps },
+    ['validating', 'running'],
+  );
+  await audit(ctx, {
+    operation_type: 'update',
+    entity_type: 'recovery_job',
+    entity_id: job.id,
+    action: job.validate_only ? 'restore.validate' : 'restore.complete',
+    details: { backup_id: job.backup_id, recovered_size_bytes: done.recovered_size_bytes },
+  });
+  await ctx.events.publish({
+    type: 'Recovery Completed',
+    detail: { recovery_job_id: job.id, backup_id: job.backup_id, validate_only: job.validate_only },
+  });
+  return done;
+}
+
+/** The failure path: the job is failed with a readable error, and announced. */
+export async function recordRestoreFailure(
+  ctx: ServiceContext,
+  input: unknown,
+): Promise<{ recovery_job_id: string | null }> {
+  const state = StepFailureSchema.parse(input);
+  const jobId = state.validated?.recovery_job_id ?? null;
+  const message = describeStepError(state.error);
+  if (jobId) {
+    try {
+      const job = await ctx.catalog.getRecoveryJob(jobId);
+      const failedStep = job?.current_step ?? null;
+      await ctx.catalog.updateRecoveryJob(
+        jobId,
+        {
+          status: 'failed',
+          error_message: message,
+          completed_at: ctx.now().toISOString(),
+          ...(job && failedStep
+            ? { steps: withStep(job, failedStep, 'failed', ctx.now().toISOString(), message) }
+            : {}),
+        },
+        ['pending', 'validating', 'running'],
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  await audit(ctx, {
+    operation_type: 'update',
+    entity_type: 'recovery_job',
+    entity_id: jobId,
+    action: 'restore.fail',
+    details: { error: message },
+  });
+  await ctx.events.publish({ type: 'Recovery Failed', detail: { recovery_job_id: jobId, error: message } });
+  return { recovery_job_id: jobId };
+}

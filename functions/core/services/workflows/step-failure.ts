@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** What a state machine's Catch puts at `$.error`: the error name and its cause. */
+export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof CaughtErrorSchema>;
+
+/** The state a failure path receives: the workflow's input plus what the steps added. */
+export const StepFailureSchema = z
+  .object({
+    target: z.string().optional(),
+    prepared: z.object({ backup_id: z.string().optional() }).partial().optional(),
+    validated: z.object({ recovery_job_id: z.string().optional() }).partial().optional(),
+    started: z.object({ verification_id: z.string().optional() }).partial().optional(),
+    error: CaughtErrorSchema.optional(),
+  })
+  .loose();
+
+/**
+ * The message for the catalog and the alert. Lambda (and the local engine, which mimics it)
+ * puts a JSON object with errorType and errorMessage in Cause; Step Functions' own errors
+ * (States.Timeout, ...) carry plain text.
+ */
+export function describeStepError(error: CaughtError | undefined): string {
+  if (!error) return 'The workflow failed without an error description.';
+  if (error.Cause) {
+    try {
+      const cause = JSON.parse(error.Cause) as { errorMessage?: unknown };
+      if (typeof cause.errorMessage === 'string' && cause.errorMessage) return cause.errorMessage;
+    } catch {
+      // Not JSON: the cause is the message.
+    }
+    return error.Cause;
+  }
+  return error.Error === 'States.Timeout' ? 'The step timed out.' : error.Error;
+}

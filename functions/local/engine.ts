@@ -1,0 +1,224 @@
+import type * as Sfn from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
+import { ConflictError, isTransient, LifeboatError } from '../core/errors';
+import type { ServiceContext } from '../core/services/context';
+import { STEPS, WORKER_COMMANDS, type Step } from '../core/services/workflows/steps';
+import { newUlid } from '../repository/ids';
+import {
+  allStates,
+  loadDefinition,
+  substitute,
+  type AslDefinition,
+  type MachineName,
+} from './state-machines';
+
+// The package is ESM-typed but ships a CommonJS build, which `require` picks.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StateMachine } = require('aws-local-stepfunctions') as typeof Sfn;
+
+type Execution = ReturnType<Sfn.StateMachine['run']>;
+type RunInput = Parameters<Sfn.StateMachine['run']>[0];
+type LocalHandlers = NonNullable<
+  NonNullable<NonNullable<Parameters<Sfn.StateMachine['run']>[1]>['overrides']>['taskResourceLocalHandlers']
+>;
+/** One entry of an execution's history (StateEntered, StateRetried, StateCaught, ...). */
+export type EventLog = Execution['eventLogs'] extends AsyncIterable<infer E> ? E : never;
+
+/** Step Functions' limit on a state's input and output. */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const ECS_RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';
+const ACCOUNT = '000000000000';
+const REGION = 'local';
+
+export interface EngineOptions {
+  /** The steps by placeholder; tests swap one for a failing one. */
+  steps?: Readonly<Record<string, Step>>;
+  /** Wait as the ASL's Retry says (default), or retry at once (tests). */
+  retryDelays?: 'as-defined' | 'none';
+}
+
+export interface ExecutionRecord {
+  executionArn: string;
+  name: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'ALREADY_STARTED';
+  output?: unknown;
+  error?: { Error: string; Cause?: string };
+  /** What happened, in order: state entered, retried, caught, ... (the console's event history). */
+  events: EventLog[];
+}
+
+/** The Lambda runtime's shape of a function error, which Step Functions puts in Cause. */
+function lambdaCause(error: unknown): { name: string; cause: string } {
+  const name = isTransient(error)
+    ? 'TransientError'
+    : error instanceof Error
+      ? error.name || 'Error'
+      : 'Error';
+  const message =
+    error instanceof LifeboatError
+      ? `${error.message} ${error.hint}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return { name, cause: JSON.stringify({ errorType: name, errorMessage: message, trace: [] }) };
+}
+
+function payloadGuard(what: string, value: unknown): void {
+  const size = Buffer.byteLength(JSON.stringify(value ?? null));
+  if (size > PAYLOAD_LIMIT_BYTES) {
+    throw Object.assign(
+      new Error(`${what} is ${size} bytes; Step Functions allows ${PAYLOAD_LIMIT_BYTES}.`),
+      {
+        name: 'States.DataLimitExceeded',
+      },
+    );
+  }
+}
+
+/**
+ * Runs the state machines of state-machines/ in-process with aws-local-stepfunctions: each
+ * Lambda task calls its step function through a Lambda-shaped adapter (payload limit, the
+ * runtime's error shape), and an ECS task runs the same worker command in-process. Execution
+ * names are claimed in the catalog, so a name runs once, as in Step Functions.
+ */
+export class LocalEngine {
+  private readonly steps: Readonly<Record<string, Step>>;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.steps = options.steps ?? STEPS;
+  }
+
+  async run(
+    machine: MachineName,
+    input: Record<string, unknown>,
+    name = newUlid(),
+  ): Promise<ExecutionRecord> {
+    const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:lifeboat-${machine}:${name}`;
+    const startedAt = this.ctx.now().toISOString();
+    if (!(await this.ctx.catalog.claimExecution(machine, name, startedAt)))
+      return { executionArn, name, status: 'ALREADY_STARTED', events: [] };
+    payloadGuard('The execution input', input);
+
+    const { text, definition } = loadDefinition(machine);
+    const fake = (placeholder: string) =>
+      placeholder.endsWith('FunctionArn')
+        ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${placeholder.replace(/Arn$/, '')}`
+        : placeholder.endsWith('Ids')
+          ? `local-${placeholder}`
+          : `arn:aws:ecs:${REGION}:${ACCOUNT}:${placeholder}/local`;
+    const local = JSON.parse(substitute(text, fake)) as AslDefinition;
+    const stateMachine = new StateMachine(local as unknown as Sfn.StateMachineDefinition, {
+      validationOptions: { checkPaths: true },
+    });
+    const handlers = this.taskHandlers(definition);
+    const retryIntervalOverrides =
+      this.options.retryDelays === 'none'
+        ? Object.fromEntries(Object.keys(handlers).map((s) => [s, 0]))
+        : undefined;
+
+    const execution = stateMachine.run(input as RunInput, {
+      overrides: {
+        taskResourceLocalHandlers: handlers as LocalHandlers,
+        ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+      },
+      context: {
+        Execution: { Id: executionArn, Name: name, StartTime: startedAt, Input: input as RunInput },
+        StateMachine: {
+          Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lifeboat-${machine}`,
+          Name: `lifeboat-${machine}`,
+        },
+      },
+    });
+    const events: EventLog[] = [];
+    const collecting = (async () => {
+      for await (const event of execution.eventLogs) events.push(event);
+    })();
+    try {
+      const output: unknown = await execution.result;
+      await collecting;
+      return { executionArn, name, status: 'SUCCEEDED', output, events };
+    } catch (error) {
+      await collecting.catch(() => undefined);
+      // The runner wraps what failed the execution (a Fail state's Error and Cause, or a
+      // runtime error) in an ExecutionError, as its cause.
+      const wrapped = error as { cause?: unknown };
+      const failed = (wrapped.cause ?? error) as { name?: string; message?: string };
+      return {
+        executionArn,
+        name,
+        status: 'FAILED',
+        error: { Error: failed.name ?? 'Error', Cause: failed.message },
+        events,
+      };
+    }
+  }
+
+  /** One handler per Task state, by state name (the runner's key), from the raw definition's placeholders. */
+  private taskHandlers(definition: AslDefinition): Record<string, (input: unknown) => Promise<unknown>> {
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [stateName, state] of allStates(definition)) {
+      if (state.Type !== 'Task') continue;
+      if (state.Resource === LAMBDA_INVOKE) {
+        const placeholder = /^\$\{([A-Za-z0-9]+)\}$/.exec(String(state.Parameters?.FunctionName ?? ''))?.[1];
+        const step = placeholder ? this.steps[placeholder] : undefined;
+        if (!step)
+          throw new ConflictError(
+            `The state "${stateName}" calls ${placeholder ?? 'an unnamed function'}, which this version does not provide.`,
+            'This workflow is not available locally yet.',
+          );
+        handlers[stateName] = (parameters) => this.invokeLambda(stateName, step, parameters);
+      } else if (state.Resource === ECS_RUN_TASK_SYNC) {
+        handlers[stateName] = (parameters) => this.runWorkerTask(stateName, parameters);
+      }
+    }
+    return handlers;
+  }
+
+  /** The lambda:invoke integration: {FunctionName, Payload} in, {Payload} out. */
+  private async invokeLambda(stateName: string, step: Step, parameters: unknown): Promise<unknown> {
+    const payload = (parameters as { Payload?: unknown } | null)?.Payload;
+    payloadGuard(`The input of "${stateName}"`, payload);
+    let result: unknown;
+    try {
+      result = await step(this.ctx, payload);
+    } catch (error) {
+      const { name, cause } = lambdaCause(error);
+      throw Object.assign(new Error(cause), { name });
+    }
+    payloadGuard(`The result of "${stateName}"`, result);
+    return { Payload: result ?? null, StatusCode: 200 };
+  }
+
+  /**
+   * The ecs:runTask.sync integration: the container's command and environment name a worker
+   * command; it runs here, in-process, and the state gets an ECS-shaped answer.
+   */
+  private async runWorkerTask(stateName: string, parameters: unknown): Promise<unknown> {
+    const container = (
+      parameters as {
+        Overrides?: {
+          ContainerOverrides?: { Command?: string[]; Environment?: { Name: string; Value: string }[] }[];
+        };
+      }
+    ).Overrides?.ContainerOverrides?.[0];
+    const command = WORKER_COMMANDS[container?.Command?.[0] ?? ''];
+    const step = command ? this.steps[command.step] : undefined;
+    if (!command || !step)
+      throw Object.assign(new Error(`"${stateName}" names no worker command this version runs.`), {
+        name: 'States.TaskFailed',
+      });
+    const value = container?.Environment?.find((e) => e.Name === command.env)?.Value;
+    try {
+      await step(this.ctx, { [command.field]: value });
+    } catch (error) {
+      // ECS reports a container's failure as the task failing; the container's log has the cause.
+      const { cause } = lambdaCause(error);
+      throw Object.assign(new Error(cause), { name: 'States.TaskFailed' });
+    }
+    return { TaskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/lifeboat/${newUlid()}`, LastStatus: 'STOPPED' };
+  }
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
+import * as path from 'node:path';
+import { SqliteRecordStore } from '../adapters/local/sqlite/record-store';
+import type { Catalog } from '../core/ports/catalog';
+import { RecordCatalog } from '../core/services/catalog/record-catalog';
+import type { Actor, ServiceContext } from '../core/services/context';
+import type { Repository } from '../repository/repository';
+import { LocalEventBus } from './event-bus';
+import { openOrInitLocalRepository, type InitResult, type LocalSettings } from './home';
+
+/** Backups estimated above this size take the Fargate route (10 GiB; locally the same worker). */
+const DEFAULT_FARGATE_THRESHOLD = 10 * 1024 ** 3;
+
+export interface LocalSystem {
+  ctx: ServiceContext;
+  catalog: Catalog;
+  events: LocalEventBus;
+  /** Set when this run created the repository (and maybe its key file). */
+  created(): InitResult | undefined;
+  close(): Promise<void>;
+}
+
+function localActor(): Actor {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = `uid:${process.getuid?.() ?? 'unknown'}`;
+  }
+  return { user_id: user, ip_address: null, user_agent: 'lifeboat-cli' };
+}
+
+/**
+ * The catalog file, one per repository (it indexes one): LIFEBOAT_HOME/catalog.db for the
+ * default repository, LIFEBOAT_HOME/catalogs/<hash of its path>.db for one named with --repo.
+ * LIFEBOAT_CATALOG names the file outright.
+ */
+export function catalogPath(settings: LocalSettings, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LIFEBOAT_CATALOG) return path.resolve(env.LIFEBOAT_CATALOG);
+  if (settings.repoPath === path.join(settings.home, 'repository'))
+    return path.join(settings.home, 'catalog.db');
+  const tag = createHash('sha256').update(settings.repoPath).digest('hex').slice(0, 16);
+  return path.join(settings.home, 'catalogs', `${tag}.db`);
+}
+
+/**
+ * The local composition root: SQLite catalog, local repository (created on first use), the
+ * in-process event bus, and the local user as the actor.
+ */
+export function localSystem(settings: LocalSettings, env: NodeJS.ProcessEnv = process.env): LocalSystem {
+  const catalog = new RecordCatalog(new SqliteRecordStore(catalogPath(settings, env)));
+  const events = new LocalEventBus();
+  let opened: Promise<Repository> | undefined;
+  let created: InitResult | undefined;
+  const threshold = Number(env.LIFEBOAT_FARGATE_THRESHOLD_BYTES || DEFAULT_FARGATE_THRESHOLD);
+  const ctx: ServiceContext = {
+    catalog,
+    repository: () =>
+      (opened ??= openOrInitLocalRepository(settings).then((r) => {
+        created = r.created;
+        return r.repository;
+      })),
+    storage: { backend: 'local', location: settings.repoPath },
+    events,
+    actor: localActor(),
+    now: () => new Date(),
+    fargateThresholdBytes:
+      Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_FARGATE_THRESHOLD,
+  };
+  return { ctx, catalog, events, created: () => created, close: () => catalog.close() };
+}
