@@ -9,6 +9,7 @@ import {
   runScheduleShow,
 } from './schedule-commands';
 import { runServe } from './serve';
+import { runVerifications, runVerify } from './verify';
 import { runBackups, runTargetAdd, runTargetList, runTargetRemove, runTargetShow } from './catalog-commands';
 import { runCheck } from './check';
 import { runDebugChunk } from './debug';
@@ -215,6 +216,26 @@ export function buildProgram(): Command {
     .argument('<name>')
     .option('--no-wait', 'start it in the background and return its backup id')
     .action((name: string, _opts, cmd: Command) => runScheduleRun(name, cmd.optsWithGlobals()));
+
+  program
+    .command('verify')
+    .description(
+      'verify a backup with the verify workflow and record the result (exit status 11 when it fails)',
+    )
+    .argument('<id>', 'a backup id, a unique prefix of one, or latest:NAME')
+    .option(
+      '--type <type>',
+      'checksum (the recorded checksum, recomputed), integrity_check (every chunk read and verified), restore_test (a real restore, read back), full_verification (all three)',
+      'checksum',
+    )
+    .action((id: string, _opts, cmd: Command) => runVerify(id, cmd.optsWithGlobals()));
+
+  program
+    .command('verifications')
+    .description('list recorded verifications, newest first')
+    .option('--backup <id>', 'only those of this backup (a full id)')
+    .option('--limit <n>', 'at most N (1-1000)', parseInteger, 50)
+    .action((_opts, cmd: Command) => runVerifications(cmd.optsWithGlobals()));
 
   program
     .command('serve')

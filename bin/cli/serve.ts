@@ -36,6 +36,20 @@ export async function runServe(options: ServeOptions): Promise<void> {
     },
     onError: (schedule, error) => say(`schedule "${schedule.name}": ${(error as Error).message}`),
   });
+  // EventBridge's rule locally: a completed scheduled backup is verified when its schedule asks.
+  const verifications = new Set<Promise<unknown>>();
+  system.events.subscribe(async (event) => {
+    const scheduleId = event.detail.schedule_id;
+    if (event.type !== 'Backup Completed' || typeof scheduleId !== 'string') return;
+    const schedule = await ctx.catalog.getSchedule(scheduleId);
+    if (!schedule?.verification_enabled) return;
+    const run = engine.run('verify', {
+      backup: String(event.detail.backup_id),
+      verification_type: 'checksum',
+    });
+    verifications.add(run);
+    void run.finally(() => verifications.delete(run));
+  });
   say(
     `Lifeboat is serving: schedules fire while this runs (repository: ${ctx.storage.location}). Ctrl-C stops.`,
   );
@@ -54,5 +68,6 @@ export async function runServe(options: ServeOptions): Promise<void> {
     process.on('SIGTERM', stop);
   });
   await scheduler.stop();
+  await Promise.allSettled([...verifications]);
   await system.close();
 }

@@ -54,6 +54,31 @@ describe('targets and schedules on the CLI', () => {
     expect(JSON.parse((await cli('target', 'list', '--json')).stdout.toString())).toEqual([]);
   });
 
+  it('verifies a backup and validates a restore without writing', async () => {
+    const backup = await cli('backup', data, '--name', 'data', '--json');
+    const { id } = JSON.parse(backup.stdout.toString()) as { id: string };
+    const verified = await cli('verify', id, '--type', 'full_verification', '--json');
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout.toString())).toMatchObject({
+      backup_id: id,
+      status: 'passed',
+      checksum_valid: true,
+      data_integrity_verified: true,
+      restore_test_passed: true,
+    });
+    const listed = JSON.parse((await cli('verifications', '--json')).stdout.toString()) as {
+      items: unknown[];
+    };
+    expect(listed.items).toHaveLength(1);
+    expect((await cli('verify', id, '--type', 'bogus')).stderr).toMatch(/"bogus" is not a verification type/);
+
+    const out = path.join(home.dir, 'never');
+    const validated = await cli('restore', 'latest:data', '--target', out, '--validate-only');
+    expect(validated.code).toBe(0);
+    expect(validated.stderr).toMatch(/is possible \(full\); nothing was written/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('refuses bad input with a clear message and writes nothing', async () => {
     await cli('target', 'add', 'web', '--type', 'filesystem', '--path', data);
     await cli('schedule', 'add', 'nightly', '--target', 'web', '--cron', '0 2 * * *');

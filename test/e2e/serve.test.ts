@@ -84,6 +84,20 @@ it('a killed serve leaves no half snapshot; the job is failed at restart; the ne
       expect(completed.scheduled_at! > running.scheduled_at!).toBe(true);
       const snapshots = JSON.parse((await cli('snapshots', '--json')).stdout.toString()) as { id: string }[];
       expect(snapshots.map((s) => s.id)).toEqual([completed.id]);
+      // The schedule verifies its backups: the completed one is verified after it, in the background.
+      const verification = await until(
+        'the verification of the completed backup',
+        async () =>
+          (
+            JSON.parse(
+              (await cli('verifications', '--backup', completed.id, '--json')).stdout.toString(),
+            ) as {
+              items: { status: string }[];
+            }
+          ).items.find((v) => v.status !== 'running'),
+        30_000,
+      );
+      expect(verification.status).toBe('passed');
     } finally {
       second.child.kill('SIGTERM');
       await stopped(second.child);

@@ -31,18 +31,22 @@ const MAX_PROBLEMS = 100;
  * every regular file is read back, cut with the repository's keyed chunker and hashed, and its
  * chunk ids must be the ones the snapshot records, in order (so its bytes are the backed-up
  * bytes); directories must be directories and symbolic links must point where they pointed.
- * `includes`/`excludes` are the restore's filters (snapshot paths).
+ * `includes`/`excludes` are the restore's filters (snapshot paths); `notRestored` the paths it
+ * refused or left alone, which are not compared (nor anything below them).
  */
 export async function verifyRestoredTree(
   repo: Repository,
   reader: ChunkReader,
   manifest: SnapshotManifest,
   target: string,
-  filters: { includes?: string[]; excludes?: string[] } = {},
+  filters: { includes?: string[]; excludes?: string[]; notRestored?: string[] } = {},
   onProgress?: (bytes: number) => void,
 ): Promise<RestoredTreeCheck> {
   const split = (paths: string[] = []) => paths.map((p) => splitSnapshotPath(p) ?? []);
   const filter = new PathFilter(split(filters.includes), split(filters.excludes));
+  // What the restore left alone on purpose (refused names, existing files kept): not its bytes.
+  const leftAlone = filters.notRestored ?? [];
+  const isLeftAlone = (p: string) => leftAlone.some((x) => p === x || p.startsWith(`${x}/`));
   const result: RestoredTreeCheck = {
     files_checked: 0,
     bytes_checked: 0,
@@ -57,7 +61,7 @@ export async function verifyRestoredTree(
   const targetBytes = Buffer.from(target);
   for await (const { path, node } of walkTree(reader, rootParts(manifest))) {
     const shown = path.toString();
-    if (!filter.whole(shown)) continue;
+    if (!filter.whole(shown) || isLeftAlone(shown)) continue;
     const full = Buffer.concat([targetBytes, Buffer.from('/'), path]);
     let st;
     try {

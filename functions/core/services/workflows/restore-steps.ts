@@ -199,6 +199,7 @@ export async function planRestore(
 }
 
 const PROGRESS_INTERVAL_MS = 2000;
+const NOT_RESTORED_KEPT = 1000;
 
 /** Restore: the tree into the target, progress in the job. */
 export async function runRestore(
@@ -264,6 +265,9 @@ export async function runRestore(
           bytes_restored: result.bytes_restored,
           refused: result.refused.length,
           deleted: result.deleted,
+          // For the read-back check, which compares only what was written (bounded: a catalog
+          // record stays small; beyond this many, the check reports the rest as differences).
+          not_restored: [...result.refused, ...result.skipped].slice(0, NOT_RESTORED_KEPT).map((p) => p.path),
         },
       },
     },
@@ -293,7 +297,9 @@ export async function validateRecovery(
     },
     ['running'],
   );
-  const check = await verifyRestoredTree(repo, reader, manifest, target.path, target);
+  const notRestored =
+    (job.validation_results as { restore?: { not_restored?: string[] } } | null)?.restore?.not_restored ?? [];
+  const check = await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
   const current = (await ctx.catalog.getRecoveryJob(job.id))!;
   await ctx.catalog.updateRecoveryJob(
     job.id,

@@ -8,6 +8,7 @@ import {
   validateRecovery,
   validateRestore,
 } from './restore-steps';
+import { recordVerificationFailure, runVerification, startVerification } from './verify-steps';
 
 /** One workflow step: the core function a Lambda handler, the Fargate worker and the local engine all call. */
 export type Step = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
@@ -27,6 +28,9 @@ export const STEPS: Readonly<Record<string, Step>> = {
   ValidateRecoveryFunctionArn: validateRecovery,
   FinalizeRestoreFunctionArn: finalizeRestore,
   RecordRestoreFailureFunctionArn: recordRestoreFailure,
+  StartVerificationFunctionArn: startVerification,
+  RunVerificationFunctionArn: runVerification,
+  RecordVerificationFailureFunctionArn: recordVerificationFailure,
 };
 
 /** What the Fargate worker runs, by its container command: the same functions as the Lambda route. */
