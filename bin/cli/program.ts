@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { runAudit, runCatalogRebuild } from './admin';
 import { runBackup } from './backup';
 import {
   runScheduleAdd,
@@ -236,6 +237,24 @@ export function buildProgram(): Command {
     .option('--backup <id>', 'only those of this backup (a full id)')
     .option('--limit <n>', 'at most N (1-1000)', parseInteger, 50)
     .action((_opts, cmd: Command) => runVerifications(cmd.optsWithGlobals()));
+
+  program
+    .command('audit')
+    .description(
+      'every recorded action (schedule changes, backups, restores, verifications, deletions): who, what, when',
+    )
+    .option('--since <when>', 'from this time: 2026-11-26, 2026-11-26T10:00Z, or back from now: 24h, 7d')
+    .option('--until <when>', 'before this time (same forms)')
+    .option('--user <name>', "only this user's actions")
+    .option('--limit <n>', 'at most N entries (1-1000)', parseInteger, 100)
+    .action((_opts, cmd: Command) => runAudit(cmd.optsWithGlobals()));
+
+  program
+    .command('catalog')
+    .description('the catalog of backups, schedules and jobs')
+    .command('rebuild')
+    .description('regenerate the backups (and missing targets) from the repository alone')
+    .action((_opts, cmd: Command) => runCatalogRebuild(cmd.optsWithGlobals()));
 
   program
     .command('serve')

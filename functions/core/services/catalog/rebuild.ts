@@ -1,0 +1,98 @@
+import { hostname } from 'node:os';
+import type { Backup } from '../../model/backup';
+import { audit } from '../audit';
+import type { ServiceContext } from '../context';
+import { completionOf } from '../workflows/backup-steps';
+
+export interface RebuildResult {
+  snapshots: number;
+  backups_added: number;
+  backups_updated: number;
+  targets_added: number;
+}
+
+/**
+ * Regenerates the catalog's view of the repository from the repository alone (DESIGN §4: the
+ * catalog is an index): every snapshot becomes a completed backup record (added, or corrected
+ * when the catalog says otherwise), and every file-backup name without a target gets one with
+ * the paths of its newest snapshot. Schedules, jobs and the audit log live only in the catalog.
+ */
+export async function rebuildCatalog(ctx: ServiceContext): Promise<RebuildResult> {
+  const repo = await ctx.repository();
+  const snapshots = await repo.listSnapshots();
+  const result: RebuildResult = {
+    snapshots: snapshots.length,
+    backups_added: 0,
+    backups_updated: 0,
+    targets_added: 0,
+  };
+  const newestByName = new Map<string, (typeof snapshots)[number]>();
+  for (const manifest of snapshots) {
+    newestByName.set(manifest.name, manifest);
+    const existing = await ctx.catalog.getBackup(manifest.id);
+    const completion = completionOf(manifest);
+    if (!existing) {
+      const record: Backup = {
+        id: manifest.id,
+        schedule_id: null,
+        backup_type: manifest.backup_type,
+        target_type: manifest.target_type,
+        target_identifier: manifest.name,
+        parent_backup_id: manifest.parent_backup_id,
+        status: 'completed',
+        progress: 100,
+        original_size_bytes: null,
+        compressed_size_bytes: null,
+        final_size_bytes: null,
+        encryption_enabled: true,
+        encryption_key_id: null,
+        compression_algorithm: null,
+        storage_backend: ctx.storage.backend,
+        storage_location: ctx.storage.location,
+        storage_metadata: null,
+        checksum_algorithm: manifest.checksum_algorithm,
+        checksum_value: null,
+        scheduled_at: null,
+        started_at: manifest.started_at,
+        completed_at: manifest.completed_at,
+        retention_until: null,
+        metadata: { rebuilt_from_repository: true, host: manifest.host },
+        error_message: null,
+        created_at: manifest.started_at,
+        ...completion,
+      };
+      await ctx.catalog.createBackup(record);
+      result.backups_added++;
+    } else if (existing.status !== 'completed' || existing.checksum_value !== manifest.checksum_value) {
+      // A snapshot exists, so the backup did complete (a crash after its manifest, before Commit).
+      await ctx.catalog.updateBackup(manifest.id, { ...completion, error_message: null });
+      result.backups_updated++;
+    }
+  }
+  for (const [name, manifest] of newestByName) {
+    if (manifest.content.kind !== 'tree' || (await ctx.catalog.getTarget(name))) continue;
+    const now = ctx.now().toISOString();
+    await ctx.catalog.createTarget({
+      name,
+      target_type: 'filesystem',
+      target_config: {
+        kind: 'filesystem',
+        paths: manifest.content.paths,
+        exclude: [],
+        one_file_system: false,
+      },
+      description: `recovered from the repository (backups by ${manifest.host || hostname()})`,
+      created_at: now,
+      updated_at: now,
+    });
+    result.targets_added++;
+  }
+  await audit(ctx, {
+    operation_type: 'rebuild',
+    entity_type: 'repository',
+    entity_id: null,
+    action: 'catalog.rebuild',
+    details: { ...result },
+  });
+  return result;
+}
