@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAudit, runCatalogRebuild } from './admin';
 import { runBackup } from './backup';
+import { runGc, runRetentionApply } from './retention';
 import {
   runScheduleAdd,
   runScheduleEnable,
@@ -255,6 +256,23 @@ export function buildProgram(): Command {
     .command('rebuild')
     .description('regenerate the backups (and missing targets) from the repository alone')
     .action((_opts, cmd: Command) => runCatalogRebuild(cmd.optsWithGlobals()));
+
+  program
+    .command('retention')
+    .description("apply schedules' retention policies")
+    .command('apply')
+    .description(
+      "forget the backups each schedule's policy no longer keeps, then collect garbage (the retention workflow)",
+    )
+    .option('--schedule <name>', "only this schedule's policy")
+    .option('--dry-run', 'show what would be forgotten and freed; change nothing')
+    .action((_opts, cmd: Command) => runRetentionApply(cmd.optsWithGlobals()));
+
+  program
+    .command('gc')
+    .description('delete the data no backup references (refused while a backup is writing)')
+    .option('--dry-run', 'show what would be deleted; change nothing')
+    .action((_opts, cmd: Command) => runGc(cmd.optsWithGlobals()));
 
   program
     .command('serve')

@@ -36,7 +36,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
     },
     onError: (schedule, error) => say(`schedule "${schedule.name}": ${(error as Error).message}`),
   });
-  // EventBridge's rule locally: a completed scheduled backup is verified when its schedule asks.
+  // EventBridge's rules locally: a completed scheduled backup is verified (when its schedule asks)
+  // and its schedule's retention applied.
   const verifications = new Set<Promise<unknown>>();
   system.events.subscribe(async (event) => {
     const scheduleId = event.detail.schedule_id;

@@ -208,3 +208,10 @@ export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }
+
+/** A backup found garbage collection running on its repository: it waits and is retried. */
+export class GcRunningError extends TransientError {
+  constructor() {
+    super('Garbage collection is running on the repository; the backup waits for it and is retried.');
+  }
+}

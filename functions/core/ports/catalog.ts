@@ -110,5 +110,28 @@ export interface Catalog {
    */
   claimExecution(machine: string, name: string, startedAt: string): Promise<boolean>;
 
+  /**
+   * The repository's GC fence, one record: backups enter it as writers while they write, and
+   * garbage collection runs only with no writer in it, holding new ones off until it ends.
+   */
+  fence(): Promise<FenceState>;
+  /** Throws GcRunningError (transient: retried) while garbage collection holds the fence. */
+  enterWriter(id: string, runner: FenceRunner): Promise<void>;
+  leaveWriter(id: string): Promise<void>;
+  /** Throws ConflictError naming the writers while any backup is writing. */
+  beginGc(id: string, runner: FenceRunner): Promise<void>;
+  endGc(id: string): Promise<void>;
+
   close(): Promise<void>;
+}
+
+export interface FenceRunner {
+  host: string;
+  pid: number;
+  since: string;
+}
+
+export interface FenceState {
+  writers: Record<string, FenceRunner>;
+  gc: ({ id: string } & FenceRunner) | null;
 }

@@ -89,6 +89,7 @@ export const keys = {
   },
 
   execution: (machine: string, name: string) => own(`EXECUTION#${machine}#${name}`),
+  fence: own('REPOSITORY#FENCE'),
 
   audit: (id: string) => own(`AUDIT#${id}`),
   auditOfUser: (userId: string) => `AUDIT_USER#${userId}`,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ConflictError, InputError, RecordNotFoundError } from '../../errors';
+import { ConflictError, GcRunningError, InputError, RecordNotFoundError, TransientError } from '../../errors';
 import { AuditEntrySchema, type AuditEntry } from '../../model/audit';
 import { BackupSchema, type Backup } from '../../model/backup';
 import type { BackupStatus, RecoveryStatus, VerificationStatus } from '../../model/enums';
@@ -10,6 +10,8 @@ import { BackupVerificationSchema, type BackupVerification } from '../../model/v
 import type {
   BackupPatch,
   Catalog,
+  FenceRunner,
+  FenceState,
   Page,
   PageRequest,
   RecoveryJobPatch,
@@ -502,6 +504,77 @@ export class RecordCatalog implements Catalog {
       if (error instanceof ConditionFailedError) return false;
       throw error;
     }
+  }
+
+  // --- the GC fence ---
+
+  async fence(): Promise<FenceState> {
+    const stored = await this.store.get(keys.fence);
+    return stored ? (stored.doc as unknown as FenceState) : { writers: {}, gc: null };
+  }
+
+  /** Read, change, write at the version read; again when another process got in between. */
+  private async changeFence(change: (state: FenceState) => FenceState | undefined): Promise<void> {
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS * 5; attempt++) {
+      const stored = await this.store.get(keys.fence);
+      const state = stored ? (stored.doc as unknown as FenceState) : { writers: {}, gc: null };
+      const next = change(structuredClone(state));
+      if (!next) return;
+      try {
+        await this.store.put(
+          keys.fence,
+          next as unknown as Record<string, unknown>,
+          {},
+          stored ? { version: stored.version } : { absent: true },
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+      }
+    }
+    throw new TransientError('The repository fence is contended; retry.');
+  }
+
+  enterWriter(id: string, runner: FenceRunner): Promise<void> {
+    return this.changeFence((state) => {
+      if (state.gc) throw new GcRunningError();
+      state.writers[id] = runner;
+      return state;
+    });
+  }
+
+  leaveWriter(id: string): Promise<void> {
+    return this.changeFence((state) => {
+      if (!(id in state.writers)) return undefined;
+      delete state.writers[id];
+      return state;
+    });
+  }
+
+  beginGc(id: string, runner: FenceRunner): Promise<void> {
+    return this.changeFence((state) => {
+      if (state.gc && state.gc.id !== id)
+        throw new ConflictError(
+          `Garbage collection ${state.gc.id} is already running (since ${state.gc.since}, on ${state.gc.host}).`,
+          'Wait for it to finish.',
+        );
+      const writers = Object.keys(state.writers);
+      if (writers.length > 0)
+        throw new ConflictError(
+          `${writers.length} backup(s) are writing to the repository (${writers.join(', ')}); collecting garbage now could delete data they are about to reference.`,
+          'Run it again when they have finished (`lifeboat backups --status running`).',
+        );
+      state.gc = { id, ...runner };
+      return state;
+    });
+  }
+
+  endGc(id: string): Promise<void> {
+    return this.changeFence((state) => {
+      if (state.gc?.id !== id) return undefined;
+      state.gc = null;
+      return state;
+    });
   }
 
   // --- audit ---

@@ -4,7 +4,7 @@ import { newUlid } from '../../../repository/ids';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { backupTree, type TreeBackupResult } from '../../../sources/filesystem/backup';
 import { scanTreeSize } from '../../../sources/filesystem/scan';
-import { ConflictError, RecordNotFoundError } from '../../errors';
+import { ConflictError, GcRunningError, RecordNotFoundError } from '../../errors';
 import type { Backup } from '../../model/backup';
 import { IdSchema, NameSchema, TimestampSchema } from '../../model/common';
 import { BackupTypeSchema, type BackupType } from '../../model/enums';
@@ -132,6 +132,21 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
   };
 }
 
+/** How long a backup waits for a running garbage collection before it gives up (and is retried). */
+const GC_WAIT_MS = 10 * 60_000;
+
+async function enterFence(ctx: ServiceContext, backupId: string): Promise<void> {
+  const until = Date.now() + GC_WAIT_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await ctx.catalog.enterWriter(backupId, { ...runner(), since: ctx.now().toISOString() });
+    } catch (error) {
+      if (!(error instanceof GcRunningError) || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /** Progress goes to the catalog at most this often, so a long backup does not flood it. */
 const PROGRESS_INTERVAL_MS = 2000;
 
@@ -182,6 +197,8 @@ export async function runBackup(
   let lastPercent = running.progress;
   let reporting: Promise<unknown> = Promise.resolve();
   const repo = await ctx.repository();
+  // While it writes, the backup holds garbage collection off (and waits for a running one).
+  await enterFence(ctx, backup_id);
   try {
     const result = await backupTree(repo, {
       paths: source.paths,
@@ -217,6 +234,7 @@ export async function runBackup(
     };
   } finally {
     finished = true;
+    await ctx.catalog.leaveWriter(backup_id);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   validateRecovery,
   validateRestore,
 } from './restore-steps';
+import { applyRetention, collectGarbage, recordRetentionFailure } from './retention-steps';
 import { recordVerificationFailure, runVerification, startVerification } from './verify-steps';
 
 /** One workflow step: the core function a Lambda handler, the Fargate worker and the local engine all call. */
@@ -31,6 +32,9 @@ export const STEPS: Readonly<Record<string, Step>> = {
   StartVerificationFunctionArn: startVerification,
   RunVerificationFunctionArn: runVerification,
   RecordVerificationFailureFunctionArn: recordVerificationFailure,
+  ApplyRetentionFunctionArn: applyRetention,
+  CollectGarbageFunctionArn: collectGarbage,
+  RecordRetentionFailureFunctionArn: recordRetentionFailure,
 };
 
 /** What the Fargate worker runs, by its container command: the same functions as the Lambda route. */

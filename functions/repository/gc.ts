@@ -1,0 +1,117 @@
+import { decodeContentList } from './content-list';
+import { encodeIndex, type IndexEntry } from './index-object';
+import { packKey } from './pack';
+import { ChunkReader, loadChunkIndex } from './reader';
+import { INDEX_PREFIX, snapshotKey, type Repository } from './repository';
+import { StreamType } from './stream-object';
+import type { SnapshotManifest } from './snapshot';
+import { fileRefs, readTree } from './tree-io';
+
+export interface GcReport {
+  dry_run: boolean;
+  snapshots: number;
+  live_chunks: number;
+  packs_total: number;
+  packs_deleted: number;
+  bytes_freed: number;
+  indexes_replaced: number;
+}
+
+/** Index entries per rewritten index object: objects stay a few MiB. */
+const ENTRIES_PER_INDEX = 100_000;
+
+/** Every chunk a snapshot needs: its trees, content lists and data. */
+async function markSnapshot(
+  reader: ChunkReader,
+  manifest: SnapshotManifest,
+  live: Set<string>,
+): Promise<void> {
+  const add = (id: Buffer) => live.add(id.toString('hex'));
+  if (manifest.content.kind === 'stream') {
+    for (const hex of manifest.content.lists) {
+      const listId = Buffer.from(hex, 'hex');
+      add(listId);
+      for (const ref of decodeContentList(await reader.read(listId), `content list ${hex}`)) add(ref.id);
+    }
+    return;
+  }
+  const walk = async (parts: Buffer[]): Promise<void> => {
+    parts.forEach(add);
+    for (const node of await readTree(reader, parts)) {
+      if (node.type === 'dir') await walk(node.subtree);
+      else if (node.type === 'file') {
+        if ('lists' in node.content) node.content.lists.forEach(add);
+        for await (const ref of fileRefs(reader, node.content)) add(ref.id);
+      }
+    }
+  };
+  await walk(manifest.content.tree.map((hex) => Buffer.from(hex, 'hex')));
+}
+
+/**
+ * Deletes the packs no snapshot needs. Mark: every chunk reachable from every snapshot. Sweep:
+ * a pack goes when none of its chunks is live (packs with some live chunks stay whole: nothing is
+ * rewritten). The order keeps the repository consistent at every step, whatever crashes: new
+ * index objects (the surviving packs' entries) are written first, then the old ones deleted,
+ * then the packs. Packs that no index names (left by a backup that crashed) go too.
+ *
+ * The caller must hold the repository's GC fence (no backup writing): a running backup may have
+ * deduplicated against a chunk that looks unreferenced here, or be writing a pack not yet indexed.
+ */
+export async function collectGarbage(repo: Repository, options: { dryRun: boolean }): Promise<GcReport> {
+  const index = await loadChunkIndex(repo);
+  const reader = new ChunkReader(repo, index);
+  const snapshots = await repo.listSnapshots();
+  const live = new Set<string>();
+  for (const manifest of snapshots) await markSnapshot(reader, manifest, live);
+
+  const byPack = new Map<string, IndexEntry[]>();
+  for (const entries of index.values())
+    for (const entry of entries) {
+      const key = packKey(entry.packClass, entry.packId.toString('hex'));
+      const list = byPack.get(key) ?? [];
+      list.push(entry);
+      byPack.set(key, list);
+    }
+  const stored = new Map<string, number>();
+  for (const prefix of ['data/', 'meta/'])
+    for await (const info of repo.store.list(prefix)) stored.set(info.key, info.size);
+
+  const doomed = [...stored.keys()].filter(
+    (key) => !(byPack.get(key) ?? []).some((e) => live.has(e.id.toString('hex'))),
+  );
+  const report: GcReport = {
+    dry_run: options.dryRun,
+    snapshots: snapshots.length,
+    live_chunks: live.size,
+    packs_total: stored.size,
+    packs_deleted: doomed.length,
+    bytes_freed: doomed.reduce((sum, key) => sum + (stored.get(key) ?? 0), 0),
+    indexes_replaced: 0,
+  };
+  if (options.dryRun || doomed.length === 0) return report;
+
+  const doomedSet = new Set(doomed);
+  const surviving = [...byPack.entries()]
+    .filter(([key]) => !doomedSet.has(key) && stored.has(key))
+    .flatMap(([, e]) => e);
+  const oldIndexes = await repo.indexIds();
+  for (let at = 0; at < surviving.length; at += ENTRIES_PER_INDEX) {
+    const id = repo.newObjectId();
+    const sealed = repo.sealObject(
+      StreamType.index,
+      id,
+      encodeIndex(surviving.slice(at, at + ENTRIES_PER_INDEX)),
+    );
+    await repo.store.put(`${INDEX_PREFIX}${id}`, sealed, { createOnly: true });
+  }
+  for (const id of oldIndexes) await repo.store.delete(`${INDEX_PREFIX}${id}`);
+  report.indexes_replaced = oldIndexes.length;
+  for (const key of doomed) await repo.store.delete(key);
+  return report;
+}
+
+/** Forgets a snapshot: its manifest goes; its data stays until GC finds it unreferenced. */
+export async function forgetSnapshot(repo: Repository, id: string): Promise<void> {
+  await repo.store.delete(snapshotKey(id));
+}
