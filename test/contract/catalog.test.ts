@@ -304,6 +304,36 @@ describe.each([sqliteSubject(), dynamoSubject()])('catalog on $name', (subject) 
     });
   });
 
+  describe('the GC fence', () => {
+    const runner = { host: 'h', pid: 1, since: at(0) };
+    it('lets writers in together, holds GC off while any writes, and writers off while GC runs', async () => {
+      await catalog.enterWriter('b1', runner);
+      await catalog.enterWriter('b2', runner);
+      await expect(catalog.beginGc('gc1', runner)).rejects.toThrow(/2 backup\(s\) are writing.*b1, b2/);
+      await catalog.leaveWriter('b1');
+      await catalog.leaveWriter('b2');
+      await catalog.beginGc('gc1', runner);
+      await expect(catalog.enterWriter('b3', runner)).rejects.toMatchObject({ name: 'GcRunningError' });
+      await expect(catalog.beginGc('gc2', runner)).rejects.toThrow(/already running/);
+      await catalog.endGc('gc1');
+      await catalog.enterWriter('b3', runner);
+      expect(await catalog.fence()).toEqual({ writers: { b3: runner }, gc: null });
+    });
+
+    it('of a GC and writers entering at once, never both', async () => {
+      const results = await Promise.allSettled([
+        catalog.beginGc('gc', runner),
+        ...Array.from({ length: 5 }, (_, i) => catalog.enterWriter(`w${i}`, runner)),
+      ]);
+      const state = await catalog.fence();
+      const gcWon = results[0]!.status === 'fulfilled';
+      expect(gcWon ? Object.keys(state.writers) : state.gc).toEqual(gcWon ? [] : null);
+      expect(results.slice(1).filter((r) => r.status === 'fulfilled')).toHaveLength(
+        Object.keys(state.writers).length,
+      );
+    });
+  });
+
   describe('audit', () => {
     it('lists by time and by user, within a range', async () => {
       const entries = Array.from({ length: 12 }, (_, i) => auditEntry(i % 3 === 0 ? 'alice' : 'bob', i));
