@@ -1,5 +1,6 @@
 import type * as Sfn from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
-import { ConflictError, isTransient, LifeboatError } from '../core/errors';
+import { ConflictError } from '../core/errors';
+import { lambdaCause } from '../core/services/workflows/step-errors';
 import type { ServiceContext } from '../core/services/context';
 import { STEPS, WORKER_COMMANDS, type Step } from '../core/services/workflows/steps';
 import { newUlid } from '../repository/ids';
@@ -46,22 +47,6 @@ export interface ExecutionRecord {
   error?: { Error: string; Cause?: string };
   /** What happened, in order: state entered, retried, caught, ... (the console's event history). */
   events: EventLog[];
-}
-
-/** The Lambda runtime's shape of a function error, which Step Functions puts in Cause. */
-function lambdaCause(error: unknown): { name: string; cause: string } {
-  const name = isTransient(error)
-    ? 'TransientError'
-    : error instanceof Error
-      ? error.name || 'Error'
-      : 'Error';
-  const message =
-    error instanceof LifeboatError
-      ? `${error.message} ${error.hint}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  return { name, cause: JSON.stringify({ errorType: name, errorMessage: message, trace: [] }) };
 }
 
 function payloadGuard(what: string, value: unknown): void {

@@ -246,7 +246,12 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
   const { backup_id } = BackupIdSchema.parse(input);
   const repo = await ctx.repository();
   const manifest = await repo.loadSnapshot(backup_id);
-  const completed = await ctx.catalog.updateBackup(backup_id, completionOf(manifest), ['running']);
+  // A retried Commit (the event did not go out the first time) finds the record completed.
+  const current = await ctx.catalog.getBackup(backup_id);
+  const completed =
+    current?.status === 'completed' && current.checksum_value === manifest.checksum_value
+      ? current
+      : await ctx.catalog.updateBackup(backup_id, completionOf(manifest), ['running']);
   await audit(ctx, {
     operation_type: 'update',
     entity_type: 'backup',

@@ -1,0 +1,199 @@
+// The Lambda handlers (middy + Powertools) and the Fargate worker, as AWS would call them, against
+// a real local DynamoDB (dynalite) and a real repository on a mounted path. EventBridge has no
+// local emulator: its client is mocked (aws-sdk-client-mock) and the test checks what was sent.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Context } from 'aws-lambda';
+import { DynamoRecordStore } from '../../functions/adapters/aws/dynamodb/record-store';
+import { RecordCatalog } from '../../functions/core/services/catalog/record-catalog';
+import { initLocalRepository, resolveSettings } from '../../functions/local/home';
+import { handler as commit } from '../../functions/handlers/commit-backup';
+import { handler as prepare } from '../../functions/handlers/prepare-backup';
+import { handler as run } from '../../functions/handlers/run-backup';
+import { ROOT, NODE } from '../helpers/cli';
+import { startDynalite, type Dynalite } from '../helpers/dynalite';
+import { target } from '../helpers/catalog';
+
+const eventBridge = mockClient(EventBridgeClient);
+let dynalite: Dynalite;
+let dir: string;
+let catalog: RecordCatalog;
+const saved = { ...process.env };
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `req-${functionName}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'stream',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** What the handlers print (Powertools writes JSON lines to stdout, errors to stderr). */
+function capture(): { lines: () => Record<string, unknown>[]; stop: () => void } {
+  const out: string[] = [];
+  const keep = (chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  };
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(keep),
+    jest.spyOn(process.stderr, 'write').mockImplementation(keep),
+  ];
+  return {
+    lines: () =>
+      out
+        .join('')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    stop: () => spies.forEach((spy) => spy.mockRestore()),
+  };
+}
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-lambda-'));
+  const settings = resolveSettings({ repo: path.join(dir, 'efs', 'repository') }, { LIFEBOAT_HOME: dir });
+  await initLocalRepository(settings);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    LIFEBOAT_CATALOG_TABLE: 'lifeboat-catalog',
+    LIFEBOAT_REPOSITORY: settings.repoPath,
+    LIFEBOAT_KEY_FILE: settings.keyFile,
+    LIFEBOAT_HOME: dir,
+    LIFEBOAT_EVENT_BUS: 'lifeboat',
+    POWERTOOLS_METRICS_NAMESPACE: 'Lifeboat',
+  });
+  const store = new DynamoRecordStore(dynalite.client, 'lifeboat-catalog');
+  await store.ensureTable();
+  catalog = new RecordCatalog(store);
+  const source = path.join(dir, 'source');
+  fs.mkdirSync(source);
+  fs.writeFileSync(path.join(source, 'a.txt'), 'lambda\n');
+  await catalog.createTarget(target('web', source));
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await dynalite.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+});
+
+describe('Lambda handlers', () => {
+  it('run the backup steps against DynamoDB, log JSON with the Lambda context, emit metrics and events', async () => {
+    const output = capture();
+    let prepared: { backup_id: string; compute: string };
+    try {
+      prepared = (await prepare({ target: 'web' }, lambdaContext('prepare'))) as typeof prepared;
+      await run({ backup_id: prepared.backup_id }, lambdaContext('run'));
+      await commit({ backup_id: prepared.backup_id }, lambdaContext('commit'));
+    } finally {
+      output.stop();
+    }
+    expect(prepared.compute).toBe('lambda');
+    expect(await catalog.getBackup(prepared.backup_id)).toMatchObject({
+      status: 'completed',
+      target_identifier: 'web',
+    });
+    const sent = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.[0]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        Source: 'lifeboat',
+        DetailType: 'Backup Completed',
+        EventBusName: 'lifeboat',
+      }),
+    ]);
+    expect(JSON.parse(sent[0]!.Detail!)).toMatchObject({ backup_id: prepared.backup_id, target: 'web' });
+    // Metrics in CloudWatch's embedded format, one flush per invocation.
+    const metrics = output.lines().filter((l) => '_aws' in l);
+    expect(metrics).toHaveLength(3);
+    expect(metrics[0]).toMatchObject({ step: 'PrepareBackup', StepSucceeded: 1 });
+  });
+
+  it('fail with the name a Retry matches and a message for people, logged with the request id', async () => {
+    const output = capture();
+    let error: Error | undefined;
+    try {
+      await prepare({ target: 'nope' }, lambdaContext('prepare'));
+    } catch (e) {
+      error = e as Error;
+    } finally {
+      output.stop();
+    }
+    expect(error?.name).toBe('RecordNotFoundError');
+    expect(error?.message).toMatch(/^No target "nope"\. Create it with/);
+    const logged = output.lines().find((l) => l.message === 'step failed');
+    expect(logged).toMatchObject({
+      level: 'ERROR',
+      function_request_id: 'req-prepare',
+      errorType: 'RecordNotFoundError',
+    });
+
+    // EventBridge refusing the event is transient: Commit fails as TransientError and is retried.
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException' }] });
+    const quiet = capture();
+    try {
+      const { backup_id } = (await prepare({ target: 'web' }, lambdaContext('p'))) as { backup_id: string };
+      await run({ backup_id }, lambdaContext('r'));
+      await expect(commit({ backup_id }, lambdaContext('c'))).rejects.toMatchObject({
+        name: 'TransientError',
+      });
+      // The retry goes through once EventBridge takes events again.
+      eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e2' }] });
+      await commit({ backup_id }, lambdaContext('c'));
+      expect((await catalog.getBackup(backup_id))?.status).toBe('completed');
+    } finally {
+      quiet.stop();
+    }
+  });
+});
+
+describe('the Fargate worker', () => {
+  it('runs the same step from its command and environment', async () => {
+    const quiet = capture();
+    let backupId: string;
+    try {
+      backupId = ((await prepare({ target: 'web' }, lambdaContext('p'))) as { backup_id: string }).backup_id;
+    } finally {
+      quiet.stop();
+    }
+    const worker = path.join(ROOT, 'dist', 'functions', 'handlers', 'fargate-worker.js');
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(NODE, [worker, 'run-backup'], { env: { ...process.env, BACKUP_ID: backupId } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.out).toMatch(/"message":"worker finished"/);
+    expect((await catalog.getBackup(backupId))?.status).toBe('running'); // Commit is the next state
+    const missing = await new Promise<number | null>((resolve) =>
+      spawn(NODE, [worker, 'run-backup'], { env: { ...process.env, BACKUP_ID: '' } }).on('close', resolve),
+    );
+    expect(missing).toBe(2);
+  });
+});
