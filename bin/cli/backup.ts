@@ -5,14 +5,14 @@ import { ExitCode, InputError, LifeboatError } from '../../functions/core/errors
 import {
   runBackup as runBackupStep,
   type BackupRequest,
+  type RunBackupHooks,
 } from '../../functions/core/services/workflows/backup-steps';
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
 import { STEPS } from '../../functions/core/services/workflows/steps';
 import { LocalEngine, type ExecutionRecord } from '../../functions/local/engine';
 import { localSystem } from '../../functions/local/system';
-import { backupStream, validateBackupName } from '../../functions/core/services/backup-stream';
-import { openOrInitLocalRepository, resolveSettings } from '../../functions/local/home';
-import type { Repository } from '../../functions/repository/repository';
+import { validateBackupName, type StreamBackupResult } from '../../functions/core/services/backup-stream';
+import { resolveSettings } from '../../functions/local/home';
 import type { BackupType, SnapshotManifest } from '../../functions/repository/snapshot';
 import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import type { TreeBackupResult } from '../../functions/sources/filesystem/backup';
@@ -70,49 +70,61 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
   // Before anything is created: a typo must not leave a new repository and key behind.
   validateBackupName(name);
   const excludes = [...options.exclude, ...options.excludeFile.flatMap(readExcludeFile)];
-  const settings = resolveSettings(options);
-  const system = localSystem(settings);
   const progress = new TreeProgress('backup');
   let result: TreeBackupResult | undefined;
-  let failure: unknown;
-  // The workflow's own steps, with the CLI watching the run (progress, the full result) and
-  // keeping the first error as thrown, for its message and exit code.
-  const steps = watchSteps(STEPS, (error) => (failure = error), {
-    RunBackupFunctionArn: (ctx, input) =>
-      runBackupStep(ctx, input, {
-        onProgress: (files, bytes, total) => {
-          if (total !== undefined) progress.setTotal(total);
-          progress.update(files, bytes);
-        },
-        onResult: (r) => (result = r),
-      }),
+  const request: BackupRequest = {
+    target: name,
+    backup_type: options.type,
+    strict: options.strict ?? false,
+    ...(options.target
+      ? {}
+      : {
+          source: {
+            kind: 'filesystem',
+            paths: paths.map((p) => resolve(p)),
+            exclude: excludes,
+            one_file_system: options.oneFileSystem ?? false,
+          },
+        }),
+  };
+  await runBackupWorkflow(options, request, progress, {
+    onProgress: (files, bytes, total) => {
+      if (total !== undefined) progress.setTotal(total);
+      progress.update(files, bytes);
+    },
+    onResult: (r) => (result = r),
   });
-  let execution;
+  if (!result)
+    throw new LifeboatError('WORKFLOW_FAILED', 'The backup step reported nothing.', 'This is a bug.');
+  printTreeResult(result, options);
+}
+
+/**
+ * Runs the backup workflow in-process, with the CLI watching the Run step (progress, the full
+ * result, a stream to read) and keeping the first error as thrown, for its message and exit code.
+ */
+async function runBackupWorkflow(
+  options: BackupOptions,
+  request: BackupRequest,
+  progress: { stop(): void },
+  hooks: RunBackupHooks,
+): Promise<void> {
+  const settings = resolveSettings(options);
+  const system = localSystem(settings);
+  let failure: unknown;
+  const steps = watchSteps(STEPS, (error) => (failure = error), {
+    RunBackupFunctionArn: (ctx, input) => runBackupStep(ctx, input, hooks),
+  });
   try {
-    const request: BackupRequest = {
-      target: name,
-      backup_type: options.type,
-      strict: options.strict ?? false,
-      ...(options.target
-        ? {}
-        : {
-            source: {
-              kind: 'filesystem',
-              paths: paths.map((p) => resolve(p)),
-              exclude: excludes,
-              one_file_system: options.oneFileSystem ?? false,
-            },
-          }),
-    };
-    execution = await new LocalEngine(system.ctx, { steps }).run('backup', request);
-  } finally {
-    progress.stop();
-    const created = system.created();
-    if (created) announceNewRepository(settings, created.repository.config.repo_id, created.keyFileCreated);
-  }
-  try {
-    if (execution.status !== 'SUCCEEDED' || !result) throw failure ?? workflowError(execution);
-    printTreeResult(result, options);
+    let execution;
+    try {
+      execution = await new LocalEngine(system.ctx, { steps }).run('backup', request);
+    } finally {
+      progress.stop();
+      const created = system.created();
+      if (created) announceNewRepository(settings, created.repository.config.repo_id, created.keyFileCreated);
+    }
+    if (execution.status !== 'SUCCEEDED') throw failure ?? workflowError(execution);
   } finally {
     await system.close();
   }
@@ -128,7 +140,7 @@ function workflowError(execution: ExecutionRecord): LifeboatError {
 
 function printTreeResult(result: TreeBackupResult, options: BackupOptions): void {
   const m = result.manifest;
-  noticeType(result.requestedType, m);
+  noticeType(options.type, m);
   const t = m.stats.tree!;
   for (const w of result.warnings) say(`warning: ${w.path}: ${w.problem}`);
   for (const s of result.skipped) say(`skipped: ${s.path}: ${s.problem}`);
@@ -160,13 +172,6 @@ function printTreeResult(result: TreeBackupResult, options: BackupOptions): void
   }
   // Like restic: the snapshot is saved, but something was not backed up as it should be.
   if (result.warnings.length > 0) process.exitCode = ExitCode.warnings;
-}
-
-async function openRepository(options: BackupOptions): Promise<Repository> {
-  const settings = resolveSettings(options);
-  const { repository, created } = await openOrInitLocalRepository(settings);
-  if (created) announceNewRepository(settings, repository.config.repo_id, created.keyFileCreated);
-  return repository;
 }
 
 function noticeType(requested: BackupType, m: SnapshotManifest): void {
@@ -215,21 +220,22 @@ async function runStreamBackup(options: BackupOptions): Promise<void> {
     );
   }
   validateBackupName(name);
-  const repository = await openRepository(options);
   const progress = new ByteProgress('backup');
-  const source = readReusing(0);
-  let result;
-  try {
-    result = await backupStream(repository, source, {
-      name,
-      backupType: options.type,
-      onProgress: (bytes) => progress.update(bytes),
-    });
-  } finally {
-    progress.stop();
-  }
+  let result: StreamBackupResult | undefined;
+  await runBackupWorkflow(
+    options,
+    { target: name, backup_type: options.type, source: { kind: 'stream' } },
+    progress,
+    {
+      stream: readReusing(0),
+      onProgress: (_files, bytes) => progress.update(bytes),
+      onStreamResult: (r) => (result = r),
+    },
+  );
+  if (!result)
+    throw new LifeboatError('WORKFLOW_FAILED', 'The backup step reported nothing.', 'This is a bug.');
   const m = result.manifest;
-  noticeType(result.requestedType, m);
+  noticeType(options.type, m);
   if (options.json) {
     printJson({ ...commonSummary(m), duration_ms: result.durationMs });
   } else {

@@ -90,6 +90,14 @@ describe('retention', () => {
     expect(actions).toContain('repository.gc');
   });
 
+  it('fails into its failure path for an unknown schedule, and says so', async () => {
+    const run = await engine.run('retention', { schedule: 'nope' });
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.Error).toBe('RecordNotFoundError');
+    expect(system.events.published.map((e) => e.type)).toEqual(['Retention Failed']);
+    expect((await system.catalog.listAudit()).items[0]?.action).toBe('retention.fail');
+  });
+
   it('keeps everything without rules', async () => {
     await addSchedule(system.ctx, { name: 'nightly', target: 'web', cron: '0 2 * * *' });
     for (let i = 0; i < 3; i++) await backupVersion(i);

@@ -54,8 +54,48 @@ describe('targets and schedules on the CLI', () => {
     expect(JSON.parse((await cli('target', 'list', '--json')).stdout.toString())).toEqual([]);
   });
 
+  it('records stream backups in the catalog too (the workflow runs in-process with the stdin)', async () => {
+    const data1 = Buffer.alloc(3 * 1024 * 1024, 7);
+    const first = await runCli(['backup', '--stdin', '--name', 'db', '--json'], {
+      env: home.env,
+      input: data1,
+    });
+    expect(first.code).toBe(0);
+    const second = await runCli(['backup', '--stdin', '--name', 'db', '--json'], {
+      env: home.env,
+      input: data1,
+    });
+    const ids = [first, second].map((r) => (JSON.parse(r.stdout.toString()) as { id: string }).id);
+    const { items } = JSON.parse((await cli('backups', '--target', 'db', '--json')).stdout.toString()) as {
+      items: {
+        id: string;
+        status: string;
+        backup_type: string;
+        target_type: string;
+        checksum_algorithm: string;
+        parent_backup_id: string | null;
+      }[];
+    };
+    expect(
+      items.map((b) => [
+        b.id,
+        b.status,
+        b.backup_type,
+        b.target_type,
+        b.checksum_algorithm,
+        b.parent_backup_id,
+      ]),
+    ).toEqual([
+      [ids[1], 'completed', 'incremental', 'application', 'sha256-chunks', ids[0]],
+      [ids[0], 'completed', 'full', 'application', 'sha256-chunks', null],
+    ]);
+    const restored = await runCli(['restore', ids[1]!, '--stdout'], { env: home.env });
+    expect(restored.stdout.equals(data1)).toBe(true);
+  });
+
   it('verifies a backup and validates a restore without writing', async () => {
     const backup = await cli('backup', data, '--name', 'data', '--json');
+    expect(backup.stderr).toMatch(/No earlier backup of "data": this one is a full backup/);
     const { id } = JSON.parse(backup.stdout.toString()) as { id: string };
     const verified = await cli('verify', id, '--type', 'full_verification', '--json');
     expect(verified.code).toBe(0);

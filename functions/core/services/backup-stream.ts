@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, ObjectNotFoundError } from '../errors';
 import { Chunker, chunkStream } from '../../repository/chunker';
 import { CONTENT_LIST_MAX_ENTRIES, encodeContentList, type ContentRef } from '../../repository/content-list';
 import { PackClass } from '../../repository/pack';
@@ -18,6 +18,10 @@ export interface StreamBackupRequest {
   targetType?: TargetType;
   /** Called now and then with the bytes read so far. */
   onProgress?: (bytesRead: number) => void;
+  /** The snapshot's id (a workflow's backup id); a new one when absent. */
+  snapshotId?: string;
+  /** The parent the caller chose (an id, or null for none); absent: chosen by name and type. */
+  parentId?: string | null;
 }
 
 export interface StreamBackupResult {
@@ -50,6 +54,17 @@ export async function chooseParent(
   return candidates.pop();
 }
 
+/** The named parent, when the repository still holds it (else the backup is a full one). */
+export async function loadParent(repo: Repository, id: string | null): Promise<SnapshotManifest | undefined> {
+  if (id === null) return undefined;
+  try {
+    return await repo.loadSnapshot(id);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * One streaming pass: chunk → id → dedup against the parent → compress → encrypt → pack → store,
  * then the index and last the manifest. Memory is bounded by the chunker window, the chunks in
@@ -62,7 +77,10 @@ export async function backupStream(
 ): Promise<StreamBackupResult> {
   validateBackupName(request.name);
   const started = new Date();
-  const parent = await chooseParent(repo, request.name, request.backupType);
+  const parent =
+    request.parentId === undefined
+      ? await chooseParent(repo, request.name, request.backupType)
+      : await loadParent(repo, request.parentId);
   const writer = new RepositoryWriter(repo);
   const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
   try {
@@ -165,6 +183,7 @@ async function runBackup(
   }
 
   const manifest = await commitBackup(repo, writer, {
+    id: request.snapshotId,
     name: request.name,
     targetType: request.targetType ?? 'application',
     backupType,

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import * as nodePath from 'node:path';
-import { ExitCode, InputError, LifeboatError, ObjectNotFoundError } from '../../core/errors';
-import { chooseParent, validateBackupName } from '../../core/services/backup-stream';
+import { ExitCode, InputError, LifeboatError } from '../../core/errors';
+import { chooseParent, loadParent, validateBackupName } from '../../core/services/backup-stream';
 import { ChunkTally, commitBackup } from '../../core/services/snapshot-commit';
 import { PackClass } from '../../repository/pack';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
@@ -373,17 +373,6 @@ function resolveSources(paths: string[]): Source[] {
     seen.add(key);
   }
   return sources;
-}
-
-/** The named parent, when the repository still holds it (else the backup is a full one). */
-async function loadParent(repo: Repository, id: string | null): Promise<SnapshotManifest | undefined> {
-  if (id === null) return undefined;
-  try {
-    return await repo.loadSnapshot(id);
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) return undefined;
-    throw error;
-  }
 }
 
 /**

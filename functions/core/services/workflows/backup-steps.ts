@@ -4,14 +4,19 @@ import { newUlid } from '../../../repository/ids';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { backupTree, type TreeBackupResult } from '../../../sources/filesystem/backup';
 import { scanTreeSize } from '../../../sources/filesystem/scan';
-import { ConflictError, GcRunningError, RecordNotFoundError } from '../../errors';
+import { ConflictError, GcRunningError, InputError, RecordNotFoundError } from '../../errors';
 import type { Backup } from '../../model/backup';
 import { IdSchema, NameSchema, TimestampSchema } from '../../model/common';
 import { BackupTypeSchema, type BackupType } from '../../model/enums';
 import { FilesystemTargetConfigSchema, TargetConfigSchema, type TargetConfig } from '../../model/target';
 import { audit } from '../audit';
+import { backupStream, type StreamBackupResult } from '../backup-stream';
 import type { ServiceContext } from '../context';
 import { describeStepError, StepFailureSchema } from './step-failure';
+
+/** A piped stream (`lifeboat backup --stdin`): only its name is recorded. */
+const StreamSourceSchema = z.object({ kind: z.literal('stream') });
+type BackupSource = TargetConfig | z.infer<typeof StreamSourceSchema>;
 
 /** The backup workflow's input: a target by name, or an ad-hoc source (the CLI's `backup PATH...`). */
 export const BackupRequestSchema = z
@@ -20,8 +25,8 @@ export const BackupRequestSchema = z
     backup_type: BackupTypeSchema.default('incremental'),
     schedule_id: IdSchema.nullable().default(null),
     scheduled_at: TimestampSchema.nullable().default(null),
-    /** A source not stored as a target; the backups are still recorded under `target`. */
-    source: FilesystemTargetConfigSchema.optional(),
+    /** A source not stored as a target (paths, or the caller's stream); recorded under `target`. */
+    source: z.discriminatedUnion('kind', [FilesystemTargetConfigSchema, StreamSourceSchema]).optional(),
     /** Fail (and save nothing) when anything could not be read. */
     strict: z.boolean().default(false),
   })
@@ -43,7 +48,7 @@ export function runner(): { host: string; pid: number } {
 
 /** What a backup record keeps about its source and request (the seed's `metadata`). */
 const BackupMetadataSchema = z.object({
-  source: TargetConfigSchema,
+  source: z.union([TargetConfigSchema, StreamSourceSchema]),
   requested_type: BackupTypeSchema,
   strict: z.boolean(),
 });
@@ -51,7 +56,7 @@ const BackupMetadataSchema = z.object({
 async function sourceOf(
   ctx: ServiceContext,
   request: z.output<typeof BackupRequestSchema>,
-): Promise<TargetConfig> {
+): Promise<BackupSource> {
   if (request.source) return request.source;
   const target = await ctx.catalog.getTarget(request.target);
   if (!target)
@@ -93,7 +98,7 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
     id: newUlid(now.getTime()),
     schedule_id: request.schedule_id,
     backup_type: parent ? request.backup_type : 'full',
-    target_type: 'filesystem',
+    target_type: source.kind === 'stream' ? 'application' : 'filesystem',
     target_identifier: request.target,
     parent_backup_id: parent?.id ?? null,
     status: 'pending',
@@ -107,7 +112,7 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
     storage_backend: ctx.storage.backend,
     storage_location: ctx.storage.location,
     storage_metadata: null,
-    checksum_algorithm: 'sha256-tree',
+    checksum_algorithm: source.kind === 'stream' ? 'sha256-chunks' : 'sha256-tree',
     checksum_value: null,
     scheduled_at: request.scheduled_at,
     started_at: null,
@@ -158,6 +163,18 @@ export interface RunBackupResult {
   skipped: number;
 }
 
+export interface RunBackupHooks {
+  onProgress?: (files: number, bytes: number, total: number | undefined) => void;
+  /** The whole result, with the paths behind the warnings (the step's answer only counts them). */
+  onResult?: (result: TreeBackupResult) => void;
+  /**
+   * The bytes of a stream backup. A stream cannot cross a workflow boundary, so only a caller
+   * in the same process as the engine (the local CLI, reading its stdin) can run one.
+   */
+  stream?: AsyncIterable<Buffer>;
+  onStreamResult?: (result: StreamBackupResult) => void;
+}
+
 /**
  * Run: stream the source into the repository as the snapshot whose id is the backup's id,
  * reporting progress (0–99 until committed) in the catalog. A retry after a crash starts over:
@@ -166,16 +183,18 @@ export interface RunBackupResult {
 export async function runBackup(
   ctx: ServiceContext,
   input: unknown,
-  hooks: {
-    onProgress?: (files: number, bytes: number, total: number | undefined) => void;
-    /** The whole result, with the paths behind the warnings (the step's answer only counts them). */
-    onResult?: (result: TreeBackupResult) => void;
-  } = {},
+  hooks: RunBackupHooks = {},
 ): Promise<RunBackupResult> {
   const { backup_id } = BackupIdSchema.parse(input);
   const record = await ctx.catalog.getBackup(backup_id);
   if (!record) throw new RecordNotFoundError('backup', backup_id);
   const metadata = BackupMetadataSchema.parse(record.metadata);
+  const source = metadata.source;
+  if (source.kind === 'stream' && !hooks.stream)
+    throw new InputError(
+      `Backup ${backup_id} reads a stream, which only the process that has it can run.`,
+      'Run stream backups with `lifeboat backup --stdin` where the data is piped in.',
+    );
   const running = await ctx.catalog.updateBackup(
     backup_id,
     {
@@ -186,20 +205,27 @@ export async function runBackup(
     },
     ['pending', 'running'],
   );
-  const source = metadata.source;
-  let total: number | undefined;
-  let finished = false;
-  void scanTreeSize(source.paths, source.exclude, () => finished).then(
-    (bytes) => (total = bytes),
-    () => undefined,
-  );
-  let lastReport = Date.now();
-  let lastPercent = running.progress;
-  let reporting: Promise<unknown> = Promise.resolve();
+  const progress = new ProgressReporter(ctx, backup_id, running.progress);
   const repo = await ctx.repository();
   // While it writes, the backup holds garbage collection off (and waits for a running one).
   await enterFence(ctx, backup_id);
   try {
+    if (source.kind === 'stream') {
+      const result = await backupStream(repo, hooks.stream!, {
+        name: record.target_identifier,
+        backupType: record.backup_type,
+        snapshotId: backup_id,
+        parentId: record.parent_backup_id,
+        onProgress: (bytes) => hooks.onProgress?.(0, bytes, undefined),
+      });
+      hooks.onStreamResult?.(result);
+      return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
+    }
+    let total: number | undefined;
+    void scanTreeSize(source.paths, source.exclude, () => progress.finished).then(
+      (bytes) => (total = bytes),
+      () => undefined,
+    );
     const result = await backupTree(repo, {
       paths: source.paths,
       excludes: source.exclude,
@@ -211,18 +237,10 @@ export async function runBackup(
       parentId: record.parent_backup_id,
       onProgress: ({ files, bytes }) => {
         hooks.onProgress?.(files, bytes, total);
-        if (!total || Date.now() - lastReport < PROGRESS_INTERVAL_MS) return;
-        const percent = Math.min(99, Math.floor((bytes / total) * 100));
-        if (percent <= lastPercent) return;
-        lastReport = Date.now();
-        lastPercent = percent;
-        // One report in flight at a time; a late one is dropped by the status guard.
-        reporting = reporting
-          .then(() => ctx.catalog.updateBackup(backup_id, { progress: percent }, ['running']))
-          .catch(() => undefined);
+        if (total) progress.report(bytes / total);
       },
     });
-    await reporting;
+    await progress.settled();
     hooks.onResult?.(result);
     const content = result.manifest.content;
     return {
@@ -233,8 +251,37 @@ export async function runBackup(
       skipped: result.skipped.length,
     };
   } finally {
-    finished = true;
+    progress.finished = true;
     await ctx.catalog.leaveWriter(backup_id);
+  }
+}
+
+/** A running backup's progress in the catalog: at most every 2 s, only forward, one write at a time. */
+class ProgressReporter {
+  finished = false;
+  private lastReport = Date.now();
+  private reporting: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly backupId: string,
+    private lastPercent: number,
+  ) {}
+
+  report(fraction: number): void {
+    if (Date.now() - this.lastReport < PROGRESS_INTERVAL_MS) return;
+    const percent = Math.min(99, Math.floor(fraction * 100));
+    if (percent <= this.lastPercent) return;
+    this.lastReport = Date.now();
+    this.lastPercent = percent;
+    // A late report is dropped by the status guard.
+    this.reporting = this.reporting
+      .then(() => this.ctx.catalog.updateBackup(this.backupId, { progress: percent }, ['running']))
+      .catch(() => undefined);
+  }
+
+  settled(): Promise<unknown> {
+    return this.reporting;
   }
 }
 
