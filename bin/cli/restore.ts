@@ -1,10 +1,7 @@
 import { isatty } from 'node:tty';
 import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
-import { restoreStream } from '../../functions/core/services/restore-stream';
 import { openLocalRepository, resolveSettings } from '../../functions/local/home';
-import type { Repository } from '../../functions/repository/repository';
-import type { SnapshotManifest } from '../../functions/repository/snapshot';
 import type { OverwriteMode, TreeRestoreResult } from '../../functions/sources/filesystem/restore';
 import { resolve } from 'node:path';
 import { LifeboatError } from '../../functions/core/errors';
@@ -12,6 +9,7 @@ import type { RecoveryJob } from '../../functions/core/model/recovery-job';
 import {
   runRestore as runRestoreStep,
   type RestoreRequest,
+  type RunRestoreHooks,
 } from '../../functions/core/services/workflows/restore-steps';
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
 import { STEPS } from '../../functions/core/services/workflows/steps';
@@ -45,30 +43,16 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
     );
   }
   if (options.target) return restoreToDirectory(reference, options.target, options);
-  const repository = await openLocalRepository(resolveSettings(options));
-  const manifest = await repository.resolveSnapshot(reference);
-  return restoreToStdout(repository, manifest, options);
+  return restoreToStdout(reference, options);
 }
 
 /** Through the restore workflow: the recovery job records every step, progress and the checks. */
 async function restoreToDirectory(reference: string, target: string, options: RestoreOptions): Promise<void> {
-  const settings = resolveSettings(options);
-  // A restore reads an existing repository; it never creates one.
-  await openLocalRepository(settings);
-  const system = localSystem(settings);
   const progress = new TreeProgress('restore');
   let result: TreeRestoreResult | undefined;
-  let failure: unknown;
-  const steps = watchSteps(STEPS, (error) => (failure = error), {
-    RunRestoreFunctionArn: (ctx, input) =>
-      runRestoreStep(ctx, input, {
-        onProgress: (files, bytes) => progress.update(files, bytes),
-        onResult: (r) => (result = r),
-      }),
-  });
-  const request: RestoreRequest = {
-    backup: reference,
-    target_config: {
+  const job = await runRestoreWorkflow(
+    reference,
+    {
       kind: 'directory',
       path: resolve(target),
       includes: options.include,
@@ -76,6 +60,39 @@ async function restoreToDirectory(reference: string, target: string, options: Re
       overwrite: options.overwrite,
       delete: options.delete ?? false,
     },
+    options,
+    progress,
+    { onProgress: (files, bytes) => progress.update(files, bytes), onResult: (r) => (result = r) },
+  );
+  if (job.validate_only) return printValidated(job, options);
+  if (!result)
+    throw new LifeboatError('WORKFLOW_FAILED', 'The restore step reported nothing.', 'This is a bug.');
+  printRestored(job, result, target, options);
+}
+
+/**
+ * Runs the restore workflow in-process, with the CLI watching the Restore step (progress, the
+ * result, where a stream goes) and keeping the first error as thrown, for its exit code.
+ * Returns the finished recovery job.
+ */
+async function runRestoreWorkflow(
+  reference: string,
+  target: RestoreRequest['target_config'],
+  options: RestoreOptions,
+  progress: { stop(): void },
+  hooks: RunRestoreHooks,
+): Promise<RecoveryJob> {
+  const settings = resolveSettings(options);
+  // A restore reads an existing repository; it never creates one.
+  await openLocalRepository(settings);
+  const system = localSystem(settings);
+  let failure: unknown;
+  const steps = watchSteps(STEPS, (error) => (failure = error), {
+    RunRestoreFunctionArn: (ctx, input) => runRestoreStep(ctx, input, hooks),
+  });
+  const request: RestoreRequest = {
+    backup: reference,
+    target_config: target,
     validate_only: options.validateOnly ?? false,
   };
   try {
@@ -94,10 +111,7 @@ async function restoreToDirectory(reference: string, target: string, options: Re
         )
       );
     }
-    if (job.validate_only) return printValidated(job, options);
-    if (!result)
-      throw new LifeboatError('WORKFLOW_FAILED', 'The restore step reported nothing.', 'This is a bug.');
-    printRestored(job, result, target, options);
+    return job;
   } finally {
     progress.stop();
     await system.close();
@@ -139,36 +153,32 @@ function printRestored(
   if (result.refused.length > 0) process.exitCode = 3;
 }
 
-async function restoreToStdout(
-  repository: Repository,
-  manifest: SnapshotManifest,
-  options: RestoreOptions,
-): Promise<void> {
+/** A stream backup to standard output, through the restore workflow (run in this process). */
+async function restoreToStdout(reference: string, options: RestoreOptions): Promise<void> {
   if (isatty(1)) {
     throw new InputError(
       'Standard output is a terminal: the restored bytes would be written to the screen.',
       'Redirect or pipe it, e.g. `lifeboat restore latest:db --stdout > db.sql`.',
     );
   }
-  const progress = new ByteProgress('restore', manifest.content.size);
-  const sink = new FdSink(1);
   const started = Date.now();
-  let result;
-  try {
-    result = await restoreStream(repository, manifest, sink, {
-      onProgress: (bytes) => progress.update(bytes),
-    });
-  } finally {
-    progress.stop();
-  }
+  const progress = new ByteProgress('restore');
+  let result: { bytes: number; checksum: string } | undefined;
+  const job = await runRestoreWorkflow(reference, { kind: 'stream' }, options, progress, {
+    openSink: () => new FdSink(1),
+    onProgress: (_files, bytes) => progress.update(bytes),
+    onStreamResult: (r) => (result = r),
+  });
+  if (!result)
+    throw new LifeboatError('WORKFLOW_FAILED', 'The restore step reported nothing.', 'This is a bug.');
   const summary = {
-    id: manifest.id,
-    name: manifest.name,
+    id: job.backup_id,
+    recovery_job_id: job.id,
     restored_bytes: result.bytes,
     checksum_value: result.checksum,
     duration_ms: Date.now() - started,
   };
   // stdout carries the data, so the summary goes to stderr even with --json.
   if (options.json) process.stderr.write(`${JSON.stringify(summary)}\n`);
-  else say(`Restored ${manifest.id} of "${manifest.name}": ${formatBytes(result.bytes)}, checksum verified.`);
+  else say(`Restored ${job.backup_id}: ${formatBytes(result.bytes)}, checksum verified.`);
 }

@@ -91,6 +91,11 @@ describe('targets and schedules on the CLI', () => {
     ]);
     const restored = await runCli(['restore', ids[1]!, '--stdout'], { env: home.env });
     expect(restored.stdout.equals(data1)).toBe(true);
+    // The restore went through the restore workflow: a recovery job, audited.
+    const audit = JSON.parse((await cli('audit', '--json')).stdout.toString()) as {
+      items: { action: string; details: { backup_id?: string } | null }[];
+    };
+    expect(audit.items[0]).toMatchObject({ action: 'restore.complete', details: { backup_id: ids[1] } });
   });
 
   it('verifies a backup and validates a restore without writing', async () => {

@@ -8,7 +8,9 @@ import { ConflictError, InputError, LifeboatError, RecordNotFoundError } from '.
 import { IdSchema, TimestampSchema } from '../../model/common';
 import type { RecoveryJob, RecoveryStep } from '../../model/recovery-job';
 import { newUlid } from '../../../repository/ids';
+import type { ByteSink } from '../../ports/byte-sink';
 import { audit } from '../audit';
+import { restoreStream } from '../restore-stream';
 import type { ServiceContext } from '../context';
 import { runner } from './backup-steps';
 import { describeStepError, StepFailureSchema } from './step-failure';
@@ -24,11 +26,15 @@ export const DirectoryTargetSchema = z.object({
   delete: z.boolean().default(false),
 });
 
+/** A stream backup written to the caller's byte sink (`restore --stdout`): local only. */
+export const StreamTargetSchema = z.object({ kind: z.literal('stream') });
+export const RestoreTargetSchema = z.discriminatedUnion('kind', [DirectoryTargetSchema, StreamTargetSchema]);
+
 export const RestoreRequestSchema = z
   .object({
     /** A backup id, a unique prefix of one, or latest:NAME. */
     backup: z.string().min(1),
-    target_config: DirectoryTargetSchema,
+    target_config: RestoreTargetSchema,
     point_in_time: TimestampSchema.nullable().default(null),
     validate_only: z.boolean().default(false),
   })
@@ -36,7 +42,7 @@ export const RestoreRequestSchema = z
 export type RestoreRequest = z.input<typeof RestoreRequestSchema>;
 
 const JobIdSchema = z.object({ recovery_job_id: IdSchema }).strict();
-type DirectoryTarget = z.output<typeof DirectoryTargetSchema>;
+type RestoreTarget = z.output<typeof RestoreTargetSchema>;
 
 /** The workflow's steps as the job records them, by the state names of restore.asl.json. */
 export const RESTORE_STEPS = [
@@ -86,8 +92,8 @@ async function loadJob(ctx: ServiceContext, input: unknown): Promise<RecoveryJob
   return job;
 }
 
-function targetOf(job: RecoveryJob): DirectoryTarget {
-  return DirectoryTargetSchema.parse(job.target_config);
+function targetOf(job: RecoveryJob): RestoreTarget {
+  return RestoreTargetSchema.parse(job.target_config);
 }
 
 async function manifestOf(ctx: ServiceContext, job: RecoveryJob): Promise<SnapshotManifest> {
@@ -110,11 +116,22 @@ export async function validateRestore(
     );
   const repo = await ctx.repository();
   const manifest = await repo.resolveSnapshot(request.backup);
-  if (manifest.content.kind !== 'tree')
-    throw new InputError(`Backup ${manifest.id} is a stream, not a file tree.`, 'Restore it with --stdout.');
   const target = request.target_config;
-  checkRestoreTarget(target.path, target.overwrite);
-  if (target.includes.length > 0) {
+  if (target.kind === 'stream') {
+    if (manifest.content.kind !== 'stream')
+      throw new InputError(
+        `Backup ${manifest.id} is a file tree, not a stream.`,
+        'Restore it into a directory with --target DIR.',
+      );
+  } else {
+    if (manifest.content.kind !== 'tree')
+      throw new InputError(
+        `Backup ${manifest.id} is a stream, not a file tree.`,
+        'Restore it with --stdout.',
+      );
+    checkRestoreTarget(target.path, target.overwrite);
+  }
+  if (target.kind === 'directory' && target.includes.length > 0) {
     const reader = new ChunkReader(repo, await loadChunkIndex(repo));
     for (const include of target.includes) {
       // Throws InputError naming the path when the backup does not hold it.
@@ -123,7 +140,7 @@ export async function validateRestore(
   }
   const now = ctx.now();
   const at = now.toISOString();
-  const partial = target.includes.length > 0 || target.excludes.length > 0;
+  const partial = target.kind === 'directory' && (target.includes.length > 0 || target.excludes.length > 0);
   const job: RecoveryJob = {
     id: newUlid(now.getTime()),
     backup_id: manifest.id,
@@ -131,7 +148,8 @@ export async function validateRestore(
     target_config: { ...target },
     point_in_time: null,
     validate_only: request.validate_only,
-    overwrite_existing: target.overwrite === 'if-changed' || target.overwrite === 'always',
+    overwrite_existing:
+      target.kind === 'directory' && (target.overwrite === 'if-changed' || target.overwrite === 'always'),
     status: 'validating',
     progress: 0,
     steps: RESTORE_STEPS.map((name) => ({
@@ -159,7 +177,7 @@ export async function validateRestore(
     action: 'restore.start',
     details: {
       backup_id: manifest.id,
-      target: target.path,
+      target: target.kind === 'directory' ? target.path : 'stream',
       recovery_type: job.recovery_type,
       validate_only: job.validate_only,
     },
@@ -202,16 +220,30 @@ const PROGRESS_INTERVAL_MS = 2000;
 const NOT_RESTORED_KEPT = 1000;
 
 /** Restore: the tree into the target, progress in the job. */
+export interface RunRestoreHooks {
+  onProgress?: (files: number, bytes: number) => void;
+  onResult?: (result: TreeRestoreResult) => void;
+  /**
+   * Where a stream backup's bytes go, opened when the restore starts (a sink may hold a thread
+   * or a descriptor): only a caller in the engine's process has one.
+   */
+  openSink?: () => ByteSink;
+  onStreamResult?: (result: { bytes: number; checksum: string }) => void;
+}
+
+/** Restore: the tree into the target (or the stream into the sink), progress in the job. */
 export async function runRestore(
   ctx: ServiceContext,
   input: unknown,
-  hooks: {
-    onProgress?: (files: number, bytes: number) => void;
-    onResult?: (result: TreeRestoreResult) => void;
-  } = {},
+  hooks: RunRestoreHooks = {},
 ): Promise<{ recovery_job_id: string; bytes_restored: number; refused: number }> {
   const job = await loadJob(ctx, input);
   const target = targetOf(job);
+  if (target.kind === 'stream' && !hooks.openSink)
+    throw new InputError(
+      `Recovery job ${job.id} writes a stream, which only the process that asked for it can take.`,
+      'Restore stream backups with `lifeboat restore ID --stdout` where the output goes.',
+    );
   const manifest = await manifestOf(ctx, job);
   const running = await ctx.catalog.updateRecoveryJob(
     job.id,
@@ -223,57 +255,78 @@ export async function runRestore(
     },
     ['validating', 'running'],
   );
-  const total = manifest.content.size;
-  let lastReport = Date.now();
-  let reporting: Promise<unknown> = Promise.resolve();
-  const result = await restoreTree(await ctx.repository(), manifest, {
-    target: target.path,
-    includes: target.includes,
-    excludes: target.excludes,
-    overwrite: target.overwrite,
-    delete: target.delete,
-    onProgress: (files, bytes) => {
-      hooks.onProgress?.(files, bytes);
-      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS || total === 0) return;
-      lastReport = Date.now();
-      const progress = Math.min(89, Math.floor((bytes / total) * 90));
-      reporting = reporting
-        .then(() => ctx.catalog.updateRecoveryJob(job.id, { progress }, ['running']))
-        .catch(() => undefined);
-    },
-  });
-  await reporting;
-  hooks.onResult?.(result);
+  const progress = jobProgress(ctx, job.id, manifest.content.size);
+  const repo = await ctx.repository();
+  let summary: Record<string, unknown>;
+  let bytes: number;
+  let refused = 0;
+  if (target.kind === 'stream') {
+    // Every chunk is checked against its id and the whole stream against the recorded checksum.
+    const result = await restoreStream(repo, manifest, hooks.openSink!(), {
+      onProgress: (written) => {
+        hooks.onProgress?.(0, written);
+        progress.report(written);
+      },
+    });
+    hooks.onStreamResult?.(result);
+    bytes = result.bytes;
+    summary = { bytes_restored: result.bytes, checksum_value: result.checksum };
+  } else {
+    const result = await restoreTree(repo, manifest, {
+      target: target.path,
+      includes: target.includes,
+      excludes: target.excludes,
+      overwrite: target.overwrite,
+      delete: target.delete,
+      onProgress: (files, written) => {
+        hooks.onProgress?.(files, written);
+        progress.report(written);
+      },
+    });
+    hooks.onResult?.(result);
+    bytes = result.bytes_restored;
+    refused = result.refused.length;
+    summary = {
+      files_restored: result.files_restored,
+      files_unchanged: result.files_unchanged,
+      files_skipped: result.files_skipped,
+      bytes_restored: result.bytes_restored,
+      refused: result.refused.length,
+      deleted: result.deleted,
+      // For the read-back check, which compares only what was written (bounded: a catalog
+      // record stays small; beyond this many, the check reports the rest as differences).
+      not_restored: [...result.refused, ...result.skipped].slice(0, NOT_RESTORED_KEPT).map((p) => p.path),
+    };
+  }
+  await progress.settled();
   await ctx.catalog.updateRecoveryJob(
     job.id,
     {
       progress: 90,
-      recovered_size_bytes: result.bytes_restored,
-      steps: withStep(
-        running,
-        'Restore',
-        'completed',
-        ctx.now().toISOString(),
-        `${result.files_restored} files restored`,
-      ),
-      validation_results: {
-        ...running.validation_results,
-        restore: {
-          files_restored: result.files_restored,
-          files_unchanged: result.files_unchanged,
-          files_skipped: result.files_skipped,
-          bytes_restored: result.bytes_restored,
-          refused: result.refused.length,
-          deleted: result.deleted,
-          // For the read-back check, which compares only what was written (bounded: a catalog
-          // record stays small; beyond this many, the check reports the rest as differences).
-          not_restored: [...result.refused, ...result.skipped].slice(0, NOT_RESTORED_KEPT).map((p) => p.path),
-        },
-      },
+      recovered_size_bytes: bytes,
+      steps: withStep(running, 'Restore', 'completed', ctx.now().toISOString(), `${bytes} bytes restored`),
+      validation_results: { ...running.validation_results, restore: summary },
     },
     ['running'],
   );
-  return { recovery_job_id: job.id, bytes_restored: result.bytes_restored, refused: result.refused.length };
+  return { recovery_job_id: job.id, bytes_restored: bytes, refused };
+}
+
+/** A running job's progress in the catalog (0–89 while restoring): every 2 s at most, one write at a time. */
+function jobProgress(ctx: ServiceContext, jobId: string, total: number) {
+  let lastReport = Date.now();
+  let reporting: Promise<unknown> = Promise.resolve();
+  return {
+    report(bytes: number): void {
+      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS || total === 0) return;
+      lastReport = Date.now();
+      const progress = Math.min(89, Math.floor((bytes / total) * 90));
+      reporting = reporting
+        .then(() => ctx.catalog.updateRecoveryJob(jobId, { progress }, ['running']))
+        .catch(() => undefined);
+    },
+    settled: () => reporting,
+  };
 }
 
 /**
@@ -299,7 +352,18 @@ export async function validateRecovery(
   );
   const notRestored =
     (job.validation_results as { restore?: { not_restored?: string[] } } | null)?.restore?.not_restored ?? [];
-  const check = await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
+  // A stream went to its reader and cannot be read back; the restore itself checked every chunk
+  // and the whole stream's checksum against the backup, and failed otherwise.
+  const check: RestoredTreeCheck =
+    target.kind === 'stream'
+      ? {
+          files_checked: 0,
+          bytes_checked: job.recovered_size_bytes ?? 0,
+          dirs_checked: 0,
+          symlinks_checked: 0,
+          problems: [],
+        }
+      : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
   const current = (await ctx.catalog.getRecoveryJob(job.id))!;
   await ctx.catalog.updateRecoveryJob(
     job.id,
