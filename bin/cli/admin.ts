@@ -1,9 +1,8 @@
 import { InputError } from '../../functions/core/errors';
 import type { AuditEntry } from '../../functions/core/model/audit';
 import { rebuildCatalog } from '../../functions/core/services/catalog/rebuild';
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
-import { localSystem } from '../../functions/local/system';
 import { formatTable, printJson, say, type GlobalOptions } from './output';
+import { withSystem } from './with-system';
 
 interface AuditOptions extends GlobalOptions {
   since?: string;
@@ -37,8 +36,7 @@ export async function runAudit(options: AuditOptions): Promise<void> {
     ...(options.since ? { since: parseWhen(options.since) } : {}),
     ...(options.until ? { until: parseWhen(options.until) } : {}),
   };
-  const system = localSystem(resolveSettings(options));
-  try {
+  await withSystem(options, async (system) => {
     const page = options.user
       ? await system.catalog.listAuditByUser(options.user, range)
       : await system.catalog.listAudit(range);
@@ -56,24 +54,21 @@ export async function runAudit(options: AuditOptions): Promise<void> {
     ];
     process.stdout.write(`${formatTable(rows)}\n`);
     if (page.next) say('More entries: narrow with --since/--until or raise --limit.');
-  } finally {
-    await system.close();
-  }
+  });
 }
 
 /** Regenerates the catalog's backups (and missing targets) from the repository alone. */
 export async function runCatalogRebuild(options: GlobalOptions): Promise<void> {
-  const settings = resolveSettings(options);
-  await openLocalRepository(settings);
-  const system = localSystem(settings);
-  try {
-    const result = await rebuildCatalog(system.ctx);
-    if (options.json) return printJson(result);
-    say(
-      `Catalog rebuilt from ${result.snapshots} snapshot(s): ${result.backups_added} backup(s) added, ` +
-        `${result.backups_updated} corrected, ${result.targets_added} target(s) added. Schedules are not in the repository; add them again if the catalog was lost.`,
-    );
-  } finally {
-    await system.close();
-  }
+  await withSystem(
+    options,
+    async (system) => {
+      const result = await rebuildCatalog(system.ctx);
+      if (options.json) return printJson(result);
+      say(
+        `Catalog rebuilt from ${result.snapshots} snapshot(s): ${result.backups_added} backup(s) added, ` +
+          `${result.backups_updated} corrected, ${result.targets_added} target(s) added. Schedules are not in the repository; add them again if the catalog was lost.`,
+      );
+    },
+    { requireRepository: true },
+  );
 }

@@ -6,20 +6,10 @@ import { BackupStatusSchema } from '../../functions/core/model/enums';
 import type { Target } from '../../functions/core/model/target';
 import type { Page } from '../../functions/core/ports/catalog';
 import { addTarget, getTarget, removeTarget } from '../../functions/core/services/targets';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
 import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import { formatBytes, formatTable, printJson, say, type GlobalOptions } from './output';
-
-/** Runs `body` with the local system (catalog, repository) and closes it afterwards. */
-async function withSystem<T>(options: GlobalOptions, body: (system: LocalSystem) => Promise<T>): Promise<T> {
-  const system = localSystem(resolveSettings(options));
-  try {
-    return await body(system);
-  } finally {
-    await system.close();
-  }
-}
+import { withSystem } from './with-system';
+import { allItems } from '../../functions/core/services/catalog/pages';
 
 interface TargetAddOptions extends GlobalOptions {
   type: string;
@@ -59,7 +49,7 @@ function describeTarget(t: Target): string {
 
 export function runTargetList(options: GlobalOptions): Promise<void> {
   return withSystem(options, async ({ catalog }) => {
-    const targets = await collectAll((cursor) => catalog.listTargets({ limit: 1000, cursor }));
+    const targets = await allItems((cursor) => catalog.listTargets({ limit: 1000, cursor }));
     if (options.json) return printJson(targets);
     if (targets.length === 0)
       return say('No targets yet. Add one with `lifeboat target add NAME --type filesystem --path DIR`.');
@@ -152,15 +142,4 @@ export function runBackups(options: BackupsOptions): Promise<void> {
     process.stdout.write(`${formatTable(rows)}\n`);
     if (result.next) say(`More: --cursor ${result.next}`);
   });
-}
-
-async function collectAll<T>(fetch: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await fetch(cursor);
-    items.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
-  return items;
 }

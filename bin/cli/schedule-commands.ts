@@ -11,19 +11,11 @@ import {
 } from '../../functions/core/services/schedules/schedules';
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
 import { LocalEngine } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
+import type { LocalSystem } from '../../functions/local/system';
 import { LifeboatError } from '../../functions/core/errors';
 import { formatTable, printJson, say, type GlobalOptions } from './output';
-
-async function withSystem<T>(options: GlobalOptions, body: (system: LocalSystem) => Promise<T>): Promise<T> {
-  const system = localSystem(resolveSettings(options));
-  try {
-    return await body(system);
-  } finally {
-    await system.close();
-  }
-}
+import { withSystem } from './with-system';
+import { allItems } from '../../functions/core/services/catalog/pages';
 
 interface ScheduleAddOptions extends GlobalOptions {
   target: string;
@@ -73,13 +65,7 @@ function row(s: BackupSchedule, now: Date): string[] {
 
 export function runScheduleList(options: GlobalOptions): Promise<void> {
   return withSystem(options, async ({ ctx, catalog }) => {
-    const items: BackupSchedule[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await catalog.listSchedules({ limit: 1000, cursor });
-      items.push(...page.items);
-      cursor = page.next;
-    } while (cursor);
+    const items = await allItems((cursor) => catalog.listSchedules({ limit: 1000, cursor }));
     if (options.json) return printJson(items);
     if (items.length === 0)
       return say(

@@ -4,11 +4,10 @@ import type { BackupVerification } from '../../functions/core/model/verification
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
 import { STEPS } from '../../functions/core/services/workflows/steps';
 import { LocalEngine } from '../../functions/local/engine';
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
-import { localSystem } from '../../functions/local/system';
 import { InputError } from '../../functions/core/errors';
 import { formatTable, printJson, say, type GlobalOptions } from './output';
 import { watchSteps } from './workflow';
+import { withSystem } from './with-system';
 
 interface VerifyOptions extends GlobalOptions {
   type: string;
@@ -22,29 +21,28 @@ export async function runVerify(reference: string, options: VerifyOptions): Prom
       `"${options.type}" is not a verification type.`,
       `Use one of: ${VerificationTypeSchema.options.join(', ')}.`,
     );
-  const settings = resolveSettings(options);
-  await openLocalRepository(settings);
-  const system = localSystem(settings);
   let failure: unknown;
-  try {
-    const engine = new LocalEngine(system.ctx, { steps: watchSteps(STEPS, (error) => (failure = error)) });
-    const run = await engine.run('verify', { backup: reference, verification_type: type.data });
-    const id = (run.output as { started?: { verification_id?: string } } | undefined)?.started
-      ?.verification_id;
-    const record = id ? await system.catalog.getVerification(id) : undefined;
-    if (run.status !== 'SUCCEEDED' || !record)
-      throw (
-        failure ??
-        new LifeboatError(
-          'WORKFLOW_FAILED',
-          `The verification failed to run: ${describeStepError(run.error)}`,
-          'Run it again.',
-        )
-      );
-    report(record, options);
-  } finally {
-    await system.close();
-  }
+  await withSystem(
+    options,
+    async (system) => {
+      const engine = new LocalEngine(system.ctx, { steps: watchSteps(STEPS, (error) => (failure = error)) });
+      const run = await engine.run('verify', { backup: reference, verification_type: type.data });
+      const id = (run.output as { started?: { verification_id?: string } } | undefined)?.started
+        ?.verification_id;
+      const record = id ? await system.catalog.getVerification(id) : undefined;
+      if (run.status !== 'SUCCEEDED' || !record)
+        throw (
+          failure ??
+          new LifeboatError(
+            'WORKFLOW_FAILED',
+            `The verification failed to run: ${describeStepError(run.error)}`,
+            'Run it again.',
+          )
+        );
+      report(record, options);
+    },
+    { requireRepository: true },
+  );
 }
 
 function report(v: BackupVerification, options: GlobalOptions): void {
@@ -75,9 +73,8 @@ interface VerificationsOptions extends GlobalOptions {
 }
 
 /** Lists recorded verifications, newest first (all, or those of one backup). */
-export async function runVerifications(options: VerificationsOptions): Promise<void> {
-  const system = localSystem(resolveSettings(options));
-  try {
+export function runVerifications(options: VerificationsOptions): Promise<void> {
+  return withSystem(options, async (system) => {
     const page = options.backup
       ? await system.catalog.listVerificationsByBackup(options.backup, { limit: options.limit })
       : await system.catalog.listVerifications({ limit: options.limit });
@@ -95,7 +92,5 @@ export async function runVerifications(options: VerificationsOptions): Promise<v
       ]),
     ];
     process.stdout.write(`${formatTable(rows)}\n`);
-  } finally {
-    await system.close();
-  }
+  });
 }

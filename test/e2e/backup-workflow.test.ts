@@ -2,34 +2,25 @@
 // in-process, against a real SQLite catalog and a real repository: the success path, Retry, Catch
 // into the failure path, the Fargate route, the payload limit and idempotent execution names.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { RecordNotFoundError, TransientError } from '../../functions/core/errors';
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
 import { STEPS, type Step } from '../../functions/core/services/workflows/steps';
 import { LocalEngine, type ExecutionRecord } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
-import { addTarget } from '../../functions/core/services/targets';
+import type { LocalSystem } from '../../functions/local/system';
 import { makeTree } from '../helpers/tree';
+import { tempSystem, type TempSystem } from '../helpers/system';
 
-let dir: string;
+let temp: TempSystem;
 let system: LocalSystem;
 let source: string;
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-workflow-'));
-  source = path.join(dir, 'source');
-  fs.mkdirSync(source);
-  makeTree(source);
-  system = localSystem(resolveSettings({}, { LIFEBOAT_HOME: path.join(dir, 'home') }), {});
-  await addTarget(system.ctx, { name: 'web', kind: 'filesystem', paths: [source] });
+  temp = await tempSystem('lifeboat-workflow-', (source) => makeTree(source));
+  ({ system, source } = temp);
 });
 
-afterEach(async () => {
-  await system.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
 const entered = (run: ExecutionRecord) =>
   run.events

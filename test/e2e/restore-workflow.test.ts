@@ -1,37 +1,29 @@
 // The restore state machine on the local engine: a recovery job with its steps, progress, the
 // read-back check of what was restored, validate-only, and the failure path.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { addTarget } from '../../functions/core/services/targets';
 import { STEPS, type Step } from '../../functions/core/services/workflows/steps';
 import { LocalEngine } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
+import type { LocalSystem } from '../../functions/local/system';
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
 import { diffTrees, makeTree } from '../helpers/tree';
+import { tempSystem, type TempSystem } from '../helpers/system';
 
+let temp: TempSystem;
 let dir: string;
 let system: LocalSystem;
 let source: string;
 let backupId: string;
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-restore-wf-'));
-  source = path.join(dir, 'source');
-  fs.mkdirSync(source);
-  makeTree(source);
-  system = localSystem(resolveSettings({}, { LIFEBOAT_HOME: path.join(dir, 'home') }), {});
-  await addTarget(system.ctx, { name: 'web', kind: 'filesystem', paths: [source] });
+  temp = await tempSystem('lifeboat-restore-wf-', (source) => makeTree(source));
+  ({ dir, system, source } = temp);
   const backup = await new LocalEngine(system.ctx).run('backup', { target: 'web' });
   expect(backup.status).toBe('SUCCEEDED');
   backupId = (await system.catalog.latestCompleted('web'))!.id;
 });
 
-afterEach(async () => {
-  await system.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
 const request = (target: string, extra: Record<string, unknown> = {}) => ({
   backup: 'latest:web',

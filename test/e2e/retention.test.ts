@@ -1,36 +1,30 @@
 // Retention (the retention workflow: policy, then GC) and garbage collection fenced against
 // backups, on a real repository and catalog.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { addSchedule } from '../../functions/core/services/schedules/schedules';
-import { addTarget } from '../../functions/core/services/targets';
 import { applyRetention, collectGarbage } from '../../functions/core/services/workflows/retention-steps';
 import { LocalEngine } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
+import type { LocalSystem } from '../../functions/local/system';
 import { checkRepository } from '../../functions/repository/check';
 import { randomData } from '../helpers/data';
+import { tempSystem, type TempSystem } from '../helpers/system';
 
+let temp: TempSystem;
 let dir: string;
 let source: string;
 let system: LocalSystem;
 let engine: LocalEngine;
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-retention-'));
-  source = path.join(dir, 'source');
-  fs.mkdirSync(source);
-  fs.writeFileSync(path.join(source, 'base.bin'), randomData(2 * 1024 * 1024, 'base'));
-  system = localSystem(resolveSettings({}, { LIFEBOAT_HOME: path.join(dir, 'home') }), {});
+  temp = await tempSystem('lifeboat-retention-', (source) =>
+    fs.writeFileSync(path.join(source, 'base.bin'), randomData(2 * 1024 * 1024, 'base')),
+  );
+  ({ dir, system, source } = temp);
   engine = new LocalEngine(system.ctx, { retryDelays: 'none' });
-  await addTarget(system.ctx, { name: 'web', kind: 'filesystem', paths: [source] });
 });
 
-afterEach(async () => {
-  await system.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
 /** A backup after replacing the changing file: each one adds data only it references. */
 async function backupVersion(n: number): Promise<string> {

@@ -3,12 +3,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { addTarget } from '../../functions/core/services/targets';
 import { LocalEngine } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
+import type { LocalSystem } from '../../functions/local/system';
 import { makeTree } from '../helpers/tree';
+import { tempSystem, type TempSystem } from '../helpers/system';
 
+let temp: TempSystem;
 let dir: string;
 let system: LocalSystem;
 let engine: LocalEngine;
@@ -28,21 +28,14 @@ function dataPacks(root: string): string[] {
 }
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-verify-wf-'));
-  const source = path.join(dir, 'source');
-  fs.mkdirSync(source);
-  makeTree(source);
-  system = localSystem(resolveSettings({}, { LIFEBOAT_HOME: path.join(dir, 'home') }), {});
+  temp = await tempSystem('lifeboat-verify-wf-', (source) => makeTree(source));
+  ({ dir, system } = temp);
   engine = new LocalEngine(system.ctx, { retryDelays: 'none' });
-  await addTarget(system.ctx, { name: 'web', kind: 'filesystem', paths: [source] });
   expect((await engine.run('backup', { target: 'web' })).status).toBe('SUCCEEDED');
   backupId = (await system.catalog.latestCompleted('web'))!.id;
 });
 
-afterEach(async () => {
-  await system.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
 describe('verify workflow on the local engine', () => {
   it('passes every type on a healthy backup and records what it checked', async () => {

@@ -2,6 +2,7 @@ import { ConflictError, InputError, RecordNotFoundError } from '../errors';
 import { NameSchema } from '../model/common';
 import { TARGET_KINDS, targetTypeOf, type Target, type TargetKind } from '../model/target';
 import { audit } from './audit';
+import { allItems } from './catalog/pages';
 import type { ServiceContext } from './context';
 
 export interface AddTargetRequest {
@@ -71,13 +72,9 @@ export async function getTarget(ctx: ServiceContext, name: string): Promise<Targ
 /** Removes a target that no schedule uses; its backups stay (restorable, listed under its name). */
 export async function removeTarget(ctx: ServiceContext, name: string): Promise<void> {
   await getTarget(ctx, name);
-  const users: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.catalog.listSchedules({ limit: 1000, cursor });
-    users.push(...page.items.filter((s) => s.target_config.target === name).map((s) => s.name));
-    cursor = page.next;
-  } while (cursor);
+  const users = (await allItems((cursor) => ctx.catalog.listSchedules({ limit: 1000, cursor })))
+    .filter((s) => s.target_config.target === name)
+    .map((s) => s.name);
   if (users.length > 0)
     throw new ConflictError(
       `The target "${name}" is used by the schedule(s) ${users.map((u) => `"${u}"`).join(', ')}.`,

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Backup } from '../../model/backup';
 import { audit } from '../audit';
 import type { ServiceContext } from '../context';
-import { completionOf } from '../workflows/backup-steps';
+import { completionOf, newBackupRecord } from '../workflows/backup-steps';
 
 export interface RebuildResult {
   snapshots: number;
@@ -32,35 +32,16 @@ export async function rebuildCatalog(ctx: ServiceContext): Promise<RebuildResult
     const existing = await ctx.catalog.getBackup(manifest.id);
     const completion = completionOf(manifest);
     if (!existing) {
-      const record: Backup = {
+      const record: Backup = newBackupRecord(ctx, {
         id: manifest.id,
-        schedule_id: null,
         backup_type: manifest.backup_type,
         target_type: manifest.target_type,
         target_identifier: manifest.name,
-        parent_backup_id: manifest.parent_backup_id,
-        status: 'completed',
-        progress: 100,
-        original_size_bytes: null,
-        compressed_size_bytes: null,
-        final_size_bytes: null,
-        encryption_enabled: true,
-        encryption_key_id: null,
-        compression_algorithm: null,
-        storage_backend: ctx.storage.backend,
-        storage_location: ctx.storage.location,
-        storage_metadata: null,
         checksum_algorithm: manifest.checksum_algorithm,
-        checksum_value: null,
-        scheduled_at: null,
-        started_at: manifest.started_at,
-        completed_at: manifest.completed_at,
-        retention_until: null,
-        metadata: { rebuilt_from_repository: true, host: manifest.host },
-        error_message: null,
         created_at: manifest.started_at,
+        metadata: { rebuilt_from_repository: true, host: manifest.host },
         ...completion,
-      };
+      });
       await ctx.catalog.createBackup(record);
       result.backups_added++;
     } else if (existing.status !== 'completed' || existing.checksum_value !== manifest.checksum_value) {

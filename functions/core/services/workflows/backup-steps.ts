@@ -79,6 +79,40 @@ async function parentOf(ctx: ServiceContext, target: string, type: BackupType): 
   }
 }
 
+/** A pending backup record in this context's repository; what is not given is not known yet. */
+export function newBackupRecord(
+  ctx: ServiceContext,
+  fields: Pick<
+    Backup,
+    'id' | 'backup_type' | 'target_type' | 'target_identifier' | 'checksum_algorithm' | 'created_at'
+  > &
+    Partial<Backup>,
+): Backup {
+  return {
+    schedule_id: null,
+    parent_backup_id: null,
+    status: 'pending',
+    progress: 0,
+    original_size_bytes: null,
+    compressed_size_bytes: null,
+    final_size_bytes: null,
+    encryption_enabled: true,
+    encryption_key_id: null,
+    compression_algorithm: null,
+    storage_backend: ctx.storage.backend,
+    storage_location: ctx.storage.location,
+    storage_metadata: null,
+    checksum_value: null,
+    scheduled_at: null,
+    started_at: null,
+    completed_at: null,
+    retention_until: null,
+    metadata: null,
+    error_message: null,
+    ...fields,
+  };
+}
+
 /**
  * Prepare: record the backup as pending, with its parent (incremental: the target's latest
  * completed backup; differential: its latest full; none for a full, or when there is no
@@ -94,34 +128,18 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
   // The size of the last backup of this target is the estimate; a first backup counts as small.
   const last = parent ?? (await ctx.catalog.latestCompleted(request.target));
   const estimated = last?.original_size_bytes ?? 0;
-  const backup: Backup = {
+  const backup = newBackupRecord(ctx, {
     id: newUlid(now.getTime()),
     schedule_id: request.schedule_id,
     backup_type: parent ? request.backup_type : 'full',
     target_type: source.kind === 'stream' ? 'application' : 'filesystem',
     target_identifier: request.target,
     parent_backup_id: parent?.id ?? null,
-    status: 'pending',
-    progress: 0,
-    original_size_bytes: null,
-    compressed_size_bytes: null,
-    final_size_bytes: null,
-    encryption_enabled: true,
-    encryption_key_id: null,
-    compression_algorithm: null,
-    storage_backend: ctx.storage.backend,
-    storage_location: ctx.storage.location,
-    storage_metadata: null,
     checksum_algorithm: source.kind === 'stream' ? 'sha256-chunks' : 'sha256-tree',
-    checksum_value: null,
     scheduled_at: request.scheduled_at,
-    started_at: null,
-    completed_at: null,
-    retention_until: null,
     metadata: { source, requested_type: request.backup_type, strict: request.strict, runner: runner() },
-    error_message: null,
     created_at: now.toISOString(),
-  };
+  });
   await ctx.catalog.createBackup(backup);
   await audit(ctx, {
     operation_type: 'create',

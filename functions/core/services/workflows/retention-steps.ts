@@ -7,6 +7,7 @@ import { NameSchema } from '../../model/common';
 import type { BackupSchedule } from '../../model/schedule';
 import { ConflictError } from '../../errors';
 import { audit } from '../audit';
+import { allItems } from '../catalog/pages';
 import type { ServiceContext } from '../context';
 import { isEmptyPolicy } from '../retention/policy';
 import { selectRetained, type RetentionDecision } from '../retention/select';
@@ -38,26 +39,14 @@ export interface RetentionResult {
 /** Summaries only: a Step Functions payload stays far below its limit. */
 const LISTED_PER_SCHEDULE = 200;
 
-async function completedBackups(ctx: ServiceContext, target: string): Promise<Backup[]> {
-  const all: Backup[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.catalog.listBackupsByTarget(target, { limit: 1000, cursor, status: 'completed' });
-    all.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
-  return all;
+function completedBackups(ctx: ServiceContext, target: string): Promise<Backup[]> {
+  return allItems((cursor) =>
+    ctx.catalog.listBackupsByTarget(target, { limit: 1000, cursor, status: 'completed' }),
+  );
 }
 
-async function allSchedules(ctx: ServiceContext): Promise<BackupSchedule[]> {
-  const all: BackupSchedule[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.catalog.listSchedules({ limit: 1000, cursor });
-    all.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
-  return all;
+function allSchedules(ctx: ServiceContext): Promise<BackupSchedule[]> {
+  return allItems((cursor) => ctx.catalog.listSchedules({ limit: 1000, cursor }));
 }
 
 /**

@@ -1,0 +1,22 @@
+import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { localSystem, type LocalSystem } from '../../functions/local/system';
+import type { GlobalOptions } from './output';
+
+/**
+ * Runs a command's body with the local system (catalog, repository, events) and closes it after.
+ * `requireRepository`: the command reads an existing repository and must not create one.
+ */
+export async function withSystem<T>(
+  options: GlobalOptions,
+  body: (system: LocalSystem) => Promise<T>,
+  { requireRepository = false } = {},
+): Promise<T> {
+  const settings = resolveSettings(options);
+  if (requireRepository) await openLocalRepository(settings);
+  const system = localSystem(settings);
+  try {
+    return await body(system);
+  } finally {
+    await system.close();
+  }
+}
