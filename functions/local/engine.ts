@@ -1,3 +1,4 @@
+import Module from 'node:module';
 import type * as Sfn from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { ConflictError } from '../core/errors';
 import { lambdaCause } from '../core/services/workflows/step-errors';
@@ -12,9 +13,49 @@ import {
   type MachineName,
 } from './state-machines';
 
-// The package is ESM-typed but ships a CommonJS build, which `require` picks.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { StateMachine } = require('aws-local-stepfunctions') as typeof Sfn;
+const { StateMachine } = loadRunner();
+
+/**
+ * aws-local-stepfunctions, without the two modules it loads for what the engine never does: the
+ * AWS Lambda client (for Tasks it would invoke in AWS: every Task here has a local handler) and
+ * asl-validator (run-time validation is off: the tests validate the files). Loading them cost
+ * 170 ms and 25 MiB on every CLI backup and restore. They are stood in for inert modules during
+ * this one load only, then the real ones are back in the module cache for anyone who asks.
+ */
+function loadRunner(): typeof Sfn {
+  const runnerPath = require.resolve('aws-local-stepfunctions');
+  const stand = (name: string, exports: unknown): string | undefined => {
+    let resolved: string;
+    try {
+      resolved = require.resolve(name, { paths: [runnerPath] });
+    } catch {
+      return undefined;
+    }
+    if (require.cache[resolved]) return undefined;
+    const stub = new Module(resolved);
+    stub.filename = resolved;
+    stub.loaded = true;
+    stub.exports = exports;
+    require.cache[resolved] = stub;
+    return resolved;
+  };
+  class Refused {
+    constructor() {
+      throw new Error('the local engine runs every Task in-process; it never calls AWS Lambda');
+    }
+  }
+  const stood = [
+    stand('@aws-sdk/client-lambda', { LambdaClient: Refused, InvokeCommand: Refused }),
+    stand('asl-validator', { __esModule: true, default: () => ({ isValid: true, errorsText: () => '' }) }),
+  ];
+  try {
+    // The package is ESM-typed but ships a CommonJS build, which `require` picks.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('aws-local-stepfunctions') as typeof Sfn;
+  } finally {
+    for (const resolved of stood) if (resolved) delete require.cache[resolved];
+  }
+}
 
 type Execution = ReturnType<Sfn.StateMachine['run']>;
 type RunInput = Parameters<Sfn.StateMachine['run']>[0];
