@@ -38,7 +38,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   });
   // EventBridge's rules locally: a completed scheduled backup is verified (when its schedule asks)
   // and its schedule's retention applied.
-  const verifications = new Set<Promise<unknown>>();
+  const followUps = new Set<Promise<unknown>>();
   system.events.subscribe(async (event) => {
     const scheduleId = event.detail.schedule_id;
     if (event.type !== 'Backup Completed' || typeof scheduleId !== 'string') return;
@@ -48,8 +48,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
       backup: String(event.detail.backup_id),
       verification_type: 'checksum',
     });
-    verifications.add(run);
-    void run.finally(() => verifications.delete(run));
+    followUps.add(run);
+    void run.finally(() => followUps.delete(run));
   });
   say(
     `Lifeboat is serving: schedules fire while this runs (repository: ${ctx.storage.location}). Ctrl-C stops.`,
@@ -69,6 +69,6 @@ export async function runServe(options: ServeOptions): Promise<void> {
     process.on('SIGTERM', stop);
   });
   await scheduler.stop();
-  await Promise.allSettled([...verifications]);
+  await Promise.allSettled([...followUps]);
   await system.close();
 }

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import { newUlid } from '../../../repository/ids';
 import type { SnapshotManifest } from '../../../repository/snapshot';
@@ -12,6 +11,8 @@ import { FilesystemTargetConfigSchema, TargetConfigSchema, type TargetConfig } f
 import { audit } from '../audit';
 import { backupStream, type StreamBackupResult } from '../backup-stream';
 import type { ServiceContext } from '../context';
+import { JobProgress } from './job-progress';
+import { runner } from './runner';
 import { describeStepError, StepFailureSchema } from './step-failure';
 
 /** A piped stream (`lifeboat backup --stdin`): only its name is recorded. */
@@ -39,11 +40,6 @@ export interface PreparedBackup {
   backup_id: string;
   compute: 'lambda' | 'fargate';
   estimated_bytes: number;
-}
-
-/** The process working on a job: lets `lifeboat serve` tell a dead job from a live one. */
-export function runner(): { host: string; pid: number } {
-  return { host: hostname(), pid: process.pid };
 }
 
 /** What a backup record keeps about its source and request (the seed's `metadata`). */
@@ -170,9 +166,6 @@ async function enterFence(ctx: ServiceContext, backupId: string): Promise<void> 
   }
 }
 
-/** Progress goes to the catalog at most this often, so a long backup does not flood it. */
-const PROGRESS_INTERVAL_MS = 2000;
-
 export interface RunBackupResult {
   backup_id: string;
   files: number;
@@ -223,7 +216,12 @@ export async function runBackup(
     },
     ['pending', 'running'],
   );
-  const progress = new ProgressReporter(ctx, backup_id, running.progress);
+  const progress = new JobProgress(
+    (percent) => ctx.catalog.updateBackup(backup_id, { progress: percent }, ['running']),
+    running.progress,
+    99,
+  );
+  let finished = false;
   const repo = await ctx.repository();
   // While it writes, the backup holds garbage collection off (and waits for a running one).
   await enterFence(ctx, backup_id);
@@ -240,7 +238,7 @@ export async function runBackup(
       return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
     }
     let total: number | undefined;
-    void scanTreeSize(source.paths, source.exclude, () => progress.finished).then(
+    void scanTreeSize(source.paths, source.exclude, () => finished).then(
       (bytes) => (total = bytes),
       () => undefined,
     );
@@ -269,37 +267,8 @@ export async function runBackup(
       skipped: result.skipped.length,
     };
   } finally {
-    progress.finished = true;
+    finished = true;
     await ctx.catalog.leaveWriter(backup_id);
-  }
-}
-
-/** A running backup's progress in the catalog: at most every 2 s, only forward, one write at a time. */
-class ProgressReporter {
-  finished = false;
-  private lastReport = Date.now();
-  private reporting: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly backupId: string,
-    private lastPercent: number,
-  ) {}
-
-  report(fraction: number): void {
-    if (Date.now() - this.lastReport < PROGRESS_INTERVAL_MS) return;
-    const percent = Math.min(99, Math.floor(fraction * 100));
-    if (percent <= this.lastPercent) return;
-    this.lastReport = Date.now();
-    this.lastPercent = percent;
-    // A late report is dropped by the status guard.
-    this.reporting = this.reporting
-      .then(() => this.ctx.catalog.updateBackup(this.backupId, { progress: percent }, ['running']))
-      .catch(() => undefined);
-  }
-
-  settled(): Promise<unknown> {
-    return this.reporting;
   }
 }
 

@@ -1,19 +1,9 @@
-import { hostname } from 'node:os';
 import { ConflictError } from '../../errors';
 import type { Backup } from '../../model/backup';
 import type { BackupStatus } from '../../model/enums';
 import { audit } from '../audit';
+import { isDeadLocalRunner } from './runner';
 import type { ServiceContext } from '../context';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * At start, the jobs this host left pending or running in a process that is gone are marked
@@ -21,19 +11,16 @@ function processAlive(pid: number): boolean {
  * atomically), so nothing half-made stays visible. Jobs of live processes (a CLI backup running
  * beside the server) and of other hosts are left alone. Returns the backups marked.
  */
-export async function markInterruptedBackups(
-  ctx: ServiceContext,
-  alive: (pid: number) => boolean = processAlive,
-): Promise<Backup[]> {
+export async function markInterruptedBackups(ctx: ServiceContext): Promise<Backup[]> {
   const marked: Backup[] = [];
-  const here = hostname();
   for (const status of ['pending', 'running'] as BackupStatus[]) {
     let cursor: string | undefined;
     do {
       const page = await ctx.catalog.listBackupsByStatus(status, { limit: 1000, cursor });
       for (const backup of page.items) {
         const runner = (backup.metadata as { runner?: { host?: unknown; pid?: unknown } } | null)?.runner;
-        if (runner?.host !== here || typeof runner.pid !== 'number' || alive(runner.pid)) continue;
+        if (typeof runner?.host !== 'string' || typeof runner.pid !== 'number') continue;
+        if (!isDeadLocalRunner({ host: runner.host, pid: runner.pid })) continue;
         try {
           marked.push(
             await ctx.catalog.updateBackup(

@@ -12,7 +12,8 @@ import type { ByteSink } from '../../ports/byte-sink';
 import { audit } from '../audit';
 import { restoreStream } from '../restore-stream';
 import type { ServiceContext } from '../context';
-import { runner } from './backup-steps';
+import { JobProgress } from './job-progress';
+import { runner } from './runner';
 import { describeStepError, StepFailureSchema } from './step-failure';
 
 /** Where a file backup is restored to (the seed's recovery_jobs.target_config). */
@@ -216,7 +217,6 @@ export async function planRestore(
   return { compute: bytes > ctx.fargateThresholdBytes ? 'fargate' : 'lambda', estimated_bytes: bytes };
 }
 
-const PROGRESS_INTERVAL_MS = 2000;
 const NOT_RESTORED_KEPT = 1000;
 
 /** Restore: the tree into the target, progress in the job. */
@@ -255,7 +255,13 @@ export async function runRestore(
     },
     ['validating', 'running'],
   );
-  const progress = jobProgress(ctx, job.id, manifest.content.size);
+  const total = manifest.content.size;
+  // 0–89 while restoring; the read-back check and Finalize take it to 100.
+  const progress = new JobProgress(
+    (percent) => ctx.catalog.updateRecoveryJob(job.id, { progress: percent }, ['running']),
+    running.progress,
+    89,
+  );
   const repo = await ctx.repository();
   let summary: Record<string, unknown>;
   let bytes: number;
@@ -265,7 +271,7 @@ export async function runRestore(
     const result = await restoreStream(repo, manifest, hooks.openSink!(), {
       onProgress: (written) => {
         hooks.onProgress?.(0, written);
-        progress.report(written);
+        progress.report(written / total);
       },
     });
     hooks.onStreamResult?.(result);
@@ -280,7 +286,7 @@ export async function runRestore(
       delete: target.delete,
       onProgress: (files, written) => {
         hooks.onProgress?.(files, written);
-        progress.report(written);
+        progress.report(written / total);
       },
     });
     hooks.onResult?.(result);
@@ -310,23 +316,6 @@ export async function runRestore(
     ['running'],
   );
   return { recovery_job_id: job.id, bytes_restored: bytes, refused };
-}
-
-/** A running job's progress in the catalog (0–89 while restoring): every 2 s at most, one write at a time. */
-function jobProgress(ctx: ServiceContext, jobId: string, total: number) {
-  let lastReport = Date.now();
-  let reporting: Promise<unknown> = Promise.resolve();
-  return {
-    report(bytes: number): void {
-      if (Date.now() - lastReport < PROGRESS_INTERVAL_MS || total === 0) return;
-      lastReport = Date.now();
-      const progress = Math.min(89, Math.floor((bytes / total) * 90));
-      reporting = reporting
-        .then(() => ctx.catalog.updateRecoveryJob(jobId, { progress }, ['running']))
-        .catch(() => undefined);
-    },
-    settled: () => reporting,
-  };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import { collectGarbage as sweep, forgetSnapshot, type GcReport } from '../../../repository/gc';
 import { newUlid } from '../../../repository/ids';
@@ -12,6 +11,7 @@ import type { ServiceContext } from '../context';
 import { isEmptyPolicy } from '../retention/policy';
 import { selectRetained, type RetentionDecision } from '../retention/select';
 import { getScheduleByName } from '../schedules/schedules';
+import { isDeadLocalRunner, runner } from './runner';
 import { describeStepError, StepFailureSchema } from './step-failure';
 
 export const RetentionRequestSchema = z
@@ -101,17 +101,6 @@ export async function applyRetention(ctx: ServiceContext, input: unknown): Promi
   return result;
 }
 
-/** The processes on this host whose pids are gone. */
-function deadHere(runner: { host: string; pid: number }): boolean {
-  if (runner.host !== hostname()) return false;
-  try {
-    process.kill(runner.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'EPERM';
-  }
-}
-
 /**
  * Collect garbage under the fence: writers that died on this host are cleared first; with
  * anyone still writing, GC does not run (it answers `deferred`, with why) rather than risk a
@@ -127,11 +116,11 @@ export async function collectGarbage(
     .parse(input ?? {});
   const fence = await ctx.catalog.fence();
   for (const [id, runner] of Object.entries(fence.writers))
-    if (deadHere(runner)) await ctx.catalog.leaveWriter(id);
-  if (fence.gc && deadHere(fence.gc)) await ctx.catalog.endGc(fence.gc.id);
+    if (isDeadLocalRunner(runner)) await ctx.catalog.leaveWriter(id);
+  if (fence.gc && isDeadLocalRunner(fence.gc)) await ctx.catalog.endGc(fence.gc.id);
   const gcId = newUlid(ctx.now().getTime());
   try {
-    await ctx.catalog.beginGc(gcId, { host: hostname(), pid: process.pid, since: ctx.now().toISOString() });
+    await ctx.catalog.beginGc(gcId, { ...runner(), since: ctx.now().toISOString() });
   } catch (error) {
     // Busy (backups writing, another GC): not a failure of retention; the next run collects.
     if (error instanceof ConflictError) return { deferred: `${error.message} ${error.hint}` };

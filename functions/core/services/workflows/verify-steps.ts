@@ -59,6 +59,15 @@ export async function startVerification(
   return { verification_id: verification.id };
 }
 
+/** A stream restored to nowhere: every chunk and the whole stream's checksum verified. */
+type StreamRestore = () => Promise<{ bytes: number; checksum: string }>;
+
+const DISCARD: ByteSink = {
+  write: async () => undefined,
+  end: async () => undefined,
+  abort: async () => undefined,
+};
+
 interface CheckOutcome {
   ok: boolean;
   details: Record<string, unknown>;
@@ -70,21 +79,16 @@ interface CheckOutcome {
  */
 async function checksumCheck(
   ctx: ServiceContext,
-  repo: Repository,
   reader: ChunkReader,
   manifest: SnapshotManifest,
+  streamRestore: StreamRestore,
 ): Promise<CheckOutcome> {
   const recorded = (await ctx.catalog.getBackup(manifest.id))?.checksum_value ?? null;
   let computed: string;
   if (manifest.content.kind === 'tree') {
     computed = (await treeDigest(reader, rootParts(manifest))).toString('hex');
   } else {
-    const discard: ByteSink = {
-      write: async () => undefined,
-      end: async () => undefined,
-      abort: async () => undefined,
-    };
-    computed = (await restoreStream(repo, manifest, discard)).checksum;
+    computed = (await streamRestore()).checksum;
   }
   const ok =
     computed === manifest.checksum_value && (recorded === null || recorded === manifest.checksum_value);
@@ -140,14 +144,10 @@ async function restoreTest(
   repo: Repository,
   reader: ChunkReader,
   manifest: SnapshotManifest,
+  streamRestore: StreamRestore,
 ): Promise<CheckOutcome> {
   if (manifest.content.kind !== 'tree') {
-    const discard: ByteSink = {
-      write: async () => undefined,
-      end: async () => undefined,
-      abort: async () => undefined,
-    };
-    const { bytes, checksum } = await restoreStream(repo, manifest, discard);
+    const { bytes, checksum } = await streamRestore();
     return { ok: checksum === manifest.checksum_value, details: { bytes_restored: bytes, checksum } };
   }
   const scratch = mkdtempSync(path.join(tmpdir(), 'lifeboat-restore-test-'));
@@ -191,10 +191,13 @@ export async function runVerification(
   const reader = new ChunkReader(repo, await loadChunkIndex(repo));
   const type = verification.verification_type;
   const all = type === 'full_verification';
+  // A stream's checksum and its restore test are one full read: done once, shared.
+  let streamRestored: ReturnType<StreamRestore> | undefined;
+  const streamRestore: StreamRestore = () => (streamRestored ??= restoreStream(repo, manifest, DISCARD));
   const details: Record<string, unknown> = {};
   const patch: Partial<BackupVerification> = {};
   if (all || type === 'checksum') {
-    const outcome = await damageIsAResult(() => checksumCheck(ctx, repo, reader, manifest));
+    const outcome = await damageIsAResult(() => checksumCheck(ctx, reader, manifest, streamRestore));
     patch.checksum_valid = outcome.ok;
     details.checksum = outcome.details;
   }
@@ -204,7 +207,7 @@ export async function runVerification(
     details.integrity = outcome.details;
   }
   if (all || type === 'restore_test') {
-    const outcome = await damageIsAResult(() => restoreTest(repo, reader, manifest));
+    const outcome = await damageIsAResult(() => restoreTest(repo, reader, manifest, streamRestore));
     patch.restore_test_passed = outcome.ok;
     details.restore_test = outcome.details;
   }
