@@ -20,6 +20,7 @@ import { announceNewRepository } from './init';
 import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
 import { watchSteps } from './workflow';
+import { withSystem } from './with-system';
 
 interface BackupOptions extends GlobalOptions {
   stdin?: boolean;
@@ -66,6 +67,8 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
     );
   }
   if (options.stdin) return runStreamBackup(options);
+  if (options.target && (await targetKind(options)) !== 'filesystem')
+    return runDumpBackup(options.target, options);
   const name = options.target ?? options.name ?? defaultName(paths);
   // Before anything is created: a typo must not leave a new repository and key behind.
   validateBackupName(name);
@@ -204,6 +207,55 @@ function commonSummary(m: SnapshotManifest) {
   };
 }
 
+/** The kind of a recorded target; undefined when there is none (the workflow reports that). */
+function targetKind(options: BackupOptions): Promise<string | undefined> {
+  return withSystem(
+    options,
+    async ({ catalog }) => (await catalog.getTarget(options.target!))?.target_config.kind,
+  );
+}
+
+/** A database target: its dump streams through the workflow; the result is a stream's. */
+async function runDumpBackup(target: string, options: BackupOptions): Promise<void> {
+  const progress = new ByteProgress('backup');
+  let result: StreamBackupResult | undefined;
+  await runBackupWorkflow(
+    options,
+    { target, backup_type: options.type, strict: options.strict ?? false },
+    progress,
+    {
+      onProgress: (_files, bytes) => progress.update(bytes),
+      onStreamResult: (r) => (result = r),
+    },
+  );
+  if (!result)
+    throw new LifeboatError('WORKFLOW_FAILED', 'The backup step reported nothing.', 'This is a bug.');
+  printStreamResult(result, options);
+}
+
+function printStreamResult(result: StreamBackupResult, options: BackupOptions): void {
+  const m = result.manifest;
+  noticeType(options.type, m);
+  const source = m.source as { tool?: { name: string; version: string }; tables?: unknown[] } | undefined;
+  if (options.json) {
+    printJson({
+      ...commonSummary(m),
+      ...(source ? { source: { ...source, tables: undefined }, tables: source.tables?.length ?? 0 } : {}),
+      duration_ms: result.durationMs,
+    });
+  } else {
+    say(
+      `Backup ${m.id} of "${m.name}" (${m.backup_type}) completed: ${formatBytes(m.stats.original_size_bytes)} read` +
+        (source?.tool
+          ? ` from ${source.tool.name} (${count(source.tables?.length ?? 0, 'table')} checksummed)`
+          : '') +
+        `, ${formatBytes(m.stats.final_size_bytes)} stored; ${m.stats.chunks_new} new and ${m.stats.chunks_reused} reused chunks; ` +
+        `${(result.durationMs / 1000).toFixed(1)} s.`,
+    );
+    process.stdout.write(`${m.id}\n`);
+  }
+}
+
 async function runStreamBackup(options: BackupOptions): Promise<void> {
   if (options.name === undefined) {
     throw new InputError(
@@ -234,16 +286,5 @@ async function runStreamBackup(options: BackupOptions): Promise<void> {
   );
   if (!result)
     throw new LifeboatError('WORKFLOW_FAILED', 'The backup step reported nothing.', 'This is a bug.');
-  const m = result.manifest;
-  noticeType(options.type, m);
-  if (options.json) {
-    printJson({ ...commonSummary(m), duration_ms: result.durationMs });
-  } else {
-    say(
-      `Backup ${m.id} of "${m.name}" (${m.backup_type}) completed: ${formatBytes(m.stats.original_size_bytes)} read, ` +
-        `${formatBytes(m.stats.final_size_bytes)} stored; ${m.stats.chunks_new} new and ${m.stats.chunks_reused} reused chunks; ` +
-        `${(result.durationMs / 1000).toFixed(1)} s.`,
-    );
-    process.stdout.write(`${m.id}\n`);
-  }
+  printStreamResult(result, options);
 }

@@ -3,9 +3,16 @@ import { resolve } from 'node:path';
 import { InputError } from '../../functions/core/errors';
 import type { Backup } from '../../functions/core/model/backup';
 import { BackupStatusSchema } from '../../functions/core/model/enums';
-import type { Target } from '../../functions/core/model/target';
+import {
+  DATABASE_KINDS,
+  type CredentialRef,
+  type DatabaseKind,
+  type Target,
+} from '../../functions/core/model/target';
+import { credentialRef } from './database-options';
 import type { Page } from '../../functions/core/ports/catalog';
-import { addTarget, getTarget, removeTarget } from '../../functions/core/services/targets';
+import { addTarget, getTarget, removeTarget, testTarget } from '../../functions/core/services/targets';
+import { parseDatabaseUrl } from '../../functions/sources/database/url';
 import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import { formatBytes, formatTable, printJson, say, type GlobalOptions } from './output';
 import { withSystem } from './with-system';
@@ -17,10 +24,19 @@ interface TargetAddOptions extends GlobalOptions {
   exclude: string[];
   excludeFile: string[];
   oneFileSystem?: boolean;
+  url?: string;
+  passwordEnv?: string;
+  passwordFile?: string;
+  passwordSecret?: string;
+  tlsMode?: string;
+  tlsCa?: string;
+  schema: string[];
+  table: string[];
+  excludeTable: string[];
   description?: string;
 }
 
-export function runTargetAdd(name: string, options: TargetAddOptions): Promise<void> {
+function filesystemConfig(options: TargetAddOptions): Record<string, unknown> {
   const paths = options.path.map((p) => resolve(p));
   for (const p of paths)
     if (!existsSync(p))
@@ -29,22 +45,102 @@ export function runTargetAdd(name: string, options: TargetAddOptions): Promise<v
         'Check the path; a target names directories that are there to back up.',
       );
   const exclude = [...options.exclude, ...options.excludeFile.flatMap(readExcludeFile)];
+  return { kind: 'filesystem', paths, exclude, one_file_system: options.oneFileSystem ?? false };
+}
+
+function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<string, unknown> {
+  if (!options.url)
+    throw new InputError(
+      `A ${kind} target needs --url.`,
+      'For example: --url postgresql://backup@db.internal:5432/app --password-env PGPASSWORD_APP.',
+    );
+  if (options.path.length > 0)
+    throw new InputError('--path is for filesystem targets.', 'Name the database in --url.');
+  const url = parseDatabaseUrl(kind, options.url);
+  return {
+    kind,
+    host: url.host,
+    port: url.port,
+    user: url.user,
+    database: url.database,
+    password: credentialRef(options),
+    tls: {
+      mode: options.tlsMode ?? url.tls?.mode ?? 'prefer',
+      ca_file: options.tlsCa ? resolve(options.tlsCa) : null,
+    },
+    schemas: options.schema,
+    tables: options.table,
+    exclude_tables: options.excludeTable,
+  };
+}
+
+export function runTargetAdd(name: string, options: TargetAddOptions): Promise<void> {
+  const config =
+    options.type === 'filesystem'
+      ? filesystemConfig(options)
+      : (DATABASE_KINDS as readonly string[]).includes(options.type)
+        ? databaseConfig(options.type as DatabaseKind, options)
+        : { kind: options.type };
   return withSystem(options, async ({ ctx }) => {
     const target = await addTarget(ctx, {
       name,
-      kind: options.type,
-      paths,
-      exclude,
-      one_file_system: options.oneFileSystem ?? false,
+      target_config: config,
       description: options.description ?? null,
     });
     if (options.json) printJson(target);
-    else say(`Target "${target.name}" (${target.target_config.kind}) added: ${paths.join(', ')}.`);
+    else say(`Target "${target.name}" (${target.target_config.kind}) added: ${describeTarget(target)}.`);
   });
 }
 
+/** A target's source in one line: its paths, or user@host:port/database. */
 function describeTarget(t: Target): string {
-  return t.target_config.paths.join(', ');
+  const c = t.target_config;
+  if (c.kind === 'filesystem') return c.paths.join(', ');
+  return `${c.user}@${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}/${c.database}`;
+}
+
+function describeCredential(ref: CredentialRef): string {
+  switch (ref.source) {
+    case 'none':
+      return 'none (the server trusts this client, or the tools find one)';
+    case 'env':
+      return `from the variable ${ref.variable}`;
+    case 'file':
+      return `from the file ${ref.path}`;
+    case 'secret':
+      return `from the secret ${ref.arn}`;
+  }
+}
+
+function targetDetails(t: Target): string[] {
+  const c = t.target_config;
+  if (c.kind === 'filesystem')
+    return [
+      `paths:        ${describeTarget(t)}`,
+      `exclude:      ${c.exclude.join(', ') || '-'}`,
+      `one fs:       ${c.one_file_system ? 'yes' : 'no'}`,
+    ];
+  return [
+    `server:       ${describeTarget(t)}`,
+    `password:     ${describeCredential(c.password)}`,
+    `tls:          ${c.tls.mode}${c.tls.ca_file ? ` (CA ${c.tls.ca_file})` : ''}`,
+    `schemas:      ${c.schemas.join(', ') || 'all'}`,
+    `tables:       ${c.tables.join(', ') || 'all'}`,
+    `exclude:      ${c.exclude_tables.join(', ') || '-'}`,
+  ];
+}
+
+export function runTargetTest(name: string, options: GlobalOptions): Promise<void> {
+  return withSystem(options, async ({ ctx }) => {
+    const result = await testTarget(ctx, name);
+    if (options.json) return printJson(result);
+    const parts = [
+      result.server_version ? `server ${result.server_version}` : undefined,
+      result.tool ? `${result.tool.name} ${result.tool.version}` : undefined,
+      `${formatBytes(result.size_bytes)} to back up`,
+    ].filter(Boolean);
+    say(`Target "${name}" is reachable: ${parts.join(', ')}.`);
+  });
 }
 
 export function runTargetList(options: GlobalOptions): Promise<void> {
@@ -70,9 +166,7 @@ export function runTargetShow(name: string, options: GlobalOptions): Promise<voi
       [
         `name:         ${target.name}`,
         `type:         ${target.target_config.kind} (${target.target_type})`,
-        `paths:        ${describeTarget(target)}`,
-        `exclude:      ${target.target_config.exclude.join(', ') || '-'}`,
-        `one fs:       ${target.target_config.one_file_system ? 'yes' : 'no'}`,
+        ...targetDetails(target),
         `description:  ${target.description ?? '-'}`,
         `created:      ${target.created_at}`,
         `last backup:  ${last ? `${last.id} (${last.completed_at ?? ''}, ${formatBytes(last.original_size_bytes ?? 0)})` : 'none'}`,

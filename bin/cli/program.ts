@@ -12,7 +12,14 @@ import {
 } from './schedule-commands';
 import { runServe } from './serve';
 import { runVerifications, runVerify } from './verify';
-import { runBackups, runTargetAdd, runTargetList, runTargetRemove, runTargetShow } from './catalog-commands';
+import {
+  runBackups,
+  runTargetAdd,
+  runTargetList,
+  runTargetRemove,
+  runTargetShow,
+  runTargetTest,
+} from './catalog-commands';
 import { runCheck } from './check';
 import { runDebugChunk } from './debug';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
@@ -106,11 +113,21 @@ export function buildProgram(): Command {
       collect,
       [],
     )
-    .addOption(
-      new Option(
-        '--overwrite <mode>',
-        'existing files: never (keep), if-changed (size or mtime differ), always',
-      ).choices(['never', 'if-changed', 'always']),
+    .option(
+      '--overwrite [mode]',
+      'files: never (keep existing), if-changed (size or mtime differ) or always; database: replace it (bare flag)',
+    )
+    .option('--database <name>', 'restore a database dump into this database (created; see --overwrite)')
+    .option('--url <url>', "database: another server than the backup's, e.g. postgresql://admin@db2:5432")
+    .option('--password-env <var>', 'database with --url: the variable that holds the password')
+    .option('--password-file <file>', 'database with --url: a .pgpass file holding the password')
+    .option('--password-secret <arn>', 'database with --url: a Secrets Manager secret holding it')
+    .option('--schema <name>', 'database: restore only this schema (repeatable)', collect, [])
+    .option(
+      '--table <name>',
+      'database: restore only this table, NAME or SCHEMA.NAME (repeatable)',
+      collect,
+      [],
     )
     .option('--delete', 'remove files in the target that the backup does not hold')
     .option('--validate-only', 'check that the restore can be done (backup, paths, target) and write nothing')
@@ -144,11 +161,36 @@ export function buildProgram(): Command {
     .command('add')
     .description('record a target: `lifeboat target add web --type filesystem --path /srv/www`')
     .argument('<name>', "the target's name (also the name of its backups)")
-    .requiredOption('--type <type>', 'what it is: filesystem')
-    .option('--path <dir>', 'a directory or file to back up (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip matching paths (repeatable)', collect, [])
-    .option('--exclude-file <file>', 'read exclude patterns from FILE, one per line', collect, [])
-    .option('--one-file-system', 'do not cross into other filesystems')
+    .requiredOption('--type <type>', 'what it is: filesystem or postgres')
+    .option('--path <dir>', 'filesystem: a directory or file to back up (repeatable)', collect, [])
+    .option('--exclude <glob>', 'filesystem: skip matching paths (repeatable)', collect, [])
+    .option('--exclude-file <file>', 'filesystem: read exclude patterns from FILE, one per line', collect, [])
+    .option('--one-file-system', 'filesystem: do not cross into other filesystems')
+    .option(
+      '--url <url>',
+      'database: the server and database, e.g. postgresql://backup@db:5432/app (no password)',
+    )
+    .option('--password-env <var>', 'database: the environment variable that holds the password')
+    .option('--password-file <file>', 'database: a .pgpass file holding the password')
+    .option('--password-secret <arn>', 'database: an AWS Secrets Manager secret holding the password')
+    .addOption(
+      new Option('--tls-mode <mode>', 'database: TLS (libpq sslmode; default prefer)').choices([
+        'disable',
+        'prefer',
+        'require',
+        'verify-ca',
+        'verify-full',
+      ]),
+    )
+    .option('--tls-ca <file>', "database: the CA certificate that signs the server's certificate")
+    .option('--schema <name>', 'database: back up only this schema (repeatable)', collect, [])
+    .option(
+      '--table <name>',
+      'database: back up only this table, NAME or SCHEMA.NAME (repeatable)',
+      collect,
+      [],
+    )
+    .option('--exclude-table <name>', 'database: leave this table out (repeatable)', collect, [])
     .option('--description <text>', 'a note for people')
     .action((name: string, _opts, cmd: Command) => runTargetAdd(name, cmd.optsWithGlobals()));
   target
@@ -160,6 +202,11 @@ export function buildProgram(): Command {
     .description('show a target and its latest completed backup')
     .argument('<name>')
     .action((name: string, _opts, cmd: Command) => runTargetShow(name, cmd.optsWithGlobals()));
+  target
+    .command('test')
+    .description('connect to a target (or read its paths) and report its version and size')
+    .argument('<name>')
+    .action((name: string, _opts, cmd: Command) => runTargetTest(name, cmd.optsWithGlobals()));
   target
     .command('remove')
     .description('remove a target no schedule uses (its backups stay)')

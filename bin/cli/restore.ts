@@ -18,32 +18,125 @@ import { localSystem } from '../../functions/local/system';
 import { watchSteps } from './workflow';
 import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
+import { DatabaseConnectionSchema, type DatabaseConnection } from '../../functions/core/model/target';
+import { credentialRef, parseServerUrl } from './database-options';
 
 interface RestoreOptions extends GlobalOptions {
   stdout?: boolean;
   validateOnly?: boolean;
   target?: string;
+  database?: string;
+  url?: string;
+  passwordEnv?: string;
+  passwordFile?: string;
+  passwordSecret?: string;
+  schema: string[];
+  table: string[];
   include: string[];
   exclude: string[];
-  overwrite?: OverwriteMode;
+  /** A mode for files; bare (true) for a database. */
+  overwrite?: OverwriteMode | true;
   delete?: boolean;
 }
 
+const FILE_OVERWRITE_MODES: readonly string[] = ['never', 'if-changed', 'always'];
+
 export async function runRestore(reference: string, options: RestoreOptions): Promise<void> {
-  if (options.stdout && options.target) {
+  const destinations = [options.stdout, options.target, options.database].filter((d) => d !== undefined);
+  if (destinations.length > 1) {
     throw new InputError(
-      'Give either --stdout or --target, not both.',
-      '--stdout is for stream backups, --target DIR for file backups.',
+      'Give one of --stdout, --target and --database.',
+      '--target DIR is for file backups, --database NAME for database dumps, --stdout for any stream.',
     );
   }
-  if (!options.stdout && !options.target) {
+  if (destinations.length === 0) {
     throw new InputError(
       'Where to? Nothing restored.',
-      'Pass --target DIR for a file backup (`lifeboat restore latest:home --target /tmp/home`), or --stdout for a stream (`lifeboat restore latest:db --stdout | psql db`).',
+      'Pass --target DIR for a file backup (`lifeboat restore latest:home --target /tmp/home`), --database NAME for a database (`lifeboat restore latest:app --database app_restored`), or --stdout for a stream.',
     );
   }
+  if (options.database) return restoreToDatabase(reference, options.database, options);
+  if (options.schema.length > 0 || options.table.length > 0 || options.url)
+    throw new InputError('--schema, --table and --url apply to database restores.', 'Add --database NAME.');
+  if (options.overwrite === true)
+    throw new InputError(
+      'For files, say which overwrite mode: --overwrite never, if-changed or always.',
+      'never keeps existing files; if-changed replaces those whose size or mtime differ; always replaces all.',
+    );
+  if (options.overwrite !== undefined && !FILE_OVERWRITE_MODES.includes(options.overwrite))
+    throw new InputError(
+      `"${options.overwrite}" is not an overwrite mode.`,
+      'Use --overwrite never, if-changed or always.',
+    );
   if (options.target) return restoreToDirectory(reference, options.target, options);
   return restoreToStdout(reference, options);
+}
+
+/** A database dump into a database, through the restore workflow; the tables are checked after. */
+async function restoreToDatabase(
+  reference: string,
+  database: string,
+  options: RestoreOptions,
+): Promise<void> {
+  if (options.overwrite !== undefined && options.overwrite !== true)
+    throw new InputError(
+      '--overwrite takes no mode for a database: it replaces the database (or, with --table/--schema, those objects).',
+      'Pass --overwrite alone.',
+    );
+  const started = Date.now();
+  const progress = new ByteProgress('restore');
+  const job = await runRestoreWorkflow(
+    reference,
+    {
+      kind: 'database',
+      database,
+      connection: options.url ? databaseConnection(options.url, options) : undefined,
+      overwrite: options.overwrite === true,
+      schemas: options.schema,
+      tables: options.table,
+    },
+    options,
+    progress,
+    { onProgress: (_files, bytes) => progress.update(bytes) },
+  );
+  if (job.validate_only) return printValidated(job, options);
+  const results = job.validation_results as {
+    restore?: { bytes_restored?: number; replaced?: boolean; into_existing?: boolean };
+    verification?: { tables_checked?: number };
+  } | null;
+  const restored = results?.restore ?? {};
+  const tables = results?.verification?.tables_checked ?? 0;
+  if (options.json)
+    return printJson({
+      id: job.backup_id,
+      recovery_job_id: job.id,
+      database,
+      recovery_type: job.recovery_type,
+      ...restored,
+      tables_checked: tables,
+      duration_ms: Date.now() - started,
+    });
+  say(
+    `Restored ${job.backup_id} into database "${database}"` +
+      (restored.replaced
+        ? ' (the old one was replaced)'
+        : restored.into_existing
+          ? ' (into the existing database)'
+          : '') +
+      `: ${formatBytes(restored.bytes_restored ?? 0)} of dump, ${count(tables, 'table')} checked against the backup's checksums.`,
+  );
+}
+
+/** Another server for a database restore: --url and how to find its password. */
+function databaseConnection(url: string, options: RestoreOptions): DatabaseConnection {
+  const parsed = parseServerUrl(url);
+  return DatabaseConnectionSchema.parse({
+    host: parsed.host,
+    port: parsed.port,
+    user: parsed.user,
+    password: credentialRef(options),
+    tls: { mode: parsed.tls?.mode ?? 'prefer', ca_file: null },
+  });
 }
 
 /** Through the restore workflow: the recovery job records every step, progress and the checks. */
@@ -57,7 +150,7 @@ async function restoreToDirectory(reference: string, target: string, options: Re
       path: resolve(target),
       includes: options.include,
       excludes: options.exclude,
-      overwrite: options.overwrite,
+      overwrite: options.overwrite === true ? undefined : options.overwrite,
       delete: options.delete ?? false,
     },
     options,
@@ -120,8 +213,12 @@ async function runRestoreWorkflow(
 
 function printValidated(job: RecoveryJob, options: RestoreOptions): void {
   if (options.json) return printJson(job);
+  const into =
+    job.target_config.kind === 'database'
+      ? `database "${String(job.target_config.database)}"`
+      : String(job.target_config.path);
   say(
-    `Restore of ${job.backup_id} into ${String(job.target_config.path)} is possible (${job.recovery_type}); ` +
+    `Restore of ${job.backup_id} into ${into} is possible (${job.recovery_type}); ` +
       `nothing was written (recovery job ${job.id}).`,
   );
 }

@@ -215,3 +215,50 @@ export class GcRunningError extends TransientError {
     super('Garbage collection is running on the repository; the backup waits for it and is retried.');
   }
 }
+
+/** A database or dump tool that a strategy needs is not installed where Lifeboat looks. */
+export class ToolMissingError extends LifeboatError {
+  constructor(
+    readonly tool: string,
+    hint: string,
+  ) {
+    super('TOOL_MISSING', `${tool} is not installed (or not on PATH).`, hint);
+  }
+}
+
+/** A spawned tool (pg_dump, pg_restore, ...) exited with an error; its stderr is summarised. */
+export class ToolFailedError extends LifeboatError {
+  constructor(
+    readonly tool: string,
+    readonly exit: string,
+    readonly stderr: string,
+    hint = 'Fix what the tool reports and run the job again; nothing half-made was kept.',
+  ) {
+    super('TOOL_FAILED', `${tool} ${exit}${stderr ? `: ${stderr}` : '.'}`, hint);
+  }
+}
+
+/**
+ * The database could not be used: unreachable, credentials refused, database missing or already
+ * there. The message names the server (never the password) and what went wrong.
+ */
+export class DatabaseError extends LifeboatError {
+  constructor(
+    code: 'DB_UNREACHABLE' | 'DB_AUTH' | 'DB_NOT_FOUND' | 'DB_EXISTS' | 'DB_ERROR',
+    message: string,
+    hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      code,
+      message,
+      hint,
+      code === 'DB_NOT_FOUND'
+        ? ExitCode.notFound
+        : code === 'DB_EXISTS'
+          ? ExitCode.conflict
+          : ExitCode.failure,
+      options,
+    );
+  }
+}

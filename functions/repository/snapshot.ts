@@ -85,6 +85,12 @@ export const SnapshotManifestSchema = z.object({
   checksum_algorithm: z.enum(['sha256-chunks', 'sha256-tree']),
   checksum_value: z.string().regex(/^[0-9a-f]{64}$/),
   stats: SnapshotStatsSchema,
+  /**
+   * What the source was, as its strategy describes it (functions/sources/<kind>): for a
+   * database dump, the engine, database, server, tool version and per-table checksums. Absent
+   * for file trees and plain streams. Readers that do not know `kind` ignore it.
+   */
+  source: z.looseObject({ kind: z.string() }).optional(),
 });
 export type SnapshotManifest = z.infer<typeof SnapshotManifestSchema>;
 

@@ -244,7 +244,7 @@ describe('the local scheduler', () => {
     const system = localSystem(resolveSettings({}, home.env), {});
     const ctx = { ...system.ctx, now: () => now };
     try {
-      await addTarget(ctx, { name: 'web', kind: 'filesystem', paths: [data] });
+      await addTarget(ctx, { name: 'web', target_config: { kind: 'filesystem', paths: [data] } });
       const schedule = await addSchedule(ctx, { name: 'hourly', target: 'web', cron: '0 * * * *' });
       const runs: string[] = [];
       const scheduler = () =>

@@ -20,7 +20,7 @@ export async function tempSystem(prefix: string, fill: (source: string) => void)
   fs.mkdirSync(source);
   fill(source);
   const system = localSystem(resolveSettings({}, { LIFEBOAT_HOME: path.join(dir, 'home') }), {});
-  await addTarget(system.ctx, { name: 'web', kind: 'filesystem', paths: [source] });
+  await addTarget(system.ctx, { name: 'web', target_config: { kind: 'filesystem', paths: [source] } });
   return {
     dir,
     source,

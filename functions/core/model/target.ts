@@ -13,10 +13,71 @@ export const FilesystemTargetConfigSchema = z.object({
   one_file_system: z.boolean().default(false),
 });
 
-export const TargetConfigSchema = z.discriminatedUnion('kind', [FilesystemTargetConfigSchema]);
+/**
+ * Where a database password comes from; never the password itself. `env`: a variable of the
+ * process that runs the job; `file`: a .pgpass (PostgreSQL) or option file (MySQL); `secret`: a
+ * Secrets Manager secret (its string, or the `password` field of a JSON secret); `none`: the
+ * server trusts the connection (peer, certificate) or the tools' own defaults supply one.
+ */
+export const CredentialRefSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('none') }),
+  z.object({
+    source: z.literal('env'),
+    variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+  }),
+  z.object({ source: z.literal('file'), path: z.string().min(1) }),
+  z.object({ source: z.literal('secret'), arn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/) }),
+]);
+export type CredentialRef = z.infer<typeof CredentialRefSchema>;
+
+/** TLS as libpq names it; the other engines map these modes onto their own options. */
+export const TlsSchema = z.object({
+  mode: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer'),
+  ca_file: z.string().min(1).nullable().default(null),
+});
+export type Tls = z.infer<typeof TlsSchema>;
+
+/** How to reach a database server: no secret in here, only a reference to one. */
+export const DatabaseConnectionSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  user: z.string().min(1),
+  password: CredentialRefSchema.default({ source: 'none' }),
+  tls: TlsSchema.default({ mode: 'prefer', ca_file: null }),
+});
+export type DatabaseConnection = z.infer<typeof DatabaseConnectionSchema>;
+
+/** Identifiers as the server spells them (unquoted, case as stored). */
+const SqlNameSchema = z.string().min(1).max(200);
+
+export const PostgresTargetConfigSchema = DatabaseConnectionSchema.extend({
+  kind: z.literal('postgres'),
+  database: SqlNameSchema,
+  /** Only these schemas (pg_dump --schema); empty: all. */
+  schemas: z.array(SqlNameSchema).default([]),
+  /** Only these tables, as `table` or `schema.table` (pg_dump --table); empty: all. */
+  tables: z.array(SqlNameSchema).default([]),
+  /** Tables left out (pg_dump --exclude-table). */
+  exclude_tables: z.array(SqlNameSchema).default([]),
+});
+export type PostgresTargetConfig = z.infer<typeof PostgresTargetConfigSchema>;
+
+export const DatabaseTargetConfigSchema = z.discriminatedUnion('kind', [PostgresTargetConfigSchema]);
+export type DatabaseTargetConfig = z.infer<typeof DatabaseTargetConfigSchema>;
+export type DatabaseKind = DatabaseTargetConfig['kind'];
+export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres'];
+
+export const TargetConfigSchema = z.discriminatedUnion('kind', [
+  FilesystemTargetConfigSchema,
+  PostgresTargetConfigSchema,
+]);
 export type TargetConfig = z.infer<typeof TargetConfigSchema>;
 export type TargetKind = TargetConfig['kind'];
-export const TARGET_KINDS: readonly TargetKind[] = ['filesystem'];
+export const TARGET_KINDS: readonly TargetKind[] = ['filesystem', ...DATABASE_KINDS];
+
+export function isDatabaseConfig(config: { kind: string }): config is DatabaseTargetConfig {
+  return (DATABASE_KINDS as readonly string[]).includes(config.kind);
+}
 
 /** A named source of backups: the seed's target_type + target_config, kept under a name. */
 export const TargetSchema = z.object({
@@ -33,5 +94,7 @@ export function targetTypeOf(kind: TargetKind): Target['target_type'] {
   switch (kind) {
     case 'filesystem':
       return 'filesystem';
+    case 'postgres':
+      return 'database';
   }
 }

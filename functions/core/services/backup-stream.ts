@@ -22,6 +22,11 @@ export interface StreamBackupRequest {
   snapshotId?: string;
   /** The parent the caller chose (an id, or null for none); absent: chosen by name and type. */
   parentId?: string | null;
+  /**
+   * The source's description for the manifest, asked for once the stream has ended (a dump's
+   * table checksums are known only then); a failure here fails the backup.
+   */
+  describeSource?: () => Promise<NonNullable<SnapshotManifest['source']>>;
 }
 
 export interface StreamBackupResult {
@@ -181,6 +186,7 @@ async function runBackup(
     writer.abort();
     throw error;
   }
+  const sourceInfo = await request.describeSource?.();
 
   const manifest = await commitBackup(repo, writer, {
     id: request.snapshotId,
@@ -194,6 +200,7 @@ async function runBackup(
     checksumValue: checksum.hex(),
     originalBytes: size,
     tally,
+    source: sourceInfo,
   });
   return { manifest, requestedType: request.backupType, durationMs: Date.now() - started.getTime() };
 }

@@ -1,6 +1,7 @@
 import type { Repository } from '../../repository/repository';
 import type { Catalog } from '../ports/catalog';
 import type { EventPublisher } from '../ports/events';
+import type { SecretReader } from '../ports/secrets';
 
 /** Who asked: written into every audit entry. */
 export interface Actor {
@@ -24,4 +25,6 @@ export interface ServiceContext {
   now(): Date;
   /** Sources estimated above this many bytes run on Fargate (locally: the same worker). */
   fargateThresholdBytes: number;
+  /** Reads database passwords kept in Secrets Manager; absent where AWS cannot be reached. */
+  secrets?: SecretReader;
 }

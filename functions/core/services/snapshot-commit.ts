@@ -45,6 +45,8 @@ export interface FinishedBackup {
   originalBytes: number;
   tally: ChunkTally;
   tree?: TreeStats;
+  /** The source's own description (a database dump's engine, tool and table checksums). */
+  source?: SnapshotManifest['source'];
 }
 
 /**
@@ -87,6 +89,7 @@ export async function commitBackup(
       packs_written: writer.stats.packsWritten,
       ...(backup.tree ? { tree: backup.tree } : {}),
     },
+    ...(backup.source ? { source: backup.source } : {}),
   };
   let manifestBytes = 0;
   for (let round = 0; round < 8; round++) {

@@ -1,16 +1,25 @@
 import { ConflictError, InputError, RecordNotFoundError } from '../errors';
 import { NameSchema } from '../model/common';
-import { TARGET_KINDS, targetTypeOf, type Target, type TargetKind } from '../model/target';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { resolveCredential } from '../../sources/database/credentials';
+import { databaseStrategy } from '../../sources/database/strategies';
+import { scanTreeSize } from '../../sources/filesystem/scan';
+import {
+  TARGET_KINDS,
+  TargetConfigSchema,
+  targetTypeOf,
+  type Target,
+  type TargetConfig,
+} from '../model/target';
 import { audit } from './audit';
 import { allItems } from './catalog/pages';
 import type { ServiceContext } from './context';
 
 export interface AddTargetRequest {
   name: string;
-  kind: string;
-  paths: string[];
-  exclude?: string[];
-  one_file_system?: boolean;
+  /** The target's target_config: `kind` and the fields of that kind (model/target.ts). */
+  target_config: unknown;
   description?: string | null;
 }
 
@@ -24,30 +33,40 @@ export function validateName(what: 'target' | 'schedule', name: string): void {
     );
 }
 
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** Checks a target_config: its kind is known and its fields are what that kind needs. */
+export function parseTargetConfig(config: unknown): TargetConfig {
+  const kind = (config as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !(TARGET_KINDS as readonly string[]).includes(kind))
+    throw new InputError(
+      `"${String(kind)}" is not a target type this version knows.`,
+      `Use one of: ${TARGET_KINDS.join(', ')}.`,
+    );
+  const parsed = TargetConfigSchema.safeParse(config);
+  if (!parsed.success)
+    throw new InputError(
+      `The ${kind} target is not valid: ${describeIssues(parsed.error)}.`,
+      kind === 'filesystem'
+        ? 'Pass --path DIR (repeat it for several).'
+        : 'Pass --url URL (host, port, user and database) and how to find the password.',
+    );
+  return parsed.data;
+}
+
 /** Records a target (a named source). Nothing is written unless every part is valid. */
 export async function addTarget(ctx: ServiceContext, request: AddTargetRequest): Promise<Target> {
   validateName('target', request.name);
-  if (!(TARGET_KINDS as readonly string[]).includes(request.kind))
-    throw new InputError(
-      `"${request.kind}" is not a target type this version knows.`,
-      `Use one of: ${TARGET_KINDS.join(', ')} (postgres, mysql and mongodb come with the database strategies).`,
-    );
-  const kind = request.kind as TargetKind;
-  if (request.paths.length === 0)
-    throw new InputError(
-      'A filesystem target needs at least one path.',
-      'Pass --path DIR (repeat it for several).',
-    );
+  const config = parseTargetConfig(request.target_config);
   const now = ctx.now().toISOString();
   const target: Target = {
     name: request.name,
-    target_type: targetTypeOf(kind),
-    target_config: {
-      kind,
-      paths: request.paths,
-      exclude: request.exclude ?? [],
-      one_file_system: request.one_file_system ?? false,
-    },
+    target_type: targetTypeOf(config.kind),
+    target_config: config,
     description: request.description ?? null,
     created_at: now,
     updated_at: now,
@@ -87,4 +106,43 @@ export async function removeTarget(ctx: ServiceContext, name: string): Promise<v
     entity_id: name,
     action: 'target.remove',
   });
+}
+
+/** What `lifeboat target test` found: the source is there and readable, and how big it is. */
+export interface TargetTestResult {
+  target: string;
+  kind: TargetConfig['kind'];
+  /** Database server version; absent for file targets. */
+  server_version?: string;
+  /** The tool that will make the dump and its version. */
+  tool?: { name: string; version: string };
+  size_bytes: number;
+}
+
+/** Connects to a target's source (or reads its paths) and reports what a backup would find. */
+export async function testTarget(ctx: ServiceContext, name: string): Promise<TargetTestResult> {
+  const target = await getTarget(ctx, name);
+  const config = target.target_config;
+  if (config.kind === 'filesystem') {
+    for (const path of config.paths)
+      if (!existsSync(path))
+        throw new InputError(
+          `The path ${path} of target "${name}" does not exist.`,
+          'Check the path, or recreate the target.',
+        );
+    return {
+      target: name,
+      kind: config.kind,
+      size_bytes: await scanTreeSize(config.paths, config.exclude, () => false),
+    };
+  }
+  const credential = await resolveCredential(config.password, ctx.secrets);
+  const probe = await databaseStrategy(config.kind).probe(config, credential);
+  return {
+    target: name,
+    kind: config.kind,
+    server_version: probe.server_version,
+    tool: probe.tool,
+    size_bytes: probe.size_bytes,
+  };
 }

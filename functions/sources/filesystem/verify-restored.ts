@@ -19,6 +19,8 @@ export interface RestoredTreeCheck {
   bytes_checked: number;
   dirs_checked: number;
   symlinks_checked: number;
+  /** A database restore's check counts tables instead of files. */
+  tables_checked?: number;
   problems: RestoredTreeProblem[];
 }
 

@@ -7,7 +7,15 @@ import { ConflictError, GcRunningError, InputError, RecordNotFoundError } from '
 import type { Backup } from '../../model/backup';
 import { IdSchema, NameSchema, TimestampSchema } from '../../model/common';
 import { BackupTypeSchema, type BackupType } from '../../model/enums';
-import { FilesystemTargetConfigSchema, TargetConfigSchema, type TargetConfig } from '../../model/target';
+import {
+  FilesystemTargetConfigSchema,
+  isDatabaseConfig,
+  TargetConfigSchema,
+  type DatabaseTargetConfig,
+  type TargetConfig,
+} from '../../model/target';
+import { resolveCredential } from '../../../sources/database/credentials';
+import { databaseStrategy } from '../../../sources/database/strategies';
 import { audit } from '../audit';
 import { backupStream, type StreamBackupResult } from '../backup-stream';
 import type { ServiceContext } from '../context';
@@ -47,7 +55,28 @@ const BackupMetadataSchema = z.object({
   source: z.union([TargetConfigSchema, StreamSourceSchema]),
   requested_type: BackupTypeSchema,
   strict: z.boolean(),
+  /** Prepare's size estimate: a database's size on its server, else the last backup's. */
+  estimated_bytes: z.number().nonnegative().optional(),
 });
+
+/** The seed's target_type of a source. */
+function targetTypeOfSource(source: BackupSource): Backup['target_type'] {
+  if (source.kind === 'stream') return 'application';
+  return isDatabaseConfig(source) ? 'database' : 'filesystem';
+}
+
+/**
+ * A database's size on its server, for the route and the progress; undefined when the server
+ * cannot be asked now (the run step then reports why, and the backup record keeps it).
+ */
+async function databaseSize(ctx: ServiceContext, config: DatabaseTargetConfig): Promise<number | undefined> {
+  try {
+    const credential = await resolveCredential(config.password, ctx.secrets);
+    return (await databaseStrategy(config.kind).probe(config, credential)).size_bytes;
+  } catch {
+    return undefined;
+  }
+}
 
 async function sourceOf(
   ctx: ServiceContext,
@@ -121,19 +150,29 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
     throw new RecordNotFoundError('schedule', request.schedule_id);
   const parent = await parentOf(ctx, request.target, request.backup_type);
   const now = ctx.now();
-  // The size of the last backup of this target is the estimate; a first backup counts as small.
+  // A database says how big it is; otherwise the size of the last backup of this target is the
+  // estimate, and a first backup counts as small.
   const last = parent ?? (await ctx.catalog.latestCompleted(request.target));
-  const estimated = last?.original_size_bytes ?? 0;
+  const estimated =
+    (isDatabaseConfig(source) ? await databaseSize(ctx, source) : undefined) ??
+    last?.original_size_bytes ??
+    0;
   const backup = newBackupRecord(ctx, {
     id: newUlid(now.getTime()),
     schedule_id: request.schedule_id,
     backup_type: parent ? request.backup_type : 'full',
-    target_type: source.kind === 'stream' ? 'application' : 'filesystem',
+    target_type: targetTypeOfSource(source),
     target_identifier: request.target,
     parent_backup_id: parent?.id ?? null,
-    checksum_algorithm: source.kind === 'stream' ? 'sha256-chunks' : 'sha256-tree',
+    checksum_algorithm: source.kind === 'filesystem' ? 'sha256-tree' : 'sha256-chunks',
     scheduled_at: request.scheduled_at,
-    metadata: { source, requested_type: request.backup_type, strict: request.strict, runner: runner() },
+    metadata: {
+      source,
+      requested_type: request.backup_type,
+      strict: request.strict,
+      estimated_bytes: estimated,
+      runner: runner(),
+    },
     created_at: now.toISOString(),
   });
   await ctx.catalog.createBackup(backup);
@@ -236,6 +275,30 @@ export async function runBackup(
       });
       hooks.onStreamResult?.(result);
       return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
+    }
+    if (isDatabaseConfig(source)) {
+      const credential = await resolveCredential(source.password, ctx.secrets);
+      const dump = await databaseStrategy(source.kind).dump(source, credential);
+      const estimated = metadata.estimated_bytes || undefined;
+      try {
+        const result = await backupStream(repo, dump.stream, {
+          name: record.target_identifier,
+          backupType: record.backup_type,
+          targetType: 'database',
+          snapshotId: backup_id,
+          parentId: record.parent_backup_id,
+          onProgress: (bytes) => {
+            hooks.onProgress?.(0, bytes, estimated);
+            if (estimated) progress.report(bytes / estimated);
+          },
+          describeSource: async () => ({ ...(await dump.info()) }),
+        });
+        await progress.settled();
+        hooks.onStreamResult?.(result);
+        return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
+      } finally {
+        await dump.close();
+      }
     }
     let total: number | undefined;
     void scanTreeSize(source.paths, source.exclude, () => finished).then(

@@ -15,6 +15,13 @@ import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
 import { runner } from './runner';
 import { describeStepError, StepFailureSchema } from './step-failure';
+import {
+  checkRestoredDatabase,
+  DatabaseRestoreTargetSchema,
+  runDatabaseRestore,
+  validateDatabaseRestore,
+  type DatabaseRestoreTarget,
+} from './database-restore';
 
 /** Where a file backup is restored to (the seed's recovery_jobs.target_config). */
 export const DirectoryTargetSchema = z.object({
@@ -29,7 +36,11 @@ export const DirectoryTargetSchema = z.object({
 
 /** A stream backup written to the caller's byte sink (`restore --stdout`): local only. */
 export const StreamTargetSchema = z.object({ kind: z.literal('stream') });
-export const RestoreTargetSchema = z.discriminatedUnion('kind', [DirectoryTargetSchema, StreamTargetSchema]);
+export const RestoreTargetSchema = z.discriminatedUnion('kind', [
+  DirectoryTargetSchema,
+  StreamTargetSchema,
+  DatabaseRestoreTargetSchema,
+]);
 
 export const RestoreRequestSchema = z
   .object({
@@ -60,8 +71,10 @@ export class RecoveryValidationError extends LifeboatError {
     const first = check.problems[0];
     super(
       'RECOVERY_INVALID',
-      `The restored files do not match the backup: ${check.problems.length} problem(s); first: ${first?.path}: ${first?.problem}.`,
-      'Something changed the target during the restore, or the disk returned other bytes; restore again into an empty directory and check the disk.',
+      `The restored ${check.tables_checked === undefined ? 'files do' : 'database does'} not match the backup: ${check.problems.length} problem(s); first: ${first?.path}: ${first?.problem}.`,
+      check.tables_checked === undefined
+        ? 'Something changed the target during the restore, or the disk returned other bytes; restore again into an empty directory and check the disk.'
+        : 'Something wrote to the database during the restore, or the restore tool changed data; restore again into a new database and compare.',
     );
   }
 }
@@ -118,7 +131,9 @@ export async function validateRestore(
   const repo = await ctx.repository();
   const manifest = await repo.resolveSnapshot(request.backup);
   const target = request.target_config;
-  if (target.kind === 'stream') {
+  if (target.kind === 'database') {
+    await validateDatabaseRestore(ctx, manifest, target);
+  } else if (target.kind === 'stream') {
     if (manifest.content.kind !== 'stream')
       throw new InputError(
         `Backup ${manifest.id} is a file tree, not a stream.`,
@@ -127,8 +142,10 @@ export async function validateRestore(
   } else {
     if (manifest.content.kind !== 'tree')
       throw new InputError(
-        `Backup ${manifest.id} is a stream, not a file tree.`,
-        'Restore it with --stdout.',
+        `Backup ${manifest.id} is ${manifest.source ? `a ${manifest.source.kind} dump` : 'a stream'}, not a file tree.`,
+        manifest.source
+          ? 'Restore it into a database with --database NAME, or as a file with --stdout.'
+          : 'Restore it with --stdout.',
       );
     checkRestoreTarget(target.path, target.overwrite);
   }
@@ -141,7 +158,9 @@ export async function validateRestore(
   }
   const now = ctx.now();
   const at = now.toISOString();
-  const partial = target.kind === 'directory' && (target.includes.length > 0 || target.excludes.length > 0);
+  const partial =
+    (target.kind === 'directory' && (target.includes.length > 0 || target.excludes.length > 0)) ||
+    (target.kind === 'database' && (target.schemas.length > 0 || target.tables.length > 0));
   const job: RecoveryJob = {
     id: newUlid(now.getTime()),
     backup_id: manifest.id,
@@ -150,7 +169,8 @@ export async function validateRestore(
     point_in_time: null,
     validate_only: request.validate_only,
     overwrite_existing:
-      target.kind === 'directory' && (target.overwrite === 'if-changed' || target.overwrite === 'always'),
+      (target.kind === 'directory' && (target.overwrite === 'if-changed' || target.overwrite === 'always')) ||
+      (target.kind === 'database' && target.overwrite),
     status: 'validating',
     progress: 0,
     steps: RESTORE_STEPS.map((name) => ({
@@ -178,12 +198,23 @@ export async function validateRestore(
     action: 'restore.start',
     details: {
       backup_id: manifest.id,
-      target: target.kind === 'directory' ? target.path : 'stream',
+      target: describeRestoreTarget(target),
       recovery_type: job.recovery_type,
       validate_only: job.validate_only,
     },
   });
   return { recovery_job_id: job.id, validate_only: job.validate_only };
+}
+
+function describeRestoreTarget(target: RestoreTarget): string {
+  switch (target.kind) {
+    case 'directory':
+      return target.path;
+    case 'stream':
+      return 'stream';
+    case 'database':
+      return `database ${target.database}${target.connection ? ` on ${target.connection.host}:${target.connection.port}` : ''}`;
+  }
 }
 
 /** Restores are planned at this rate for the estimated completion (a conservative local disk). */
@@ -266,7 +297,14 @@ export async function runRestore(
   let summary: Record<string, unknown>;
   let bytes: number;
   let refused = 0;
-  if (target.kind === 'stream') {
+  if (target.kind === 'database') {
+    const result = await runDatabaseRestore(ctx, repo, manifest, target, job.id, (written) => {
+      hooks.onProgress?.(0, written);
+      progress.report(written / total);
+    });
+    bytes = result.bytes;
+    summary = { ...result, bytes_restored: result.bytes };
+  } else if (target.kind === 'stream') {
     // Every chunk is checked against its id and the whole stream against the recorded checksum.
     const result = await restoreStream(repo, manifest, hooks.openSink!(), {
       onProgress: (written) => {
@@ -344,15 +382,17 @@ export async function validateRecovery(
   // A stream went to its reader and cannot be read back; the restore itself checked every chunk
   // and the whole stream's checksum against the backup, and failed otherwise.
   const check: RestoredTreeCheck =
-    target.kind === 'stream'
-      ? {
-          files_checked: 0,
-          bytes_checked: job.recovered_size_bytes ?? 0,
-          dirs_checked: 0,
-          symlinks_checked: 0,
-          problems: [],
-        }
-      : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
+    target.kind === 'database'
+      ? await databaseCheck(ctx, manifest, target)
+      : target.kind === 'stream'
+        ? {
+            files_checked: 0,
+            bytes_checked: job.recovered_size_bytes ?? 0,
+            dirs_checked: 0,
+            symlinks_checked: 0,
+            problems: [],
+          }
+        : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
   const current = (await ctx.catalog.getRecoveryJob(job.id))!;
   await ctx.catalog.updateRecoveryJob(
     job.id,
@@ -370,6 +410,23 @@ export async function validateRecovery(
   );
   if (check.problems.length > 0) throw new RecoveryValidationError(check);
   return { files_checked: check.files_checked, problems: 0 };
+}
+
+/** A restored database's tables against the checksums recorded at backup, as a recovery check. */
+async function databaseCheck(
+  ctx: ServiceContext,
+  manifest: SnapshotManifest,
+  target: DatabaseRestoreTarget,
+): Promise<RestoredTreeCheck> {
+  const result = await checkRestoredDatabase(ctx, manifest, target);
+  return {
+    files_checked: 0,
+    bytes_checked: 0,
+    dirs_checked: 0,
+    symlinks_checked: 0,
+    tables_checked: result.tables_checked,
+    problems: result.problems.map((p) => ({ path: p.table, problem: p.problem })),
+  };
 }
 
 /** Finalize: the job is completed (a validate-only one after its checks) and announced. */

@@ -21,6 +21,7 @@ import { readContentLists } from '../content';
 import type { ServiceContext } from '../context';
 import { restoreStream } from '../restore-stream';
 import { describeStepError, StepFailureSchema } from './step-failure';
+import { databaseRestoreTest, isDatabaseBackup } from './database-restore';
 
 export const VerifyRequestSchema = z
   .object({
@@ -138,14 +139,18 @@ async function integrityCheck(reader: ChunkReader, manifest: SnapshotManifest): 
 
 /**
  * restore_test: a real restore into a throwaway directory, read back and compared with the
- * snapshot's chunk ids (a stream: restored and its checksum compared), then removed.
+ * snapshot's chunk ids (a stream: restored and its checksum compared), then removed. A
+ * database dump is restored into a throwaway database and compared table by table.
  */
 async function restoreTest(
+  ctx: ServiceContext,
   repo: Repository,
   reader: ChunkReader,
   manifest: SnapshotManifest,
   streamRestore: StreamRestore,
+  verificationId: string,
 ): Promise<CheckOutcome> {
+  if (isDatabaseBackup(manifest)) return databaseRestoreTest(ctx, repo, manifest, verificationId);
   if (manifest.content.kind !== 'tree') {
     const { bytes, checksum } = await streamRestore();
     return { ok: checksum === manifest.checksum_value, details: { bytes_restored: bytes, checksum } };
@@ -207,7 +212,9 @@ export async function runVerification(
     details.integrity = outcome.details;
   }
   if (all || type === 'restore_test') {
-    const outcome = await damageIsAResult(() => restoreTest(repo, reader, manifest, streamRestore));
+    const outcome = await damageIsAResult(() =>
+      restoreTest(ctx, repo, reader, manifest, streamRestore, verification_id),
+    );
     patch.restore_test_passed = outcome.ok;
     details.restore_test = outcome.details;
   }

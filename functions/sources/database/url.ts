@@ -1,0 +1,81 @@
+import { InputError } from '../../core/errors';
+import type { DatabaseKind, Tls } from '../../core/model/target';
+
+const SCHEMES: Record<DatabaseKind, { schemes: string[]; port: number; example: string }> = {
+  postgres: {
+    schemes: ['postgresql:', 'postgres:'],
+    port: 5432,
+    example: 'postgresql://backup@db.internal:5432/app',
+  },
+};
+
+export interface ParsedDatabaseUrl {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  tls?: Partial<Tls>;
+}
+
+const TLS_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+
+/**
+ * A server URL as the engines' own tools write it. A password in it is refused: targets keep a
+ * reference to the password (a variable, a file or a secret), never the value.
+ */
+export function parseDatabaseUrl(
+  kind: DatabaseKind,
+  text: string,
+  requireDatabase = true,
+): ParsedDatabaseUrl {
+  const spec = SCHEMES[kind];
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(`"${text}" is not a URL.`, `Write it like ${spec.example}.`);
+  }
+  if (!spec.schemes.includes(url.protocol))
+    throw new InputError(
+      `A ${kind} target's URL starts with ${spec.schemes.map((s) => `${s}//`).join(' or ')}, not ${url.protocol}//.`,
+      `Write it like ${spec.example}.`,
+    );
+  if (url.password)
+    throw new InputError(
+      'The URL holds a password; Lifeboat keeps only a reference to one, never the value.',
+      'Remove it from the URL and pass --password-env VAR (a variable that holds it), --password-file FILE or --password-secret ARN.',
+    );
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!url.hostname || (requireDatabase && !database) || database.includes('/'))
+    throw new InputError(
+      `The URL "${text}" must name a host and one database.`,
+      `Write it like ${spec.example}.`,
+    );
+  const user = decodeURIComponent(url.username);
+  if (!user)
+    throw new InputError(`The URL "${text}" does not name a user.`, `Write it like ${spec.example}.`);
+  const sslmode = url.searchParams.get('sslmode');
+  if (sslmode !== null && !(TLS_MODES as readonly string[]).includes(sslmode))
+    throw new InputError(`"${sslmode}" is not an sslmode.`, `Use one of: ${TLS_MODES.join(', ')}.`);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : spec.port,
+    user,
+    database,
+    ...(sslmode ? { tls: { mode: sslmode as Tls['mode'] } } : {}),
+  };
+}
+
+/** A server URL whose scheme names the engine; the database part is optional (a restore names its own). */
+export function parseServerUrl(text: string): ParsedDatabaseUrl & { kind: DatabaseKind } {
+  const scheme = /^([a-z]+:)/.exec(text)?.[1];
+  const kind = (Object.keys(SCHEMES) as DatabaseKind[]).find(
+    (k) => scheme && SCHEMES[k].schemes.includes(scheme),
+  );
+  if (!kind)
+    throw new InputError(
+      `"${text}" is not a database server URL Lifeboat knows.`,
+      `Write it like ${SCHEMES.postgres.example}.`,
+    );
+  return { kind, ...parseDatabaseUrl(kind, text, false) };
+}
