@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerReader } from '../adapters/aws/secrets-manager/secret-reader';
 import { DynamoRecordStore } from '../adapters/aws/dynamodb/record-store';
 import { EventBridgePublisher } from '../adapters/aws/events/event-publisher';
 import { InputError } from '../core/errors';
@@ -47,5 +49,6 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
     },
     now: () => new Date(),
     fargateThresholdBytes: threshold,
+    secrets: new SecretsManagerReader(new SecretsManagerClient({})),
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import * as path from 'node:path';
+import { lazySecretsManagerReader } from '../adapters/aws/secrets-manager/secret-reader';
 import { SqliteRecordStore } from '../adapters/local/sqlite/record-store';
 import type { Catalog } from '../core/ports/catalog';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
@@ -67,6 +68,8 @@ export function localSystem(settings: LocalSettings, env: NodeJS.ProcessEnv = pr
     now: () => new Date(),
     fargateThresholdBytes:
       Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_FARGATE_THRESHOLD,
+    // Locally too: a target may keep its password in Secrets Manager (with AWS credentials here).
+    secrets: lazySecretsManagerReader(),
   };
   return { ctx, catalog, events, created: () => created, close: () => catalog.close() };
 }

@@ -1,0 +1,55 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { LifeboatError, TransientError } from '../../../core/errors';
+import type { SecretReader } from '../../../core/ports/secrets';
+
+/** AWS Secrets Manager: the secret's string, read when a job needs it (never cached or logged). */
+export class SecretsManagerReader implements SecretReader {
+  constructor(private readonly client: SecretsManagerClient) {}
+
+  async readSecret(arn: string): Promise<string> {
+    let value: string | undefined;
+    try {
+      value = (await this.client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? '';
+      if (name === 'ResourceNotFoundException')
+        throw new LifeboatError(
+          'SECRET_NOT_FOUND',
+          `The secret ${arn} does not exist (or not in this region).`,
+          "Check the target's --password-secret ARN and the region Lifeboat runs in.",
+        );
+      if (name === 'AccessDeniedException' || name === 'DecryptionFailure')
+        throw new LifeboatError(
+          'SECRET_DENIED',
+          `Lifeboat may not read the secret ${arn} (${name}).`,
+          'Grant its role secretsmanager:GetSecretValue on the secret (and kms:Decrypt on its key).',
+        );
+      if (name === 'ThrottlingException' || name === 'InternalServiceError')
+        throw new TransientError(`Secrets Manager did not answer for ${arn} (${name}).`, { cause: error });
+      throw error;
+    }
+    if (value === undefined)
+      throw new LifeboatError(
+        'SECRET_NOT_TEXT',
+        `The secret ${arn} holds binary data, not a password.`,
+        'Store the password as the secret string (or as the "password" field of a JSON secret).',
+      );
+    return value;
+  }
+}
+
+/**
+ * A reader that loads the AWS SDK only when a target actually names a secret, so that local
+ * commands without one do not pay for it.
+ */
+export function lazySecretsManagerReader(): SecretReader {
+  let reader: Promise<SecretsManagerReader> | undefined;
+  return {
+    async readSecret(arn) {
+      reader ??= import('@aws-sdk/client-secrets-manager').then(
+        ({ SecretsManagerClient }) => new SecretsManagerReader(new SecretsManagerClient({})),
+      );
+      return (await reader).readSecret(arn);
+    },
+  };
+}
