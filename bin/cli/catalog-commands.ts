@@ -57,6 +57,11 @@ function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<s
   if (options.path.length > 0)
     throw new InputError('--path is for filesystem targets.', 'Name the database in --url.');
   const url = parseDatabaseUrl(kind, options.url);
+  if (kind === 'mysql' && options.schema.length > 0)
+    throw new InputError(
+      'MySQL has no schemas inside a database.',
+      'Name tables with --table, or make one target per database.',
+    );
   return {
     kind,
     host: url.host,
@@ -68,7 +73,7 @@ function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<s
       mode: options.tlsMode ?? url.tls?.mode ?? 'prefer',
       ca_file: options.tlsCa ? resolve(options.tlsCa) : null,
     },
-    schemas: options.schema,
+    ...(kind === 'postgres' ? { schemas: options.schema } : {}),
     tables: options.table,
     exclude_tables: options.excludeTable,
   };
@@ -124,7 +129,7 @@ function targetDetails(t: Target): string[] {
     `server:       ${describeTarget(t)}`,
     `password:     ${describeCredential(c.password)}`,
     `tls:          ${c.tls.mode}${c.tls.ca_file ? ` (CA ${c.tls.ca_file})` : ''}`,
-    `schemas:      ${c.schemas.join(', ') || 'all'}`,
+    ...(c.kind === 'postgres' ? [`schemas:      ${c.schemas.join(', ') || 'all'}`] : []),
     `tables:       ${c.tables.join(', ') || 'all'}`,
     `exclude:      ${c.exclude_tables.join(', ') || '-'}`,
   ];

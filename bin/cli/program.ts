@@ -120,7 +120,7 @@ export function buildProgram(): Command {
     .option('--database <name>', 'restore a database dump into this database (created; see --overwrite)')
     .option('--url <url>', "database: another server than the backup's, e.g. postgresql://admin@db2:5432")
     .option('--password-env <var>', 'database with --url: the variable that holds the password')
-    .option('--password-file <file>', 'database with --url: a .pgpass file holding the password')
+    .option('--password-file <file>', 'database with --url: a .pgpass or MySQL option file')
     .option('--password-secret <arn>', 'database with --url: a Secrets Manager secret holding it')
     .option('--schema <name>', 'database: restore only this schema (repeatable)', collect, [])
     .option(
@@ -161,17 +161,20 @@ export function buildProgram(): Command {
     .command('add')
     .description('record a target: `lifeboat target add web --type filesystem --path /srv/www`')
     .argument('<name>', "the target's name (also the name of its backups)")
-    .requiredOption('--type <type>', 'what it is: filesystem or postgres')
+    .requiredOption('--type <type>', 'what it is: filesystem, postgres or mysql (MySQL and MariaDB)')
     .option('--path <dir>', 'filesystem: a directory or file to back up (repeatable)', collect, [])
     .option('--exclude <glob>', 'filesystem: skip matching paths (repeatable)', collect, [])
     .option('--exclude-file <file>', 'filesystem: read exclude patterns from FILE, one per line', collect, [])
     .option('--one-file-system', 'filesystem: do not cross into other filesystems')
     .option(
       '--url <url>',
-      'database: the server and database, e.g. postgresql://backup@db:5432/app (no password)',
+      'database: the server and database, e.g. postgresql://backup@db:5432/app or mysql://backup@db:3306/app (no password)',
     )
     .option('--password-env <var>', 'database: the environment variable that holds the password')
-    .option('--password-file <file>', 'database: a .pgpass file holding the password')
+    .option(
+      '--password-file <file>',
+      'database: a .pgpass file (PostgreSQL) or an option file with password= (MySQL)',
+    )
     .option('--password-secret <arn>', 'database: an AWS Secrets Manager secret holding the password')
     .addOption(
       new Option('--tls-mode <mode>', 'database: TLS (libpq sslmode; default prefer)').choices([
@@ -183,7 +186,7 @@ export function buildProgram(): Command {
       ]),
     )
     .option('--tls-ca <file>', "database: the CA certificate that signs the server's certificate")
-    .option('--schema <name>', 'database: back up only this schema (repeatable)', collect, [])
+    .option('--schema <name>', 'postgres: back up only this schema (repeatable)', collect, [])
     .option(
       '--table <name>',
       'database: back up only this table, NAME or SCHEMA.NAME (repeatable)',

@@ -234,6 +234,30 @@ describePg('PostgreSQL logical backups', () => {
     expect((await pg.databases()).filter((d) => d.startsWith('lifeboat_'))).toEqual([]);
   });
 
+  it('reads its checksums in the dump snapshot while the database is being written', async () => {
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        await pg.query(
+          'app',
+          `INSERT INTO events VALUES (${1_000_000 + i}, now(), 'during'); UPDATE customers SET note = '${i}' WHERE id = 1`,
+        );
+        written++;
+      }
+    })();
+    const during = json<{ id: string }>(await runCli(['backup', '--target', 'app', '--json'], { env }));
+    writing = false;
+    await writer;
+    expect(written).toBeGreaterThan(5);
+    const verified = json<{ status: string; verification_details: unknown }>(
+      await runCli(['verify', during.id, '--type', 'restore_test', '--json'], { env }),
+    );
+    expect({ status: verified.status, details: verified.verification_details }).toMatchObject({
+      status: 'passed',
+    });
+  });
+
   it('restores the dump as a file with --stdout, which pg_restore reads', async () => {
     const out = await runCli(['restore', full, '--stdout'], { env });
     expect(out.code).toBe(0);

@@ -11,6 +11,9 @@ import { summarizeStderr } from '../../functions/sources/database/tool';
 import { parseDatabaseUrl, parseServerUrl } from '../../functions/sources/database/url';
 import { exactPattern, pgDumpArgs } from '../../functions/sources/postgres/dump';
 import { pgRestoreSelection } from '../../functions/sources/postgres/restore';
+import { optionFilePassword } from '../../functions/sources/mysql/client';
+import { mysqlDumpArgs } from '../../functions/sources/mysql/dump';
+import { tableFilterSink } from '../../functions/sources/mysql/table-filter';
 
 describe('database URLs', () => {
   it('reads host, port, user, database and sslmode', () => {
@@ -35,7 +38,7 @@ describe('database URLs', () => {
       ['postgresql://u:secret@h/db', /holds a password/],
       ['postgresql://u@h/', /must name a host and one database/],
       ['postgresql://h/db', /does not name a user/],
-      ['mysql://u@h/db', /starts with postgresql:\/\/ or postgres:\/\//],
+      ['mongodb://u@h/db', /starts with postgresql:\/\/ or postgres:\/\//],
       ['postgresql://u@h/db?sslmode=sometimes', /is not an sslmode/],
       ['not a url', /is not a URL/],
     ];
@@ -86,7 +89,7 @@ describe('target configs', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({
       message: '"oracle" is not a target type this version knows.',
-      hint: 'Use one of: filesystem, postgres.',
+      hint: 'Use one of: filesystem, postgres, mysql.',
     });
   });
 });
@@ -201,5 +204,83 @@ describe('table checksums', () => {
       { table: 'p.b', problem: '5 rows, the backup recorded 2' },
       { table: 'p.c', problem: 'same row count, different contents' },
     ]);
+  });
+});
+
+describe('MySQL specifics', () => {
+  it('reads the password of an option file from its client groups', () => {
+    expect(optionFilePassword('[mysqld]\npassword=server\n[client]\nuser=u\npassword = "p w"\n')).toBe('p w');
+    expect(optionFilePassword('[mysqld]\npassword=server\n')).toBeUndefined();
+  });
+
+  it('dumps in one transaction with routines, triggers and events, names after --', () => {
+    const args = mysqlDumpArgs({
+      kind: 'mysql',
+      host: 'h',
+      port: 3306,
+      user: 'u',
+      database: '-odd',
+      password: { source: 'none' },
+      tls: { mode: 'prefer', ca_file: null },
+      tables: ['a'],
+      exclude_tables: ['log'],
+    });
+    expect(args).toEqual([
+      '--single-transaction',
+      '--routines',
+      '--triggers',
+      '--events',
+      '--hex-blob',
+      '--skip-dump-date',
+      '--default-character-set=utf8mb4',
+      '--ignore-table=-odd.log',
+      '--',
+      '-odd',
+      'a',
+    ]);
+  });
+
+  it('filters a dump to chosen tables, keeping session settings and the chosen tables whole', async () => {
+    const dump = [
+      '/*!40101 SET NAMES utf8mb4 */;',
+      '-- Table structure for table `a`',
+      'DROP TABLE IF EXISTS `a`;',
+      'CREATE TABLE `a` (id int);',
+      '/*!40101 SET character_set_client = @saved_cs_client */;',
+      '-- Dumping data for table `a`',
+      '/*!40000 ALTER TABLE `a` DISABLE KEYS */;',
+      'INSERT INTO `a` VALUES (1),(2);',
+      '-- Table structure for table `b``x`',
+      'CREATE TABLE `b``x` (id int);',
+      '-- Dumping data for table `b``x`',
+      'INSERT INTO `b``x` VALUES (3);',
+      '-- Final view structure for view `v`',
+      'CREATE VIEW `v` AS SELECT 1;',
+      "-- Dumping routines for database 'db'",
+      'CREATE PROCEDURE p() SELECT 1;',
+      '/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;',
+      '',
+    ].join('\n');
+    const out: Buffer[] = [];
+    const sink = tableFilterSink(
+      { write: async (d) => void out.push(d), end: async () => undefined, abort: async () => undefined },
+      ['b`x'],
+    );
+    // Split anywhere: lines are reassembled across writes.
+    const bytes = Buffer.from(dump);
+    for (let i = 0; i < bytes.length; i += 7) await sink.write(bytes.subarray(i, i + 7));
+    await sink.end();
+    expect(Buffer.concat(out).toString()).toBe(
+      [
+        '/*!40101 SET NAMES utf8mb4 */;',
+        '/*!40101 SET character_set_client = @saved_cs_client */;',
+        '-- Table structure for table `b``x`',
+        'CREATE TABLE `b``x` (id int);',
+        '-- Dumping data for table `b``x`',
+        'INSERT INTO `b``x` VALUES (3);',
+        '/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;',
+        '',
+      ].join('\n'),
+    );
   });
 });

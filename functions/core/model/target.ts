@@ -62,14 +62,28 @@ export const PostgresTargetConfigSchema = DatabaseConnectionSchema.extend({
 });
 export type PostgresTargetConfig = z.infer<typeof PostgresTargetConfigSchema>;
 
-export const DatabaseTargetConfigSchema = z.discriminatedUnion('kind', [PostgresTargetConfigSchema]);
+export const MysqlTargetConfigSchema = DatabaseConnectionSchema.extend({
+  kind: z.literal('mysql'),
+  database: SqlNameSchema,
+  /** Only these tables (mysqldump's table arguments); empty: all. */
+  tables: z.array(SqlNameSchema).default([]),
+  /** Tables left out (--ignore-table). */
+  exclude_tables: z.array(SqlNameSchema).default([]),
+});
+export type MysqlTargetConfig = z.infer<typeof MysqlTargetConfigSchema>;
+
+export const DatabaseTargetConfigSchema = z.discriminatedUnion('kind', [
+  PostgresTargetConfigSchema,
+  MysqlTargetConfigSchema,
+]);
 export type DatabaseTargetConfig = z.infer<typeof DatabaseTargetConfigSchema>;
 export type DatabaseKind = DatabaseTargetConfig['kind'];
-export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres'];
+export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'mysql'];
 
 export const TargetConfigSchema = z.discriminatedUnion('kind', [
   FilesystemTargetConfigSchema,
   PostgresTargetConfigSchema,
+  MysqlTargetConfigSchema,
 ]);
 export type TargetConfig = z.infer<typeof TargetConfigSchema>;
 export type TargetKind = TargetConfig['kind'];
@@ -95,6 +109,7 @@ export function targetTypeOf(kind: TargetKind): Target['target_type'] {
     case 'filesystem':
       return 'filesystem';
     case 'postgres':
+    case 'mysql':
       return 'database';
   }
 }

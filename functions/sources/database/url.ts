@@ -7,6 +7,7 @@ const SCHEMES: Record<DatabaseKind, { schemes: string[]; port: number; example: 
     port: 5432,
     example: 'postgresql://backup@db.internal:5432/app',
   },
+  mysql: { schemes: ['mysql:', 'mariadb:'], port: 3306, example: 'mysql://backup@db.internal:3306/app' },
 };
 
 export interface ParsedDatabaseUrl {

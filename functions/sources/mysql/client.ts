@@ -1,0 +1,153 @@
+import * as fs from 'node:fs';
+import { createConnection, type Connection, type SslOptions } from 'mysql2/promise';
+import { DatabaseError } from '../../core/errors';
+import type { DatabaseConnection } from '../../core/model/target';
+import type { ResolvedCredential } from '../database/credentials';
+
+export function serverName(conn: Pick<DatabaseConnection, 'host' | 'port'>): string {
+  return conn.host.includes(':') ? `[${conn.host}]:${conn.port}` : `${conn.host}:${conn.port}`;
+}
+
+/**
+ * The password in a MySQL option file (`password=` in [client], [mysqldump] or [mysql]), for
+ * Lifeboat's own connection; the tools read the file themselves (--defaults-extra-file).
+ */
+export function optionFilePassword(text: string): string | undefined {
+  let group = '';
+  let found: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) group = header[1]!.trim().toLowerCase();
+    else if (['client', 'mysqldump', 'mysql', 'mariadb-dump', 'mariadb'].includes(group)) {
+      const match = /^password\s*=\s*(.*)$/.exec(line);
+      if (match) found = match[1]!.replace(/^(['"])(.*)\1$/, '$2');
+    }
+  }
+  return found;
+}
+
+function passwordOf(credential: ResolvedCredential): string | undefined {
+  if (credential.password !== undefined) return credential.password;
+  return credential.file ? optionFilePassword(fs.readFileSync(credential.file, 'utf8')) : undefined;
+}
+
+function sslOption(conn: DatabaseConnection, withTls: boolean): SslOptions | undefined {
+  const { mode, ca_file } = conn.tls;
+  if (mode === 'disable' || !withTls) return undefined;
+  const ca = ca_file ? fs.readFileSync(ca_file, 'utf8') : undefined;
+  switch (mode) {
+    case 'prefer':
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+      return { ca, rejectUnauthorized: true, verifyIdentity: false };
+    case 'verify-full':
+      return { ca, rejectUnauthorized: true, verifyIdentity: true };
+  }
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** A MySQL/MariaDB failure as an operator reads it: which server, what happened, what to check. */
+export function describeMysqlError(
+  error: unknown,
+  conn: DatabaseConnection,
+  database: string | undefined,
+): Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const server = serverName(conn);
+  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR')
+    return new DatabaseError(
+      'DB_AUTH',
+      `MySQL at ${server} refused user "${conn.user}": ${message}.`,
+      "Check the password the target references (--password-env, --password-file or --password-secret) and the user's grants.",
+      { cause: error },
+    );
+  if (code === 'ER_BAD_DB_ERROR')
+    return new DatabaseError(
+      'DB_NOT_FOUND',
+      `Database "${database}" does not exist on ${server}.`,
+      'Check the database name in the target (`lifeboat target show NAME`), or create the database.',
+      { cause: error },
+    );
+  if (typeof code === 'string' && UNREACHABLE.has(code))
+    return new DatabaseError(
+      'DB_UNREACHABLE',
+      `Cannot reach MySQL at ${server} (${code}).`,
+      'Check the host and port, that the server is running and that this machine may connect to it (firewall, security group).',
+      { cause: error },
+    );
+  return new DatabaseError(
+    'DB_ERROR',
+    `MySQL at ${server} failed: ${message}.`,
+    'Check the server log for details.',
+    {
+      cause: error,
+    },
+  );
+}
+
+/** Opens a connection (to `database`, or to none for administration). */
+export async function connectMysql(
+  conn: DatabaseConnection,
+  database: string | undefined,
+  credential: ResolvedCredential,
+): Promise<Connection> {
+  const password = passwordOf(credential);
+  const open = (withTls: boolean) =>
+    createConnection({
+      host: conn.host,
+      port: conn.port,
+      user: conn.user,
+      password,
+      database,
+      ssl: sslOption(conn, withTls),
+      connectTimeout: 15_000,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+      multipleStatements: false,
+    });
+  try {
+    try {
+      return await open(true);
+    } catch (error) {
+      const noTls =
+        error instanceof Error &&
+        /does not support secure connection|HANDSHAKE_NO_SSL_SUPPORT/i.test(
+          `${error.message} ${String((error as { code?: string }).code)}`,
+        );
+      if (conn.tls.mode === 'prefer' && noTls) return await open(false);
+      throw error;
+    }
+  } catch (error) {
+    throw describeMysqlError(error, conn, database);
+  }
+}
+
+export async function withMysql<T>(
+  conn: DatabaseConnection,
+  database: string | undefined,
+  credential: ResolvedCredential,
+  fn: (client: Connection) => Promise<T>,
+): Promise<T> {
+  const client = await connectMysql(conn, database, credential);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}

@@ -1,0 +1,130 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { DatabaseError, InputError, ToolFailedError } from '../../core/errors';
+import type { DatabaseConnection } from '../../core/model/target';
+import type { ByteSink } from '../../core/ports/byte-sink';
+import type { ResolvedCredential } from '../database/credentials';
+import type { DatabaseRestoreRequest, RestoredDatabase } from '../database/strategy';
+import { ToolProcess } from '../database/tool';
+import { quoteIdent, serverName, withMysql } from './client';
+import type { MysqlSourceInfo } from './source-info';
+import { tableFilterSink } from './table-filter';
+import { mysqlToolSpec } from './tools';
+
+type Check = Pick<DatabaseRestoreRequest, 'database' | 'overwrite' | 'schemas' | 'tables'>;
+
+async function databaseExists(
+  conn: DatabaseConnection,
+  credential: ResolvedCredential,
+  database: string,
+): Promise<boolean> {
+  return withMysql(conn, undefined, credential, async (client) => {
+    const [rows] = await client.query<RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [database],
+    );
+    return rows.length > 0;
+  });
+}
+
+/**
+ * A full restore never replaces an existing database unless asked; a partial one never
+ * replaces an existing table unless asked (mysqldump's sections begin with DROP TABLE).
+ */
+export async function checkMysqlRestore(
+  conn: DatabaseConnection,
+  credential: ResolvedCredential,
+  request: Check,
+): Promise<{ exists: boolean }> {
+  if (request.schemas.length > 0)
+    throw new InputError('MySQL has no schemas inside a database.', 'Choose tables with --table.');
+  const exists = await databaseExists(conn, credential, request.database);
+  if (!exists || request.overwrite) return { exists };
+  if (request.tables.length === 0)
+    throw new DatabaseError(
+      'DB_EXISTS',
+      `Database "${request.database}" already exists on ${serverName(conn)}; a restore does not replace it unless asked to.`,
+      'Pass --overwrite to replace it (after the backup has been restored once under a staging name), or restore under another name with --database NEW.',
+    );
+  const present = await withMysql(conn, request.database, credential, async (client) => {
+    const [rows] = await client.query<RowDataPacket[]>(
+      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)',
+      [request.database, request.tables],
+    );
+    return rows.map((r) => String(r.name));
+  });
+  if (present.length > 0)
+    throw new DatabaseError(
+      'DB_EXISTS',
+      `Table(s) ${present.map((t) => `"${t}"`).join(', ')} already exist in database "${request.database}"; a restore does not replace them unless asked to.`,
+      'Pass --overwrite to replace those tables, or restore into another database with --database NEW.',
+    );
+  return { exists };
+}
+
+/**
+ * Restores a mysqldump SQL dump through the mysql client. A new database is dropped again if
+ * the restore fails. Replacing a database (--overwrite) first restores the backup under a
+ * staging name, so the old one is dropped only once the backup has proved restorable (MySQL
+ * cannot rename a database, so the data is then restored a second time under its name).
+ * Partial restores filter the dump to the chosen tables; MySQL's DDL is not transactional, so
+ * a table that fails half-way is left as far as it got (and reported).
+ */
+export async function restoreMysql(
+  conn: DatabaseConnection,
+  credential: ResolvedCredential,
+  source: MysqlSourceInfo,
+  request: DatabaseRestoreRequest,
+  feed: (sink: ByteSink) => Promise<void>,
+): Promise<RestoredDatabase> {
+  const { exists } = await checkMysqlRestore(conn, credential, request);
+  const admin = (sql: string) => withMysql(conn, undefined, credential, (client) => client.query(sql));
+  const create = (database: string) =>
+    admin(
+      `CREATE DATABASE ${quoteIdent(database)} CHARACTER SET ${quoteIdent(source.charset)} COLLATE ${quoteIdent(source.collation)}`,
+    );
+  const drop = (database: string) =>
+    admin(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`).catch(() => undefined);
+  const restoreInto = async (database: string) => {
+    const tool = new ToolProcess(
+      mysqlToolSpec('client', ['--binary-mode', `--database=${database}`], conn, credential),
+      { stdin: true, stdout: false },
+    );
+    const sink = tool.stdinSink();
+    await feed(request.tables.length > 0 ? tableFilterSink(sink, request.tables) : sink);
+    await tool.exited;
+  };
+  const fresh = async (database: string) => {
+    await create(database);
+    try {
+      await restoreInto(database);
+    } catch (error) {
+      await drop(database);
+      throw error;
+    }
+  };
+  if (!exists) {
+    await fresh(request.database);
+    return { database: request.database, replaced: false, into_existing: false };
+  }
+  if (request.tables.length > 0) {
+    try {
+      await restoreInto(request.database);
+    } catch (error) {
+      if (!(error instanceof ToolFailedError)) throw error;
+      throw new ToolFailedError(
+        error.tool,
+        error.exit,
+        error.stderr,
+        `MySQL does not roll back table changes: the tables restored before the failure are in "${request.database}" as far as they got. Fix the cause and restore them again with --overwrite.`,
+      );
+    }
+    return { database: request.database, replaced: false, into_existing: true };
+  }
+  const staging = `lifeboat_restore_${request.jobId.toLowerCase()}`;
+  await drop(staging);
+  await fresh(staging);
+  await drop(staging);
+  await admin(`DROP DATABASE ${quoteIdent(request.database)}`);
+  await fresh(request.database);
+  return { database: request.database, replaced: true, into_existing: false };
+}
