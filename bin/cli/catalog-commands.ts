@@ -57,10 +57,15 @@ function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<s
   if (options.path.length > 0)
     throw new InputError('--path is for filesystem targets.', 'Name the database in --url.');
   const url = parseDatabaseUrl(kind, options.url);
-  if (kind === 'mysql' && options.schema.length > 0)
+  if (kind !== 'postgres' && options.schema.length > 0)
     throw new InputError(
-      'MySQL has no schemas inside a database.',
-      'Name tables with --table, or make one target per database.',
+      `${kind === 'mysql' ? 'MySQL' : 'MongoDB'} has no schemas inside a database.`,
+      'Make one target per database.',
+    );
+  if (kind === 'mongodb' && options.table.length > 0)
+    throw new InputError(
+      'A MongoDB target backs up the whole database.',
+      'Leave collections out with --exclude-table; restore chosen ones with `lifeboat restore ID --table COLLECTION`.',
     );
   return {
     kind,
@@ -74,7 +79,7 @@ function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<s
       ca_file: options.tlsCa ? resolve(options.tlsCa) : null,
     },
     ...(kind === 'postgres' ? { schemas: options.schema } : {}),
-    tables: options.table,
+    ...(kind === 'mongodb' ? {} : { tables: options.table }),
     exclude_tables: options.excludeTable,
   };
 }
@@ -130,7 +135,7 @@ function targetDetails(t: Target): string[] {
     `password:     ${describeCredential(c.password)}`,
     `tls:          ${c.tls.mode}${c.tls.ca_file ? ` (CA ${c.tls.ca_file})` : ''}`,
     ...(c.kind === 'postgres' ? [`schemas:      ${c.schemas.join(', ') || 'all'}`] : []),
-    `tables:       ${c.tables.join(', ') || 'all'}`,
+    ...(c.kind === 'mongodb' ? [] : [`tables:       ${c.tables.join(', ') || 'all'}`]),
     `exclude:      ${c.exclude_tables.join(', ') || '-'}`,
   ];
 }

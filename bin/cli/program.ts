@@ -161,7 +161,7 @@ export function buildProgram(): Command {
     .command('add')
     .description('record a target: `lifeboat target add web --type filesystem --path /srv/www`')
     .argument('<name>', "the target's name (also the name of its backups)")
-    .requiredOption('--type <type>', 'what it is: filesystem, postgres or mysql (MySQL and MariaDB)')
+    .requiredOption('--type <type>', 'what it is: filesystem, postgres, mysql (MySQL and MariaDB) or mongodb')
     .option('--path <dir>', 'filesystem: a directory or file to back up (repeatable)', collect, [])
     .option('--exclude <glob>', 'filesystem: skip matching paths (repeatable)', collect, [])
     .option('--exclude-file <file>', 'filesystem: read exclude patterns from FILE, one per line', collect, [])
@@ -173,7 +173,7 @@ export function buildProgram(): Command {
     .option('--password-env <var>', 'database: the environment variable that holds the password')
     .option(
       '--password-file <file>',
-      'database: a .pgpass file (PostgreSQL) or an option file with password= (MySQL)',
+      'database: a .pgpass file (PostgreSQL), an option file with password= (MySQL) or a tools --config YAML file (MongoDB)',
     )
     .option('--password-secret <arn>', 'database: an AWS Secrets Manager secret holding the password')
     .addOption(

@@ -38,7 +38,7 @@ describe('database URLs', () => {
       ['postgresql://u:secret@h/db', /holds a password/],
       ['postgresql://u@h/', /must name a host and one database/],
       ['postgresql://h/db', /does not name a user/],
-      ['mongodb://u@h/db', /starts with postgresql:\/\/ or postgres:\/\//],
+      ['ftp://u@h/db', /starts with postgresql:\/\/ or postgres:\/\//],
       ['postgresql://u@h/db?sslmode=sometimes', /is not an sslmode/],
       ['not a url', /is not a URL/],
     ];
@@ -65,6 +65,7 @@ describe('target configs', () => {
   it('fills defaults: no password, TLS prefer, everything selected', () => {
     expect(parseTargetConfig(base)).toEqual({
       ...base,
+      mode: 'logical',
       password: { source: 'none' },
       tls: { mode: 'prefer', ca_file: null },
       schemas: [],
@@ -89,7 +90,7 @@ describe('target configs', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({
       message: '"oracle" is not a target type this version knows.',
-      hint: 'Use one of: filesystem, postgres, mysql.',
+      hint: 'Use one of: filesystem, postgres, mysql, mongodb.',
     });
   });
 });
@@ -145,6 +146,7 @@ describe('tool output and arguments', () => {
         port: 1,
         user: 'u',
         database: 'd',
+        mode: 'logical',
         password: { source: 'none' },
         tls: { mode: 'prefer', ca_file: null },
         schemas: ['s'],

@@ -53,6 +53,11 @@ const SqlNameSchema = z.string().min(1).max(200);
 export const PostgresTargetConfigSchema = DatabaseConnectionSchema.extend({
   kind: z.literal('postgres'),
   database: SqlNameSchema,
+  /**
+   * logical: pg_dump of `database`. physical: pg_basebackup of the whole cluster, which with
+   * the WAL archive (`lifeboat wal-push`) restores to any point in time.
+   */
+  mode: z.enum(['logical', 'physical']).default('logical'),
   /** Only these schemas (pg_dump --schema); empty: all. */
   schemas: z.array(SqlNameSchema).default([]),
   /** Only these tables, as `table` or `schema.table` (pg_dump --table); empty: all. */
@@ -72,18 +77,30 @@ export const MysqlTargetConfigSchema = DatabaseConnectionSchema.extend({
 });
 export type MysqlTargetConfig = z.infer<typeof MysqlTargetConfigSchema>;
 
+export const MongodbTargetConfigSchema = DatabaseConnectionSchema.extend({
+  kind: z.literal('mongodb'),
+  database: SqlNameSchema,
+  /** Where the user is defined (mongodump --authenticationDatabase). */
+  auth_database: SqlNameSchema.default('admin'),
+  /** Collections left out (--excludeCollection). */
+  exclude_tables: z.array(SqlNameSchema).default([]),
+});
+export type MongodbTargetConfig = z.infer<typeof MongodbTargetConfigSchema>;
+
 export const DatabaseTargetConfigSchema = z.discriminatedUnion('kind', [
   PostgresTargetConfigSchema,
   MysqlTargetConfigSchema,
+  MongodbTargetConfigSchema,
 ]);
 export type DatabaseTargetConfig = z.infer<typeof DatabaseTargetConfigSchema>;
 export type DatabaseKind = DatabaseTargetConfig['kind'];
-export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'mysql'];
+export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'mysql', 'mongodb'];
 
 export const TargetConfigSchema = z.discriminatedUnion('kind', [
   FilesystemTargetConfigSchema,
   PostgresTargetConfigSchema,
   MysqlTargetConfigSchema,
+  MongodbTargetConfigSchema,
 ]);
 export type TargetConfig = z.infer<typeof TargetConfigSchema>;
 export type TargetKind = TargetConfig['kind'];
@@ -110,6 +127,7 @@ export function targetTypeOf(kind: TargetKind): Target['target_type'] {
       return 'filesystem';
     case 'postgres':
     case 'mysql':
+    case 'mongodb':
       return 'database';
   }
 }

@@ -1,4 +1,5 @@
 import type { DatabaseKind } from '../../core/model/target';
+import { mongodbStrategy } from '../mongodb/strategy';
 import { mysqlStrategy } from '../mysql/strategy';
 import { postgresStrategy } from '../postgres/strategy';
 import type { DatabaseStrategy } from './strategy';
@@ -6,6 +7,7 @@ import type { DatabaseStrategy } from './strategy';
 const STRATEGIES: Record<DatabaseKind, DatabaseStrategy> = {
   postgres: postgresStrategy,
   mysql: mysqlStrategy,
+  mongodb: mongodbStrategy,
 };
 
 /** The strategy of a database kind (functions/sources/<kind>). */

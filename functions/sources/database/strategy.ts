@@ -24,8 +24,11 @@ export interface DatabaseSourceInfo {
 export interface DatabaseDump {
   /** The dump's bytes; throws if the tool fails, even after its last byte. */
   stream: AsyncIterable<Buffer>;
-  /** Resolves after the stream has ended: the source's description with its table checksums. */
-  info(): Promise<DatabaseSourceInfo>;
+  /**
+   * Resolves after the stream has ended: the source's description for the manifest (a logical
+   * dump's DatabaseSourceInfo with its table checksums, or a base backup's own description).
+   */
+  info(): Promise<{ kind: string }>;
   /** Stops the tool and releases connections (after a failure elsewhere); idempotent. */
   close(): Promise<void>;
 }

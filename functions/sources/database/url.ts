@@ -8,6 +8,7 @@ const SCHEMES: Record<DatabaseKind, { schemes: string[]; port: number; example: 
     example: 'postgresql://backup@db.internal:5432/app',
   },
   mysql: { schemes: ['mysql:', 'mariadb:'], port: 3306, example: 'mysql://backup@db.internal:3306/app' },
+  mongodb: { schemes: ['mongodb:'], port: 27017, example: 'mongodb://backup@db.internal:27017/app' },
 };
 
 export interface ParsedDatabaseUrl {

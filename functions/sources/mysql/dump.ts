@@ -46,7 +46,7 @@ const AFTER_SNAPSHOT =
 export async function dumpMysql(
   config: MysqlTargetConfig,
   credential: ResolvedCredential,
-): Promise<DatabaseDump & { info(): Promise<MysqlSourceInfo> }> {
+): Promise<Omit<DatabaseDump, 'info'> & { info(): Promise<MysqlSourceInfo> }> {
   const tool = await mysqlToolVersion('dump');
   const snapshot = await connectMysql(config, config.database, credential);
   let lock: Connection | undefined;

@@ -45,7 +45,7 @@ interface SnapshotFacts {
 export async function dumpPostgres(
   config: PostgresTargetConfig,
   credential: ResolvedCredential,
-): Promise<DatabaseDump & { info(): Promise<PostgresSourceInfo> }> {
+): Promise<Omit<DatabaseDump, 'info'> & { info(): Promise<PostgresSourceInfo> }> {
   const toolVersion = await pgToolVersion('pg_dump');
   const client: Client = await connectPostgres(config, config.database, credential);
   let facts: SnapshotFacts;

@@ -4,7 +4,7 @@ import type { DatabaseConnection } from '../../core/model/target';
 import type { ResolvedCredential } from '../database/credentials';
 import { captureTool, type ToolSpec } from '../database/tool';
 
-export type PgToolName = 'pg_dump' | 'pg_restore' | 'pg_basebackup' | 'psql';
+export type PgToolName = 'pg_dump' | 'pg_restore' | 'pg_basebackup' | 'pg_waldump';
 
 /**
  * Where the PostgreSQL client tools are: LIFEBOAT_PG_BIN, else Debian's newest versioned

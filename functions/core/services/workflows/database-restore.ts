@@ -51,6 +51,12 @@ export function databaseBackupOf(manifest: SnapshotManifest): {
   return { strategy, info: strategy.sourceInfo(manifest.source) };
 }
 
+/** What an engine's connection needs beyond the common fields (MongoDB's authentication database). */
+function engineExtras(from: unknown): Record<string, string> {
+  const auth = (from as { auth_database?: unknown } | null)?.auth_database;
+  return typeof auth === 'string' ? { auth_database: auth } : {};
+}
+
 /**
  * The server a restore goes to: the one asked for, else the backup's own, with the credential
  * reference of its target (still in the catalog) or of the backup's record; a backup known
@@ -71,10 +77,10 @@ async function restoreConnection(
     const parsed = DatabaseConnectionSchema.safeParse(config);
     if (config && isDatabaseConfig(config as { kind: string }) && parsed.success) {
       const same = parsed.data.host === info.server.host && parsed.data.port === info.server.port;
-      if (same) return parsed.data;
+      if (same) return { ...parsed.data, ...engineExtras(config) };
     }
   }
-  return DatabaseConnectionSchema.parse({ ...info.server });
+  return { ...DatabaseConnectionSchema.parse({ ...info.server }), ...engineExtras(info) };
 }
 
 async function connect(

@@ -1,0 +1,110 @@
+import { DatabaseError, InputError } from '../../core/errors';
+import type { ByteSink } from '../../core/ports/byte-sink';
+import type { ResolvedCredential } from '../database/credentials';
+import type { DatabaseRestoreRequest, RestoredDatabase } from '../database/strategy';
+import { ToolProcess } from '../database/tool';
+import type { MongoAdmin } from './admin';
+import type { MongodbSourceInfo } from './source-info';
+import { mongoToolSpec, type MongoConnection } from './tools';
+
+type Check = Pick<DatabaseRestoreRequest, 'database' | 'overwrite' | 'schemas' | 'tables'>;
+
+/** mongorestore's arguments: the archive's namespaces renamed to the target database, chosen ones only. */
+export function mongorestoreArgs(
+  source: string,
+  target: string,
+  collections: readonly string[],
+  drop: boolean,
+): string[] {
+  return [
+    '--archive',
+    `--nsFrom=${source}.*`,
+    `--nsTo=${target}.*`,
+    ...(collections.length
+      ? collections.map((c) => `--nsInclude=${source}.${c}`)
+      : [`--nsInclude=${source}.*`]),
+    ...(drop ? ['--drop'] : []),
+    '--stopOnError',
+  ];
+}
+
+/** The same rules as the other engines: nothing existing is replaced unless asked. */
+export async function checkMongoRestore(
+  admin: MongoAdmin,
+  conn: MongoConnection,
+  request: Check,
+): Promise<{ exists: boolean }> {
+  if (request.schemas.length > 0)
+    throw new InputError('MongoDB has no schemas inside a database.', 'Choose collections with --table.');
+  const exists = await admin.databaseExists(request.database);
+  if (!exists || request.overwrite) return { exists };
+  const where = `${conn.host}:${conn.port}`;
+  if (request.tables.length === 0)
+    throw new DatabaseError(
+      'DB_EXISTS',
+      `Database "${request.database}" already exists on ${where}; a restore does not replace it unless asked to.`,
+      'Pass --overwrite to replace it (after the backup has been restored once under a staging name), or restore under another name with --database NEW.',
+    );
+  const present = (await admin.collections(request.database)).filter((c) => request.tables.includes(c));
+  if (present.length > 0)
+    throw new DatabaseError(
+      'DB_EXISTS',
+      `Collection(s) ${present.map((c) => `"${c}"`).join(', ')} already exist in database "${request.database}"; a restore does not replace them unless asked to.`,
+      'Pass --overwrite to replace those collections, or restore into another database with --database NEW.',
+    );
+  return { exists };
+}
+
+/**
+ * mongorestore --archive from the repository stream. As for MySQL: a new database is dropped
+ * again if the restore fails, and --overwrite of a database first restores under a staging
+ * name (MongoDB cannot rename a database), then replaces the old one.
+ */
+export async function restoreMongodb(
+  admin: MongoAdmin,
+  conn: MongoConnection,
+  credential: ResolvedCredential,
+  source: MongodbSourceInfo,
+  request: DatabaseRestoreRequest,
+  feed: (sink: ByteSink) => Promise<void>,
+): Promise<RestoredDatabase> {
+  const { exists } = await checkMongoRestore(admin, conn, request);
+  const restoreInto = async (database: string, drop: boolean) => {
+    const spec = mongoToolSpec(
+      'mongorestore',
+      mongorestoreArgs(source.database, database, request.tables, drop),
+      conn,
+      credential,
+    );
+    try {
+      const tool = new ToolProcess(spec, { stdin: true, stdout: false });
+      await feed(tool.stdinSink());
+      await tool.exited;
+    } finally {
+      spec.cleanup();
+    }
+  };
+  const fresh = async (database: string) => {
+    try {
+      await restoreInto(database, false);
+    } catch (error) {
+      await admin.dropDatabase(database).catch(() => undefined);
+      throw error;
+    }
+  };
+  if (!exists) {
+    await fresh(request.database);
+    return { database: request.database, replaced: false, into_existing: false };
+  }
+  if (request.tables.length > 0) {
+    await restoreInto(request.database, request.overwrite);
+    return { database: request.database, replaced: false, into_existing: true };
+  }
+  const staging = `lifeboat_restore_${request.jobId.toLowerCase()}`;
+  await admin.dropDatabase(staging);
+  await fresh(staging);
+  await admin.dropDatabase(staging);
+  await admin.dropDatabase(request.database);
+  await fresh(request.database);
+  return { database: request.database, replaced: true, into_existing: false };
+}
