@@ -30,6 +30,7 @@ interface TargetAddOptions extends GlobalOptions {
   passwordSecret?: string;
   tlsMode?: string;
   tlsCa?: string;
+  mode?: string;
   schema: string[];
   table: string[];
   excludeTable: string[];
@@ -57,6 +58,8 @@ function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<s
   if (options.path.length > 0)
     throw new InputError('--path is for filesystem targets.', 'Name the database in --url.');
   const url = parseDatabaseUrl(kind, options.url);
+  if (options.mode !== undefined && kind !== 'postgres')
+    throw new InputError('--mode is for PostgreSQL targets.', 'Leave it out.');
   if (kind !== 'postgres' && options.schema.length > 0)
     throw new InputError(
       `${kind === 'mysql' ? 'MySQL' : 'MongoDB'} has no schemas inside a database.`,
@@ -78,7 +81,7 @@ function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<s
       mode: options.tlsMode ?? url.tls?.mode ?? 'prefer',
       ca_file: options.tlsCa ? resolve(options.tlsCa) : null,
     },
-    ...(kind === 'postgres' ? { schemas: options.schema } : {}),
+    ...(kind === 'postgres' ? { schemas: options.schema, mode: options.mode ?? 'logical' } : {}),
     ...(kind === 'mongodb' ? {} : { tables: options.table }),
     exclude_tables: options.excludeTable,
   };

@@ -27,6 +27,7 @@ import { runInit } from './init';
 import { runRestore } from './restore';
 import { runDiff, runLs } from './browse';
 import { runSnapshots } from './snapshots';
+import { runWalFetch, runWalPush } from './wal';
 
 export function parseInteger(value: string): number {
   const n = Number(value);
@@ -118,6 +119,14 @@ export function buildProgram(): Command {
       'files: never (keep existing), if-changed (size or mtime differ) or always; database: replace it (bare flag)',
     )
     .option('--database <name>', 'restore a database dump into this database (created; see --overwrite)')
+    .option(
+      '--target-dir <dir>',
+      'restore a PostgreSQL base backup into this new data directory, set up to recover',
+    )
+    .option(
+      '--point-in-time <time>',
+      'with --target-dir: recover to this moment (ISO 8601 with a zone, e.g. 2026-11-26T10:15:00Z); default: the end of the WAL archive',
+    )
     .option('--url <url>', "database: another server than the backup's, e.g. postgresql://admin@db2:5432")
     .option('--password-env <var>', 'database with --url: the variable that holds the password')
     .option('--password-file <file>', 'database with --url: a .pgpass or MySQL option file')
@@ -155,6 +164,24 @@ export function buildProgram(): Command {
     .description('list backups, oldest first')
     .option('--name <name>', 'only backups of this name')
     .action((_opts, cmd: Command) => runSnapshots(cmd.optsWithGlobals()));
+
+  program
+    .command('wal-push')
+    .description("archive a WAL file: PostgreSQL's archive_command = 'lifeboat wal-push %p --target NAME'")
+    .argument('<path>', 'the WAL file (%p)')
+    .requiredOption('--target <name>', 'the physical target whose archive it belongs to')
+    .action((file: string, _opts, cmd: Command) => runWalPush(file, cmd.optsWithGlobals()));
+  program
+    .command('wal-fetch')
+    .description(
+      "fetch an archived WAL file: restore_command = 'lifeboat wal-fetch %f %p --target NAME' (written by restore --target-dir)",
+    )
+    .argument('<name>', 'the WAL file name (%f)')
+    .argument('<path>', 'where to write it (%p)')
+    .requiredOption('--target <name>', 'the physical target whose archive to read')
+    .action((name: string, dest: string, _opts, cmd: Command) =>
+      runWalFetch(name, dest, cmd.optsWithGlobals()),
+    );
 
   const target = program.command('target').description('named sources of backups, kept in the catalog');
   target
@@ -194,6 +221,12 @@ export function buildProgram(): Command {
       [],
     )
     .option('--exclude-table <name>', 'database: leave this table out (repeatable)', collect, [])
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'postgres: logical (pg_dump of the database) or physical (pg_basebackup of the cluster, for point-in-time recovery with `lifeboat wal-push`)',
+      ).choices(['logical', 'physical']),
+    )
     .option('--description <text>', 'a note for people')
     .action((name: string, _opts, cmd: Command) => runTargetAdd(name, cmd.optsWithGlobals()));
   target

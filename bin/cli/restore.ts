@@ -26,6 +26,8 @@ interface RestoreOptions extends GlobalOptions {
   validateOnly?: boolean;
   target?: string;
   database?: string;
+  targetDir?: string;
+  pointInTime?: string;
   url?: string;
   passwordEnv?: string;
   passwordFile?: string;
@@ -42,10 +44,12 @@ interface RestoreOptions extends GlobalOptions {
 const FILE_OVERWRITE_MODES: readonly string[] = ['never', 'if-changed', 'always'];
 
 export async function runRestore(reference: string, options: RestoreOptions): Promise<void> {
-  const destinations = [options.stdout, options.target, options.database].filter((d) => d !== undefined);
+  const destinations = [options.stdout, options.target, options.database, options.targetDir].filter(
+    (d) => d !== undefined,
+  );
   if (destinations.length > 1) {
     throw new InputError(
-      'Give one of --stdout, --target and --database.',
+      'Give one of --stdout, --target, --database and --target-dir.',
       '--target DIR is for file backups, --database NAME for database dumps, --stdout for any stream.',
     );
   }
@@ -55,6 +59,12 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
       'Pass --target DIR for a file backup (`lifeboat restore latest:home --target /tmp/home`), --database NAME for a database (`lifeboat restore latest:app --database app_restored`), or --stdout for a stream.',
     );
   }
+  if (options.pointInTime !== undefined && !options.targetDir)
+    throw new InputError(
+      '--point-in-time restores a PostgreSQL base backup into a data directory.',
+      'Add --target-dir DIR (a new, empty directory).',
+    );
+  if (options.targetDir) return restoreToDataDirectory(reference, options.targetDir, options);
   if (options.database) return restoreToDatabase(reference, options.database, options);
   if (options.schema.length > 0 || options.table.length > 0 || options.url)
     throw new InputError('--schema, --table and --url apply to database restores.', 'Add --database NAME.');
@@ -127,6 +137,50 @@ async function restoreToDatabase(
   );
 }
 
+/** An ISO 8601 time with a zone, as UTC; anything else is refused rather than guessed. */
+function parsePointInTime(text: string): string {
+  const time = Date.parse(text);
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(text.trim()) || Number.isNaN(time))
+    throw new InputError(
+      `"${text}" is not a time with a zone.`,
+      'Write it in ISO 8601 with Z or an offset, e.g. 2026-11-26T10:15:00Z or 2026-11-26T11:15:00+01:00.',
+    );
+  return new Date(time).toISOString();
+}
+
+/** A PostgreSQL base backup into a new data directory, set up to recover (to a time, or to the end). */
+async function restoreToDataDirectory(
+  reference: string,
+  dir: string,
+  options: RestoreOptions,
+): Promise<void> {
+  const at = options.pointInTime === undefined ? null : parsePointInTime(options.pointInTime);
+  const progress = new ByteProgress('restore');
+  const job = await runRestoreWorkflow(
+    reference,
+    { kind: 'data-directory', path: resolve(dir) },
+    { ...options, pointInTime: at ?? undefined },
+    progress,
+    { onProgress: (_files, bytes) => progress.update(bytes) },
+  );
+  const range = (job.validation_results as { wal_range?: { from: string; to: string | null } } | null)
+    ?.wal_range;
+  if (options.json)
+    return printJson({
+      id: job.backup_id,
+      recovery_job_id: job.id,
+      data_directory: resolve(dir),
+      point_in_time: at,
+      wal_range: range,
+    });
+  if (job.validate_only) return printValidated(job, options);
+  say(
+    `Restored base backup ${job.backup_id} into ${resolve(dir)}, set up to recover ${at ? `to ${at}` : 'to the end of the WAL archive'}` +
+      (range ? ` (the archive covers ${range.from} to ${range.to ?? 'the end of the backup'})` : '') +
+      `. Start PostgreSQL on it (as the server's user: chown -R postgres ${resolve(dir)} if needed); it fetches WAL with \`lifeboat wal-fetch\` and promotes when done.`,
+  );
+}
+
 /** Another server for a database restore: --url and how to find its password. */
 function databaseConnection(url: string, options: RestoreOptions): DatabaseConnection {
   const parsed = parseServerUrl(url);
@@ -186,6 +240,7 @@ async function runRestoreWorkflow(
   const request: RestoreRequest = {
     backup: reference,
     target_config: target,
+    point_in_time: options.pointInTime ?? null,
     validate_only: options.validateOnly ?? false,
   };
   try {

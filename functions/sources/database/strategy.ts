@@ -58,7 +58,8 @@ export interface RestoredDatabase {
 export interface DatabaseStrategy {
   kind: DatabaseKind;
   probe(config: DatabaseTargetConfig, credential: ResolvedCredential): Promise<DatabaseProbe>;
-  dump(config: DatabaseTargetConfig, credential: ResolvedCredential): Promise<DatabaseDump>;
+  /** `target` is the target's name (a base backup names the WAL archive that completes it). */
+  dump(config: DatabaseTargetConfig, credential: ResolvedCredential, target: string): Promise<DatabaseDump>;
   /** Parses the manifest's `source` of a backup this strategy made. */
   sourceInfo(raw: unknown): DatabaseSourceInfo;
   /** Refuses a restore that may not go ahead (an existing database without overwrite). */

@@ -3,6 +3,7 @@ import type { DatabaseTargetConfig, PostgresTargetConfig } from '../../core/mode
 import type { DatabaseStrategy } from '../database/strategy';
 import { quoteIdent, withPostgres } from './client';
 import { dumpPostgres } from './dump';
+import { basebackupPostgres } from './physical/basebackup';
 import { checkPostgresRestore, restorePostgres } from './restore';
 import { PostgresSourceInfoSchema } from './source-info';
 import { tableStats } from './stats';
@@ -33,7 +34,12 @@ export const postgresStrategy: DatabaseStrategy = {
     });
   },
 
-  dump: (target, credential) => dumpPostgres(postgresConfig(target), credential),
+  dump: (target, credential, name) => {
+    const config = postgresConfig(target);
+    return config.mode === 'physical'
+      ? basebackupPostgres(config, name, credential)
+      : dumpPostgres(config, credential);
+  },
 
   sourceInfo: (raw) => PostgresSourceInfoSchema.parse(raw),
 

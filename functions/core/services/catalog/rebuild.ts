@@ -19,7 +19,8 @@ export interface RebuildResult {
  */
 export async function rebuildCatalog(ctx: ServiceContext): Promise<RebuildResult> {
   const repo = await ctx.repository();
-  const snapshots = await repo.listSnapshots();
+  // Archived WAL files are part of a target's archive, not backups of their own.
+  const snapshots = (await repo.listSnapshots()).filter((m) => m.source?.kind !== 'postgres-wal');
   const result: RebuildResult = {
     snapshots: snapshots.length,
     backups_added: 0,

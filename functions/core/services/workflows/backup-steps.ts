@@ -205,6 +205,20 @@ async function enterFence(ctx: ServiceContext, backupId: string): Promise<void> 
   }
 }
 
+/** Runs `fn` as a writer of the repository: garbage collection waits for it (and it for GC). */
+export async function asRepositoryWriter<T>(
+  ctx: ServiceContext,
+  id: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await enterFence(ctx, id);
+  try {
+    return await fn();
+  } finally {
+    await ctx.catalog.leaveWriter(id);
+  }
+}
+
 export interface RunBackupResult {
   backup_id: string;
   files: number;
@@ -278,7 +292,7 @@ export async function runBackup(
     }
     if (isDatabaseConfig(source)) {
       const credential = await resolveCredential(source.password, ctx.secrets);
-      const dump = await databaseStrategy(source.kind).dump(source, credential);
+      const dump = await databaseStrategy(source.kind).dump(source, credential, record.target_identifier);
       const estimated = metadata.estimated_bytes || undefined;
       try {
         const result = await backupStream(repo, dump.stream, {

@@ -1,4 +1,15 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { z } from 'zod';
+import {
+  baseBackupOf,
+  checkPointInTime,
+  DataDirectoryTargetSchema,
+  restoreDataDirectory,
+  walRange,
+  type WalRange,
+} from '../point-in-time';
+import { walFetchCommand } from '../wal-archive';
 import { ChunkReader, loadChunkIndex } from '../../../repository/reader';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { listSnapshot } from '../../../sources/filesystem/browse';
@@ -40,6 +51,7 @@ export const RestoreTargetSchema = z.discriminatedUnion('kind', [
   DirectoryTargetSchema,
   StreamTargetSchema,
   DatabaseRestoreTargetSchema,
+  DataDirectoryTargetSchema,
 ]);
 
 export const RestoreRequestSchema = z
@@ -123,15 +135,25 @@ export async function validateRestore(
   input: unknown,
 ): Promise<{ recovery_job_id: string; validate_only: boolean }> {
   const request = RestoreRequestSchema.parse(input);
-  if (request.point_in_time)
-    throw new InputError(
-      'Point-in-time recovery applies to database backups with a WAL archive; a file backup restores as it was taken.',
-      'Drop --point-in-time, or pick the backup of the time you need with `lifeboat backups`.',
-    );
   const repo = await ctx.repository();
   const manifest = await repo.resolveSnapshot(request.backup);
   const target = request.target_config;
-  if (target.kind === 'database') {
+  let walCoverage: WalRange | undefined;
+  if (request.point_in_time && target.kind !== 'data-directory')
+    throw new InputError(
+      'Point-in-time recovery applies to PostgreSQL base backups with a WAL archive, restored into a data directory.',
+      'Restore a base backup with --target-dir DIR --point-in-time TIME, or drop --point-in-time.',
+    );
+  if (target.kind === 'data-directory') {
+    const base = baseBackupOf(manifest);
+    walCoverage = await walRange(repo, base);
+    if (request.point_in_time) checkPointInTime(base, walCoverage, request.point_in_time);
+    if (fs.existsSync(target.path) && fs.readdirSync(target.path).length > 0)
+      throw new InputError(
+        `${target.path} is not empty.`,
+        'A data directory is restored into a new or empty directory.',
+      );
+  } else if (target.kind === 'database') {
     await validateDatabaseRestore(ctx, manifest, target);
   } else if (target.kind === 'stream') {
     if (manifest.content.kind !== 'stream')
@@ -161,12 +183,13 @@ export async function validateRestore(
   const partial =
     (target.kind === 'directory' && (target.includes.length > 0 || target.excludes.length > 0)) ||
     (target.kind === 'database' && (target.schemas.length > 0 || target.tables.length > 0));
+  const recoveryType = request.point_in_time ? 'point_in_time' : partial ? 'partial' : 'full';
   const job: RecoveryJob = {
     id: newUlid(now.getTime()),
     backup_id: manifest.id,
-    recovery_type: partial ? 'partial' : 'full',
+    recovery_type: recoveryType,
     target_config: { ...target },
-    point_in_time: null,
+    point_in_time: request.point_in_time,
     validate_only: request.validate_only,
     overwrite_existing:
       (target.kind === 'directory' && (target.overwrite === 'if-changed' || target.overwrite === 'always')) ||
@@ -186,7 +209,7 @@ export async function validateRestore(
     estimated_completion: null,
     recovered_size_bytes: null,
     error_message: null,
-    validation_results: { runner: runner() },
+    validation_results: { runner: runner(), ...(walCoverage ? { wal_range: { ...walCoverage } } : {}) },
     created_at: at,
     created_by: ctx.actor.user_id,
   };
@@ -212,6 +235,8 @@ function describeRestoreTarget(target: RestoreTarget): string {
       return target.path;
     case 'stream':
       return 'stream';
+    case 'data-directory':
+      return target.path;
     case 'database':
       return `database ${target.database}${target.connection ? ` on ${target.connection.host}:${target.connection.port}` : ''}`;
   }
@@ -297,7 +322,21 @@ export async function runRestore(
   let summary: Record<string, unknown>;
   let bytes: number;
   let refused = 0;
-  if (target.kind === 'database') {
+  if (target.kind === 'data-directory') {
+    const result = await restoreDataDirectory(
+      repo,
+      manifest,
+      target.path,
+      job.point_in_time,
+      walFetchCommand(baseBackupOf(manifest).target, ctx.storage.location),
+      (written) => {
+        hooks.onProgress?.(0, written);
+        progress.report(written / total);
+      },
+    );
+    bytes = result.bytes;
+    summary = { bytes_restored: result.bytes, data_directory: target.path, point_in_time: job.point_in_time };
+  } else if (target.kind === 'database') {
     const result = await runDatabaseRestore(ctx, repo, manifest, target, job.id, (written) => {
       hooks.onProgress?.(0, written);
       progress.report(written / total);
@@ -382,17 +421,19 @@ export async function validateRecovery(
   // A stream went to its reader and cannot be read back; the restore itself checked every chunk
   // and the whole stream's checksum against the backup, and failed otherwise.
   const check: RestoredTreeCheck =
-    target.kind === 'database'
-      ? await databaseCheck(ctx, manifest, target)
-      : target.kind === 'stream'
-        ? {
-            files_checked: 0,
-            bytes_checked: job.recovered_size_bytes ?? 0,
-            dirs_checked: 0,
-            symlinks_checked: 0,
-            problems: [],
-          }
-        : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
+    target.kind === 'data-directory'
+      ? dataDirectoryCheck(target.path)
+      : target.kind === 'database'
+        ? await databaseCheck(ctx, manifest, target)
+        : target.kind === 'stream'
+          ? {
+              files_checked: 0,
+              bytes_checked: job.recovered_size_bytes ?? 0,
+              dirs_checked: 0,
+              symlinks_checked: 0,
+              problems: [],
+            }
+          : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
   const current = (await ctx.catalog.getRecoveryJob(job.id))!;
   await ctx.catalog.updateRecoveryJob(
     job.id,
@@ -410,6 +451,17 @@ export async function validateRecovery(
   );
   if (check.problems.length > 0) throw new RecoveryValidationError(check);
   return { files_checked: check.files_checked, problems: 0 };
+}
+
+/**
+ * A data directory cannot be checked before the server has replayed its WAL: what is checked is
+ * that it is one (PG_VERSION, global/pg_control) and is set up to recover (recovery.signal).
+ */
+function dataDirectoryCheck(dir: string): RestoredTreeCheck {
+  const problems = ['PG_VERSION', 'global/pg_control', 'recovery.signal']
+    .filter((file) => !fs.existsSync(path.join(dir, file)))
+    .map((file) => ({ path: file, problem: 'missing from the restored data directory' }));
+  return { files_checked: 3, bytes_checked: 0, dirs_checked: 1, symlinks_checked: 0, problems };
 }
 
 /** A restored database's tables against the checksums recorded at backup, as a recovery check. */
