@@ -83,7 +83,7 @@ export function serverUser(): ServerUser | string {
   return { uid: Number(fields[2]), gid: Number(fields[3]), prefix: [runuser, '-u', 'postgres', '--'] };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PgCluster, postgresUnavailable } from '../helpers/postgres';
 import { runCli, TempHome, type RunResult } from '../helpers/cli';
+import { whileWriting } from '../helpers/concurrent';
 
 const unavailable = postgresUnavailable();
 const describePg = unavailable ? describe.skip : describe;
@@ -235,21 +236,15 @@ describePg('PostgreSQL logical backups', () => {
   });
 
   it('reads its checksums in the dump snapshot while the database is being written', async () => {
-    let writing = true;
-    let written = 0;
-    const writer = (async () => {
-      for (let i = 0; writing; i++) {
-        await pg.query(
+    const { result: during, writes } = await whileWriting(
+      (i) =>
+        pg.query(
           'app',
           `INSERT INTO events VALUES (${1_000_000 + i}, now(), 'during'); UPDATE customers SET note = '${i}' WHERE id = 1`,
-        );
-        written++;
-      }
-    })();
-    const during = json<{ id: string }>(await runCli(['backup', '--target', 'app', '--json'], { env }));
-    writing = false;
-    await writer;
-    expect(written).toBeGreaterThan(5);
+        ),
+      async () => json<{ id: string }>(await runCli(['backup', '--target', 'app', '--json'], { env })),
+    );
+    expect(writes).toBeGreaterThan(5);
     const verified = json<{ status: string; verification_details: unknown }>(
       await runCli(['verify', during.id, '--type', 'restore_test', '--json'], { env }),
     );

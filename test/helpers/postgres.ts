@@ -2,10 +2,12 @@
 // started in a temp directory on a free localhost port with password authentication.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../bench/postgres';
+
+export { freePort };
 
 export const PG_ADMIN = 'lifeboat_admin';
 
@@ -23,17 +25,6 @@ function pgBin(): string | undefined {
 export function postgresUnavailable(): string | undefined {
   if (!pgBin()) return 'PostgreSQL server binaries are not installed (apt-get install postgresql)';
   return undefined;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface PgClusterOptions {

@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors';
 import type { DatabaseConnection, DatabaseKind, DatabaseTargetConfig } from '../../core/model/target';
 import type { ByteSink } from '../../core/ports/byte-sink';
 import type { ResolvedCredential } from './credentials';
@@ -84,4 +85,17 @@ export interface DatabaseStrategy {
     selection: TableSelection,
   ): Promise<TableStat[]>;
   dropDatabase(conn: DatabaseConnection, credential: ResolvedCredential, database: string): Promise<void>;
+}
+
+/** A strategy's own kind of target config (the registry hands each strategy only its own). */
+export function configOf<K extends DatabaseKind>(
+  kind: K,
+  config: DatabaseTargetConfig,
+): Extract<DatabaseTargetConfig, { kind: K }> {
+  if (config.kind !== kind)
+    throw new InputError(
+      `A ${config.kind} target is not a ${kind} database.`,
+      'This is a bug; please report it.',
+    );
+  return config as Extract<DatabaseTargetConfig, { kind: K }>;
 }

@@ -1,22 +1,12 @@
-import { InputError } from '../../core/errors';
-import type { DatabaseConnection, DatabaseTargetConfig, MongodbTargetConfig } from '../../core/model/target';
+import type { DatabaseConnection } from '../../core/model/target';
 import type { ResolvedCredential } from '../database/credentials';
-import type { DatabaseStrategy } from '../database/strategy';
+import { configOf, type DatabaseStrategy } from '../database/strategy';
 import { isSelected } from '../database/table-stats';
 import { mongoAdmin, type MongoAdmin } from './admin';
 import { dumpMongodb, mongoCollectionStats } from './dump';
 import { checkMongoRestore, restoreMongodb } from './restore';
 import { MongodbSourceInfoSchema } from './source-info';
 import { mongoToolVersion, type MongoConnection } from './tools';
-
-function mongoConfig(config: DatabaseTargetConfig): MongodbTargetConfig {
-  if (config.kind !== 'mongodb')
-    throw new InputError(
-      `A ${config.kind} target is not a MongoDB database.`,
-      'This is a bug; please report it.',
-    );
-  return config;
-}
 
 /** A restore connection names no authentication database: the user's is `admin` unless the target says otherwise. */
 function mongoConnection(conn: DatabaseConnection): MongoConnection {
@@ -42,7 +32,7 @@ export const mongodbStrategy: DatabaseStrategy = {
   kind: 'mongodb',
 
   async probe(target, credential) {
-    const config = mongoConfig(target);
+    const config = configOf('mongodb', target);
     const tool = await mongoToolVersion('mongodump');
     return withAdmin(config, credential, async (admin) => ({
       server_version: await admin.serverVersion(),
@@ -52,7 +42,7 @@ export const mongodbStrategy: DatabaseStrategy = {
     }));
   },
 
-  dump: (target, credential) => dumpMongodb(mongoConfig(target), credential),
+  dump: (target, credential) => dumpMongodb(configOf('mongodb', target), credential),
 
   sourceInfo: (raw) => MongodbSourceInfoSchema.parse(raw),
 

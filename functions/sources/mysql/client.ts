@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
 import { createConnection, type Connection, type SslOptions } from 'mysql2/promise';
-import { DatabaseError } from '../../core/errors';
 import type { DatabaseConnection } from '../../core/model/target';
+import { connectionError, openPreferringTls } from '../database/connection';
 import type { ResolvedCredential } from '../database/credentials';
 
-export function serverName(conn: Pick<DatabaseConnection, 'host' | 'port'>): string {
-  return conn.host.includes(':') ? `[${conn.host}]:${conn.port}` : `${conn.host}:${conn.port}`;
-}
+export { serverName } from '../database/connection';
 
 /**
  * The password in a MySQL option file (`password=` in [client], [mysqldump] or [mysql]), for
@@ -47,15 +45,6 @@ function sslOption(conn: DatabaseConnection, withTls: boolean): SslOptions | und
   }
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
 /** A MySQL/MariaDB failure as an operator reads it: which server, what happened, what to check. */
 export function describeMysqlError(
   error: unknown,
@@ -63,36 +52,19 @@ export function describeMysqlError(
   database: string | undefined,
 ): Error {
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  const server = serverName(conn);
-  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR')
-    return new DatabaseError(
-      'DB_AUTH',
-      `MySQL at ${server} refused user "${conn.user}": ${message}.`,
-      "Check the password the target references (--password-env, --password-file or --password-secret) and the user's grants.",
-      { cause: error },
-    );
-  if (code === 'ER_BAD_DB_ERROR')
-    return new DatabaseError(
-      'DB_NOT_FOUND',
-      `Database "${database}" does not exist on ${server}.`,
-      'Check the database name in the target (`lifeboat target show NAME`), or create the database.',
-      { cause: error },
-    );
-  if (typeof code === 'string' && UNREACHABLE.has(code))
-    return new DatabaseError(
-      'DB_UNREACHABLE',
-      `Cannot reach MySQL at ${server} (${code}).`,
-      'Check the host and port, that the server is running and that this machine may connect to it (firewall, security group).',
-      { cause: error },
-    );
-  return new DatabaseError(
-    'DB_ERROR',
-    `MySQL at ${server} failed: ${message}.`,
-    'Check the server log for details.',
-    {
-      cause: error,
-    },
+  const failure =
+    code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR'
+      ? 'auth'
+      : code === 'ER_BAD_DB_ERROR'
+        ? 'not-found'
+        : 'other';
+  return connectionError(
+    'MySQL',
+    failure,
+    error,
+    conn,
+    database,
+    "Check the password the target references (--password-env, --password-file or --password-secret) and the user's grants.",
   );
 }
 
@@ -118,17 +90,14 @@ export async function connectMysql(
       multipleStatements: false,
     });
   try {
-    try {
-      return await open(true);
-    } catch (error) {
+    return await openPreferringTls(conn, open, (error) => {
       const noTls =
         error instanceof Error &&
         /does not support secure connection|HANDSHAKE_NO_SSL_SUPPORT/i.test(
           `${error.message} ${String((error as { code?: string }).code)}`,
         );
-      if (conn.tls.mode === 'prefer' && noTls) return await open(false);
-      throw error;
-    }
+      return noTls;
+    });
   } catch (error) {
     throw describeMysqlError(error, conn, database);
   }

@@ -2,6 +2,7 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { LifeboatError } from '../../core/errors';
 import type { MysqlTargetConfig } from '../../core/model/target';
 import type { ResolvedCredential } from '../database/credentials';
+import { dumpSession } from '../database/dump-session';
 import type { DatabaseDump } from '../database/strategy';
 import { ToolProcess } from '../database/tool';
 import { connectMysql, describeMysqlError } from './client';
@@ -93,16 +94,7 @@ export async function dumpMysql(
   const tool_ = dump;
   const stats = mysqlTableStats(snapshot, config.database, { schemas: [], ...config });
   stats.catch(() => undefined);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await release();
-    tool_.stop();
-    snapshot.destroy();
-  };
-  let finished = false;
-  async function* stream(): AsyncGenerator<Buffer> {
+  async function* bytes(): AsyncGenerator<Buffer> {
     let tail = '';
     try {
       for await (const data of tool_.stdout()) {
@@ -113,36 +105,34 @@ export async function dumpMysql(
         }
         yield data;
       }
-      finished = true;
     } finally {
       await release();
-      if (!finished) await close();
     }
   }
-  return {
-    stream: stream(),
-    close,
-    info: async () => {
-      try {
-        const tables = await stats.catch((error: unknown) => {
-          throw describeMysqlError(error, config, config.database);
-        });
-        return {
-          kind: 'mysql',
-          format: 'mysqldump-sql',
-          database: config.database,
-          server: { host: config.host, port: config.port, user: config.user },
-          server_version: facts.version,
-          tool,
-          charset: facts.charset,
-          collation: facts.collation,
-          checksums_in_dump_snapshot: inDumpSnapshot,
-          selection: { tables: config.tables, exclude_tables: config.exclude_tables },
-          tables,
-        };
-      } finally {
-        await close();
-      }
+  return dumpSession({
+    bytes: bytes(),
+    release: async () => {
+      await release();
+      tool_.stop();
+      snapshot.destroy();
     },
-  };
+    describe: async () => {
+      const tables = await stats.catch((error: unknown) => {
+        throw describeMysqlError(error, config, config.database);
+      });
+      return {
+        kind: 'mysql',
+        format: 'mysqldump-sql',
+        database: config.database,
+        server: { host: config.host, port: config.port, user: config.user },
+        server_version: facts.version,
+        tool,
+        charset: facts.charset,
+        collation: facts.collation,
+        checksums_in_dump_snapshot: inDumpSnapshot,
+        selection: { tables: config.tables, exclude_tables: config.exclude_tables },
+        tables,
+      };
+    },
+  });
 }

@@ -1,7 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { InputError } from '../../core/errors';
-import type { DatabaseTargetConfig, MysqlTargetConfig } from '../../core/model/target';
-import type { DatabaseStrategy } from '../database/strategy';
+import { configOf, type DatabaseStrategy } from '../database/strategy';
 import { quoteIdent, withMysql } from './client';
 import { dumpMysql } from './dump';
 import { checkMysqlRestore, restoreMysql } from './restore';
@@ -9,21 +7,12 @@ import { MysqlSourceInfoSchema } from './source-info';
 import { mysqlTableStats } from './stats';
 import { mysqlToolVersion } from './tools';
 
-function mysqlConfig(config: DatabaseTargetConfig): MysqlTargetConfig {
-  if (config.kind !== 'mysql')
-    throw new InputError(
-      `A ${config.kind} target is not a MySQL database.`,
-      'This is a bug; please report it.',
-    );
-  return config;
-}
-
 /** MySQL and MariaDB: mysqldump/mariadb-dump SQL in, the mysql/mariadb client out. */
 export const mysqlStrategy: DatabaseStrategy = {
   kind: 'mysql',
 
   async probe(target, credential) {
-    const config = mysqlConfig(target);
+    const config = configOf('mysql', target);
     const tool = await mysqlToolVersion('dump');
     return withMysql(config, config.database, credential, async (client) => {
       const [rows] = await client.query<RowDataPacket[]>(
@@ -40,7 +29,7 @@ export const mysqlStrategy: DatabaseStrategy = {
     });
   },
 
-  dump: (target, credential) => dumpMysql(mysqlConfig(target), credential),
+  dump: (target, credential) => dumpMysql(configOf('mysql', target), credential),
 
   sourceInfo: (raw) => MysqlSourceInfoSchema.parse(raw),
 

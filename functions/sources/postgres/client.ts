@@ -1,14 +1,11 @@
 import * as fs from 'node:fs';
 import { getPassword } from 'pgpass/lib/helper';
 import { Client, type ClientConfig } from 'pg';
-import { DatabaseError } from '../../core/errors';
 import type { DatabaseConnection } from '../../core/model/target';
+import { connectionError, openPreferringTls } from '../database/connection';
 import type { ResolvedCredential } from '../database/credentials';
 
-/** host:port as an operator would type it. */
-export function serverName(conn: Pick<DatabaseConnection, 'host' | 'port'>): string {
-  return conn.host.includes(':') ? `[${conn.host}]:${conn.port}` : `${conn.host}:${conn.port}`;
-}
+export { serverName } from '../database/connection';
 
 function passwordFromFile(
   conn: DatabaseConnection,
@@ -40,46 +37,17 @@ function sslOption(conn: DatabaseConnection, withTls: boolean): ClientConfig['ss
   }
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
 /** A connection failure as an operator reads it: which server, what happened, what to check. */
 export function describePgError(error: unknown, conn: DatabaseConnection, database: string): Error {
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  const server = serverName(conn);
-  if (code === '28P01' || code === '28000')
-    return new DatabaseError(
-      'DB_AUTH',
-      `PostgreSQL at ${server} refused user "${conn.user}": ${message}.`,
-      "Check the password the target references (--password-env, --password-file or --password-secret) and the server's pg_hba.conf.",
-      { cause: error },
-    );
-  if (code === '3D000')
-    return new DatabaseError(
-      'DB_NOT_FOUND',
-      `Database "${database}" does not exist on ${server}.`,
-      'Check the database name in the target (`lifeboat target show NAME`), or create the database.',
-      { cause: error },
-    );
-  if (typeof code === 'string' && UNREACHABLE.has(code))
-    return new DatabaseError(
-      'DB_UNREACHABLE',
-      `Cannot reach PostgreSQL at ${server} (${code}).`,
-      'Check the host and port, that the server is running and that this machine may connect to it (firewall, security group).',
-      { cause: error },
-    );
-  return new DatabaseError(
-    'DB_ERROR',
-    `PostgreSQL at ${server} failed: ${message}.`,
-    'Check the server log for details.',
-    { cause: error },
+  const failure = code === '28P01' || code === '28000' ? 'auth' : code === '3D000' ? 'not-found' : 'other';
+  return connectionError(
+    'PostgreSQL',
+    failure,
+    error,
+    conn,
+    database,
+    "Check the password the target references (--password-env, --password-file or --password-secret) and the server's pg_hba.conf.",
   );
 }
 
@@ -109,13 +77,11 @@ export async function connectPostgres(
     return client;
   };
   try {
-    try {
-      return await open(true);
-    } catch (error) {
-      const noTls = error instanceof Error && /does not support SSL/i.test(error.message);
-      if (conn.tls.mode === 'prefer' && noTls) return await open(false);
-      throw error;
-    }
+    return await openPreferringTls(
+      conn,
+      open,
+      (error) => error instanceof Error && /does not support SSL/i.test(error.message),
+    );
   } catch (error) {
     throw describePgError(error, conn, database);
   }

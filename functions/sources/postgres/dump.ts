@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import type { PostgresTargetConfig } from '../../core/model/target';
 import type { ResolvedCredential } from '../database/credentials';
+import { dumpSession } from '../database/dump-session';
 import type { DatabaseDump } from '../database/strategy';
 import { ToolProcess } from '../database/tool';
 import { connectPostgres, describePgError } from './client';
@@ -67,51 +68,34 @@ export async function dumpPostgres(
   );
   const stats = tableStats(client, config);
   stats.catch(() => undefined);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    tool.stop();
+  return dumpSession({
+    bytes: tool.stdout(),
     // Ending the session ends the snapshot's transaction (and a checksum query still running).
-    await client.end().catch(() => undefined);
-  };
-  let finished = false;
-  async function* stream(): AsyncGenerator<Buffer> {
-    try {
-      yield* tool.stdout();
-      finished = true;
-    } finally {
-      if (!finished) await close();
-    }
-  }
-  return {
-    stream: stream(),
-    close,
-    info: async () => {
-      try {
-        const tables = await stats.catch((error: unknown) => {
-          throw describePgError(error, config, config.database);
-        });
-        return {
-          kind: 'postgres',
-          format: 'pg_dump-custom',
-          database: config.database,
-          server: { host: config.host, port: config.port, user: config.user },
-          server_version: facts.version,
-          tool: { name: 'pg_dump', version: toolVersion },
-          encoding: facts.encoding,
-          collate: facts.collate,
-          ctype: facts.ctype,
-          selection: {
-            schemas: config.schemas,
-            tables: config.tables,
-            exclude_tables: config.exclude_tables,
-          },
-          tables,
-        };
-      } finally {
-        await close();
-      }
+    release: async () => {
+      tool.stop();
+      await client.end().catch(() => undefined);
     },
-  };
+    describe: async () => {
+      const tables = await stats.catch((error: unknown) => {
+        throw describePgError(error, config, config.database);
+      });
+      return {
+        kind: 'postgres',
+        format: 'pg_dump-custom',
+        database: config.database,
+        server: { host: config.host, port: config.port, user: config.user },
+        server_version: facts.version,
+        tool: { name: 'pg_dump', version: toolVersion },
+        encoding: facts.encoding,
+        collate: facts.collate,
+        ctype: facts.ctype,
+        selection: {
+          schemas: config.schemas,
+          tables: config.tables,
+          exclude_tables: config.exclude_tables,
+        },
+        tables,
+      };
+    },
+  });
 }

@@ -1,6 +1,4 @@
-import { InputError } from '../../core/errors';
-import type { DatabaseTargetConfig, PostgresTargetConfig } from '../../core/model/target';
-import type { DatabaseStrategy } from '../database/strategy';
+import { configOf, type DatabaseStrategy } from '../database/strategy';
 import { quoteIdent, withPostgres } from './client';
 import { dumpPostgres } from './dump';
 import { basebackupPostgres } from './physical/basebackup';
@@ -9,21 +7,12 @@ import { PostgresSourceInfoSchema } from './source-info';
 import { tableStats } from './stats';
 import { pgToolVersion } from './tools';
 
-function postgresConfig(config: DatabaseTargetConfig): PostgresTargetConfig {
-  if (config.kind !== 'postgres')
-    throw new InputError(
-      `A ${config.kind} target is not a PostgreSQL database.`,
-      'This is a bug; please report it.',
-    );
-  return config;
-}
-
 /** PostgreSQL logical backups: pg_dump custom format in, pg_restore out. */
 export const postgresStrategy: DatabaseStrategy = {
   kind: 'postgres',
 
   async probe(target, credential) {
-    const config = postgresConfig(target);
+    const config = configOf('postgres', target);
     const tool = { name: 'pg_dump', version: await pgToolVersion('pg_dump') };
     return withPostgres(config, config.database, credential, async (client) => {
       const result = await client.query<{ version: string; size: string }>(
@@ -35,7 +24,7 @@ export const postgresStrategy: DatabaseStrategy = {
   },
 
   dump: (target, credential, name) => {
-    const config = postgresConfig(target);
+    const config = configOf('postgres', target);
     return config.mode === 'physical'
       ? basebackupPostgres(config, name, credential)
       : dumpPostgres(config, credential);
