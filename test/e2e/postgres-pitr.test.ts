@@ -28,6 +28,25 @@ const serverIds = (): { uid?: number; gid?: number } => {
   return { uid: Number(uid), gid: Number(gid) };
 };
 
+/**
+ * The archive and restore commands run as the server's account, which must reach this
+ * checkout's Node and CLI. A checkout under a private directory (/root, mode 0700) would stop
+ * it: the directories on the way get the traverse bit (o+x, never read) for the test's duration.
+ */
+function letServerReach(files: string[]): () => void {
+  const changed = new Map<string, number>();
+  for (const file of files)
+    for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode & 0o7777;
+      if ((mode & 0o001) === 0 && !changed.has(dir)) {
+        fs.chmodSync(dir, mode | 0o001);
+        changed.set(dir, mode);
+      }
+    }
+  return () => changed.forEach((mode, dir) => fs.chmodSync(dir, mode));
+}
+
+let restoreModes = (): void => undefined;
 let pg: PgCluster;
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -44,6 +63,7 @@ function json<T>(result: RunResult): T {
 
 beforeAll(async () => {
   if (unavailable) return;
+  if (asRoot) restoreModes = letServerReach([fs.realpathSync(NODE), fs.realpathSync(CLI)]);
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-pitr-'));
   fs.chmodSync(home, 0o755);
   if (ids.uid !== undefined) fs.chownSync(home, ids.uid, ids.gid!);
@@ -83,6 +103,7 @@ afterAll(async () => {
   if (unavailable) return;
   await pg?.stop();
   fs.rmSync(home, { recursive: true, force: true });
+  restoreModes();
 });
 
 async function commitAndArchive(id: number): Promise<string> {
