@@ -13,9 +13,14 @@ export const GNU_TIME = '/usr/bin/time';
 /** pgbench scale: 50 gives ~5 M account rows, ~750 MB in the cluster, ~0.5 GB of plain SQL. */
 export const PGBENCH_SCALE = 50;
 export const PGBENCH_SCALE_QUICK = 10;
-/** The change between the two dumps: 2 clients x 2000 TPC-B-like transactions, seeded. */
+/**
+ * The change between the two dumps: TPC-B-like transactions by 2 clients, seeded, as many as 1%
+ * of the accounts (scale x 100,000 rows): the "1% changed database" of issue 5.
+ */
 export const PGBENCH_CLIENTS = 2;
-export const PGBENCH_TRANSACTIONS = 2000;
+export function pgbenchTransactions(scale: number): number {
+  return (scale * 100_000) / 100 / PGBENCH_CLIENTS;
+}
 export const PGBENCH_SEED = 42;
 
 /** --quick works on a prefix of the tar instead of the whole of it. */

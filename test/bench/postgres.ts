@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PGBENCH_CLIENTS, PGBENCH_SEED, PGBENCH_TRANSACTIONS } from './config';
+import { PGBENCH_CLIENTS, PGBENCH_SEED, pgbenchTransactions } from './config';
 import { type FileDataset } from './datasets';
 import {
   capture,
@@ -102,55 +102,66 @@ export interface PgOptions {
   log: (msg: string) => void;
 }
 
-export async function pgDataset(o: PgOptions): Promise<FileDataset> {
-  const base = path.join(o.dataDir, `pgbench-s${o.scale}.sql`);
-  const changed = path.join(o.dataDir, `pgbench-s${o.scale}-after.sql`);
-  const dataset: FileDataset = {
-    key: 'pg',
-    name: 'pgbench.sql',
-    base,
-    changed,
-    changeNote:
-      `second dump after \`pgbench -c ${PGBENCH_CLIENTS} -t ${PGBENCH_TRANSACTIONS} --random-seed ${PGBENCH_SEED}\`` +
-      ` (${PGBENCH_CLIENTS * PGBENCH_TRANSACTIONS} random account updates plus history inserts; ` +
-      `pgbench's filler columns are blank, so the dump compresses about 100×)`,
-  };
-  if (fs.existsSync(base) && fs.existsSync(changed)) {
-    o.log(`reusing ${base} and ${changed}`);
-    return dataset;
+/**
+ * Two datasets from one pgbench database, before and after 1% of its accounts changed: plain SQL
+ * dumps (what `pg_dump | restic backup --stdin` reads) and custom-format dumps without pg_dump's
+ * compression (the bytes Lifeboat's PostgreSQL strategy streams).
+ */
+export async function pgDatasets(o: PgOptions): Promise<FileDataset[]> {
+  const tx = pgbenchTransactions(o.scale);
+  const stem = path.join(o.dataDir, `pgbench-s${o.scale}-t${tx}`);
+  const change =
+    `second dump after \`pgbench -c ${PGBENCH_CLIENTS} -t ${tx} --random-seed ${PGBENCH_SEED}\`` +
+    ` (${PGBENCH_CLIENTS * tx} random account updates, 1% of the accounts, plus history inserts; ` +
+    `pgbench's filler columns are blank, so the dump compresses about 100×)`;
+  const datasets: FileDataset[] = [
+    { key: 'pg', name: 'pgbench.sql', base: `${stem}.sql`, changed: `${stem}-after.sql`, changeNote: change },
+    {
+      key: 'pgc',
+      name: 'pgbench.dump',
+      base: `${stem}.dump`,
+      changed: `${stem}-after.dump`,
+      changeNote: `${change}; pg_dump --format=custom --compress=0, as the PostgreSQL strategy runs it`,
+    },
+  ];
+  const files = datasets.flatMap((d) => [d.base, d.changed]);
+  if (files.every((f) => fs.existsSync(f))) {
+    o.log(`reusing ${files.join(', ')}`);
+    return datasets;
   }
   const started = Date.now();
+  const [plain, custom] = datasets as [FileDataset, FileDataset];
   await withCluster(o, async (env) => {
     const bench = (args: string[]): Promise<void> => runLogged(o.tools.pgbench, args, o.logFile, { env });
     o.log(`pgbench -i -s ${o.scale}`);
     await bench(['-i', '-q', '-s', String(o.scale)]);
-    await dumpTo(o, env, `${base}.partial`);
-    o.log(`pgbench -c ${PGBENCH_CLIENTS} -t ${PGBENCH_TRANSACTIONS}`);
-    await bench([
-      '-c',
-      String(PGBENCH_CLIENTS),
-      '-t',
-      String(PGBENCH_TRANSACTIONS),
-      '--random-seed',
-      String(PGBENCH_SEED),
-    ]);
-    await dumpTo(o, env, `${changed}.partial`);
+    await dumpTo(o, env, 'plain', `${plain.base}.partial`);
+    await dumpTo(o, env, 'custom', `${custom.base}.partial`);
+    o.log(`pgbench -c ${PGBENCH_CLIENTS} -t ${tx}`);
+    await bench(['-c', String(PGBENCH_CLIENTS), '-t', String(tx), '--random-seed', String(PGBENCH_SEED)]);
+    await dumpTo(o, env, 'plain', `${plain.changed}.partial`);
+    await dumpTo(o, env, 'custom', `${custom.changed}.partial`);
   });
-  fs.renameSync(`${base}.partial`, base);
-  fs.renameSync(`${changed}.partial`, changed);
+  for (const f of files) fs.renameSync(`${f}.partial`, f);
   o.log(
-    `generated pgbench dumps: ${(fs.statSync(base).size / 2 ** 20).toFixed(1)} MiB and ` +
-      `${(fs.statSync(changed).size / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `generated pgbench dumps: ${files.map((f) => `${(fs.statSync(f).size / 2 ** 20).toFixed(1)} MiB`).join(', ')} ` +
+      `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  return dataset;
+  return datasets;
 }
 
-async function dumpTo(o: PgOptions, env: NodeJS.ProcessEnv, file: string): Promise<void> {
-  o.log(`pg_dump > ${file}`);
+async function dumpTo(
+  o: PgOptions,
+  env: NodeJS.ProcessEnv,
+  format: 'plain' | 'custom',
+  file: string,
+): Promise<void> {
+  o.log(`pg_dump --format=${format} > ${file}`);
   const out = fs.openSync(file, 'w');
   const log = fs.openSync(o.logFile, 'a');
+  const args = format === 'plain' ? ['--format=plain'] : ['--format=custom', '--compress=0'];
   try {
-    const r = await run(o.tools.pg_dump, ['--format=plain'], { env, stdout: out, stderr: log });
+    const r = await run(o.tools.pg_dump, args, { env, stdout: out, stderr: log });
     if (r.code !== 0) throw new Error(`pg_dump ${describeExit(r)} (see ${o.logFile})`);
   } finally {
     fs.closeSync(out);

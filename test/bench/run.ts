@@ -17,7 +17,7 @@ import {
 import { linuxDataset, type FileDataset } from './datasets';
 import { benchTree, treeDataset, treeInfo } from './tree';
 import { machineInfo } from './machine';
-import { pgDataset, pgVersion } from './postgres';
+import { pgDatasets, pgVersion } from './postgres';
 import { checkPrereqs, installHint, type Part } from './prereq';
 import { evaluateGoals, renderMarkdown, type DatasetInfo, type Report } from './report';
 import {
@@ -207,15 +207,17 @@ async function main(): Promise<number> {
   const pg = pre.pg;
   if (opts.parts.has('pg') && pg) {
     await dataset('pg', async () => {
-      const ds = await pgDataset({
+      const sets = await pgDatasets({
         dataDir,
         scale: opts.quick ? PGBENCH_SCALE_QUICK : PGBENCH_SCALE,
         tools: pg,
         logFile: path.join(runDir, 'postgres.log'),
         log,
       });
-      datasets.push(info(ds));
-      results.push(...(await benchFileDataset(ds, (dir) => peers(dir, false), opts.repeats, ctx)));
+      for (const ds of sets) {
+        datasets.push(info(ds));
+        results.push(...(await benchFileDataset(ds, (dir) => peers(dir, false), opts.repeats, ctx)));
+      }
     });
   }
   if (opts.parts.has('tree')) {
