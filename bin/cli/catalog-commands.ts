@@ -34,7 +34,48 @@ interface TargetAddOptions extends GlobalOptions {
   schema: string[];
   table: string[];
   excludeTable: string[];
+  component: string[];
+  preHook: string[];
+  postHook: string[];
+  hookTimeout?: number;
   description?: string;
+}
+
+/** A hook as the CLI takes it: a JSON array of strings, the command and its arguments. */
+function parseHook(
+  text: string,
+  timeout: number | undefined,
+): { command: string[]; timeout_seconds?: number } {
+  let command: unknown;
+  try {
+    command = JSON.parse(text);
+  } catch {
+    command = undefined;
+  }
+  if (
+    !Array.isArray(command) ||
+    command.length === 0 ||
+    !command.every((a) => typeof a === 'string' && a !== '')
+  )
+    throw new InputError(
+      `The hook ${text} is not a JSON array of strings.`,
+      'Give the command and its arguments as a JSON array, e.g. --pre-hook \'["/usr/local/bin/app", "freeze"]\' (it runs without a shell).',
+    );
+  return { command: command as string[], ...(timeout === undefined ? {} : { timeout_seconds: timeout }) };
+}
+
+function applicationConfig(options: TargetAddOptions): Record<string, unknown> {
+  if (options.component.length === 0)
+    throw new InputError(
+      'An application target needs --component TARGET (repeat it).',
+      'Add its files and databases as targets first.',
+    );
+  return {
+    kind: 'application',
+    components: options.component,
+    pre_hooks: options.preHook.map((h) => parseHook(h, options.hookTimeout)),
+    post_hooks: options.postHook.map((h) => parseHook(h, options.hookTimeout)),
+  };
 }
 
 function filesystemConfig(options: TargetAddOptions): Record<string, unknown> {
@@ -89,11 +130,13 @@ function databaseConfig(kind: DatabaseKind, options: TargetAddOptions): Record<s
 
 export function runTargetAdd(name: string, options: TargetAddOptions): Promise<void> {
   const config =
-    options.type === 'filesystem'
-      ? filesystemConfig(options)
-      : (DATABASE_KINDS as readonly string[]).includes(options.type)
-        ? databaseConfig(options.type as DatabaseKind, options)
-        : { kind: options.type };
+    options.type === 'application'
+      ? applicationConfig(options)
+      : options.type === 'filesystem'
+        ? filesystemConfig(options)
+        : (DATABASE_KINDS as readonly string[]).includes(options.type)
+          ? databaseConfig(options.type as DatabaseKind, options)
+          : { kind: options.type };
   return withSystem(options, async ({ ctx }) => {
     const target = await addTarget(ctx, {
       name,
@@ -109,6 +152,7 @@ export function runTargetAdd(name: string, options: TargetAddOptions): Promise<v
 function describeTarget(t: Target): string {
   const c = t.target_config;
   if (c.kind === 'filesystem') return c.paths.join(', ');
+  if (c.kind === 'application') return `${c.components.join(' + ')}`;
   return `${c.user}@${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}/${c.database}`;
 }
 
@@ -127,6 +171,12 @@ function describeCredential(ref: CredentialRef): string {
 
 function targetDetails(t: Target): string[] {
   const c = t.target_config;
+  if (c.kind === 'application')
+    return [
+      `components:   ${c.components.join(', ')}`,
+      `pre-hooks:    ${c.pre_hooks.map((h) => JSON.stringify(h.command)).join(', ') || '-'}`,
+      `post-hooks:   ${c.post_hooks.map((h) => JSON.stringify(h.command)).join(', ') || '-'}`,
+    ];
   if (c.kind === 'filesystem')
     return [
       `paths:        ${describeTarget(t)}`,

@@ -120,6 +120,10 @@ export function buildProgram(): Command {
     )
     .option('--database <name>', 'restore a database dump into this database (created; see --overwrite)')
     .option(
+      '--in-place',
+      'restore an application backup: every component where it came from (see --overwrite)',
+    )
+    .option(
       '--target-dir <dir>',
       'restore a PostgreSQL base backup into this new data directory, set up to recover',
     )
@@ -188,7 +192,10 @@ export function buildProgram(): Command {
     .command('add')
     .description('record a target: `lifeboat target add web --type filesystem --path /srv/www`')
     .argument('<name>', "the target's name (also the name of its backups)")
-    .requiredOption('--type <type>', 'what it is: filesystem, postgres, mysql (MySQL and MariaDB) or mongodb')
+    .requiredOption(
+      '--type <type>',
+      'what it is: filesystem, postgres, mysql (MySQL and MariaDB), mongodb or application',
+    )
     .option('--path <dir>', 'filesystem: a directory or file to back up (repeatable)', collect, [])
     .option('--exclude <glob>', 'filesystem: skip matching paths (repeatable)', collect, [])
     .option('--exclude-file <file>', 'filesystem: read exclude patterns from FILE, one per line', collect, [])
@@ -227,6 +234,25 @@ export function buildProgram(): Command {
         'postgres: logical (pg_dump of the database) or physical (pg_basebackup of the cluster, for point-in-time recovery with `lifeboat wal-push`)',
       ).choices(['logical', 'physical']),
     )
+    .option(
+      '--component <target>',
+      'application: a target (files or a database) in the set (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--pre-hook <json>',
+      'application: a command run before, as a JSON array, e.g. \'["app","freeze"]\' (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--post-hook <json>',
+      'application: a command run after, even when the backup failed (repeatable)',
+      collect,
+      [],
+    )
+    .option('--hook-timeout <seconds>', 'application: how long each hook may run (default 300)', parseInteger)
     .option('--description <text>', 'a note for people')
     .action((name: string, _opts, cmd: Command) => runTargetAdd(name, cmd.optsWithGlobals()));
   target

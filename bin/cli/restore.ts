@@ -27,6 +27,7 @@ interface RestoreOptions extends GlobalOptions {
   target?: string;
   database?: string;
   targetDir?: string;
+  inPlace?: boolean;
   pointInTime?: string;
   url?: string;
   passwordEnv?: string;
@@ -44,12 +45,16 @@ interface RestoreOptions extends GlobalOptions {
 const FILE_OVERWRITE_MODES: readonly string[] = ['never', 'if-changed', 'always'];
 
 export async function runRestore(reference: string, options: RestoreOptions): Promise<void> {
-  const destinations = [options.stdout, options.target, options.database, options.targetDir].filter(
-    (d) => d !== undefined,
-  );
+  const destinations = [
+    options.stdout,
+    options.target,
+    options.database,
+    options.targetDir,
+    options.inPlace,
+  ].filter((d) => d !== undefined);
   if (destinations.length > 1) {
     throw new InputError(
-      'Give one of --stdout, --target, --database and --target-dir.',
+      'Give one of --stdout, --target, --database, --target-dir and --in-place.',
       '--target DIR is for file backups, --database NAME for database dumps, --stdout for any stream.',
     );
   }
@@ -65,6 +70,7 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
       'Add --target-dir DIR (a new, empty directory).',
     );
   if (options.targetDir) return restoreToDataDirectory(reference, options.targetDir, options);
+  if (options.inPlace) return restoreApplication(reference, options);
   if (options.database) return restoreToDatabase(reference, options.database, options);
   if (options.schema.length > 0 || options.table.length > 0 || options.url)
     throw new InputError('--schema, --table and --url apply to database restores.', 'Add --database NAME.');
@@ -134,6 +140,30 @@ async function restoreToDatabase(
           ? ' (into the existing database)'
           : '') +
       `: ${formatBytes(restored.bytes_restored ?? 0)} of dump, ${count(tables, 'table')} checked against the backup's checksums.`,
+  );
+}
+
+/** An application backup, every component back where it came from, then each checked. */
+async function restoreApplication(reference: string, options: RestoreOptions): Promise<void> {
+  if (options.overwrite !== undefined && options.overwrite !== true)
+    throw new InputError('--overwrite takes no mode for an application restore.', 'Pass --overwrite alone.');
+  const progress = new ByteProgress('restore');
+  const job = await runRestoreWorkflow(
+    reference,
+    { kind: 'application', overwrite: options.overwrite === true },
+    options,
+    progress,
+    { onProgress: (_files, bytes) => progress.update(bytes) },
+  );
+  if (job.validate_only) return printValidated(job, options);
+  const results = job.validation_results as {
+    restore?: { components?: { target: string; restored_to: string; bytes: number }[] };
+  } | null;
+  const components = results?.restore?.components ?? [];
+  if (options.json) return printJson({ id: job.backup_id, recovery_job_id: job.id, components });
+  for (const c of components) say(`${c.target}: ${formatBytes(c.bytes)} restored to ${c.restored_to}`);
+  say(
+    `Restored application backup ${job.backup_id}: ${count(components.length, 'component')}, each checked against the backup.`,
   );
 }
 
@@ -271,7 +301,9 @@ function printValidated(job: RecoveryJob, options: RestoreOptions): void {
   const into =
     job.target_config.kind === 'database'
       ? `database "${String(job.target_config.database)}"`
-      : String(job.target_config.path);
+      : job.target_config.kind === 'application'
+        ? 'its original places'
+        : String(job.target_config.path);
   say(
     `Restore of ${job.backup_id} into ${into} is possible (${job.recovery_type}); ` +
       `nothing was written (recovery job ${job.id}).`,

@@ -90,7 +90,7 @@ describe('target configs', () => {
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({
       message: '"oracle" is not a target type this version knows.',
-      hint: 'Use one of: filesystem, postgres, mysql, mongodb.',
+      hint: 'Use one of: filesystem, postgres, mysql, mongodb, application.',
     });
   });
 });

@@ -96,15 +96,36 @@ export type DatabaseTargetConfig = z.infer<typeof DatabaseTargetConfigSchema>;
 export type DatabaseKind = DatabaseTargetConfig['kind'];
 export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'mysql', 'mongodb'];
 
+/** A command run around an application's backup: an argument array (never a shell line). */
+export const HookSchema = z.object({
+  command: z.array(z.string().min(1)).min(1),
+  timeout_seconds: z.number().int().positive().max(86_400).default(300),
+});
+export type Hook = z.infer<typeof HookSchema>;
+
+/**
+ * An application: other targets (files and databases) backed up as one set, between pre-hooks
+ * (quiesce the application; one failing aborts the set) and post-hooks (always run), and
+ * restored together.
+ */
+export const ApplicationTargetConfigSchema = z.object({
+  kind: z.literal('application'),
+  components: z.array(NameSchema).min(1),
+  pre_hooks: z.array(HookSchema).default([]),
+  post_hooks: z.array(HookSchema).default([]),
+});
+export type ApplicationTargetConfig = z.infer<typeof ApplicationTargetConfigSchema>;
+
 export const TargetConfigSchema = z.discriminatedUnion('kind', [
   FilesystemTargetConfigSchema,
   PostgresTargetConfigSchema,
   MysqlTargetConfigSchema,
   MongodbTargetConfigSchema,
+  ApplicationTargetConfigSchema,
 ]);
 export type TargetConfig = z.infer<typeof TargetConfigSchema>;
 export type TargetKind = TargetConfig['kind'];
-export const TARGET_KINDS: readonly TargetKind[] = ['filesystem', ...DATABASE_KINDS];
+export const TARGET_KINDS: readonly TargetKind[] = ['filesystem', ...DATABASE_KINDS, 'application'];
 
 export function isDatabaseConfig(config: { kind: string }): config is DatabaseTargetConfig {
   return (DATABASE_KINDS as readonly string[]).includes(config.kind);
@@ -129,5 +150,7 @@ export function targetTypeOf(kind: TargetKind): Target['target_type'] {
     case 'mysql':
     case 'mongodb':
       return 'database';
+    case 'application':
+      return 'application';
   }
 }

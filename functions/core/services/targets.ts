@@ -62,6 +62,20 @@ export function parseTargetConfig(config: unknown): TargetConfig {
 export async function addTarget(ctx: ServiceContext, request: AddTargetRequest): Promise<Target> {
   validateName('target', request.name);
   const config = parseTargetConfig(request.target_config);
+  if (config.kind === 'application')
+    for (const component of config.components) {
+      const member = await ctx.catalog.getTarget(component);
+      if (!member)
+        throw new InputError(
+          `The component "${component}" is not a target.`,
+          'Add its files and databases as targets first (`lifeboat target add`), then the application.',
+        );
+      if (member.target_config.kind === 'application')
+        throw new InputError(
+          `The component "${component}" is itself an application.`,
+          'Name files and databases only.',
+        );
+    }
   const now = ctx.now().toISOString();
   const target: Target = {
     name: request.name,
@@ -135,6 +149,11 @@ export async function testTarget(ctx: ServiceContext, name: string): Promise<Tar
       kind: config.kind,
       size_bytes: await scanTreeSize(config.paths, config.exclude, () => false),
     };
+  }
+  if (config.kind === 'application') {
+    let size = 0;
+    for (const component of config.components) size += (await testTarget(ctx, component)).size_bytes;
+    return { target: name, kind: config.kind, size_bytes: size };
   }
   const credential = await resolveCredential(config.password, ctx.secrets);
   const probe = await databaseStrategy(config.kind).probe(config, credential);

@@ -17,6 +17,7 @@ import {
 import { resolveCredential } from '../../../sources/database/credentials';
 import { databaseStrategy } from '../../../sources/database/strategies';
 import { audit } from '../audit';
+import { backupApplication } from '../application';
 import { backupStream, type StreamBackupResult } from '../backup-stream';
 import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
@@ -61,7 +62,7 @@ const BackupMetadataSchema = z.object({
 
 /** The seed's target_type of a source. */
 function targetTypeOfSource(source: BackupSource): Backup['target_type'] {
-  if (source.kind === 'stream') return 'application';
+  if (source.kind === 'stream' || source.kind === 'application') return 'application';
   return isDatabaseConfig(source) ? 'database' : 'filesystem';
 }
 
@@ -287,6 +288,14 @@ export async function runBackup(
         parentId: record.parent_backup_id,
         onProgress: (bytes) => hooks.onProgress?.(0, bytes, undefined),
       });
+      hooks.onStreamResult?.(result);
+      return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
+    }
+    if (source.kind === 'application') {
+      const result = await backupApplication(ctx, repo, record, source, (done, total) =>
+        progress.report(done / total),
+      );
+      await progress.settled();
       hooks.onStreamResult?.(result);
       return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
     }

@@ -10,6 +10,12 @@ import {
   type WalRange,
 } from '../point-in-time';
 import { walFetchCommand } from '../wal-archive';
+import {
+  ApplicationRestoreTargetSchema,
+  checkRestoredApplication,
+  runApplicationRestore,
+  validateApplicationRestore,
+} from './application-restore';
 import { ChunkReader, loadChunkIndex } from '../../../repository/reader';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { listSnapshot } from '../../../sources/filesystem/browse';
@@ -52,6 +58,7 @@ export const RestoreTargetSchema = z.discriminatedUnion('kind', [
   StreamTargetSchema,
   DatabaseRestoreTargetSchema,
   DataDirectoryTargetSchema,
+  ApplicationRestoreTargetSchema,
 ]);
 
 export const RestoreRequestSchema = z
@@ -144,7 +151,9 @@ export async function validateRestore(
       'Point-in-time recovery applies to PostgreSQL base backups with a WAL archive, restored into a data directory.',
       'Restore a base backup with --target-dir DIR --point-in-time TIME, or drop --point-in-time.',
     );
-  if (target.kind === 'data-directory') {
+  if (target.kind === 'application') {
+    await validateApplicationRestore(ctx, manifest, target);
+  } else if (target.kind === 'data-directory') {
     const base = baseBackupOf(manifest);
     walCoverage = await walRange(repo, base);
     if (request.point_in_time) checkPointInTime(base, walCoverage, request.point_in_time);
@@ -193,7 +202,8 @@ export async function validateRestore(
     validate_only: request.validate_only,
     overwrite_existing:
       (target.kind === 'directory' && (target.overwrite === 'if-changed' || target.overwrite === 'always')) ||
-      (target.kind === 'database' && target.overwrite),
+      (target.kind === 'database' && target.overwrite) ||
+      (target.kind === 'application' && target.overwrite),
     status: 'validating',
     progress: 0,
     steps: RESTORE_STEPS.map((name) => ({
@@ -237,6 +247,8 @@ function describeRestoreTarget(target: RestoreTarget): string {
       return 'stream';
     case 'data-directory':
       return target.path;
+    case 'application':
+      return 'in place';
     case 'database':
       return `database ${target.database}${target.connection ? ` on ${target.connection.host}:${target.connection.port}` : ''}`;
   }
@@ -322,7 +334,14 @@ export async function runRestore(
   let summary: Record<string, unknown>;
   let bytes: number;
   let refused = 0;
-  if (target.kind === 'data-directory') {
+  if (target.kind === 'application') {
+    const result = await runApplicationRestore(ctx, manifest, target, job.id, (written) => {
+      hooks.onProgress?.(0, written);
+      progress.report(written / Math.max(total, 1));
+    });
+    bytes = result.bytes;
+    summary = { bytes_restored: result.bytes, components: result.components };
+  } else if (target.kind === 'data-directory') {
     const result = await restoreDataDirectory(
       repo,
       manifest,
@@ -421,19 +440,21 @@ export async function validateRecovery(
   // A stream went to its reader and cannot be read back; the restore itself checked every chunk
   // and the whole stream's checksum against the backup, and failed otherwise.
   const check: RestoredTreeCheck =
-    target.kind === 'data-directory'
-      ? dataDirectoryCheck(target.path)
-      : target.kind === 'database'
-        ? await databaseCheck(ctx, manifest, target)
-        : target.kind === 'stream'
-          ? {
-              files_checked: 0,
-              bytes_checked: job.recovered_size_bytes ?? 0,
-              dirs_checked: 0,
-              symlinks_checked: 0,
-              problems: [],
-            }
-          : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
+    target.kind === 'application'
+      ? await checkRestoredApplication(ctx, manifest, target)
+      : target.kind === 'data-directory'
+        ? dataDirectoryCheck(target.path)
+        : target.kind === 'database'
+          ? await databaseCheck(ctx, manifest, target)
+          : target.kind === 'stream'
+            ? {
+                files_checked: 0,
+                bytes_checked: job.recovered_size_bytes ?? 0,
+                dirs_checked: 0,
+                symlinks_checked: 0,
+                problems: [],
+              }
+            : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
   const current = (await ctx.catalog.getRecoveryJob(job.id))!;
   await ctx.catalog.updateRecoveryJob(
     job.id,
