@@ -3,6 +3,7 @@ import type { ByteSink } from '../../core/ports/byte-sink';
 import type { ResolvedCredential } from '../database/credentials';
 import type { DatabaseRestoreRequest, RestoredDatabase } from '../database/strategy';
 import { ToolProcess } from '../database/tool';
+import { restoreWithoutRename } from '../database/restore-plan';
 import type { MongoAdmin } from './admin';
 import type { MongodbSourceInfo } from './source-info';
 import { mongoToolSpec, type MongoConnection } from './tools';
@@ -84,27 +85,8 @@ export async function restoreMongodb(
       spec.cleanup();
     }
   };
-  const fresh = async (database: string) => {
-    try {
-      await restoreInto(database, false);
-    } catch (error) {
-      await admin.dropDatabase(database).catch(() => undefined);
-      throw error;
-    }
-  };
-  if (!exists) {
-    await fresh(request.database);
-    return { database: request.database, replaced: false, into_existing: false };
-  }
-  if (request.tables.length > 0) {
-    await restoreInto(request.database, request.overwrite);
-    return { database: request.database, replaced: false, into_existing: true };
-  }
-  const staging = `lifeboat_restore_${request.jobId.toLowerCase()}`;
-  await admin.dropDatabase(staging);
-  await fresh(staging);
-  await admin.dropDatabase(staging);
-  await admin.dropDatabase(request.database);
-  await fresh(request.database);
-  return { database: request.database, replaced: true, into_existing: false };
+  return restoreWithoutRename(request, exists, {
+    drop: (database) => admin.dropDatabase(database).catch(() => undefined),
+    restoreInto: (database, intoExisting) => restoreInto(database, intoExisting && request.overwrite),
+  });
 }

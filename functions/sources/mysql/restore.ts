@@ -7,6 +7,7 @@ import type { DatabaseRestoreRequest, RestoredDatabase } from '../database/strat
 import { ToolProcess } from '../database/tool';
 import { quoteIdent, serverName, withMysql } from './client';
 import type { MysqlSourceInfo } from './source-info';
+import { restoreWithoutRename } from '../database/restore-plan';
 import { tableFilterSink } from './table-filter';
 import { mysqlToolSpec } from './tools';
 
@@ -93,38 +94,21 @@ export async function restoreMysql(
     await feed(request.tables.length > 0 ? tableFilterSink(sink, request.tables) : sink);
     await tool.exited;
   };
-  const fresh = async (database: string) => {
-    await create(database);
-    try {
-      await restoreInto(database);
-    } catch (error) {
-      await drop(database);
-      throw error;
-    }
-  };
-  if (!exists) {
-    await fresh(request.database);
-    return { database: request.database, replaced: false, into_existing: false };
-  }
-  if (request.tables.length > 0) {
-    try {
-      await restoreInto(request.database);
-    } catch (error) {
-      if (!(error instanceof ToolFailedError)) throw error;
-      throw new ToolFailedError(
-        error.tool,
-        error.exit,
-        error.stderr,
-        `MySQL does not roll back table changes: the tables restored before the failure are in "${request.database}" as far as they got. Fix the cause and restore them again with --overwrite.`,
-      );
-    }
-    return { database: request.database, replaced: false, into_existing: true };
-  }
-  const staging = `lifeboat_restore_${request.jobId.toLowerCase()}`;
-  await drop(staging);
-  await fresh(staging);
-  await drop(staging);
-  await admin(`DROP DATABASE ${quoteIdent(request.database)}`);
-  await fresh(request.database);
-  return { database: request.database, replaced: true, into_existing: false };
+  return restoreWithoutRename(request, exists, {
+    create: async (database) => void (await create(database)),
+    drop: async (database) => void (await drop(database)),
+    restoreInto: async (database, intoExisting) => {
+      try {
+        await restoreInto(database);
+      } catch (error) {
+        if (!intoExisting || !(error instanceof ToolFailedError)) throw error;
+        throw new ToolFailedError(
+          error.tool,
+          error.exit,
+          error.stderr,
+          `MySQL does not roll back table changes: the tables restored before the failure are in "${database}" as far as they got. Fix the cause and restore them again with --overwrite.`,
+        );
+      }
+    },
+  });
 }
