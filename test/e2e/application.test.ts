@@ -139,6 +139,32 @@ describePg('application targets', () => {
     expect(listed.items.map((b) => b.status)).toEqual(['failed']);
   });
 
+  it('stops a hook that runs past its timeout, and the backup fails saying so', async () => {
+    const slow = JSON.stringify([NODE, '-e', 'setTimeout(() => undefined, 30000)']);
+    const added = await runCli(
+      [
+        'target',
+        'add',
+        'slow',
+        '--type',
+        'application',
+        '--component',
+        'uploads',
+        '--pre-hook',
+        slow,
+        '--hook-timeout',
+        '1',
+      ],
+      { env },
+    );
+    expect(added.code).toBe(0);
+    const started = Date.now();
+    const run = await runCli(['backup', '--target', 'slow'], { env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/The pre-hook .* did not finish within 1 s and was stopped/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('refuses an application of unknown components or of another application', async () => {
     const unknown = await runCli(['target', 'add', 'bad', '--type', 'application', '--component', 'nope'], {
       env,
