@@ -139,8 +139,20 @@ describePg('PostgreSQL logical backups', () => {
     expect(dumps.get(incremental)).not.toEqual(dumps.get(full));
 
     const records = json<{
-      items: { id: string; status: string; target_type: string; checksum_algorithm: string }[];
+      items: {
+        id: string;
+        status: string;
+        target_type: string;
+        checksum_algorithm: string;
+        metadata: { dump: { tool: { name: string; version: string }; server_version: string } };
+      }[];
     }>(await runCli(['backups', '--target', 'app', '--json'], { env }));
+    // The record names the tool and the server that made the dump.
+    expect(records.items[0]!.metadata.dump).toEqual({
+      kind: 'postgres',
+      tool: { name: 'pg_dump', version: first.source.tool.version },
+      server_version: expect.stringMatching(/^1[5-9]\./),
+    });
     expect(records.items.map((b) => [b.id, b.status, b.target_type])).toEqual([
       [incremental, 'completed', 'database'],
       [full, 'completed', 'database'],

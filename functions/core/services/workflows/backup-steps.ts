@@ -371,7 +371,11 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
   const completed =
     current?.status === 'completed' && current.checksum_value === manifest.checksum_value
       ? current
-      : await ctx.catalog.updateBackup(backup_id, completionOf(manifest), ['running']);
+      : await ctx.catalog.updateBackup(
+          backup_id,
+          { ...completionOf(manifest), ...sourceMetadata(current, manifest) },
+          ['running'],
+        );
   await audit(ctx, {
     operation_type: 'update',
     entity_type: 'backup',
@@ -390,6 +394,21 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
     },
   });
   return completed;
+}
+
+/**
+ * What the record's metadata learns from the manifest's source: the tool and server that made a
+ * dump (the per-table checksums stay in the manifest: a catalog record stays small).
+ */
+function sourceMetadata(current: Backup | undefined, manifest: SnapshotManifest): Partial<Backup> {
+  const source = manifest.source as { kind: string; tool?: unknown; server_version?: unknown } | undefined;
+  if (!source) return {};
+  const dump = {
+    kind: source.kind,
+    ...(source.tool ? { tool: source.tool } : {}),
+    ...(source.server_version ? { server_version: source.server_version } : {}),
+  };
+  return { metadata: { ...(current?.metadata ?? {}), dump } };
 }
 
 /** The catalog fields a committed snapshot determines. */
