@@ -91,29 +91,34 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describeMongo('MongoDB backups against a real server', () => {
-  it('backs up, changes, backs up again, and restores each backup document for document', async () => {
-    const first = json<{ id: string; tables: number }>(
-      await runCli(['backup', '--target', 'app', '--type', 'full', '--json'], { env }),
-    );
-    expect(first.tables).toBe(2);
-    const before = await documents('app');
-    await client
-      .db('app')
-      .collection<{ _id: number }>('users')
-      .updateOne({ _id: 7 }, { $set: { note: 'changed' } });
-    const second = json<{ id: string }>(await runCli(['backup', '--target', 'app', '--json'], { env }));
-    const after = await documents('app');
-    for (const [id, expected, database] of [
-      [first.id, before, 'restored_first'],
-      [second.id, after, 'restored_second'],
-    ] as const) {
-      json(await runCli(['restore', id, '--database', database, '--json'], { env }));
-      expect(await documents(database)).toEqual(expected);
-    }
-    const verified = json<{ status: string }>(
-      await runCli(['verify', second.id, '--type', 'restore_test', '--json'], { env }),
-    );
-    expect(verified.status).toBe('passed');
-  });
-});
+describeMongo(
+  missing.length
+    ? `MongoDB backups against a real server (needs ${missing.join(', ')} on PATH; the stand-in suite ran instead)`
+    : 'MongoDB backups against a real server',
+  () => {
+    it('backs up, changes, backs up again, and restores each backup document for document', async () => {
+      const first = json<{ id: string; tables: number }>(
+        await runCli(['backup', '--target', 'app', '--type', 'full', '--json'], { env }),
+      );
+      expect(first.tables).toBe(2);
+      const before = await documents('app');
+      await client
+        .db('app')
+        .collection<{ _id: number }>('users')
+        .updateOne({ _id: 7 }, { $set: { note: 'changed' } });
+      const second = json<{ id: string }>(await runCli(['backup', '--target', 'app', '--json'], { env }));
+      const after = await documents('app');
+      for (const [id, expected, database] of [
+        [first.id, before, 'restored_first'],
+        [second.id, after, 'restored_second'],
+      ] as const) {
+        json(await runCli(['restore', id, '--database', database, '--json'], { env }));
+        expect(await documents(database)).toEqual(expected);
+      }
+      const verified = json<{ status: string }>(
+        await runCli(['verify', second.id, '--type', 'restore_test', '--json'], { env }),
+      );
+      expect(verified.status).toBe('passed');
+    });
+  },
+);
