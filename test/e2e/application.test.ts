@@ -77,9 +77,11 @@ afterAll(async () => {
 
 describePg('application targets', () => {
   it('backs up files and a database as one set between its hooks, and restores them together', async () => {
-    const backup = json<{ id: string; target_type: string; source: { components: { target: string }[] } }>(
-      await runCli(['backup', '--target', 'shop', '--json'], { env }),
-    );
+    const backup = json<{
+      id: string;
+      target_type: string;
+      source: { components: { target: string; original_size_bytes: number }[] };
+    }>(await runCli(['backup', '--target', 'shop', '--json'], { env }));
     expect(backup.target_type).toBe('application');
     expect(backup.source.components.map((c) => c.target)).toEqual(['shopdb', 'uploads']);
     expect(fs.readFileSync(hookLog, 'utf8')).toBe('pre\npost\n');
@@ -89,6 +91,16 @@ describePg('application targets', () => {
     await pg.query('shop', `DELETE FROM orders WHERE id > 500; UPDATE orders SET note = 'changed'`);
     fs.writeFileSync(path.join(files, 'a', 'one.txt'), 'edited\n');
     fs.writeFileSync(path.join(files, 'new.txt'), 'new\n');
+
+    // Validate only: the plan sizes the restore by the components, not by the set's own record.
+    const plan = json<{ steps: { name: string; message: string | null }[] }>(
+      await runCli(['restore', backup.id, '--in-place', '--overwrite', '--validate-only', '--json'], { env }),
+    );
+    const componentBytes = backup.source.components.reduce((sum, c) => sum + c.original_size_bytes, 0);
+    expect(componentBytes).toBeGreaterThan(300_000);
+    expect(plan.steps.find((s) => s.name === 'Plan restore')?.message).toBe(
+      `${componentBytes} bytes to restore at most`,
+    );
 
     // In place without --overwrite: refused, nothing touched.
     const refused = await runCli(['restore', backup.id, '--in-place'], { env });

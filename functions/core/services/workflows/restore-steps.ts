@@ -10,6 +10,7 @@ import {
   type WalRange,
 } from '../point-in-time';
 import { walFetchCommand } from '../wal-archive';
+import { ApplicationSourceSchema } from '../application';
 import {
   ApplicationRestoreTargetSchema,
   checkRestoredApplication,
@@ -254,6 +255,15 @@ function describeRestoreTarget(target: RestoreTarget): string {
   }
 }
 
+/** The bytes a restore writes: an application backup's are its components'. */
+function restoreSize(manifest: SnapshotManifest): number {
+  if (manifest.source?.kind !== 'application') return manifest.content.size;
+  return ApplicationSourceSchema.parse(manifest.source).components.reduce(
+    (sum, component) => sum + component.original_size_bytes,
+    0,
+  );
+}
+
 /** Restores are planned at this rate for the estimated completion (a conservative local disk). */
 const PLANNING_BYTES_PER_SECOND = 100 * 1024 * 1024;
 
@@ -263,7 +273,7 @@ export async function planRestore(
   input: unknown,
 ): Promise<{ compute: 'lambda' | 'fargate'; estimated_bytes: number }> {
   const job = await loadJob(ctx, input);
-  const bytes = (await manifestOf(ctx, job)).content.size;
+  const bytes = restoreSize(await manifestOf(ctx, job));
   const now = ctx.now();
   await ctx.catalog.updateRecoveryJob(
     job.id,
@@ -323,7 +333,7 @@ export async function runRestore(
     },
     ['validating', 'running'],
   );
-  const total = manifest.content.size;
+  const total = restoreSize(manifest);
   // 0–89 while restoring; the read-back check and Finalize take it to 100.
   const progress = new JobProgress(
     (percent) => ctx.catalog.updateRecoveryJob(job.id, { progress: percent }, ['running']),
