@@ -2,14 +2,13 @@ import { z } from 'zod';
 import { newUlid } from '../../repository/ids';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
-import { resolveCredential } from '../../sources/database/credentials';
-import { databaseStrategy } from '../../sources/database/strategies';
 import { summarizeStderr, ToolProcess } from '../../sources/database/tool';
 import { backupTree } from '../../sources/filesystem/backup';
 import { LifeboatError, RecordNotFoundError } from '../errors';
 import type { Backup } from '../model/backup';
-import { isDatabaseConfig, type ApplicationTargetConfig, type Hook } from '../model/target';
+import type { ApplicationTargetConfig, Hook } from '../model/target';
 import { backupStream, type StreamBackupResult } from './backup-stream';
+import { backupDatabase } from './database-backup';
 import type { ServiceContext } from './context';
 
 /** A hook that failed, timed out or could not start; names the hook and what it printed. */
@@ -86,48 +85,30 @@ async function backupComponent(
   if (!target) throw new RecordNotFoundError('target', name);
   const config = target.target_config;
   const snapshotId = newUlid(Date.now());
-  if (config.kind === 'filesystem') {
-    const result = await backupTree(repo, {
-      paths: config.paths,
-      excludes: config.exclude,
-      oneFileSystem: config.one_file_system,
-      name,
-      backupType,
-      strict: true,
-      snapshotId,
-    });
-    return {
-      target: name,
-      kind: config.kind,
-      snapshot_id: result.manifest.id,
-      original_size_bytes: result.manifest.content.size,
-    };
-  }
-  if (!isDatabaseConfig(config))
+  if (config.kind === 'application')
     throw new LifeboatError(
       'INVALID_INPUT',
       `The component "${name}" is itself an application.`,
       'Name the files and databases of the application as its components.',
     );
-  const credential = await resolveCredential(config.password, ctx.secrets);
-  const dump = await databaseStrategy(config.kind).dump(config, credential, name);
-  try {
-    const result = await backupStream(repo, dump.stream, {
-      name,
-      backupType,
-      targetType: 'database',
-      snapshotId,
-      describeSource: async () => ({ ...(await dump.info()) }),
-    });
-    return {
-      target: name,
-      kind: config.kind,
-      snapshot_id: result.manifest.id,
-      original_size_bytes: result.manifest.content.size,
-    };
-  } finally {
-    await dump.close();
-  }
+  const { manifest } =
+    config.kind === 'filesystem'
+      ? await backupTree(repo, {
+          paths: config.paths,
+          excludes: config.exclude,
+          oneFileSystem: config.one_file_system,
+          name,
+          backupType,
+          strict: true,
+          snapshotId,
+        })
+      : await backupDatabase(ctx, repo, config, { name, backupType, snapshotId });
+  return {
+    target: name,
+    kind: config.kind,
+    snapshot_id: manifest.id,
+    original_size_bytes: manifest.content.size,
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ import { resolveCredential } from '../../../sources/database/credentials';
 import { databaseStrategy } from '../../../sources/database/strategies';
 import { audit } from '../audit';
 import { backupApplication } from '../application';
+import { backupDatabase } from '../database-backup';
 import { backupStream, type StreamBackupResult } from '../backup-stream';
 import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
@@ -280,48 +281,40 @@ export async function runBackup(
   // While it writes, the backup holds garbage collection off (and waits for a running one).
   await enterFence(ctx, backup_id);
   try {
-    if (source.kind === 'stream') {
-      const result = await backupStream(repo, hooks.stream!, {
-        name: record.target_identifier,
-        backupType: record.backup_type,
-        snapshotId: backup_id,
-        parentId: record.parent_backup_id,
-        onProgress: (bytes) => hooks.onProgress?.(0, bytes, undefined),
-      });
-      hooks.onStreamResult?.(result);
-      return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
-    }
-    if (source.kind === 'application') {
-      const result = await backupApplication(ctx, repo, record, source, (done, total) =>
-        progress.report(done / total),
-      );
+    // A stream, a dump or an application set: its manifest is a stream's.
+    const streamed = async (result: StreamBackupResult): Promise<RunBackupResult> => {
       await progress.settled();
       hooks.onStreamResult?.(result);
       return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
-    }
-    if (isDatabaseConfig(source)) {
-      const credential = await resolveCredential(source.password, ctx.secrets);
-      const dump = await databaseStrategy(source.kind).dump(source, credential, record.target_identifier);
-      const estimated = metadata.estimated_bytes || undefined;
-      try {
-        const result = await backupStream(repo, dump.stream, {
+    };
+    if (source.kind === 'stream')
+      return streamed(
+        await backupStream(repo, hooks.stream!, {
           name: record.target_identifier,
           backupType: record.backup_type,
-          targetType: 'database',
+          snapshotId: backup_id,
+          parentId: record.parent_backup_id,
+          onProgress: (bytes) => hooks.onProgress?.(0, bytes, undefined),
+        }),
+      );
+    if (source.kind === 'application')
+      return streamed(
+        await backupApplication(ctx, repo, record, source, (done, total) => progress.report(done / total)),
+      );
+    if (isDatabaseConfig(source)) {
+      const estimated = metadata.estimated_bytes || undefined;
+      return streamed(
+        await backupDatabase(ctx, repo, source, {
+          name: record.target_identifier,
+          backupType: record.backup_type,
           snapshotId: backup_id,
           parentId: record.parent_backup_id,
           onProgress: (bytes) => {
             hooks.onProgress?.(0, bytes, estimated);
             if (estimated) progress.report(bytes / estimated);
           },
-          describeSource: async () => ({ ...(await dump.info()) }),
-        });
-        await progress.settled();
-        hooks.onStreamResult?.(result);
-        return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
-      } finally {
-        await dump.close();
-      }
+        }),
+      );
     }
     let total: number | undefined;
     void scanTreeSize(source.paths, source.exclude, () => finished).then(
