@@ -48,7 +48,7 @@ const admin: MongoAdmin = {
   databaseExists: async (name) => database(name) !== undefined,
   collections: async (name) => Object.keys(database(name) ?? {}),
   dropDatabase: async (name) => fs.rmSync(path.join(state, `${name}.json`), { force: true }),
-  close: async () => undefined,
+  end: async () => undefined,
 };
 
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {

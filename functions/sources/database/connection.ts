@@ -82,3 +82,16 @@ export async function openPreferringTls<T>(
     throw error;
   }
 }
+
+/** Runs `fn` with a connection that `open` makes, and always ends it (an error ending it is moot). */
+export async function withConnection<C extends { end(): Promise<unknown> }, T>(
+  open: () => Promise<C>,
+  fn: (connection: C) => Promise<T>,
+): Promise<T> {
+  const connection = await open();
+  try {
+    return await fn(connection);
+  } finally {
+    await connection.end().catch(() => undefined);
+  }
+}

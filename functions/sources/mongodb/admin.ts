@@ -11,7 +11,7 @@ export interface MongoAdmin {
   databaseExists(database: string): Promise<boolean>;
   collections(database: string): Promise<string[]>;
   dropDatabase(database: string): Promise<void>;
-  close(): Promise<void>;
+  end(): Promise<void>;
 }
 
 function server(conn: MongoConnection): string {
@@ -73,6 +73,6 @@ export async function mongoAdmin(conn: MongoConnection, credential: ResolvedCred
     dropDatabase: async (database) => {
       await client.db(database).dropDatabase();
     },
-    close: () => client.close(),
+    end: () => client.close(),
   };
 }

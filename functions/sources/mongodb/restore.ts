@@ -1,9 +1,8 @@
-import { DatabaseError, InputError } from '../../core/errors';
 import type { ByteSink } from '../../core/ports/byte-sink';
 import type { ResolvedCredential } from '../database/credentials';
 import type { DatabaseRestoreRequest, RestoredDatabase } from '../database/strategy';
 import { ToolProcess } from '../database/tool';
-import { restoreWithoutRename } from '../database/restore-plan';
+import { refuseReplacing, restoreWithoutRename } from '../database/restore-plan';
 import type { MongoAdmin } from './admin';
 import type { MongodbSourceInfo } from './source-info';
 import { mongoToolSpec, type MongoConnection } from './tools';
@@ -35,25 +34,13 @@ export async function checkMongoRestore(
   conn: MongoConnection,
   request: Check,
 ): Promise<{ exists: boolean }> {
-  if (request.schemas.length > 0)
-    throw new InputError('MongoDB has no schemas inside a database.', 'Choose collections with --table.');
-  const exists = await admin.databaseExists(request.database);
-  if (!exists || request.overwrite) return { exists };
-  const where = `${conn.host}:${conn.port}`;
-  if (request.tables.length === 0)
-    throw new DatabaseError(
-      'DB_EXISTS',
-      `Database "${request.database}" already exists on ${where}; a restore does not replace it unless asked to.`,
-      'Pass --overwrite to replace it (after the backup has been restored once under a staging name), or restore under another name with --database NEW.',
-    );
-  const present = (await admin.collections(request.database)).filter((c) => request.tables.includes(c));
-  if (present.length > 0)
-    throw new DatabaseError(
-      'DB_EXISTS',
-      `Collection(s) ${present.map((c) => `"${c}"`).join(', ')} already exist in database "${request.database}"; a restore does not replace them unless asked to.`,
-      'Pass --overwrite to replace those collections, or restore into another database with --database NEW.',
-    );
-  return { exists };
+  return refuseReplacing(request, conn, {
+    engine: 'MongoDB',
+    object: 'collection',
+    databaseExists: () => admin.databaseExists(request.database),
+    present: async (collections) =>
+      (await admin.collections(request.database)).filter((c) => collections.includes(c)),
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DatabaseConnection } from '../../core/model/target';
 import type { ResolvedCredential } from '../database/credentials';
+import { withConnection } from '../database/connection';
 import { configOf, type DatabaseStrategy } from '../database/strategy';
 import { isSelected } from '../database/table-stats';
 import { mongoAdmin, type MongoAdmin } from './admin';
@@ -19,12 +20,7 @@ async function withAdmin<T>(
   credential: ResolvedCredential,
   fn: (admin: MongoAdmin) => Promise<T>,
 ): Promise<T> {
-  const admin = await mongoAdmin(conn, credential);
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
+  return withConnection(() => mongoAdmin(conn, credential), fn);
 }
 
 /** MongoDB: mongodump --archive in, mongorestore --archive out. */

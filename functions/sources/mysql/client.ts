@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import { createConnection, type Connection, type SslOptions } from 'mysql2/promise';
 import type { DatabaseConnection } from '../../core/model/target';
-import { connectionError, openPreferringTls } from '../database/connection';
+import { connectionError, openPreferringTls, withConnection } from '../database/connection';
 import type { ResolvedCredential } from '../database/credentials';
-
-export { serverName } from '../database/connection';
 
 /**
  * The password in a MySQL option file (`password=` in [client], [mysqldump] or [mysql]), for
@@ -90,14 +88,15 @@ export async function connectMysql(
       multipleStatements: false,
     });
   try {
-    return await openPreferringTls(conn, open, (error) => {
-      const noTls =
+    return await openPreferringTls(
+      conn,
+      open,
+      (error) =>
         error instanceof Error &&
         /does not support secure connection|HANDSHAKE_NO_SSL_SUPPORT/i.test(
           `${error.message} ${String((error as { code?: string }).code)}`,
-        );
-      return noTls;
-    });
+        ),
+    );
   } catch (error) {
     throw describeMysqlError(error, conn, database);
   }
@@ -109,12 +108,7 @@ export async function withMysql<T>(
   credential: ResolvedCredential,
   fn: (client: Connection) => Promise<T>,
 ): Promise<T> {
-  const client = await connectMysql(conn, database, credential);
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return withConnection(() => connectMysql(conn, database, credential), fn);
 }
 
 export function quoteIdent(name: string): string {

@@ -1,13 +1,13 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { DatabaseError, InputError, ToolFailedError } from '../../core/errors';
+import { ToolFailedError } from '../../core/errors';
 import type { DatabaseConnection } from '../../core/model/target';
 import type { ByteSink } from '../../core/ports/byte-sink';
 import type { ResolvedCredential } from '../database/credentials';
 import type { DatabaseRestoreRequest, RestoredDatabase } from '../database/strategy';
 import { ToolProcess } from '../database/tool';
-import { quoteIdent, serverName, withMysql } from './client';
+import { quoteIdent, withMysql } from './client';
 import type { MysqlSourceInfo } from './source-info';
-import { restoreWithoutRename } from '../database/restore-plan';
+import { refuseReplacing, restoreWithoutRename } from '../database/restore-plan';
 import { tableFilterSink } from './table-filter';
 import { mysqlToolSpec } from './tools';
 
@@ -36,30 +36,19 @@ export async function checkMysqlRestore(
   credential: ResolvedCredential,
   request: Check,
 ): Promise<{ exists: boolean }> {
-  if (request.schemas.length > 0)
-    throw new InputError('MySQL has no schemas inside a database.', 'Choose tables with --table.');
-  const exists = await databaseExists(conn, credential, request.database);
-  if (!exists || request.overwrite) return { exists };
-  if (request.tables.length === 0)
-    throw new DatabaseError(
-      'DB_EXISTS',
-      `Database "${request.database}" already exists on ${serverName(conn)}; a restore does not replace it unless asked to.`,
-      'Pass --overwrite to replace it (after the backup has been restored once under a staging name), or restore under another name with --database NEW.',
-    );
-  const present = await withMysql(conn, request.database, credential, async (client) => {
-    const [rows] = await client.query<RowDataPacket[]>(
-      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)',
-      [request.database, request.tables],
-    );
-    return rows.map((r) => String(r.name));
+  return refuseReplacing(request, conn, {
+    engine: 'MySQL',
+    object: 'table',
+    databaseExists: () => databaseExists(conn, credential, request.database),
+    present: (tables) =>
+      withMysql(conn, request.database, credential, async (client) => {
+        const [rows] = await client.query<RowDataPacket[]>(
+          'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?)',
+          [request.database, tables],
+        );
+        return rows.map((r) => String(r.name));
+      }),
   });
-  if (present.length > 0)
-    throw new DatabaseError(
-      'DB_EXISTS',
-      `Table(s) ${present.map((t) => `"${t}"`).join(', ')} already exist in database "${request.database}"; a restore does not replace them unless asked to.`,
-      'Pass --overwrite to replace those tables, or restore into another database with --database NEW.',
-    );
-  return { exists };
 }
 
 /**

@@ -2,10 +2,8 @@ import * as fs from 'node:fs';
 import { getPassword } from 'pgpass/lib/helper';
 import { Client, type ClientConfig } from 'pg';
 import type { DatabaseConnection } from '../../core/model/target';
-import { connectionError, openPreferringTls } from '../database/connection';
+import { connectionError, openPreferringTls, withConnection } from '../database/connection';
 import type { ResolvedCredential } from '../database/credentials';
-
-export { serverName } from '../database/connection';
 
 function passwordFromFile(
   conn: DatabaseConnection,
@@ -94,12 +92,7 @@ export async function withPostgres<T>(
   credential: ResolvedCredential,
   fn: (client: Client) => Promise<T>,
 ): Promise<T> {
-  const client = await connectPostgres(conn, database, credential);
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return withConnection(() => connectPostgres(conn, database, credential), fn);
 }
 
 /** A double-quoted SQL identifier. */

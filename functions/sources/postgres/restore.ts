@@ -4,7 +4,8 @@ import type { DatabaseConnection } from '../../core/model/target';
 import type { ByteSink } from '../../core/ports/byte-sink';
 import type { ResolvedCredential } from '../database/credentials';
 import { ToolProcess } from '../database/tool';
-import { quoteIdent, serverName, withPostgres } from './client';
+import { serverName } from '../database/connection';
+import { quoteIdent, withPostgres } from './client';
 import type { PostgresSourceInfo } from './source-info';
 import { pgToolSpec } from './tools';
 
