@@ -4,13 +4,12 @@
 // new data directory (`lifeboat restore --target-dir --point-in-time`), started, and queried:
 // exactly the rows up to T2 are there. The archive_command and restore_command run the real CLI
 // as the server's user.
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { CLI, NODE, runCli, type RunResult } from '../helpers/cli';
-import { freePort, PgCluster, postgresUnavailable } from '../helpers/postgres';
+import { freePort, PgCluster, postgresUnavailable, runServerTool } from '../helpers/postgres';
 
 const unavailable = postgresUnavailable();
 const describePg = unavailable ? describe.skip : describe;
@@ -195,30 +194,16 @@ describePg('PostgreSQL point-in-time recovery', () => {
       path.join(dir, 'postgresql.auto.conf'),
       `port = ${port}\nunix_socket_directories = '${home}'\narchive_mode = off\n`,
     );
-    const bin = path.dirname(
-      fs.realpathSync(
-        execFileSync('sh', ['-c', 'ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1'], {
-          encoding: 'utf8',
-        }).trim(),
-      ),
-    );
-    const asServer = asRoot ? ['runuser', '-u', 'postgres', '--'] : [];
-    const start = spawnSync(
-      asServer[0] ?? path.join(bin, 'pg_ctl'),
-      [
-        ...asServer.slice(1),
-        ...(asRoot ? [path.join(bin, 'pg_ctl')] : []),
-        '-D',
-        dir,
-        '-l',
-        path.join(home, 'restored.log'),
-        '-w',
-        '-t',
-        '120',
-        'start',
-      ],
-      { encoding: 'utf8' },
-    );
+    const start = runServerTool('pg_ctl', [
+      '-D',
+      dir,
+      '-l',
+      path.join(home, 'restored.log'),
+      '-w',
+      '-t',
+      '120',
+      'start',
+    ]);
     try {
       expect({
         status: start.status,
@@ -244,19 +229,7 @@ describePg('PostgreSQL point-in-time recovery', () => {
       await client.end();
       expect(rows).toEqual([1, 2]);
     } finally {
-      spawnSync(
-        asServer[0] ?? path.join(bin, 'pg_ctl'),
-        [
-          ...asServer.slice(1),
-          ...(asRoot ? [path.join(bin, 'pg_ctl')] : []),
-          '-D',
-          dir,
-          '-m',
-          'immediate',
-          'stop',
-        ],
-        { stdio: 'ignore' },
-      );
+      runServerTool('pg_ctl', ['-D', dir, '-m', 'immediate', 'stop']);
     }
   }, 240_000);
 });

@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL cluster for the tests: the real server from Debian's postgresql package,
 // started in a temp directory on a free localhost port with password authentication.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +21,15 @@ function pgBin(): string | undefined {
   return version ? path.join(root, version, 'bin') : undefined;
 }
 
+/** PostgreSQL refuses to run as root: as root, the server tools run as the postgres account. */
+const AS_SERVER = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+
+/** Runs a server tool (initdb, pg_ctl) as the server's account; returns its status and output. */
+export function runServerTool(tool: string, args: string[]): SpawnSyncReturns<string> {
+  const [cmd, ...rest] = [...AS_SERVER, path.join(pgBin()!, tool), ...args];
+  return spawnSync(cmd!, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 /** Why the cluster cannot start here, or undefined when it can. */
 export function postgresUnavailable(): string | undefined {
   if (!pgBin()) return 'PostgreSQL server binaries are not installed (apt-get install postgresql)';
@@ -39,7 +48,6 @@ export class PgCluster {
   private constructor(
     readonly dir: string,
     readonly port: number,
-    private readonly asServer: string[],
     private readonly bin: string,
   ) {}
 
@@ -51,13 +59,11 @@ export class PgCluster {
     const bin = pgBin();
     if (!bin) throw new Error(postgresUnavailable());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-pg-'));
-    // PostgreSQL refuses to run as root: as root, the server runs as the postgres account.
-    const asServer = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-    if (asServer.length) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
-    const cluster = new PgCluster(dir, await freePort(), asServer, bin);
+    if (AS_SERVER.length) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+    const cluster = new PgCluster(dir, await freePort(), bin);
     const pwfile = path.join(dir, 'pw');
     fs.writeFileSync(pwfile, cluster.password, { mode: 0o600 });
-    if (asServer.length) execFileSync('chown', ['postgres:postgres', pwfile]);
+    if (AS_SERVER.length) execFileSync('chown', ['postgres:postgres', pwfile]);
     cluster.server('initdb', [
       '-D',
       cluster.data,
@@ -98,23 +104,13 @@ export class PgCluster {
     return cluster;
   }
 
-  private server(tool: string, args: string[]): string {
-    const [cmd, ...rest] = [...this.asServer, path.join(this.bin, tool), ...args];
-    return execFileSync(cmd!, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  private server(tool: string, args: string[]): void {
+    const run = runServerTool(tool, args);
+    if (run.status !== 0) throw new Error(`${tool} failed (${run.status ?? run.signal}): ${run.stderr}`);
   }
 
   async stop(): Promise<void> {
-    const [cmd, ...rest] = [
-      ...this.asServer,
-      path.join(this.bin, 'pg_ctl'),
-      '-D',
-      this.data,
-      '-m',
-      'immediate',
-      '-w',
-      'stop',
-    ];
-    spawnSync(cmd!, rest, { stdio: 'ignore' });
+    runServerTool('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
