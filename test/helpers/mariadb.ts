@@ -5,17 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { which as findProgram } from '../bench/exec';
 import { freePort } from './postgres';
 
 export const MARIADB_ADMIN = 'lifeboat_admin';
 
-function which(name: string): string | undefined {
-  for (const dir of ['/usr/sbin', '/usr/bin', ...(process.env.PATH ?? '').split(':')]) {
-    const candidate = path.join(dir, name);
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
+/** mariadbd lives in /usr/sbin, which is not on every PATH. */
+const which = (name: string): string | undefined => findProgram(name, ['/usr/sbin', '/usr/bin']);
 
 /** Why the server cannot start here, or undefined when it can. */
 export function mariadbUnavailable(): string | undefined {
