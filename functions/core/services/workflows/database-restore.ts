@@ -83,16 +83,19 @@ async function restoreConnection(
   return { ...DatabaseConnectionSchema.parse({ ...info.server }), ...engineExtras(info) };
 }
 
-async function connect(
-  ctx: ServiceContext,
-  manifest: SnapshotManifest,
-  target: DatabaseRestoreTarget,
-): Promise<{
+/** A database backup's strategy and recorded source, with the server and credential to use. */
+interface Connected {
   strategy: DatabaseStrategy;
   info: DatabaseSourceInfo;
   conn: DatabaseConnection;
   credential: ResolvedCredential;
-}> {
+}
+
+async function connect(
+  ctx: ServiceContext,
+  manifest: SnapshotManifest,
+  target: DatabaseRestoreTarget,
+): Promise<Connected> {
   const { strategy, info } = databaseBackupOf(manifest);
   const conn = await restoreConnection(ctx, manifest, info, target);
   return { strategy, info, conn, credential: await resolveCredential(conn.password, ctx.secrets) };
@@ -117,7 +120,17 @@ export async function runDatabaseRestore(
   jobId: string,
   onProgress: (bytes: number) => void,
 ): Promise<RestoredDatabase & { bytes: number; checksum: string | null }> {
-  const { strategy, info, conn, credential } = await connect(ctx, manifest, target);
+  return restoreConnected(await connect(ctx, manifest, target), repo, manifest, target, jobId, onProgress);
+}
+
+async function restoreConnected(
+  { strategy, info, conn, credential }: Connected,
+  repo: Repository,
+  manifest: SnapshotManifest,
+  target: DatabaseRestoreTarget,
+  jobId: string,
+  onProgress: (bytes: number) => void,
+): Promise<RestoredDatabase & { bytes: number; checksum: string | null }> {
   let written = 0;
   let streamed: { bytes: number; checksum: string | null } | undefined;
   const restored = await strategy.restore(conn, credential, info, { ...target, jobId }, async (sink) => {
@@ -144,7 +157,13 @@ export async function checkRestoredDatabase(
   manifest: SnapshotManifest,
   target: DatabaseRestoreTarget,
 ): Promise<{ tables_checked: number; problems: TableDifference[] }> {
-  const { strategy, info, conn, credential } = await connect(ctx, manifest, target);
+  return checkConnected(await connect(ctx, manifest, target), target);
+}
+
+async function checkConnected(
+  { strategy, info, conn, credential }: Connected,
+  target: DatabaseRestoreTarget,
+): Promise<{ tables_checked: number; problems: TableDifference[] }> {
   const expected = info.tables.filter((t) => isSelected(t, target));
   const actual = await strategy.tableStats(conn, credential, target.database, target);
   // A MySQL backup without the RELOAD privilege read its checksums beside the dump: say so.
@@ -177,10 +196,19 @@ export async function databaseRestoreTest(
 ): Promise<{ ok: boolean; details: Record<string, unknown> }> {
   const scratch = `lifeboat_verify_${verificationId.toLowerCase()}`;
   const target = DatabaseRestoreTargetSchema.parse({ kind: 'database', database: scratch });
-  const { strategy, conn, credential } = await connect(ctx, manifest, target);
+  // One connection setup (catalog lookups, perhaps a Secrets Manager read) for all three steps.
+  const connected = await connect(ctx, manifest, target);
+  const { strategy, conn, credential } = connected;
   try {
-    const restored = await runDatabaseRestore(ctx, repo, manifest, target, verificationId, () => undefined);
-    const check = await checkRestoredDatabase(ctx, manifest, target);
+    const restored = await restoreConnected(
+      connected,
+      repo,
+      manifest,
+      target,
+      verificationId,
+      () => undefined,
+    );
+    const check = await checkConnected(connected, target);
     return {
       ok: check.problems.length === 0 && restored.checksum === manifest.checksum_value,
       details: {
