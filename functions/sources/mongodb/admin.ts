@@ -1,7 +1,7 @@
-import { MongoClient } from 'mongodb';
 import { DatabaseError } from '../../core/errors';
 import type { ResolvedCredential } from '../database/credentials';
 import type { MongoConnection } from './tools';
+import { drivers } from '../database/drivers';
 import * as fs from 'node:fs';
 
 /** The few server operations Lifeboat needs beyond the dump tools. */
@@ -30,7 +30,7 @@ function passwordOf(credential: ResolvedCredential): string | undefined {
 /** The official driver, for what the tools cannot do (sizes, existence, drop). */
 export async function mongoAdmin(conn: MongoConnection, credential: ResolvedCredential): Promise<MongoAdmin> {
   const password = passwordOf(credential);
-  const client = new MongoClient(
+  const client = new (drivers.mongodb().MongoClient)(
     `mongodb://${conn.host.includes(':') ? `[${conn.host}]` : conn.host}:${conn.port}/`,
     {
       ...(password !== undefined

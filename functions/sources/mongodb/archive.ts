@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { deserialize } from 'bson';
 import { InputError } from '../../core/errors';
+import { drivers } from '../database/drivers';
 import type { TableStat } from '../database/table-stats';
 
 /** mongodump --archive starts with this number (little-endian). */
@@ -95,21 +95,28 @@ export class ArchiveScanner {
   private record(bytes: Buffer): void {
     switch (this.state) {
       case 'header': {
-        const header = deserialize(bytes) as { tool_version?: string; server_version?: string };
+        const header = drivers.bson().deserialize(bytes) as {
+          tool_version?: string;
+          server_version?: string;
+        };
         this.toolVersion = header.tool_version;
         this.serverVersion = header.server_version;
         this.state = 'metadata';
         return;
       }
       case 'metadata': {
-        const meta = deserialize(bytes) as { db?: string; collection?: string; type?: string };
+        const meta = drivers.bson().deserialize(bytes) as { db?: string; collection?: string; type?: string };
         if (meta.db && meta.collection && meta.type !== 'view')
           this.namespaces.add(`${meta.db}.${meta.collection}`);
         return;
       }
       case 'body': {
         if (this.namespace === undefined) {
-          const header = deserialize(bytes) as { db?: string; collection?: string; EOF?: boolean };
+          const header = drivers.bson().deserialize(bytes) as {
+            db?: string;
+            collection?: string;
+            EOF?: boolean;
+          };
           this.namespace = `${header.db}.${header.collection}`;
           this.namespaceEnded = header.EOF === true;
           return;

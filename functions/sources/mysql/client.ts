@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
-import { createConnection, type Connection, type SslOptions } from 'mysql2/promise';
+import type { Connection, SslOptions } from 'mysql2/promise';
 import type { DatabaseConnection } from '../../core/model/target';
 import { connectionError, openPreferringTls, withConnection } from '../database/connection';
 import type { ResolvedCredential } from '../database/credentials';
+import { drivers } from '../database/drivers';
 
 /**
  * The password in a MySQL option file (`password=` in [client], [mysqldump] or [mysql]), for
@@ -74,7 +75,7 @@ export async function connectMysql(
 ): Promise<Connection> {
   const password = passwordOf(credential);
   const open = (withTls: boolean) =>
-    createConnection({
+    drivers.mysql().createConnection({
       host: conn.host,
       port: conn.port,
       user: conn.user,

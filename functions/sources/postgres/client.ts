@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import { getPassword } from 'pgpass/lib/helper';
-import { Client, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import type { DatabaseConnection } from '../../core/model/target';
 import { connectionError, openPreferringTls, withConnection } from '../database/connection';
 import type { ResolvedCredential } from '../database/credentials';
+import { drivers } from '../database/drivers';
 
 function passwordFromFile(
   conn: DatabaseConnection,
@@ -59,7 +60,7 @@ export async function connectPostgres(
     credential.password ??
     (credential.file ? await passwordFromFile(conn, database, credential.file) : undefined);
   const open = async (withTls: boolean): Promise<Client> => {
-    const client = new Client({
+    const client = new (drivers.pg().Client)({
       host: conn.host,
       port: conn.port,
       user: conn.user,
