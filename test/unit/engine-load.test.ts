@@ -20,12 +20,12 @@ it('does not load the Lambda client or the validator, and does not hide them fro
   expect(JSON.parse(result.stdout)).toEqual({ lambda: false, validator: false, runner: true, real: true });
 });
 
-it('starts the CLI without loading the database drivers (about 190 ms of start-up)', () => {
+it('starts the CLI without loading the database drivers or the Secrets Manager SDK (about 250 ms of start-up)', () => {
   const program = path.join(ROOT, 'dist', 'bin', 'cli', 'program.js');
   const script = `
     require(${JSON.stringify(program)});
     const loaded = (name) => Object.values(require.cache).some((m) => m.filename.includes('/node_modules/' + name + '/'));
-    process.stdout.write(JSON.stringify(['pg', 'mysql2', 'mongodb', 'bson'].filter(loaded)));
+    process.stdout.write(JSON.stringify(['pg', 'mysql2', 'mongodb', 'bson', '@aws-sdk/client-secrets-manager'].filter(loaded)));
   `;
   // --no-warnings: node:sqlite's experimental warning is not what this checks.
   const result = spawnSync(NODE, ['--no-warnings', '-e', script], { encoding: 'utf8' });

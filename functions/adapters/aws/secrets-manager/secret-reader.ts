@@ -1,6 +1,15 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LifeboatError, TransientError } from '../../../core/errors';
 import type { SecretReader } from '../../../core/ports/secrets';
+
+/**
+ * The SDK module, loaded on first use: it costs about 75 ms, which a CLI command without a
+ * secret reference should not pay at start-up.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const sdk = (): typeof import('@aws-sdk/client-secrets-manager') =>
+  require('@aws-sdk/client-secrets-manager');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** AWS Secrets Manager: the secret's string, read when a job needs it (never cached or logged). */
 export class SecretsManagerReader implements SecretReader {
@@ -9,7 +18,7 @@ export class SecretsManagerReader implements SecretReader {
   async readSecret(arn: string): Promise<string> {
     let value: string | undefined;
     try {
-      value = (await this.client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+      value = (await this.client.send(new (sdk().GetSecretValueCommand)({ SecretId: arn }))).SecretString;
     } catch (error) {
       const name = (error as { name?: string }).name ?? '';
       if (name === 'ResourceNotFoundException')
@@ -43,13 +52,11 @@ export class SecretsManagerReader implements SecretReader {
  * commands without one do not pay for it.
  */
 export function lazySecretsManagerReader(): SecretReader {
-  let reader: Promise<SecretsManagerReader> | undefined;
+  let reader: SecretsManagerReader | undefined;
   return {
-    async readSecret(arn) {
-      reader ??= import('@aws-sdk/client-secrets-manager').then(
-        ({ SecretsManagerClient }) => new SecretsManagerReader(new SecretsManagerClient({})),
-      );
-      return (await reader).readSecret(arn);
+    readSecret(arn) {
+      reader ??= new SecretsManagerReader(new (sdk().SecretsManagerClient)({}));
+      return reader.readSecret(arn);
     },
   };
 }
