@@ -128,14 +128,44 @@ export class StoragePermissionError extends LifeboatError {
   constructor(
     readonly location: string,
     cause?: unknown,
+    hint = 'Run as a user that may read and write the repository, or fix its ownership and mode.',
+    detail = '',
   ) {
     super(
       'PERMISSION_DENIED',
-      `Permission denied at ${location}.`,
-      'Run as a user that may read and write the repository, or fix its ownership and mode.',
+      `Permission denied at ${location}${detail ? ` (${detail})` : ''}.`,
+      hint,
       ExitCode.permission,
       { cause },
     );
+  }
+}
+
+/** The bucket or container a repository URL names does not exist (or is not visible). */
+export class StorageNotFoundError extends LifeboatError {
+  constructor(
+    readonly location: string,
+    what: string,
+    hint: string,
+    cause?: unknown,
+  ) {
+    super('STORAGE_NOT_FOUND', `${what} does not exist (${location}).`, hint, ExitCode.repositoryMissing, {
+      cause,
+    });
+  }
+}
+
+/** A storage service refused a request for a reason no retry will fix; its own words are kept. */
+export class StorageError extends LifeboatError {
+  constructor(
+    readonly location: string,
+    detail: string,
+    hint: string,
+    cause?: unknown,
+  ) {
+    super('STORAGE', `Storage request failed at ${location}: ${detail}.`, hint, ExitCode.failure, {
+      cause,
+    });
   }
 }
 

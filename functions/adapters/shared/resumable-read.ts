@@ -1,0 +1,63 @@
+import { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { LifeboatError } from '../../core/errors';
+import type { ByteRange } from '../../core/ports/object-store';
+
+export interface RangeResponse {
+  body: AsyncIterable<Buffer> & { destroy?: () => void };
+  /** Names this version of the object, so that a resumed read cannot splice two versions. */
+  etag?: string;
+  /** Bytes this response will deliver. */
+  length: number;
+}
+
+/** One GET of a range (or of the whole object), pinned to a version when etag is given. */
+export type RangeReader = (range: ByteRange | undefined, etag?: string) => Promise<RangeResponse>;
+
+const RESUME_ATTEMPTS = 5;
+
+/**
+ * A download that survives a dropped connection: when the body fails or ends early, the rest is
+ * requested again from where it stopped, pinned to the same version, a few times with backoff.
+ * SDK retries cover a request that fails before its body starts; this covers the body itself,
+ * which for a 32 MiB pack is most of the time a GET is exposed to the network.
+ */
+export async function resumableRead(
+  read: RangeReader,
+  range: ByteRange | undefined,
+  translate: (error: unknown) => unknown,
+): Promise<Readable> {
+  let first: RangeResponse;
+  try {
+    first = await read(range);
+  } catch (error) {
+    throw translate(error);
+  }
+  const start = range?.offset ?? 0;
+  const total = first.length;
+  async function* body(): AsyncGenerator<Buffer> {
+    let current = first;
+    let delivered = 0;
+    let failures = 0;
+    for (;;) {
+      try {
+        for await (const piece of current.body) {
+          delivered += piece.length;
+          yield piece;
+        }
+        if (delivered >= total) return;
+        throw new Error(`the response ended after ${delivered} of ${total} bytes`);
+      } catch (error) {
+        current.body.destroy?.();
+        if (error instanceof LifeboatError || ++failures > RESUME_ATTEMPTS) throw translate(error);
+        await delay(100 * 2 ** failures);
+        try {
+          current = await read({ offset: start + delivered, length: total - delivered }, first.etag);
+        } catch (retryError) {
+          throw translate(retryError);
+        }
+      }
+    }
+  }
+  return Readable.from(body(), { objectMode: false });
+}
