@@ -1,5 +1,5 @@
 import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings } from '../../functions/local/home';
 import type { TreeNode } from '../../functions/repository/tree';
 import { diffTrees, listSnapshot, rootParts } from '../../functions/sources/filesystem/browse';
 import { printJson, type GlobalOptions } from './output';
@@ -30,7 +30,7 @@ function jsonPath(path: Buffer): { path: string; path_base64?: string } {
 }
 
 export async function runLs(reference: string, start: string | undefined, options: LsOptions): Promise<void> {
-  const repository = await openLocalRepository(resolveSettings(options));
+  const repository = await openRepository(resolveSettings(options));
   const manifest = await repository.resolveSnapshot(reference);
   const reader = new ChunkReader(repository, await loadChunkIndex(repository));
   const entries: object[] = [];
@@ -73,7 +73,7 @@ export async function runLs(reference: string, start: string | undefined, option
 const MARK = { added: '+', removed: '-', changed: 'M' } as const;
 
 export async function runDiff(first: string, second: string, options: GlobalOptions): Promise<void> {
-  const repository = await openLocalRepository(resolveSettings(options));
+  const repository = await openRepository(resolveSettings(options));
   const older = await repository.resolveSnapshot(first);
   const newer = await repository.resolveSnapshot(second);
   const reader = new ChunkReader(repository, await loadChunkIndex(repository));

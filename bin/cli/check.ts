@@ -1,5 +1,5 @@
 import { ExitCode } from '../../functions/core/errors';
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings } from '../../functions/local/home';
 import { checkRepository } from '../../functions/repository/check';
 import { formatBytes, printJson, say, type GlobalOptions } from './output';
 
@@ -8,7 +8,7 @@ interface CheckOptions extends GlobalOptions {
 }
 
 export async function runCheck(options: CheckOptions): Promise<void> {
-  const repository = await openLocalRepository(resolveSettings(options));
+  const repository = await openRepository(resolveSettings(options));
   const report = await checkRepository(repository, { readData: options.readData });
   if (options.json) {
     printJson(report);

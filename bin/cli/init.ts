@@ -1,7 +1,7 @@
 import { InputError } from '../../functions/core/errors';
 import type { CompressionName } from '../../functions/repository/codec';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
-import { initLocalRepository, resolveSettings, type LocalSettings } from '../../functions/local/home';
+import { initRepository, resolveSettings, type LocalSettings } from '../../functions/local/home';
 import { printJson, say, type GlobalOptions } from './output';
 
 export function announceNewRepository(
@@ -9,8 +9,12 @@ export function announceNewRepository(
   repoId: string,
   keyFileCreated: boolean,
 ): void {
-  say(`Created repository ${repoId} at ${settings.repoPath}.`);
-  if (settings.passphrase !== undefined) {
+  say(`Created repository ${repoId} at ${settings.repoUrl}.`);
+  if (settings.kmsKeyId) {
+    say(
+      `It is protected by the AWS KMS key ${settings.kmsKeyId}: whoever may call kms:Decrypt on it can open the backups.`,
+    );
+  } else if (settings.passphrase !== undefined) {
     say('It is protected by the passphrase in LIFEBOAT_PASSPHRASE: losing the passphrase loses the backups.');
   } else {
     say(
@@ -21,6 +25,7 @@ export function announceNewRepository(
 }
 
 interface InitCommandOptions extends GlobalOptions {
+  kms?: string;
   compression: CompressionName;
   compressionLevel?: number;
   chunkMin: number;
@@ -39,7 +44,7 @@ export async function runInit(options: InitCommandOptions): Promise<void> {
     throw new InputError(`--compression-level ${level} is out of range for ${alg} (${low}-${high}).`);
   }
   const settings = resolveSettings(options);
-  const { repository, keyFileCreated } = await initLocalRepository(settings, {
+  const { repository, keyFileCreated } = await initRepository(settings, {
     compression: { alg, level },
     chunker: { ...DEFAULT_CHUNKER, min: options.chunkMin, avg: options.chunkAvg, max: options.chunkMax },
   });
@@ -47,8 +52,9 @@ export async function runInit(options: InitCommandOptions): Promise<void> {
   if (options.json) {
     printJson({
       repo_id: repository.config.repo_id,
-      repository: settings.repoPath,
-      key_file: settings.passphrase === undefined ? settings.keyFile : null,
+      repository: settings.repoUrl,
+      key_file: settings.passphrase === undefined && !settings.kmsKeyId ? settings.keyFile : null,
+      kms_key: settings.kmsKeyId ?? null,
       key_file_created: keyFileCreated,
       compression: repository.config.compression,
       chunker: repository.config.chunker,

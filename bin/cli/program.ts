@@ -24,6 +24,7 @@ import { runCheck } from './check';
 import { runDebugChunk } from './debug';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
 import { runInit } from './init';
+import { runKeyAdd, runKeyList, runKeyRemove } from './keys';
 import { runRestore } from './restore';
 import { runDiff, runLs } from './browse';
 import { runSnapshots } from './snapshots';
@@ -44,7 +45,10 @@ export function buildProgram(): Command {
     .description(
       'Back up streams, databases and files into an encrypted, deduplicated repository, and restore them.',
     )
-    .option('--repo <path>', 'repository directory (default: $LIFEBOAT_HOME/repository)')
+    .option(
+      '--repo <url>',
+      'repository: a directory, s3://BUCKET[/PREFIX] or azure://ACCOUNT/CONTAINER[/PREFIX] (default: $LIFEBOAT_REPO or $LIFEBOAT_HOME/repository)',
+    )
     .option('--key-file <path>', 'key file (default: $LIFEBOAT_KEY_FILE or $LIFEBOAT_HOME/key)')
     .option('--json', 'machine-readable output on stdout')
     .showHelpAfterError()
@@ -63,6 +67,10 @@ export function buildProgram(): Command {
     .option('--chunk-min <bytes>', 'minimum chunk size', parseInteger, DEFAULT_CHUNKER.min)
     .option('--chunk-avg <bytes>', 'average chunk size', parseInteger, DEFAULT_CHUNKER.avg)
     .option('--chunk-max <bytes>', 'maximum chunk size', parseInteger, DEFAULT_CHUNKER.max)
+    .option(
+      '--kms <arn>',
+      'protect the master key with this AWS KMS key instead of a key file (default: $LIFEBOAT_KMS_KEY_ID)',
+    )
     .action((_opts, cmd: Command) => runInit(cmd.optsWithGlobals()));
 
   program
@@ -408,6 +416,26 @@ export function buildProgram(): Command {
     .description('verify the repository; exit status 0 only when everything is intact')
     .option('--read-data', 'also decrypt and re-hash every chunk (reads the whole repository)')
     .action((_opts, cmd: Command) => runCheck(cmd.optsWithGlobals()));
+
+  const key = program
+    .command('key')
+    .description('the keys that open the repository (key files, passphrases, AWS KMS keys)');
+  key
+    .command('list')
+    .description('list the key slots')
+    .action((_opts, cmd: Command) => runKeyList(cmd.optsWithGlobals()));
+  key
+    .command('add')
+    .description('let one more key open the repository (opened with a key it already has)')
+    .option('--kms <arn>', 'an AWS KMS key (ARN, id or alias): GenerateDataKey now, Decrypt at each open')
+    .option('--new-key-file <path>', 'create a new key file at PATH')
+    .option('--passphrase-env <var>', 'a passphrase, read from this environment variable')
+    .action((_opts, cmd: Command) => runKeyAdd(cmd.optsWithGlobals()));
+  key
+    .command('remove')
+    .description('remove a key slot (never the last one, nor the one this command opened with)')
+    .argument('<id>', 'slot id (see `lifeboat key list`)')
+    .action((id: string, _opts, cmd: Command) => runKeyRemove(id, cmd.optsWithGlobals()));
 
   const debug = program.command('debug').description('tools for developers');
   debug

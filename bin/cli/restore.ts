@@ -1,7 +1,7 @@
 import { isatty } from 'node:tty';
 import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings } from '../../functions/local/home';
 import type { OverwriteMode, TreeRestoreResult } from '../../functions/sources/filesystem/restore';
 import { resolve } from 'node:path';
 import { LifeboatError } from '../../functions/core/errors';
@@ -261,7 +261,7 @@ async function runRestoreWorkflow(
 ): Promise<RecoveryJob> {
   const settings = resolveSettings(options);
   // A restore reads an existing repository; it never creates one.
-  await openLocalRepository(settings);
+  await openRepository(settings);
   const system = localSystem(settings);
   let failure: unknown;
   const steps = watchSteps(STEPS, (error) => (failure = error), {

@@ -1,4 +1,4 @@
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings } from '../../functions/local/home';
 import { summarize } from '../../functions/repository/snapshot';
 import { formatBytes, formatTable, printJson, say, type GlobalOptions } from './output';
 
@@ -7,7 +7,7 @@ interface SnapshotsOptions extends GlobalOptions {
 }
 
 export async function runSnapshots(options: SnapshotsOptions): Promise<void> {
-  const repository = await openLocalRepository(resolveSettings(options));
+  const repository = await openRepository(resolveSettings(options));
   const all = (await repository.listSnapshots()).filter(
     (s) => options.name === undefined || s.name === options.name,
   );

@@ -1,4 +1,4 @@
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings } from '../../functions/local/home';
 import { localSystem, type LocalSystem } from '../../functions/local/system';
 import type { GlobalOptions } from './output';
 
@@ -12,7 +12,7 @@ export async function withSystem<T>(
   { requireRepository = false } = {},
 ): Promise<T> {
   const settings = resolveSettings(options);
-  if (requireRepository) await openLocalRepository(settings);
+  if (requireRepository) await openRepository(settings);
   const system = localSystem(settings);
   try {
     return await body(system);

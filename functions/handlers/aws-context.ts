@@ -7,13 +7,13 @@ import { EventBridgePublisher } from '../adapters/aws/events/event-publisher';
 import { InputError } from '../core/errors';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { ServiceContext } from '../core/services/context';
-import { openLocalRepository, resolveSettings } from '../local/home';
+import { openRepository, resolveSettings } from '../local/home';
 import type { Repository } from '../repository/repository';
 
 /**
  * The composition root of a Lambda function or the Fargate worker: the DynamoDB catalog
- * (LIFEBOAT_CATALOG_TABLE), the repository (LIFEBOAT_REPOSITORY: a mounted path such as EFS;
- * S3 and Azure come with the cloud-targets issue) and EventBridge (LIFEBOAT_EVENT_BUS). Built
+ * (LIFEBOAT_CATALOG_TABLE), the repository (LIFEBOAT_REPOSITORY: s3://..., azure://... or a
+ * mounted path such as EFS) and EventBridge (LIFEBOAT_EVENT_BUS). Built
  * once per container and reused by every invocation it serves.
  */
 export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext {
@@ -29,18 +29,13 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
       'LIFEBOAT_REPOSITORY is not set.',
       'The deployment sets it to the repository location.',
     );
-  if (/^[a-z0-9]+:\/\//.test(location))
-    throw new InputError(
-      `${location}: only mounted paths are supported yet.`,
-      'S3 and Azure repositories come with the cloud-targets issue.',
-    );
   const settings = resolveSettings({ repo: location }, env);
   let opened: Promise<Repository> | undefined;
   const threshold = Number(env.LIFEBOAT_FARGATE_THRESHOLD_BYTES || 10 * 1024 ** 3);
   return {
     catalog: new RecordCatalog(new DynamoRecordStore(new DynamoDBClient({}), table)),
-    repository: () => (opened ??= openLocalRepository(settings)),
-    storage: { backend: 'local', location: settings.repoPath },
+    repository: () => (opened ??= openRepository(settings)),
+    storage: { backend: settings.repo.backend, location: settings.repoUrl },
     events: new EventBridgePublisher(new EventBridgeClient({}), env.LIFEBOAT_EVENT_BUS || 'default'),
     actor: {
       user_id: env.LIFEBOAT_ACTOR || 'step-functions',

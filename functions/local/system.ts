@@ -8,7 +8,7 @@ import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { Actor, ServiceContext } from '../core/services/context';
 import type { Repository } from '../repository/repository';
 import { LocalEventBus } from './event-bus';
-import { openOrInitLocalRepository, type InitResult, type LocalSettings } from './home';
+import { openOrInitRepository, type InitResult, type LocalSettings } from './home';
 
 /** Backups estimated above this size take the Fargate route (10 GiB; locally the same worker). */
 const DEFAULT_FARGATE_THRESHOLD = 10 * 1024 ** 3;
@@ -39,9 +39,9 @@ function localActor(): Actor {
  */
 export function catalogPath(settings: LocalSettings, env: NodeJS.ProcessEnv = process.env): string {
   if (env.LIFEBOAT_CATALOG) return path.resolve(env.LIFEBOAT_CATALOG);
-  if (settings.repoPath === path.join(settings.home, 'repository'))
+  if (settings.repoUrl === path.join(settings.home, 'repository'))
     return path.join(settings.home, 'catalog.db');
-  const tag = createHash('sha256').update(settings.repoPath).digest('hex').slice(0, 16);
+  const tag = createHash('sha256').update(settings.repoUrl).digest('hex').slice(0, 16);
   return path.join(settings.home, 'catalogs', `${tag}.db`);
 }
 
@@ -58,11 +58,11 @@ export function localSystem(settings: LocalSettings, env: NodeJS.ProcessEnv = pr
   const ctx: ServiceContext = {
     catalog,
     repository: () =>
-      (opened ??= openOrInitLocalRepository(settings).then((r) => {
+      (opened ??= openOrInitRepository(settings).then((r) => {
         created = r.created;
         return r.repository;
       })),
-    storage: { backend: 'local', location: settings.repoPath },
+    storage: { backend: settings.repo.backend, location: settings.repoUrl },
     events,
     actor: localActor(),
     now: () => new Date(),

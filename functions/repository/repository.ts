@@ -138,6 +138,10 @@ export class Repository {
     readonly store: ObjectStore,
     readonly config: RepositoryConfig,
     readonly keys: RepositoryKeys,
+    /** Kept to add key slots; never written anywhere in the clear. */
+    private readonly masterKey: Buffer,
+    /** The slot this process opened the repository with. */
+    readonly openedSlot: KeySlot,
   ) {}
 
   static async exists(store: ObjectStore): Promise<boolean> {
@@ -159,10 +163,14 @@ export class Repository {
     // The key slot first: a config without a slot would be a repository nobody can open.
     await store.put(`${KEYS_PREFIX}${slot.id}.json`, encodeSlot(slot), { createOnly: true });
     await store.put(CONFIG_KEY, encodeConfig(config, keys), { createOnly: true });
-    return new Repository(store, config, keys);
+    return new Repository(store, config, keys, masterKey, slot);
   }
 
-  static async open(store: ObjectStore, provider: KeyProvider): Promise<Repository> {
+  /**
+   * Opens the repository with the first of the providers that holds a secret for one of its
+   * slots (a passphrase, a key file, a KMS key), in the order given.
+   */
+  static async open(store: ObjectStore, providers: KeyProvider | KeyProvider[]): Promise<Repository> {
     let configBytes: Buffer;
     try {
       configBytes = await readAll(store, CONFIG_KEY);
@@ -177,17 +185,24 @@ export class Repository {
     const firstDamage = read.flatMap((r) => ('damage' in r ? [r.damage] : []))[0];
     // Slots made for this config's repository id first; the others only tell whether the config
     // itself is damaged (a slot that opens under its own id proves the config's id changed).
-    const candidates = slots
-      .filter((s) => s.kind === provider.kind)
-      .sort((a, b) => Number(b.repo_id === config.repo_id) - Number(a.repo_id === config.repo_id));
-    if (candidates.length === 0) {
+    const usable = (Array.isArray(providers) ? providers : [providers]).filter((p) =>
+      slots.some((s) => s.kind === p.kind),
+    );
+    if (usable.length === 0) {
       if (firstDamage) throw firstDamage;
+      const kinds = (Array.isArray(providers) ? providers : [providers]).map((p) => p.kind);
       throw new WrongKeyError(
-        `the repository has no ${provider.kind} key slot (it has: ${[...new Set(slots.map((s) => s.kind))].join(', ') || 'none'})`,
+        `the repository has no ${kinds.join(' or ')} key slot (it has: ${[...new Set(slots.map((s) => s.kind))].join(', ') || 'none'})`,
       );
     }
+    const candidates = usable.flatMap((provider) =>
+      slots
+        .filter((s) => s.kind === provider.kind)
+        .sort((a, b) => Number(b.repo_id === config.repo_id) - Number(a.repo_id === config.repo_id))
+        .map((slot) => ({ slot, provider })),
+    );
     let lastError: unknown;
-    for (const slot of candidates) {
+    for (const { slot, provider } of candidates) {
       try {
         // A slot opens under the repository id it records; if that differs from the config's,
         // the slot is intact and the config is what was damaged.
@@ -202,7 +217,7 @@ export class Repository {
         verifyConfigMac(config, mac, keys);
         if (!configIsCanonical(keys))
           throw new IntegrityError(CONFIG_KEY, 'config is not in canonical form (damaged)');
-        return new Repository(store, config, keys);
+        return new Repository(store, config, keys, masterKey, slot);
       } catch (error) {
         if (!(error instanceof WrongKeyError)) throw error;
         lastError ??= error;
@@ -224,6 +239,40 @@ export class Repository {
       }
     }
     return out;
+  }
+
+  /** Protects the master key with one more secret (a key file, a passphrase, a KMS key). */
+  async addKeySlot(provider: KeyProvider): Promise<KeySlot> {
+    const slot = await provider.createSlot(this.masterKey, this.config.repo_id);
+    await this.store.put(`${KEYS_PREFIX}${slot.id}.json`, encodeSlot(slot), { createOnly: true });
+    return slot;
+  }
+
+  /**
+   * Removes a key slot. Never the last one that opens this repository, and never the one this
+   * process opened it with (open with another key to remove that one): a mistake here would
+   * lock everyone out of every backup.
+   */
+  async removeKeySlot(id: string): Promise<void> {
+    const slots = (await Repository.readSlots(this.store)).flatMap((r) => ('slot' in r ? [r.slot] : []));
+    const mine = slots.filter((s) => s.repo_id === this.config.repo_id);
+    const target = mine.find((s) => s.id === id.toUpperCase());
+    if (!target)
+      throw new InputError(
+        `No key slot ${id} in this repository.`,
+        'List the slots with `lifeboat key list`.',
+      );
+    if (mine.length === 1)
+      throw new InputError(
+        `Key slot ${target.id} is the repository's only key; removing it would make every backup unreadable.`,
+        'Add another key first (`lifeboat key add`), then remove this one.',
+      );
+    if (target.id === this.openedSlot.id)
+      throw new InputError(
+        `Key slot ${target.id} is the key this command opened the repository with.`,
+        'Run `lifeboat key remove` with another key (LIFEBOAT_KEY_FILE, LIFEBOAT_PASSPHRASE or a KMS slot) to remove this one.',
+      );
+    await this.store.delete(`${KEYS_PREFIX}${target.id}.json`);
   }
 
   get chunkerParams(): ChunkerParams {

@@ -4,7 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import { IntegrityError, LifeboatError, WrongKeyError } from '../../functions/core/errors';
 import { backupStream } from '../../functions/core/services/backup-stream';
 import { restoreStream, writableSink } from '../../functions/core/services/restore-stream';
-import { initLocalRepository, openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { initRepository, openRepository, resolveSettings } from '../../functions/local/home';
 import { checkRepository } from '../../functions/repository/check';
 import { ChunkWorkers } from '../../functions/repository/chunk-workers';
 import { runCli, TempHome } from '../helpers/cli';
@@ -44,7 +44,7 @@ function namesObject(error: unknown, key: string): boolean {
 
 async function restoreFails(key: string): Promise<string | undefined> {
   try {
-    const repo = await openLocalRepository(settings);
+    const repo = await openRepository(settings);
     // One pool for all trials: thousands of short-lived worker threads are slow to start and, in
     // jest's sandbox, are not released promptly.
     workers ??= new ChunkWorkers(repo.keys.id, repo.config.compression);
@@ -57,7 +57,7 @@ async function restoreFails(key: string): Promise<string | undefined> {
 
 async function checkFails(key: string): Promise<string | undefined> {
   try {
-    const repo = await openLocalRepository(settings);
+    const repo = await openRepository(settings);
     const report = await checkRepository(repo, { readData: true });
     if (report.ok) return 'check --read-data passed on a damaged repository';
     return report.problems.some((p) => p.severity === 'error' && p.object === key)
@@ -95,7 +95,7 @@ function positionsToFlip(size: number, key: string): number[] {
 }
 
 beforeAll(async () => {
-  const { repository } = await initLocalRepository(settings);
+  const { repository } = await initRepository(settings);
   const result = await backupStream(repository, Readable.from([original]), {
     name: 'victim',
     backupType: 'full',
@@ -113,7 +113,7 @@ test('the repository holds every kind of object', () => {
 });
 
 test('an intact repository restores and checks clean', async () => {
-  const repo = await openLocalRepository(settings);
+  const repo = await openRepository(settings);
   const parts: Buffer[] = [];
   await restoreStream(
     repo,

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
 import { DynamoRecordStore } from '../../functions/adapters/aws/dynamodb/record-store';
 import { RecordCatalog } from '../../functions/core/services/catalog/record-catalog';
-import { initLocalRepository, resolveSettings } from '../../functions/local/home';
+import { initRepository, resolveSettings } from '../../functions/local/home';
 import { handler as commit } from '../../functions/handlers/commit-backup';
 import { handler as prepare } from '../../functions/handlers/prepare-backup';
 import { handler as run } from '../../functions/handlers/run-backup';
@@ -67,14 +67,14 @@ beforeAll(async () => {
   dynalite = await startDynalite();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-lambda-'));
   const settings = resolveSettings({ repo: path.join(dir, 'efs', 'repository') }, { LIFEBOAT_HOME: dir });
-  await initLocalRepository(settings);
+  await initRepository(settings);
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
     LIFEBOAT_CATALOG_TABLE: 'lifeboat-catalog',
-    LIFEBOAT_REPOSITORY: settings.repoPath,
+    LIFEBOAT_REPOSITORY: settings.repoUrl,
     LIFEBOAT_KEY_FILE: settings.keyFile,
     LIFEBOAT_HOME: dir,
     LIFEBOAT_EVENT_BUS: 'lifeboat',

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ChunkTally, commitBackup } from '../../functions/core/services/snapshot-commit';
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings } from '../../functions/local/home';
 import { PackClass } from '../../functions/repository/pack';
 import type { Repository } from '../../functions/repository/repository';
 import type { NodeMeta, TreeNode } from '../../functions/repository/tree';
@@ -92,7 +92,7 @@ describe('restore never writes outside its target, whatever a manifest says', ()
     const seed = path.join(home.dir, 'seed');
     mkdirSync(seed);
     backupJson(await runCli(['backup', seed, '--name', 'seed', '--json'], { env: home.env }));
-    repo = await openLocalRepository(resolveSettings({}, home.env));
+    repo = await openRepository(resolveSettings({}, home.env));
   });
   afterAll(() => {
     home.cleanup();

@@ -1,6 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { openLocalRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings } from '../../functions/local/home';
 import { Chunker } from '../../functions/repository/chunker';
 
 /** Deterministic pseudo-random bytes (AES-CTR keystream): reproducible and incompressible. */
@@ -48,7 +48,7 @@ export function sha256(data: Buffer): string {
  * keyed chunker.
  */
 export async function expectedStreamChecksum(env: NodeJS.ProcessEnv, data: Buffer): Promise<string> {
-  const repo = await openLocalRepository(resolveSettings({}, env));
+  const repo = await openRepository(resolveSettings({}, env));
   const chunker = new Chunker(repo.chunkerParams, repo.gear());
   const outer = createHash('sha256');
   for (const chunk of [...chunker.push(data), ...chunker.finish()]) {
