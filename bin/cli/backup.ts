@@ -18,6 +18,8 @@ import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import type { TreeBackupResult } from '../../functions/sources/filesystem/backup';
 import { announceNewRepository } from './init';
 import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
+import { RequestCounter } from '../../functions/adapters/shared/request-counter';
+import { replicasOf } from '../../functions/core/services/replication';
 import { ByteProgress, TreeProgress } from './progress';
 import { watchSteps } from './workflow';
 import { withSystem } from './with-system';
@@ -31,6 +33,7 @@ interface BackupOptions extends GlobalOptions {
   excludeFile: string[];
   oneFileSystem?: boolean;
   strict?: boolean;
+  replicateTo: string[];
 }
 
 /** The default name of a one-path backup: its last component, made a valid name. */
@@ -79,6 +82,7 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
     target: name,
     backup_type: options.type,
     strict: options.strict ?? false,
+    replicas: options.replicateTo,
     ...(options.target
       ? {}
       : {
@@ -90,7 +94,7 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
           },
         }),
   };
-  await runBackupWorkflow(options, request, progress, {
+  const storage = await runBackupWorkflow(options, request, progress, {
     onProgress: (files, bytes, total) => {
       if (total !== undefined) progress.setTotal(total);
       progress.update(files, bytes);
@@ -99,7 +103,7 @@ export async function runBackup(paths: string[], options: BackupOptions): Promis
   });
   if (!result)
     throw new LifeboatError('WORKFLOW_FAILED', 'The backup step reported nothing.', 'This is a bug.');
-  printTreeResult(result, options);
+  printTreeResult(result, options, storage);
 }
 
 /**
@@ -111,8 +115,11 @@ async function runBackupWorkflow(
   request: BackupRequest,
   progress: { stop(): void },
   hooks: RunBackupHooks,
-): Promise<void> {
+): Promise<StorageSummary> {
   const settings = resolveSettings(options);
+  // Requests to the repository's store, by kind: what a cloud provider bills besides bytes.
+  const requests = new RequestCounter();
+  settings.requests = requests;
   const system = localSystem(settings);
   let failure: unknown;
   const steps = watchSteps(STEPS, (error) => (failure = error), {
@@ -128,9 +135,38 @@ async function runBackupWorkflow(
       if (created) announceNewRepository(settings, created.repository.config.repo_id, created.keyFileCreated);
     }
     if (execution.status !== 'SUCCEEDED') throw failure ?? workflowError(execution);
+    const id = (execution.output as { prepared?: { backup_id?: string } } | undefined)?.prepared?.backup_id;
+    const record = id ? await system.catalog.getBackup(id) : undefined;
+    const failures = record?.storage_metadata?.replica_failures;
+    return {
+      backend: system.ctx.storage.backend,
+      location: system.ctx.storage.location,
+      // A local directory bills nothing per request; cloud stores count theirs.
+      requests: system.ctx.storage.backend === 'local' ? null : requests.snapshot(),
+      replicas: replicasOf(record).map((r) => r.location),
+      replica_failures: Array.isArray(failures) ? (failures as { location: string; error: string }[]) : [],
+    };
   } finally {
     await system.close();
   }
+}
+
+/** Where the backup went, what the store was asked, and where copies went. */
+interface StorageSummary {
+  backend: string;
+  location: string;
+  requests: Record<string, number> | null;
+  replicas: string[];
+  replica_failures: { location: string; error: string }[];
+}
+
+/** The human part of the storage summary: copies made, copies that failed. */
+function sayStorage(storage: StorageSummary): void {
+  if (storage.replicas.length > 0) say(`Copied to ${storage.replicas.join(', ')} (verified there).`);
+  for (const f of storage.replica_failures)
+    say(
+      `warning: the copy to ${f.location} failed: ${f.error} Retry it with \`lifeboat replicate ID --to ${f.location}\`.`,
+    );
 }
 
 function workflowError(execution: ExecutionRecord): LifeboatError {
@@ -141,7 +177,7 @@ function workflowError(execution: ExecutionRecord): LifeboatError {
   );
 }
 
-function printTreeResult(result: TreeBackupResult, options: BackupOptions): void {
+function printTreeResult(result: TreeBackupResult, options: BackupOptions, storage: StorageSummary): void {
   const m = result.manifest;
   noticeType(options.type, m);
   const t = m.stats.tree!;
@@ -160,10 +196,12 @@ function printTreeResult(result: TreeBackupResult, options: BackupOptions): void
     skipped: result.skipped,
     warnings: result.warnings,
     duration_ms: result.durationMs,
+    storage,
   };
   if (options.json) {
     printJson(summary);
   } else {
+    sayStorage(storage);
     say(
       `Backup ${m.id} of "${m.name}" (${m.backup_type}) completed: ` +
         `${t.files_new} new, ${t.files_changed} changed, ${t.files_unmodified} unmodified files ` +
@@ -219,9 +257,9 @@ function targetKind(options: BackupOptions): Promise<string | undefined> {
 async function runDumpBackup(target: string, options: BackupOptions): Promise<void> {
   const progress = new ByteProgress('backup');
   let result: StreamBackupResult | undefined;
-  await runBackupWorkflow(
+  const storage = await runBackupWorkflow(
     options,
-    { target, backup_type: options.type, strict: options.strict ?? false },
+    { target, backup_type: options.type, strict: options.strict ?? false, replicas: options.replicateTo },
     progress,
     {
       onProgress: (_files, bytes) => progress.update(bytes),
@@ -230,10 +268,14 @@ async function runDumpBackup(target: string, options: BackupOptions): Promise<vo
   );
   if (!result)
     throw new LifeboatError('WORKFLOW_FAILED', 'The backup step reported nothing.', 'This is a bug.');
-  printStreamResult(result, options);
+  printStreamResult(result, options, storage);
 }
 
-function printStreamResult(result: StreamBackupResult, options: BackupOptions): void {
+function printStreamResult(
+  result: StreamBackupResult,
+  options: BackupOptions,
+  storage: StorageSummary,
+): void {
   const m = result.manifest;
   noticeType(options.type, m);
   const source = m.source as { tool?: { name: string; version: string }; tables?: unknown[] } | undefined;
@@ -242,8 +284,10 @@ function printStreamResult(result: StreamBackupResult, options: BackupOptions): 
       ...commonSummary(m),
       ...(source ? { source: { ...source, tables: undefined }, tables: source.tables?.length ?? 0 } : {}),
       duration_ms: result.durationMs,
+      storage,
     });
   } else {
+    sayStorage(storage);
     say(
       `Backup ${m.id} of "${m.name}" (${m.backup_type}) completed: ${formatBytes(m.stats.original_size_bytes)} read` +
         (source?.tool
@@ -274,9 +318,9 @@ async function runStreamBackup(options: BackupOptions): Promise<void> {
   validateBackupName(name);
   const progress = new ByteProgress('backup');
   let result: StreamBackupResult | undefined;
-  await runBackupWorkflow(
+  const storage = await runBackupWorkflow(
     options,
-    { target: name, backup_type: options.type, source: { kind: 'stream' } },
+    { target: name, backup_type: options.type, source: { kind: 'stream' }, replicas: options.replicateTo },
     progress,
     {
       stream: readReusing(0),
@@ -286,5 +330,5 @@ async function runStreamBackup(options: BackupOptions): Promise<void> {
   );
   if (!result)
     throw new LifeboatError('WORKFLOW_FAILED', 'The backup step reported nothing.', 'This is a bug.');
-  printStreamResult(result, options);
+  printStreamResult(result, options, storage);
 }

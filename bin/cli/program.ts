@@ -25,6 +25,7 @@ import { runDebugChunk } from './debug';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
 import { runInit } from './init';
 import { runKeyAdd, runKeyList, runKeyRemove } from './keys';
+import { runReplicate } from './replicate';
 import { runRestore } from './restore';
 import { runDiff, runLs } from './browse';
 import { runSnapshots } from './snapshots';
@@ -94,6 +95,12 @@ export function buildProgram(): Command {
     .option('--exclude-file <file>', 'read exclude patterns from FILE, one per line', collect, [])
     .option('--one-file-system', 'do not cross into other filesystems (mount points are kept, empty)')
     .option('--strict', 'fail, saving no snapshot, when a file cannot be read')
+    .option(
+      '--replicate-to <url>',
+      'also copy the backup to this repository URL once written (see `lifeboat replicate`); repeatable',
+      collect,
+      [],
+    )
     .addOption(
       new Option(
         '--type <type>',
@@ -108,6 +115,7 @@ export function buildProgram(): Command {
     .command('restore')
     .description('restore a backup; ID is a backup id, a unique prefix of one, or latest:NAME')
     .argument('<id>', 'backup to restore')
+    .option('--from <url>', 'read the data from this copy of the repository (see `lifeboat replicate`)')
     .option('--stdout', 'write the backed-up stream to standard output')
     .option('--target <dir>', 'restore a file backup into DIR (created when missing)')
     .option(
@@ -304,6 +312,12 @@ export function buildProgram(): Command {
     .option('--no-verify', 'do not verify its backups after they complete')
     .option('--disabled', 'add it disabled')
     .option('--description <text>', 'a note for people')
+    .option(
+      '--replicate-to <url>',
+      'copy each backup to this repository URL too (3-2-1: another bucket, container or disk); repeatable',
+      collect,
+      [],
+    )
     .action((name: string, _opts, cmd: Command) => runScheduleAdd(name, cmd.optsWithGlobals()));
   schedule
     .command('list')
@@ -416,6 +430,16 @@ export function buildProgram(): Command {
     .description('verify the repository; exit status 0 only when everything is intact')
     .option('--read-data', 'also decrypt and re-hash every chunk (reads the whole repository)')
     .action((_opts, cmd: Command) => runCheck(cmd.optsWithGlobals()));
+
+  program
+    .command('replicate')
+    .description(
+      'copy a backup to another store (a directory, s3://..., azure://...), verify it there and record the copy',
+    )
+    .argument('<id>', 'backup id, unique prefix, or latest:NAME')
+    .requiredOption('--to <url>', 'where the copy goes (made a copy of this repository on first use)')
+    .option('--from <url>', 'copy from this copy instead of the primary repository')
+    .action((id: string, _opts, cmd: Command) => runReplicate(id, cmd.optsWithGlobals()));
 
   const key = program
     .command('key')

@@ -22,6 +22,8 @@ import { DatabaseConnectionSchema, type DatabaseConnection } from '../../functio
 import { credentialRef, parseServerUrl } from './database-options';
 
 interface RestoreOptions extends GlobalOptions {
+  /** Read the backup's data from this copy (made by `lifeboat replicate`). */
+  from?: string;
   stdout?: boolean;
   validateOnly?: boolean;
   target?: string;
@@ -260,9 +262,11 @@ async function runRestoreWorkflow(
   hooks: RunRestoreHooks,
 ): Promise<RecoveryJob> {
   const settings = resolveSettings(options);
+  // --from: the data comes from a copy (lifeboat replicate); the catalog stays the primary's.
+  const readFrom = options.from ? resolveSettings({ ...options, repo: options.from }) : undefined;
   // A restore reads an existing repository; it never creates one.
-  await openRepository(settings);
-  const system = localSystem(settings);
+  await openRepository(readFrom ?? settings);
+  const system = localSystem(settings, process.env, { readFrom });
   let failure: unknown;
   const steps = watchSteps(STEPS, (error) => (failure = error), {
     RunRestoreFunctionArn: (ctx, input) => runRestoreStep(ctx, input, hooks),

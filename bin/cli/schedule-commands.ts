@@ -26,6 +26,7 @@ interface ScheduleAddOptions extends GlobalOptions {
   verify: boolean;
   description?: string;
   disabled?: boolean;
+  replicateTo: string[];
 }
 
 export function runScheduleAdd(name: string, options: ScheduleAddOptions): Promise<void> {
@@ -40,6 +41,7 @@ export function runScheduleAdd(name: string, options: ScheduleAddOptions): Promi
       verify: options.verify,
       enabled: !options.disabled,
       description: options.description ?? null,
+      replicas: options.replicateTo,
     });
     const next = nextRuns(schedule, ctx.now(), 3);
     if (options.json) return printJson({ ...schedule, next_runs: next.map((d) => d.toISOString()) });

@@ -1,4 +1,4 @@
-import { openRepository, resolveSettings } from '../../functions/local/home';
+import { openRepository, resolveSettings, type LocalSettings } from '../../functions/local/home';
 import { localSystem, type LocalSystem } from '../../functions/local/system';
 import type { GlobalOptions } from './output';
 
@@ -9,11 +9,11 @@ import type { GlobalOptions } from './output';
 export async function withSystem<T>(
   options: GlobalOptions,
   body: (system: LocalSystem) => Promise<T>,
-  { requireRepository = false } = {},
+  { requireRepository = false, readFrom }: { requireRepository?: boolean; readFrom?: LocalSettings } = {},
 ): Promise<T> {
   const settings = resolveSettings(options);
-  if (requireRepository) await openRepository(settings);
-  const system = localSystem(settings);
+  if (requireRepository) await openRepository(readFrom ?? settings);
+  const system = localSystem(settings, process.env, { readFrom });
   try {
     return await body(system);
   } finally {

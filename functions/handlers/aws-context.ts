@@ -8,6 +8,7 @@ import { InputError } from '../core/errors';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { ServiceContext } from '../core/services/context';
 import { openRepository, resolveSettings } from '../local/home';
+import { openStoreAt } from '../adapters/open-store-url';
 import type { Repository } from '../repository/repository';
 
 /**
@@ -44,6 +45,7 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
     },
     now: () => new Date(),
     fargateThresholdBytes: threshold,
+    openStore: (url) => openStoreAt(url, env),
     secrets: new SecretsManagerReader(new SecretsManagerClient({})),
   };
 }

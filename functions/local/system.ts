@@ -6,9 +6,10 @@ import { SqliteRecordStore } from '../adapters/local/sqlite/record-store';
 import type { Catalog } from '../core/ports/catalog';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { Actor, ServiceContext } from '../core/services/context';
+import { openStoreAt } from '../adapters/open-store-url';
 import type { Repository } from '../repository/repository';
 import { LocalEventBus } from './event-bus';
-import { openOrInitRepository, type InitResult, type LocalSettings } from './home';
+import { openOrInitRepository, openRepository, type InitResult, type LocalSettings } from './home';
 
 /** Backups estimated above this size take the Fargate route (10 GiB; locally the same worker). */
 const DEFAULT_FARGATE_THRESHOLD = 10 * 1024 ** 3;
@@ -49,7 +50,11 @@ export function catalogPath(settings: LocalSettings, env: NodeJS.ProcessEnv = pr
  * The local composition root: SQLite catalog, local repository (created on first use), the
  * in-process event bus, and the local user as the actor.
  */
-export function localSystem(settings: LocalSettings, env: NodeJS.ProcessEnv = process.env): LocalSystem {
+export function localSystem(
+  settings: LocalSettings,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readFrom?: LocalSettings } = {},
+): LocalSystem {
   const catalog = new RecordCatalog(new SqliteRecordStore(catalogPath(settings, env)));
   const events = new LocalEventBus();
   let opened: Promise<Repository> | undefined;
@@ -57,17 +62,21 @@ export function localSystem(settings: LocalSettings, env: NodeJS.ProcessEnv = pr
   const threshold = Number(env.LIFEBOAT_FARGATE_THRESHOLD_BYTES || DEFAULT_FARGATE_THRESHOLD);
   const ctx: ServiceContext = {
     catalog,
+    // Reading from a copy (restore --from) opens that copy with the same keys, never creates it.
     repository: () =>
-      (opened ??= openOrInitRepository(settings).then((r) => {
-        created = r.created;
-        return r.repository;
-      })),
+      (opened ??= options.readFrom
+        ? openRepository(options.readFrom)
+        : openOrInitRepository(settings).then((r) => {
+            created = r.created;
+            return r.repository;
+          })),
     storage: { backend: settings.repo.backend, location: settings.repoUrl },
     events,
     actor: localActor(),
     now: () => new Date(),
     fargateThresholdBytes:
       Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_FARGATE_THRESHOLD,
+    openStore: (url) => openStoreAt(url, env),
     // Locally too: a target may keep its password in Secrets Manager (with AWS credentials here).
     secrets: lazySecretsManagerReader(),
   };

@@ -1,11 +1,9 @@
-import { decodeContentList } from './content-list';
 import { encodeIndex, type IndexEntry } from './index-object';
 import { packKey } from './pack';
+import { markSnapshot } from './reachable';
 import { ChunkReader, loadChunkIndex } from './reader';
 import { INDEX_PREFIX, snapshotKey, type Repository } from './repository';
 import { StreamType } from './stream-object';
-import type { SnapshotManifest } from './snapshot';
-import { fileRefs, readTree } from './tree-io';
 
 export interface GcReport {
   dry_run: boolean;
@@ -19,34 +17,6 @@ export interface GcReport {
 
 /** Index entries per rewritten index object: objects stay a few MiB. */
 const ENTRIES_PER_INDEX = 100_000;
-
-/** Every chunk a snapshot needs: its trees, content lists and data. */
-async function markSnapshot(
-  reader: ChunkReader,
-  manifest: SnapshotManifest,
-  live: Set<string>,
-): Promise<void> {
-  const add = (id: Buffer) => live.add(id.toString('hex'));
-  if (manifest.content.kind === 'stream') {
-    for (const hex of manifest.content.lists) {
-      const listId = Buffer.from(hex, 'hex');
-      add(listId);
-      for (const ref of decodeContentList(await reader.read(listId), `content list ${hex}`)) add(ref.id);
-    }
-    return;
-  }
-  const walk = async (parts: Buffer[]): Promise<void> => {
-    parts.forEach(add);
-    for (const node of await readTree(reader, parts)) {
-      if (node.type === 'dir') await walk(node.subtree);
-      else if (node.type === 'file') {
-        if ('lists' in node.content) node.content.lists.forEach(add);
-        for await (const ref of fileRefs(reader, node.content)) add(ref.id);
-      }
-    }
-  };
-  await walk(manifest.content.tree.map((hex) => Buffer.from(hex, 'hex')));
-}
 
 /**
  * Deletes the packs no snapshot needs. Mark: every chunk reachable from every snapshot. Sweep:

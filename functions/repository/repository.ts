@@ -226,6 +226,32 @@ export class Repository {
     throw firstDamage ?? lastError;
   }
 
+  /** This repository's config as stored: the bytes every copy of it must hold. */
+  configBytes(): Buffer {
+    return encodeConfig(this.config, this.keys);
+  }
+
+  /**
+   * This repository in another store (a copy made by replication), opened with the keys already
+   * held: its config must be byte-identical to this one's. Undefined when the store holds no
+   * config yet; a different repository there is refused.
+   */
+  async mirrorIn(store: ObjectStore): Promise<Repository | undefined> {
+    let bytes: Buffer;
+    try {
+      bytes = await readAll(store, CONFIG_KEY);
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return undefined;
+      throw error;
+    }
+    if (!bytes.equals(this.configBytes()))
+      throw new InputError(
+        `${store.location} holds another repository (its config differs from this one's).`,
+        'Replicate to an empty location, or to a copy made earlier from this same repository.',
+      );
+    return new Repository(store, this.config, this.keys, this.masterKey, this.openedSlot);
+  }
+
   /** Every key slot, or the damage that makes it unreadable; `check` reports the damage. */
   static async readSlots(store: ObjectStore): Promise<SlotRead[]> {
     const out: SlotRead[] = [];

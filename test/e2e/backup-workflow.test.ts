@@ -45,6 +45,7 @@ describe('backup workflow on the local engine', () => {
       'Prepare backup',
       'Choose compute',
       'Run backup on Lambda',
+      'Replicate to copies',
       'Commit backup',
       'Backup completed',
     ]);

@@ -27,8 +27,10 @@ export type RetentionPolicy = z.infer<typeof RetentionPolicySchema>;
 
 /** Where a schedule's backups go. Cloud backends come with the cloud-targets issue. */
 export const StorageConfigSchema = z.object({
-  backend: z.enum(['local']),
+  backend: z.enum(['local', 's3', 'azure']),
   location: z.string().min(1),
+  /** Repository URLs each backup is copied to after it is written (3-2-1). */
+  replicas: z.array(z.string().min(1)).optional(),
 });
 export type StorageConfig = z.infer<typeof StorageConfigSchema>;
 

@@ -11,7 +11,9 @@ export type LifeboatEventType =
   | 'Verification Passed'
   | 'Verification Failed'
   | 'Retention Applied'
-  | 'Retention Failed';
+  | 'Retention Failed'
+  | 'Backup Replicated'
+  | 'Replication Failed';
 
 export interface LifeboatEvent {
   type: LifeboatEventType;

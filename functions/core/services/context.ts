@@ -1,5 +1,6 @@
 import type { Repository } from '../../repository/repository';
 import type { Catalog } from '../ports/catalog';
+import type { ObjectStore } from '../ports/object-store';
 import type { EventPublisher } from '../ports/events';
 import type { SecretReader } from '../ports/secrets';
 
@@ -25,6 +26,15 @@ export interface ServiceContext {
   now(): Date;
   /** Sources estimated above this many bytes run on Fargate (locally: the same worker). */
   fargateThresholdBytes: number;
+  /** Another store named by a repository URL (a replica): where copies of backups go. */
+  openStore(url: string): Promise<OpenedStore>;
   /** Reads database passwords kept in Secrets Manager; absent where AWS cannot be reached. */
   secrets?: SecretReader;
+}
+
+export interface OpenedStore {
+  store: ObjectStore;
+  backend: string;
+  /** The URL without options, as the catalog records it. */
+  location: string;
 }

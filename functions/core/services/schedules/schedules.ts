@@ -1,6 +1,6 @@
 import { InputError, RecordNotFoundError } from '../../errors';
 import { BackupTypeSchema, type BackupType } from '../../model/enums';
-import type { BackupSchedule } from '../../model/schedule';
+import type { BackupSchedule, StorageConfig } from '../../model/schedule';
 import { newUlid } from '../../../repository/ids';
 import { audit } from '../audit';
 import type { ServiceContext } from '../context';
@@ -19,6 +19,21 @@ export interface AddScheduleRequest {
   verify?: boolean;
   enabled?: boolean;
   description?: string | null;
+  /** Repository URLs each backup is copied to (lifeboat replicate, as a workflow step). */
+  replicas?: string[];
+}
+
+/** Replica URLs as the catalog keeps them (no options lost: the URL is what replication opens). */
+export async function checkedReplicas(ctx: ServiceContext, urls: string[]): Promise<string[]> {
+  for (const url of urls) {
+    const opened = await ctx.openStore(url);
+    if (opened.location === ctx.storage.location)
+      throw new InputError(
+        `${url} is the repository itself, not a copy of it.`,
+        'Name another bucket, container or directory for the copy.',
+      );
+  }
+  return [...new Set(urls)];
 }
 
 function backupTypeOf(value: string | undefined): BackupType {
@@ -39,6 +54,7 @@ export async function addSchedule(ctx: ServiceContext, request: AddScheduleReque
   validateTimeZone(timezone);
   const retention = parseRetentionPolicy(request.retention ?? '');
   const backupType = backupTypeOf(request.backup_type);
+  const replicas = await checkedReplicas(ctx, request.replicas ?? []);
   const target = await ctx.catalog.getTarget(request.target);
   if (!target)
     throw new RecordNotFoundError(
@@ -58,7 +74,11 @@ export async function addSchedule(ctx: ServiceContext, request: AddScheduleReque
     timezone,
     enabled: request.enabled ?? true,
     retention_policy: retention,
-    storage_config: { backend: 'local', location: ctx.storage.location },
+    storage_config: {
+      backend: ctx.storage.backend as StorageConfig['backend'],
+      location: ctx.storage.location,
+      ...(replicas.length ? { replicas } : {}),
+    },
     encryption_enabled: true,
     compression_enabled: true,
     verification_enabled: request.verify ?? true,

@@ -20,10 +20,12 @@ import { audit } from '../audit';
 import { backupApplication } from '../application';
 import { backupDatabase } from '../database-backup';
 import { backupStream, type StreamBackupResult } from '../backup-stream';
+import { replicasOf } from '../replication';
+import { checkedReplicas } from '../schedules/schedules';
 import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
 import { runner } from './runner';
-import { describeStepError, StepFailureSchema } from './step-failure';
+import { CaughtErrorSchema, describeStepError, StepFailureSchema, type CaughtError } from './step-failure';
 
 /** A piped stream (`lifeboat backup --stdin`): only its name is recorded. */
 const StreamSourceSchema = z.object({ kind: z.literal('stream') });
@@ -40,6 +42,8 @@ export const BackupRequestSchema = z
     source: z.discriminatedUnion('kind', [FilesystemTargetConfigSchema, StreamSourceSchema]).optional(),
     /** Fail (and save nothing) when anything could not be read. */
     strict: z.boolean().default(false),
+    /** Copy the backup to these repository URLs too (besides the schedule's replicas). */
+    replicas: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type BackupRequest = z.input<typeof BackupRequestSchema>;
@@ -50,6 +54,8 @@ export interface PreparedBackup {
   backup_id: string;
   compute: 'lambda' | 'fargate';
   estimated_bytes: number;
+  /** Where the Replicate step copies the backup (the schedule's replicas and the request's). */
+  replicas: string[];
 }
 
 /** What a backup record keeps about its source and request (the seed's `metadata`). */
@@ -148,8 +154,12 @@ export function newBackupRecord(
 export async function prepareBackup(ctx: ServiceContext, input: unknown): Promise<PreparedBackup> {
   const request = BackupRequestSchema.parse(input);
   const source = await sourceOf(ctx, request);
-  if (request.schedule_id && !(await ctx.catalog.getSchedule(request.schedule_id)))
-    throw new RecordNotFoundError('schedule', request.schedule_id);
+  const schedule = request.schedule_id ? await ctx.catalog.getSchedule(request.schedule_id) : undefined;
+  if (request.schedule_id && !schedule) throw new RecordNotFoundError('schedule', request.schedule_id);
+  const replicas = await checkedReplicas(ctx, [
+    ...(schedule?.storage_config.replicas ?? []),
+    ...request.replicas,
+  ]);
   const parent = await parentOf(ctx, request.target, request.backup_type);
   const now = ctx.now();
   // A database says how big it is; otherwise the size of the last backup of this target is the
@@ -189,6 +199,7 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
     backup_id: backup.id,
     compute: estimated > ctx.fargateThresholdBytes ? 'fargate' : 'lambda',
     estimated_bytes: estimated,
+    replicas,
   };
 }
 
@@ -355,8 +366,22 @@ export async function runBackup(
  * Commit: the snapshot is in the repository; record what it holds (sizes, checksum), mark the
  * backup completed and announce it (verification and retention start on that event).
  */
+const CommitInputSchema = BackupIdSchema.extend({
+  /** The Replicate step's outcome per replica: a location, or the error that stopped the copy. */
+  replicated: z
+    .array(
+      z.object({
+        destination: z.string(),
+        location: z.string().optional(),
+        error: CaughtErrorSchema.optional(),
+      }),
+    )
+    .default([]),
+});
+
 export async function commitBackup(ctx: ServiceContext, input: unknown): Promise<Backup> {
-  const { backup_id } = BackupIdSchema.parse(input);
+  const { backup_id, replicated } = CommitInputSchema.parse(input);
+  await recordFailedCopies(ctx, backup_id, replicated);
   const repo = await ctx.repository();
   const manifest = await repo.loadSnapshot(backup_id);
   // A retried Commit (the event did not go out the first time) finds the record completed.
@@ -366,7 +391,7 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
       ? current
       : await ctx.catalog.updateBackup(
           backup_id,
-          { ...completionOf(manifest), ...sourceMetadata(current, manifest) },
+          { ...withReplicas(completionOf(manifest), current), ...sourceMetadata(current, manifest) },
           ['running'],
         );
   await audit(ctx, {
@@ -387,6 +412,52 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
     },
   });
   return completed;
+}
+
+/**
+ * A copy that failed after its retries does not fail the backup (it is saved in the primary);
+ * it is recorded on the backup, with the error, and announced (alerts take the event).
+ */
+async function recordFailedCopies(
+  ctx: ServiceContext,
+  backupId: string,
+  replicated: { destination: string; error?: CaughtError }[],
+): Promise<void> {
+  const failed = replicated.filter((r) => r.error !== undefined);
+  if (failed.length === 0) return;
+  const current = await ctx.catalog.getBackup(backupId);
+  const failures = failed.map((r) => ({
+    location: r.destination,
+    status: 'failed',
+    error: describeStepError(r.error),
+    failed_at: ctx.now().toISOString(),
+  }));
+  await ctx.catalog.updateBackup(backupId, {
+    storage_metadata: {
+      ...(current?.storage_metadata ?? {}),
+      replica_failures: failures,
+    },
+  });
+  for (const f of failures)
+    await ctx.events.publish({
+      type: 'Replication Failed',
+      detail: { backup_id: backupId, destination: f.location, error: f.error },
+    });
+}
+
+/** Copies made before Commit (the workflow's Replicate step) stay on the record. */
+function withReplicas(completion: Partial<Backup>, current: Backup | undefined): Partial<Backup> {
+  const replicas = replicasOf(current);
+  const failures = current?.storage_metadata?.replica_failures;
+  if (replicas.length === 0 && failures === undefined) return completion;
+  return {
+    ...completion,
+    storage_metadata: {
+      ...(completion.storage_metadata ?? {}),
+      ...(replicas.length ? { replicas } : {}),
+      ...(failures !== undefined ? { replica_failures: failures } : {}),
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context';
 import { commitBackup, prepareBackup, recordBackupFailure, runBackup } from './backup-steps';
+import { replicateStep } from './replicate-step';
 import {
   finalizeRestore,
   planRestore,
@@ -21,6 +22,7 @@ export type Step = (ctx: ServiceContext, input: unknown) => Promise<unknown>;
 export const STEPS: Readonly<Record<string, Step>> = {
   PrepareBackupFunctionArn: prepareBackup,
   RunBackupFunctionArn: (ctx, input) => runBackup(ctx, input),
+  ReplicateBackupFunctionArn: replicateStep,
   CommitBackupFunctionArn: commitBackup,
   RecordBackupFailureFunctionArn: recordBackupFailure,
   ValidateRestoreFunctionArn: validateRestore,
@@ -50,6 +52,7 @@ export const WORKER_COMMANDS: Readonly<Record<string, { step: string; env: strin
 export const STEP_PLACEHOLDERS = [
   'PrepareBackupFunctionArn',
   'RunBackupFunctionArn',
+  'ReplicateBackupFunctionArn',
   'CommitBackupFunctionArn',
   'RecordBackupFailureFunctionArn',
   'ValidateRestoreFunctionArn',

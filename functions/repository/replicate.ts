@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import { IntegrityError, ObjectExistsError } from '../core/errors';
+import type { ObjectStore } from '../core/ports/object-store';
+import { encodeIndex, type IndexEntry } from './index-object';
+import { packKey } from './pack';
+import { markSnapshot } from './reachable';
+import { readAll } from './read';
+import { ChunkReader, loadChunkIndex } from './reader';
+import { CONFIG_KEY, INDEX_PREFIX, KEYS_PREFIX, snapshotKey, type Repository } from './repository';
+import { StreamType } from './stream-object';
+
+export interface ReplicationReport {
+  snapshot: string;
+  destination: string;
+  /** The destination held no repository and was made a copy of this one. */
+  created: boolean;
+  packs_needed: number;
+  packs_copied: number;
+  packs_present: number;
+  bytes_copied: number;
+  index_entries_written: number;
+  key_slots_copied: number;
+  /** Every copied object was read back from the destination and matched what was sent. */
+  verified: boolean;
+}
+
+export interface ReplicationOptions {
+  /** Packs copied at once; each holds about one multipart upload's buffers. */
+  concurrency?: number;
+  onProgress?: (bytesCopied: number, bytesTotal: number) => void;
+}
+
+/** Index entries per index object written at the destination (as gc writes them). */
+const ENTRIES_PER_INDEX = 100_000;
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Copies one object, streaming, and returns the SHA-256 of what was sent. Create-only: an object
+ * of that name already there was put by an earlier copy (names are unique per content).
+ */
+async function copyObject(
+  source: ObjectStore,
+  destination: ObjectStore,
+  key: string,
+  onBytes: (n: number) => void,
+): Promise<{ sha256: string; size: number } | 'present'> {
+  const hash = createHash('sha256');
+  const stream = await source.get(key);
+  async function* tee(): AsyncIterable<Buffer> {
+    for await (const piece of stream) {
+      hash.update(piece as Buffer);
+      onBytes((piece as Buffer).length);
+      yield piece as Buffer;
+    }
+  }
+  try {
+    const { size } = await destination.put(key, tee(), { createOnly: true });
+    return { sha256: hash.digest('hex'), size };
+  } catch (error) {
+    stream.destroy();
+    if (error instanceof ObjectExistsError) return 'present';
+    throw error;
+  }
+}
+
+/** Reads an object back from the destination and checks it is what was sent. */
+async function verifyCopy(destination: ObjectStore, key: string, sent: { sha256: string; size: number }) {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const piece of await destination.get(key)) {
+    hash.update(piece as Buffer);
+    size += (piece as Buffer).length;
+  }
+  if (size !== sent.size || hash.digest('hex') !== sent.sha256)
+    throw new IntegrityError(
+      `${destination.location}/${key}`,
+      'the copy read back differs from what was sent (replication aborted; the snapshot was not copied)',
+    );
+}
+
+/** Runs `work` over the items, at most `limit` at a time; the first failure stops the rest. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Makes snapshot `id` of `source` restorable from `destination`: a copy of the same repository
+ * (same config and key slots, so the same keys open it), holding exactly the packs the snapshot
+ * needs that it lacks. Order keeps the copy consistent whatever is interrupted: key slots, then
+ * config (a new copy exists only once it can be opened); packs, each read back and checked; an
+ * index of the new packs; the snapshot last, so a snapshot listed at the destination is whole.
+ */
+export async function replicateSnapshot(
+  source: Repository,
+  destination: ObjectStore,
+  id: string,
+  options: ReplicationOptions = {},
+): Promise<ReplicationReport> {
+  const manifest = await source.loadSnapshot(id);
+  const report: ReplicationReport = {
+    snapshot: id,
+    destination: destination.location,
+    created: false,
+    packs_needed: 0,
+    packs_copied: 0,
+    packs_present: 0,
+    bytes_copied: 0,
+    index_entries_written: 0,
+    key_slots_copied: 0,
+    verified: false,
+  };
+
+  // 1. The repository itself: key slots (new ones too, so that every key opens the copy), config.
+  let mirror = await source.mirrorIn(destination);
+  for await (const slot of source.store.list(KEYS_PREFIX)) {
+    if (await destination.head(slot.key)) continue;
+    const bytes = await readAll(source.store, slot.key);
+    await destination.put(slot.key, bytes, { createOnly: true }).catch((error: unknown) => {
+      if (!(error instanceof ObjectExistsError)) throw error;
+    });
+    report.key_slots_copied++;
+  }
+  if (!mirror) {
+    await destination.put(CONFIG_KEY, source.configBytes(), { createOnly: true });
+    mirror = (await source.mirrorIn(destination))!;
+    report.created = true;
+  }
+
+  // 2. Which packs the snapshot needs: one copy of each chunk, preferring packs already there.
+  const index = await loadChunkIndex(source);
+  const live = new Set<string>();
+  await markSnapshot(new ChunkReader(source, index), manifest, live);
+  const present = new Map<string, number>();
+  for (const prefix of ['data/', 'meta/'])
+    for await (const info of destination.list(prefix)) present.set(info.key, info.size);
+  const destIndexed = new Set<string>();
+  for (const entries of (await loadChunkIndex(mirror)).values())
+    for (const e of entries) destIndexed.add(packKey(e.packClass, e.packId.toString('hex')));
+
+  const chosen = new Set<string>();
+  for (const hex of live) {
+    const copies = index.get(hex);
+    if (!copies?.length)
+      throw new IntegrityError(`snapshot ${id}`, `chunk ${hex} is in no index of the source repository`);
+    const keys = copies.map((e) => packKey(e.packClass, e.packId.toString('hex')));
+    if (keys.some((k) => chosen.has(k) || (present.has(k) && destIndexed.has(k)))) continue;
+    chosen.add(keys.find((k) => present.has(k)) ?? keys[0]!);
+  }
+  const entriesByPack = new Map<string, IndexEntry[]>();
+  for (const entries of index.values())
+    for (const e of entries) {
+      const key = packKey(e.packClass, e.packId.toString('hex'));
+      if (!chosen.has(key)) continue;
+      entriesByPack.set(key, [...(entriesByPack.get(key) ?? []), e]);
+    }
+  report.packs_needed = chosen.size;
+
+  // 3. The packs the destination lacks, streamed, then read back and compared.
+  const sizes = new Map<string, number>();
+  for await (const info of source.store.list('data/'))
+    if (chosen.has(info.key)) sizes.set(info.key, info.size);
+  for await (const info of source.store.list('meta/'))
+    if (chosen.has(info.key)) sizes.set(info.key, info.size);
+  const toCopy = [...chosen].filter((k) => !present.has(k));
+  const total = toCopy.reduce((sum, k) => sum + (sizes.get(k) ?? 0), 0);
+  await eachLimited(toCopy, options.concurrency ?? 2, async (key) => {
+    const sent = await copyObject(source.store, destination, key, (n) => {
+      report.bytes_copied += n;
+      options.onProgress?.(report.bytes_copied, total);
+    });
+    if (sent === 'present') {
+      report.packs_present++;
+      return;
+    }
+    await verifyCopy(destination, key, sent);
+    report.packs_copied++;
+  });
+  report.packs_present += chosen.size - toCopy.length;
+
+  // 4. An index for the packs the destination's indexes do not name yet.
+  const newEntries = [...entriesByPack.entries()]
+    .filter(([key]) => !destIndexed.has(key))
+    .flatMap(([, e]) => e);
+  for (let at = 0; at < newEntries.length; at += ENTRIES_PER_INDEX) {
+    const indexId = source.newObjectId();
+    const sealed = source.sealObject(
+      StreamType.index,
+      indexId,
+      encodeIndex(newEntries.slice(at, at + ENTRIES_PER_INDEX)),
+    );
+    await destination.put(`${INDEX_PREFIX}${indexId}`, sealed, { createOnly: true });
+    await verifyCopy(destination, `${INDEX_PREFIX}${indexId}`, {
+      sha256: sha256Of(sealed),
+      size: sealed.length,
+    });
+  }
+  report.index_entries_written = newEntries.length;
+
+  // 5. The snapshot: the copy's commit point. It must open at the destination with the keys.
+  const key = snapshotKey(id);
+  const bytes = await readAll(source.store, key);
+  if (await destination.head(key)) {
+    if (!(await readAll(destination, key)).equals(bytes))
+      throw new IntegrityError(
+        `${destination.location}/${key}`,
+        'a different snapshot of this id is already there',
+      );
+  } else {
+    await destination.put(key, bytes, { createOnly: true });
+  }
+  const copied = await mirror.loadSnapshot(id);
+  if (copied.checksum_value !== manifest.checksum_value)
+    throw new IntegrityError(
+      `${destination.location}/${key}`,
+      'the copied snapshot does not match the source',
+    );
+  report.verified = true;
+  return report;
+}
