@@ -18,7 +18,6 @@ import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import type { TreeBackupResult } from '../../functions/sources/filesystem/backup';
 import { announceNewRepository } from './init';
 import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
-import { RequestCounter } from '../../functions/adapters/shared/request-counter';
 import { replicasOf } from '../../functions/core/services/replication';
 import { ByteProgress, TreeProgress } from './progress';
 import { watchSteps } from './workflow';
@@ -117,9 +116,6 @@ async function runBackupWorkflow(
   hooks: RunBackupHooks,
 ): Promise<StorageSummary> {
   const settings = resolveSettings(options);
-  // Requests to the repository's store, by kind: what a cloud provider bills besides bytes.
-  const requests = new RequestCounter();
-  settings.requests = requests;
   const system = localSystem(settings);
   let failure: unknown;
   const steps = watchSteps(STEPS, (error) => (failure = error), {
@@ -142,7 +138,7 @@ async function runBackupWorkflow(
       backend: system.ctx.storage.backend,
       location: system.ctx.storage.location,
       // A local directory bills nothing per request; cloud stores count theirs.
-      requests: system.ctx.storage.backend === 'local' ? null : requests.snapshot(),
+      requests: system.ctx.storage.backend === 'local' ? null : settings.requests.snapshot(),
       replicas: replicasOf(record).map((r) => r.location),
       replica_failures: Array.isArray(failures) ? (failures as { location: string; error: string }[]) : [],
     };

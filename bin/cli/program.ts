@@ -21,6 +21,7 @@ import {
   runTargetTest,
 } from './catalog-commands';
 import { runCheck } from './check';
+import { runCost } from './cost';
 import { runDebugChunk } from './debug';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
 import { runInit } from './init';
@@ -440,6 +441,13 @@ export function buildProgram(): Command {
     .requiredOption('--to <url>', 'where the copy goes (made a copy of this repository on first use)')
     .option('--from <url>', 'copy from this copy instead of the primary repository')
     .action((id: string, _opts, cmd: Command) => runReplicate(id, cmd.optsWithGlobals()));
+
+  program
+    .command('cost')
+    .description("estimate the repository's monthly storage and request charges")
+    .option('--days <n>', 'count the requests of the backups of the last N days', parseInteger, 30)
+    .option('--prices <file>', 'a JSON price table instead of the built-in list prices (docs/OPERATIONS.md)')
+    .action((_opts, cmd: Command) => runCost(cmd.optsWithGlobals()));
 
   const key = program
     .command('key')

@@ -36,7 +36,11 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
   return {
     catalog: new RecordCatalog(new DynamoRecordStore(new DynamoDBClient({}), table)),
     repository: () => (opened ??= openRepository(settings)),
-    storage: { backend: settings.repo.backend, location: settings.repoUrl },
+    storage: {
+      backend: settings.repo.backend,
+      location: settings.repoUrl,
+      ...(settings.repo.backend === 'local' ? {} : { requests: () => settings.requests.snapshot() }),
+    },
     events: new EventBridgePublisher(new EventBridgeClient({}), env.LIFEBOAT_EVENT_BUS || 'default'),
     actor: {
       user_id: env.LIFEBOAT_ACTOR || 'step-functions',

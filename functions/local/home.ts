@@ -7,7 +7,7 @@ import { openObjectStore } from '../adapters/open-store';
 import { PassphraseProvider } from '../adapters/local/passphrase';
 import { lazyKmsKeyProvider } from '../adapters/aws/kms/lazy';
 import { locationUrl, parseRepositoryUrl, type RepositoryLocation } from '../adapters/repository-url';
-import type { RequestCounter } from '../adapters/shared/request-counter';
+import { RequestCounter } from '../adapters/shared/request-counter';
 import { RepositoryNotFoundError, StoragePermissionError } from '../core/errors';
 import type { KeyProvider } from '../core/ports/key-provider';
 import type { ObjectStore } from '../core/ports/object-store';
@@ -29,7 +29,7 @@ export interface LocalSettings {
   kmsKeyId?: string;
   env: NodeJS.ProcessEnv;
   /** Counts the storage requests of this process (cloud stores), for `--json` and `lifeboat cost`. */
-  requests?: RequestCounter;
+  requests: RequestCounter;
 }
 
 export function resolveSettings(
@@ -49,6 +49,7 @@ export function resolveSettings(
     passphrase: env.LIFEBOAT_PASSPHRASE || undefined,
     kmsKeyId: options.kms ?? (env.LIFEBOAT_KMS_KEY_ID || undefined),
     env,
+    requests: new RequestCounter(),
   };
 }
 

@@ -70,7 +70,11 @@ export function localSystem(
             created = r.created;
             return r.repository;
           })),
-    storage: { backend: settings.repo.backend, location: settings.repoUrl },
+    storage: {
+      backend: settings.repo.backend,
+      location: settings.repoUrl,
+      ...(settings.repo.backend === 'local' ? {} : { requests: () => settings.requests.snapshot() }),
+    },
     events,
     actor: localActor(),
     now: () => new Date(),

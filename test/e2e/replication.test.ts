@@ -3,7 +3,7 @@
  * (Azurite), only what each copy lacks, verified there, recorded in the catalog, and restored
  * byte for byte from either copy. Real emulators, real CLI.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startAzurite, type AzuriteInstance } from '../helpers/azurite';
 import { backupJson, runCli, TempHome } from '../helpers/cli';
@@ -148,6 +148,42 @@ describe('replication between backends', () => {
     expect(storage.requests.put).toBeGreaterThanOrEqual(5);
     expect(storage.requests.list).toBeGreaterThan(0);
     expect(storage.requests.get).toBeGreaterThan(0);
+
+    // lifeboat cost: stored bytes by class from the listing, requests as the backup recorded them.
+    const prices = path.join(home.dir, 'prices.json');
+    writeFileSync(
+      prices,
+      JSON.stringify({
+        currency: 'EUR',
+        as_of: 'test prices',
+        storage_per_gib_month: { STANDARD: 1 },
+        requests_per_1000: { put: 1000, get: 0, list: 0, head: 0, delete: 0 },
+        default_class: 'STANDARD',
+      }),
+    );
+    const cost = await runCli(['cost', '--json', '--repo', 's3://copies/primary', '--prices', prices], {
+      env,
+    });
+    expect(cost.stderr).toBe('');
+    const estimate = json<{
+      storage: { class: string; bytes: number; monthly: number }[];
+      requests: Record<string, number>;
+      requests_monthly: number;
+      total_monthly: number;
+      backups_in_window: number;
+      currency: string;
+    }>(cost.stdout);
+    expect(estimate).toMatchObject({ currency: 'EUR', backups_in_window: 1 });
+    expect(estimate.storage).toHaveLength(1);
+    expect(estimate.storage[0]!.class).toBe('STANDARD');
+    // 20 MiB of random data stores as about 20 MiB.
+    expect(estimate.storage[0]!.bytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(estimate.storage[0]!.monthly).toBeCloseTo(estimate.storage[0]!.bytes / 1024 ** 3, 3);
+    // The run step's own requests: fewer than the whole command's, at least the pack uploads.
+    expect(estimate.requests.put).toBeGreaterThanOrEqual(3);
+    expect(estimate.requests.put).toBeLessThanOrEqual(storage.requests.put!);
+    expect(estimate.requests_monthly).toBe(estimate.requests.put);
+    expect(estimate.total_monthly).toBeCloseTo(estimate.requests_monthly + estimate.storage[0]!.monthly, 3);
   });
 
   test("a schedule's replicas are copied on every run (local → local directory here)", async () => {

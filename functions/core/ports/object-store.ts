@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 export interface ObjectInfo {
   key: string;
   size: number;
+  /** From list, where the store has classes (S3 storage class, Azure access tier): for cost estimates. */
+  storageClass?: string;
 }
 
 export interface ByteRange {

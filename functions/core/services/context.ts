@@ -19,8 +19,11 @@ export interface ServiceContext {
   catalog: Catalog;
   /** The repository, opened on first use (unlocking its key once per process). */
   repository(): Promise<Repository>;
-  /** Where the repository lives, recorded on each backup. */
-  storage: { backend: string; location: string };
+  /**
+   * Where the repository lives, recorded on each backup; for a cloud store, the requests it has
+   * made so far in this process, by kind (what the provider bills besides bytes).
+   */
+  storage: { backend: string; location: string; requests?: () => Record<string, number> };
   events: EventPublisher;
   actor: Actor;
   now(): Date;

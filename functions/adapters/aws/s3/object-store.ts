@@ -207,7 +207,11 @@ export class S3ObjectStore implements ObjectStore {
       }
       for (const item of out.Contents ?? []) {
         if (item.Key === undefined) continue;
-        yield { key: item.Key.slice(this.base.length), size: Number(item.Size ?? 0) };
+        yield {
+          key: item.Key.slice(this.base.length),
+          size: Number(item.Size ?? 0),
+          ...(item.StorageClass ? { storageClass: item.StorageClass } : {}),
+        };
       }
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);

@@ -242,7 +242,11 @@ export class AzureBlobObjectStore implements ObjectStore {
       const page = await this.nextPage(pages);
       if (!page) return;
       for (const item of page.segment.blobItems)
-        yield { key: item.name.slice(this.base.length), size: Number(item.properties.contentLength ?? 0) };
+        yield {
+          key: item.name.slice(this.base.length),
+          size: Number(item.properties.contentLength ?? 0),
+          ...(item.properties.accessTier ? { storageClass: item.properties.accessTier } : {}),
+        };
     }
   }
 

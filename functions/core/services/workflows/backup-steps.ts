@@ -289,9 +289,7 @@ export async function runBackup(
   );
   let finished = false;
   const repo = await ctx.repository();
-  // While it writes, the backup holds garbage collection off (and waits for a running one).
-  await enterFence(ctx, backup_id);
-  try {
+  const writeSource = async (): Promise<RunBackupResult> => {
     // A stream, a dump or an application set: its manifest is a stream's.
     const streamed = async (result: StreamBackupResult): Promise<RunBackupResult> => {
       await progress.settled();
@@ -356,10 +354,32 @@ export async function runBackup(
       warnings: result.warnings.length,
       skipped: result.skipped.length,
     };
+  };
+  const requestsBefore = ctx.storage.requests?.();
+  // While it writes, the backup holds garbage collection off (and waits for a running one).
+  await enterFence(ctx, backup_id);
+  try {
+    const result = await writeSource();
+    if (requestsBefore) await recordRequests(ctx, backup_id, requestsBefore);
+    return result;
   } finally {
     finished = true;
     await ctx.catalog.leaveWriter(backup_id);
   }
+}
+
+/** The store requests this backup made, kept in its metadata for `lifeboat cost`. */
+async function recordRequests(
+  ctx: ServiceContext,
+  backupId: string,
+  before: Record<string, number>,
+): Promise<void> {
+  const after = ctx.storage.requests?.() ?? before;
+  const requests = Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]));
+  const current = await ctx.catalog.getBackup(backupId);
+  await ctx.catalog.updateBackup(backupId, { metadata: { ...(current?.metadata ?? {}), requests } }, [
+    'running',
+  ]);
 }
 
 /**

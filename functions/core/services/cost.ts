@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { InputError } from '../errors';
+import type { ObjectStore } from '../ports/object-store';
+import { allItems } from './catalog/pages';
+import type { ServiceContext } from './context';
+
+/**
+ * List prices used when the operator gives none: public on-demand prices (USD) of AWS S3 in
+ * us-east-1 and Azure Blob (LRS, East US), as published in 2025. They are an estimate's input,
+ * not a bill: regions, redundancy, discounts and retrieval fees differ. `--prices FILE` replaces them.
+ */
+export const PriceTableSchema = z.object({
+  currency: z.string().min(1),
+  as_of: z.string().min(1),
+  /** Price per GiB-month by storage class / access tier. */
+  storage_per_gib_month: z.record(z.string(), z.number().nonnegative()),
+  /** Price per 1,000 requests by kind (put, get, list, head, delete). */
+  requests_per_1000: z.record(z.string(), z.number().nonnegative()),
+  /** The class of objects a listing does not name. */
+  default_class: z.string().min(1),
+});
+export type PriceTable = z.infer<typeof PriceTableSchema>;
+
+export const DEFAULT_PRICES: Record<string, PriceTable> = {
+  s3: {
+    currency: 'USD',
+    as_of: 'AWS S3 list prices, us-east-1, 2025',
+    storage_per_gib_month: {
+      STANDARD: 0.023,
+      INTELLIGENT_TIERING: 0.023,
+      STANDARD_IA: 0.0125,
+      ONEZONE_IA: 0.01,
+      GLACIER_IR: 0.004,
+      GLACIER: 0.0036,
+      DEEP_ARCHIVE: 0.00099,
+      REDUCED_REDUNDANCY: 0.024,
+    },
+    requests_per_1000: { put: 0.005, list: 0.005, get: 0.0004, head: 0.0004, delete: 0 },
+    default_class: 'STANDARD',
+  },
+  azure: {
+    currency: 'USD',
+    as_of: 'Azure Blob list prices, LRS, East US, 2025 (Hot tier operations)',
+    storage_per_gib_month: { Hot: 0.0184, Cool: 0.01, Cold: 0.0036, Archive: 0.00099 },
+    requests_per_1000: { put: 0.0065, list: 0.0065, get: 0.0005, head: 0.0005, delete: 0 },
+    default_class: 'Hot',
+  },
+  local: {
+    currency: 'USD',
+    as_of: 'a local directory bills nothing per request or per GiB',
+    storage_per_gib_month: { local: 0 },
+    requests_per_1000: {},
+    default_class: 'local',
+  },
+};
+
+export interface CostEstimate {
+  backend: string;
+  location: string;
+  currency: string;
+  prices_as_of: string;
+  window_days: number;
+  backups_in_window: number;
+  storage: { class: string; objects: number; bytes: number; monthly: number }[];
+  /** Requests the backups in the window made (as recorded), and what that rate costs a month. */
+  requests: Record<string, number>;
+  requests_monthly: number;
+  storage_monthly: number;
+  total_monthly: number;
+  /** Backups without recorded request counts (made before counts were kept, or local). */
+  backups_without_counts: number;
+}
+
+const GIB = 1024 ** 3;
+const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/**
+ * What the repository costs a month at the given prices: stored bytes by class from a listing
+ * of the store, and requests from what the backups of the last `days` days recorded, scaled
+ * to 30 days. The backups' own runs are counted; restores and checks are not (they vary).
+ */
+export async function estimateCost(
+  ctx: ServiceContext,
+  store: ObjectStore,
+  options: { days?: number; prices?: PriceTable } = {},
+): Promise<CostEstimate> {
+  const days = options.days ?? 30;
+  if (!Number.isInteger(days) || days < 1 || days > 366)
+    throw new InputError(`--days ${days} is out of range.`, 'Give a whole number of days from 1 to 366.');
+  const prices = options.prices ?? DEFAULT_PRICES[ctx.storage.backend] ?? DEFAULT_PRICES.local!;
+
+  const byClass = new Map<string, { objects: number; bytes: number }>();
+  for await (const info of store.list('')) {
+    const cls = info.storageClass ?? prices.default_class;
+    const entry = byClass.get(cls) ?? { objects: 0, bytes: 0 };
+    entry.objects++;
+    entry.bytes += info.size;
+    byClass.set(cls, entry);
+  }
+  const storage = [...byClass.entries()]
+    .map(([cls, e]) => ({
+      class: cls,
+      ...e,
+      monthly: round((e.bytes / GIB) * (prices.storage_per_gib_month[cls] ?? 0)),
+    }))
+    .sort((a, b) => b.bytes - a.bytes);
+
+  const since = new Date(ctx.now().getTime() - days * 86_400_000).toISOString();
+  const backups = (
+    await allItems((cursor) => ctx.catalog.listBackupsByStatus('completed', { limit: 1000, cursor }))
+  ).filter((b) => (b.completed_at ?? b.created_at) >= since && b.storage_location === ctx.storage.location);
+  const requests: Record<string, number> = {};
+  let withoutCounts = 0;
+  for (const b of backups) {
+    const counts = b.metadata?.requests;
+    if (!counts || typeof counts !== 'object') {
+      withoutCounts++;
+      continue;
+    }
+    for (const [kind, n] of Object.entries(counts as Record<string, unknown>))
+      if (typeof n === 'number') requests[kind] = (requests[kind] ?? 0) + n;
+  }
+  const scale = 30 / days;
+  const requestsMonthly = round(
+    Object.entries(requests).reduce(
+      (sum, [kind, n]) => sum + ((n * scale) / 1000) * (prices.requests_per_1000[kind] ?? 0),
+      0,
+    ),
+  );
+  const storageMonthly = round(storage.reduce((sum, s) => sum + s.monthly, 0));
+  return {
+    backend: ctx.storage.backend,
+    location: ctx.storage.location,
+    currency: prices.currency,
+    prices_as_of: prices.as_of,
+    window_days: days,
+    backups_in_window: backups.length,
+    storage,
+    requests,
+    requests_monthly: requestsMonthly,
+    storage_monthly: storageMonthly,
+    total_monthly: round(storageMonthly + requestsMonthly),
+    backups_without_counts: withoutCounts,
+  };
+}
