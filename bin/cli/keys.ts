@@ -72,9 +72,14 @@ export async function runKeyList(options: GlobalOptions): Promise<void> {
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
   const damaged = read.flatMap((r) => ('damage' in r ? [r.key] : []));
   if (options.json) {
-    printJson({ slots: slots.map((s) => slotSummary(s, repository)), damaged });
+    printJson({
+      repo_id: repository.config.repo_id,
+      slots: slots.map((s) => slotSummary(s, repository)),
+      damaged,
+    });
     return;
   }
+  say(`Repository ${repository.config.repo_id} (${repository.store.location}):`);
   process.stdout.write(
     `${formatTable([
       ['ID', 'KIND', 'CREATED', 'KEY', ''],

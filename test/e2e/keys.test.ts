@@ -1,0 +1,78 @@
+/**
+ * Key slots through the CLI, with real secrets: the default key file, a new key file and a
+ * passphrase. (KMS slots are tested with a mocked KMS in test/unit/kms-key-slots.test.ts.)
+ */
+import * as path from 'node:path';
+import { backupJson, runCli, TempHome } from '../helpers/cli';
+
+jest.setTimeout(120_000);
+
+interface SlotList {
+  repo_id: string;
+  slots: { id: string; kind: string; current: boolean; kek_id: string | null }[];
+}
+
+describe('lifeboat key', () => {
+  const home = new TempHome('lifeboat-keys-');
+  afterAll(() => home.cleanup());
+
+  test('add a key file and a passphrase; each opens the repository; remove the first key', async () => {
+    const env = home.env;
+    const backup = backupJson(
+      await runCli(['backup', '--stdin', '--name', 's', '--json'], { env, input: 'data' }),
+    );
+    const list = async (extra: NodeJS.ProcessEnv = {}) => {
+      const r = await runCli(['key', 'list', '--json'], { env: { ...env, ...extra } });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout.toString()) as SlotList;
+    };
+    const first = await list();
+    expect(first.slots).toHaveLength(1);
+    expect(first.slots[0]).toMatchObject({ kind: 'keyfile', current: true });
+
+    const newKey = path.join(home.dir, 'second.key');
+    const added = await runCli(['key', 'add', '--new-key-file', newKey], { env });
+    expect(added.code).toBe(0);
+    expect(added.stderr).toContain(`New key file ${newKey}`);
+    const withPass = await runCli(['key', 'add', '--passphrase-env', 'NEW_PASS'], {
+      env: { ...env, NEW_PASS: 'a long passphrase for the test' },
+    });
+    expect(withPass.code).toBe(0);
+    // The passphrase is never printed.
+    expect(withPass.stderr).not.toContain('a long passphrase');
+
+    const byNewFile = await list({ LIFEBOAT_KEY_FILE: newKey });
+    expect(byNewFile.slots.map((s) => s.kind).sort()).toEqual(['keyfile', 'keyfile', 'passphrase']);
+    expect(byNewFile.slots.find((s) => s.current)?.id).not.toBe(first.slots[0]!.id);
+    const restored = await runCli(['restore', backup.id, '--stdout'], {
+      env: { ...env, LIFEBOAT_PASSPHRASE: 'a long passphrase for the test' },
+    });
+    expect(restored.stdout.toString()).toBe('data');
+
+    // The key a command opened with cannot be removed by that command.
+    const own = await runCli(['key', 'remove', first.slots[0]!.id], { env });
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('is the key this command opened the repository with');
+    const removed = await runCli(['key', 'remove', first.slots[0]!.id], {
+      env: { ...env, LIFEBOAT_KEY_FILE: newKey },
+    });
+    expect(removed.code).toBe(0);
+    const old = await runCli(['snapshots'], { env });
+    expect(old.code).toBe(12);
+    expect((await list({ LIFEBOAT_KEY_FILE: newKey })).slots).toHaveLength(2);
+  });
+
+  test('key add needs exactly one new secret; an unset variable is named', async () => {
+    const env = home.env;
+    const none = await runCli(['key', 'add'], {
+      env: { ...env, LIFEBOAT_KEY_FILE: path.join(home.dir, 'second.key') },
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('exactly one of --kms ARN, --new-key-file PATH or --passphrase-env VAR');
+    const unset = await runCli(['key', 'add', '--passphrase-env', 'NOT_SET'], {
+      env: { ...env, LIFEBOAT_KEY_FILE: path.join(home.dir, 'second.key') },
+    });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('NOT_SET is not set or empty');
+  });
+});
