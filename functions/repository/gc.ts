@@ -1,9 +1,8 @@
-import { encodeIndex, type IndexEntry } from './index-object';
+import type { IndexEntry } from './index-object';
 import { packKey } from './pack';
 import { markSnapshot } from './reachable';
 import { ChunkReader, loadChunkIndex } from './reader';
 import { INDEX_PREFIX, snapshotKey, type Repository } from './repository';
-import { StreamType } from './stream-object';
 
 export interface GcReport {
   dry_run: boolean;
@@ -14,9 +13,6 @@ export interface GcReport {
   bytes_freed: number;
   indexes_replaced: number;
 }
-
-/** Index entries per rewritten index object: objects stay a few MiB. */
-const ENTRIES_PER_INDEX = 100_000;
 
 /**
  * Deletes the packs no snapshot needs. Mark: every chunk reachable from every snapshot. Sweep:
@@ -66,15 +62,8 @@ export async function collectGarbage(repo: Repository, options: { dryRun: boolea
     .filter(([key]) => !doomedSet.has(key) && stored.has(key))
     .flatMap(([, e]) => e);
   const oldIndexes = await repo.indexIds();
-  for (let at = 0; at < surviving.length; at += ENTRIES_PER_INDEX) {
-    const id = repo.newObjectId();
-    const sealed = repo.sealObject(
-      StreamType.index,
-      id,
-      encodeIndex(surviving.slice(at, at + ENTRIES_PER_INDEX)),
-    );
-    await repo.store.put(`${INDEX_PREFIX}${id}`, sealed, { createOnly: true });
-  }
+  for (const { key, sealed } of repo.sealIndexes(surviving))
+    await repo.store.put(key, sealed, { createOnly: true });
   for (const id of oldIndexes) await repo.store.delete(`${INDEX_PREFIX}${id}`);
   report.indexes_replaced = oldIndexes.length;
   for (const key of doomed) await repo.store.delete(key);

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { IntegrityError, ObjectExistsError } from '../core/errors';
 import type { ObjectStore } from '../core/ports/object-store';
-import { encodeIndex, type IndexEntry } from './index-object';
+import type { IndexEntry } from './index-object';
 import { packKey } from './pack';
 import { markSnapshot } from './reachable';
 import { readAll } from './read';
 import { ChunkReader, loadChunkIndex } from './reader';
-import { CONFIG_KEY, INDEX_PREFIX, KEYS_PREFIX, snapshotKey, type Repository } from './repository';
-import { StreamType } from './stream-object';
+import { CONFIG_KEY, KEYS_PREFIX, snapshotKey, type Repository } from './repository';
 
 export interface ReplicationReport {
   snapshot: string;
@@ -29,9 +28,6 @@ export interface ReplicationOptions {
   concurrency?: number;
   onProgress?: (bytesCopied: number, bytesTotal: number) => void;
 }
-
-/** Index entries per index object written at the destination (as gc writes them). */
-const ENTRIES_PER_INDEX = 100_000;
 
 function sha256Of(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -197,18 +193,9 @@ export async function replicateSnapshot(
   const newEntries = [...entriesByPack.entries()]
     .filter(([key]) => !destIndexed.has(key))
     .flatMap(([, e]) => e);
-  for (let at = 0; at < newEntries.length; at += ENTRIES_PER_INDEX) {
-    const indexId = source.newObjectId();
-    const sealed = source.sealObject(
-      StreamType.index,
-      indexId,
-      encodeIndex(newEntries.slice(at, at + ENTRIES_PER_INDEX)),
-    );
-    await destination.put(`${INDEX_PREFIX}${indexId}`, sealed, { createOnly: true });
-    await verifyCopy(destination, `${INDEX_PREFIX}${indexId}`, {
-      sha256: sha256Of(sealed),
-      size: sealed.length,
-    });
+  for (const { key, sealed } of source.sealIndexes(newEntries)) {
+    await destination.put(key, sealed, { createOnly: true });
+    await verifyCopy(destination, key, { sha256: sha256Of(sealed), size: sealed.length });
   }
   report.index_entries_written = newEntries.length;
 

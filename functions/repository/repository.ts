@@ -27,7 +27,7 @@ import {
 } from './config';
 import { deriveRepositoryKeys, KEY_BYTES, type RepositoryKeys } from './crypto';
 import { newUlid, ULID_PATTERN, ulidBytes } from './ids';
-import { decodeIndex, type IndexEntry } from './index-object';
+import { decodeIndex, encodeIndex, type IndexEntry } from './index-object';
 import { readAll } from './read';
 import { SnapshotManifestSchema, type SnapshotManifest } from './snapshot';
 import { openStreamObject, sealStreamObject, StreamType } from './stream-object';
@@ -36,6 +36,9 @@ export const CONFIG_KEY = 'config';
 export const KEYS_PREFIX = 'keys/';
 export const INDEX_PREFIX = 'index/';
 export const SNAPSHOTS_PREFIX = 'snapshots/';
+
+/** Entries per index object written by gc and replication. */
+const ENTRIES_PER_INDEX = 100_000;
 
 export const DEFAULT_CHUNKER: ChunkerSettings = {
   alg: 'fastcdc2020-keyed',
@@ -396,6 +399,19 @@ export class Repository {
   async readIndex(id: string): Promise<IndexEntry[]> {
     const key = `${INDEX_PREFIX}${id}`;
     return decodeIndex(await this.readObject(StreamType.index, key, id), key);
+  }
+
+  /** Sealed index objects for these entries, at most 100,000 each (objects stay a few MiB). */
+  *sealIndexes(entries: IndexEntry[]): Generator<{ key: string; sealed: Buffer }> {
+    for (let at = 0; at < entries.length; at += ENTRIES_PER_INDEX) {
+      const id = this.newObjectId();
+      const sealed = this.sealObject(
+        StreamType.index,
+        id,
+        encodeIndex(entries.slice(at, at + ENTRIES_PER_INDEX)),
+      );
+      yield { key: `${INDEX_PREFIX}${id}`, sealed };
+    }
   }
 
   newObjectId(): string {

@@ -61,3 +61,28 @@ export async function resumableRead(
   }
   return Readable.from(body(), { objectMode: false });
 }
+
+/**
+ * get() of a cloud store. HTTP cannot ask for zero bytes, so a zero-length range only checks that
+ * the object exists; anything else is a resumable download.
+ */
+export async function cloudGet(
+  range: ByteRange | undefined,
+  exists: () => Promise<boolean>,
+  notFound: () => unknown,
+  read: RangeReader,
+  translate: (error: unknown) => unknown,
+): Promise<Readable> {
+  if (range && range.length === 0) {
+    if (!(await exists())) throw notFound();
+    return Readable.from([]);
+  }
+  return resumableRead(read, range, translate);
+}
+
+/** A bounded range (a record, a header) in one buffer. */
+export async function readToBuffer(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { InputError, LifeboatError } from '../../../core/errors';
+import { InputError, LifeboatError, ObjectNotFoundError } from '../../../core/errors';
 import type {
   ByteRange,
   ObjectBody,
@@ -19,7 +19,7 @@ import type {
   ObjectStore,
   PutOptions,
 } from '../../../core/ports/object-store';
-import { resumableRead, type RangeReader } from '../../shared/resumable-read';
+import { cloudGet, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
 import { translateS3Error } from './errors';
@@ -157,21 +157,17 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    if (range && range.length === 0) {
-      // A zero-length range cannot be expressed as an HTTP Range; the object must still exist.
-      if (!(await this.head(key))) throw translateS3Error({ name: 'NoSuchKey' }, key);
-      return Readable.from([]);
-    }
-    return resumableRead(this.rangeReader(key), range, (error) =>
-      translateS3Error(error, error instanceof LifeboatError ? key : this.describe(key), key),
+    return cloudGet(
+      range,
+      async () => (await this.head(key)) !== undefined,
+      () => new ObjectNotFoundError(key),
+      this.rangeReader(key),
+      (error) => translateS3Error(error, this.describe(key), key),
     );
   }
 
   async read(key: string, range: ByteRange): Promise<Buffer> {
-    const stream = await this.get(key, range);
-    const parts: Buffer[] = [];
-    for await (const part of stream) parts.push(part as Buffer);
-    return Buffer.concat(parts);
+    return readToBuffer(await this.get(key, range));
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

@@ -16,7 +16,7 @@ import type {
   ObjectStore,
   PutOptions,
 } from '../../../core/ports/object-store';
-import { resumableRead, type RangeReader } from '../../shared/resumable-read';
+import { cloudGet, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
 import { translateAzureError } from './errors';
@@ -204,21 +204,17 @@ export class AzureBlobObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    if (range && range.length === 0) {
-      // A zero-length range cannot be expressed as an HTTP Range; the object must still exist.
-      if (!(await this.head(key))) throw new ObjectNotFoundError(key);
-      return Readable.from([]);
-    }
-    return resumableRead(this.rangeReader(key), range, (error) =>
-      translateAzureError(error, error instanceof LifeboatError ? key : this.describe(key), key),
+    return cloudGet(
+      range,
+      async () => (await this.head(key)) !== undefined,
+      () => new ObjectNotFoundError(key),
+      this.rangeReader(key),
+      (error) => translateAzureError(error, this.describe(key), key),
     );
   }
 
   async read(key: string, range: ByteRange): Promise<Buffer> {
-    const stream = await this.get(key, range);
-    const parts: Buffer[] = [];
-    for await (const part of stream) parts.push(part as Buffer);
-    return Buffer.concat(parts);
+    return readToBuffer(await this.get(key, range));
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
