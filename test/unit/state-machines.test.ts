@@ -67,6 +67,30 @@ describe.each(MACHINES)('state-machines/%s.asl.json', (machine) => {
     }
   });
 
+  // aws-local-stepfunctions silently ignores these (research note §1: a Distributed Map just
+  // iterates its input; HeartbeatSeconds is dropped), so the local run would not be the deployed
+  // one. None is used; a workflow that needs one must first get an emulation in the engine.
+  it('uses nothing the local engine would silently ignore (Distributed Map, heartbeats, Task credentials)', () => {
+    for (const [name, state] of allStates(definition)) {
+      const processor = (state.ItemProcessor ?? {}) as { ProcessorConfig?: { Mode?: string } };
+      const ignored = [
+        ...[
+          'ItemReader',
+          'ItemBatcher',
+          'ResultWriter',
+          'ToleratedFailurePercentage',
+          'ToleratedFailureCount',
+        ],
+        ...['HeartbeatSeconds', 'HeartbeatSecondsPath', 'Credentials'],
+      ].filter((field) => field in state);
+      expect({ state: name, ignored, mode: processor.ProcessorConfig?.Mode ?? 'INLINE' }).toEqual({
+        state: name,
+        ignored: [],
+        mode: 'INLINE',
+      });
+    }
+  });
+
   it('names only known placeholders', () => {
     const unknown = [...placeholdersOf(text)].filter((p) => !KNOWN.has(p));
     expect(unknown).toEqual([]);
