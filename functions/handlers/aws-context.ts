@@ -7,7 +7,7 @@ import { EventBridgePublisher } from '../adapters/aws/events/event-publisher';
 import { InputError } from '../core/errors';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { ServiceContext } from '../core/services/context';
-import { openRepository, resolveSettings } from '../local/home';
+import { openOrInitRepository, openRepository, resolveSettings } from '../local/home';
 import { openStoreAt } from '../adapters/open-store-url';
 import type { Repository } from '../repository/repository';
 
@@ -35,7 +35,12 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
   const threshold = Number(env.LIFEBOAT_FARGATE_THRESHOLD_BYTES || 10 * 1024 ** 3);
   return {
     catalog: new RecordCatalog(new DynamoRecordStore(new DynamoDBClient({}), table)),
-    repository: () => (opened ??= openRepository(settings)),
+    // With a KMS key (LIFEBOAT_KMS_KEY_ID) the first backup creates the repository, protected by
+    // it; without one the repository must exist: a key file in a Lambda's /tmp would be lost.
+    repository: () =>
+      (opened ??= settings.kmsKeyId
+        ? openOrInitRepository(settings).then((r) => r.repository)
+        : openRepository(settings)),
     storage: {
       backend: settings.repo.backend,
       location: settings.repoUrl,

@@ -3,7 +3,7 @@
 // fresh 256-bit key and a ciphertext bound to the key and the encryption context; Decrypt gives
 // the key back only for the same context. The repository, its store and its slots are real.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -12,6 +12,7 @@ import { KmsKeyProvider } from '../../functions/adapters/aws/kms/key-provider';
 import { createKeyFile, KeyFileProvider } from '../../functions/adapters/local/key-file';
 import { LocalObjectStore } from '../../functions/adapters/local/object-store';
 import { InputError, WrongKeyError } from '../../functions/core/errors';
+import { openOrInitRepository, openRepository, resolveSettings } from '../../functions/local/home';
 import { Repository } from '../../functions/repository/repository';
 
 const ARN = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -151,5 +152,17 @@ describe('KMS key slots (KMS mocked; repository real)', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/only key/);
     await expect(again.removeKeySlot('01NOSUCHSLOT0000000000000')).rejects.toThrow(/No key slot/);
+  });
+
+  test('LIFEBOAT_KMS_KEY_ID: the first use creates the repository with a KMS slot and no key file', async () => {
+    const env = { LIFEBOAT_HOME: path.join(dir, 'home'), LIFEBOAT_KMS_KEY_ID: ARN };
+    const { repository, created } = await openOrInitRepository(resolveSettings({}, env));
+    expect(created?.keyFileCreated).toBe(false);
+    expect(repository.openedSlot.kind).toBe('kms');
+    expect(existsSync(path.join(dir, 'home', 'key'))).toBe(false);
+    // Opened again by a process that holds no key file: KMS opens it (one Decrypt).
+    const again = await openRepository(resolveSettings({}, { LIFEBOAT_HOME: path.join(dir, 'home') }));
+    expect(again.keys.enc.equals(repository.keys.enc)).toBe(true);
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(1);
   });
 });
