@@ -21,6 +21,7 @@ import type {
 } from '../../../core/ports/object-store';
 import { cloudGet, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
+import { uploadStream } from '../../shared/upload-stream';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
 import { translateS3Error } from './errors';
 
@@ -112,7 +113,7 @@ export class S3ObjectStore implements ObjectStore {
         return { key, size: body.length };
       }
       let size = 0;
-      const counted = Readable.from(
+      const counted = uploadStream(
         (async function* () {
           for await (const piece of body) {
             size += piece.length;

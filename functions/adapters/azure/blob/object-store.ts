@@ -18,6 +18,7 @@ import type {
 } from '../../../core/ports/object-store';
 import { cloudGet, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
+import { uploadStream } from '../../shared/upload-stream';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
 import { translateAzureError } from './errors';
 
@@ -80,7 +81,7 @@ function countedBody(body: AsyncIterable<Buffer>): CountedBody {
       throw error;
     }
   }
-  return { readable: Readable.from(counting()), size: () => size, sourceFailed: () => failed };
+  return { readable: uploadStream(counting()), size: () => size, sourceFailed: () => failed };
 }
 
 /**
