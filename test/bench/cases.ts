@@ -11,6 +11,7 @@ import { keystreamReadable } from './prng';
 import type { BackupKind, Tool, ToolName } from './tools';
 
 export type CaseName = 'full' | 'incremental' | 'restore' | 'stream';
+export type CloudStore = 'local' | 's3' | 'azure';
 
 export interface CaseResult {
   dataset: string;
@@ -33,6 +34,8 @@ export interface CaseResult {
   verified?: boolean;
   /** What the tool itself printed about the backup (Lifeboat's and restic's --json). */
   reported?: unknown;
+  /** Cloud streams: where the repository was. */
+  store?: CloudStore;
   /** With --repeat: how many runs the medians above are taken over, and each run's figures. */
   samples?: number;
   runs?: Partial<Pick<CaseResult, 'ok' | 'wallS' | 'userS' | 'sysS' | 'peakRssMiB' | 'growthBytes'>>[];

@@ -50,6 +50,14 @@ export const STREAM_SIZES: readonly number[] = [1 * GiB, 4 * GiB];
 export const STREAM_SIZES_QUICK: readonly number[] = [128 * MiB, 512 * MiB];
 export const STREAM_SEED = 'lifeboat-bench-stream-v1';
 
+/**
+ * Cloud streams: the same generated data into S3 (s3rver) and Azure Blob (Azurite) repositories,
+ * each beside the local repository. --quick keeps 1 GiB, where a stream has passed through tens
+ * of packs and multipart uploads, so that memory held per upload would already show.
+ */
+export const CLOUD_STREAM_SIZES: readonly number[] = [1 * GiB, 4 * GiB];
+export const CLOUD_STREAM_SIZES_QUICK: readonly number[] = [256 * MiB, 1 * GiB];
+
 /** Goals from the performance issue; ratios are Lifeboat / restic on the same data and machine. */
 export const GOALS = {
   fullWallRatio: 0.7,

@@ -5,7 +5,7 @@ import { GNU_TIME, LINUX_SOURCE_XZ } from './config';
 import { isExecutable, which } from './exec';
 import { findPgTools, serverUser, type PgTools } from './postgres';
 
-export type Part = 'linux' | 'pg' | 'tree' | 'memory' | 'chunker';
+export type Part = 'linux' | 'pg' | 'tree' | 'memory' | 'cloud' | 'chunker';
 
 export interface Prereqs {
   restic?: string;

@@ -1,6 +1,6 @@
 // Turns case results into goal verdicts, a Markdown report and a JSON document.
 import { GOALS, MiB, STREAM_GOALS_ISSUE, TREE_GOALS } from './config';
-import type { CaseName, CaseResult } from './cases';
+import type { CaseName, CaseResult, CloudStore } from './cases';
 import type { Machine } from './machine';
 
 export interface DatasetInfo {
@@ -124,6 +124,47 @@ export function evaluateGoals(results: CaseResult[], datasets: DatasetInfo[]): G
       rssGoal('memory', `Lifeboat peak RSS ≤ ${GOALS.peakRssMiB} MiB on a ${r.label} stream`, [r], 1),
     );
   }
+  goals.push(...cloudGoals(results));
+  return goals;
+}
+
+/** The cloud-targets issue set the bound for streams through S3 and Azure. */
+const CLOUD_GOALS_ISSUE = 6;
+
+const STORE_NAMES: Record<CloudStore, string> = {
+  local: 'local',
+  s3: 'S3 (s3rver)',
+  azure: 'Azure Blob (Azurite)',
+};
+
+/** The cloud part's results of one store and size: its backup, then its restore. */
+function cloudPair(results: CaseResult[], store: CloudStore, label: string): CaseResult[] {
+  return results.filter((r) => r.dataset === 'cloud' && r.store === store && r.label === label);
+}
+
+/**
+ * The same bound as for local streams, on each cloud stream's backup and restore: an upload that
+ * buffered its parts or blocks per pack would grow with concurrency, not with the stream.
+ */
+function cloudGoals(results: CaseResult[]): Goal[] {
+  const seen = new Set<string>();
+  const goals: Goal[] = [];
+  for (const r of results) {
+    const store = r.store;
+    if (r.dataset !== 'cloud' || store === undefined || store === 'local') continue;
+    const key = `${store} ${r.label}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    goals.push(
+      rssGoal(
+        'cloud',
+        `Lifeboat peak RSS ≤ ${GOALS.peakRssMiB} MiB backing up and restoring a ${r.label} stream in ${STORE_NAMES[store]}`,
+        cloudPair(results, store, r.label),
+        2,
+        CLOUD_GOALS_ISSUE,
+      ),
+    );
+  }
   return goals;
 }
 
@@ -188,8 +229,13 @@ function treeGoals(results: CaseResult[], k: string): Goal[] {
   return goals;
 }
 
-function rssGoal(dataset: string, goal: string, runs: CaseResult[], expected: number): Goal {
-  const issue = STREAM_GOALS_ISSUE;
+function rssGoal(
+  dataset: string,
+  goal: string,
+  runs: CaseResult[],
+  expected: number,
+  issue = STREAM_GOALS_ISSUE,
+): Goal {
   const ok = runs.filter((r) => r.ok && r.peakRssMiB !== undefined);
   if (ok.length < expected)
     return { issue, dataset, goal, measured: `${ok.length}/${expected} cases ran`, status: 'not measured' };
@@ -252,6 +298,69 @@ function failures(rs: CaseResult[]): string[] {
           : ''
       }`;
     });
+}
+
+const mibPerS = (r: CaseResult): number | undefined =>
+  r.ok && r.inputBytes !== undefined && r.wallS ? r.inputBytes / MiB / r.wallS : undefined;
+
+/** The cloud part: each store's backup and restore beside the local repository's of the same size. */
+function cloudSection(all: CaseResult[], cloud: CaseResult[]): string[] {
+  const head = [
+    'stream',
+    'store',
+    'case',
+    'wall s',
+    'MiB/s',
+    'wall × local',
+    'CPU s (user+sys)',
+    'peak RSS MiB',
+    'RSS × local',
+  ];
+  const align = ['---', '---', '---', '--:', '--:', '--:', '--:', '--:', '--:'];
+  const rows = cloud.map((r) => {
+    const what = r.case === 'restore' ? (r.verified ? 'restore (checksum verified)' : 'restore') : 'backup';
+    const store = r.store ?? 'local';
+    const local = cloudPair(all, 'local', r.label).find((l) => l.case === r.case && l.ok);
+    const vsLocal = (metric: (x: CaseResult) => number | undefined): string =>
+      store === 'local' || !r.ok || !local ? '—' : n2(ratio(metric(r), metric(local)));
+    if (!r.ok) return [r.label, STORE_NAMES[store], what, 'FAILED', '—', '—', '—', n1(r.peakRssMiB), '—'];
+    const cpu =
+      r.userS === undefined || r.sysS === undefined
+        ? '—'
+        : `${n2(r.userS + r.sysS)} (${n2(r.userS)}+${n2(r.sysS)})`;
+    return [
+      r.label,
+      STORE_NAMES[store],
+      what,
+      n2(r.wallS),
+      n1(mibPerS(r)),
+      vsLocal(wall),
+      cpu,
+      n1(r.peakRssMiB),
+      vsLocal((x) => x.peakRssMiB),
+    ];
+  });
+  const out = [
+    '## Cloud: generated streams into S3 and Azure Blob (emulators on this machine)',
+    '',
+    "The memory part's stream (unique, incompressible) backed up into a fresh repository in each store " +
+      'and restored to /dev/null; the local repository runs in the same run as the reference. ' +
+      "s3rver and Azurite run on the same cores as Lifeboat, so throughput is this set-up's, not the " +
+      "services'; peak RSS is Lifeboat's process alone.",
+    '',
+    table(head, align, rows),
+    '',
+  ];
+  const failed = cloud
+    .filter((r) => !r.ok)
+    .map((r) => {
+      const [first = '', ...rest] = (r.error ?? 'failed').split('\n');
+      const name = `${r.label} ${STORE_NAMES[r.store ?? 'local']} ${r.case === 'restore' ? 'restore' : 'backup'}`;
+      const detail = rest.length ? `\n\n  \`\`\`\n${rest.map((l) => `  ${l}`).join('\n')}\n  \`\`\`` : '';
+      return `- ${name}: ${first}${detail}`;
+    });
+  if (failed.length) out.push('Failures:', '', ...failed, '');
+  return out;
 }
 
 export function renderMarkdown(rep: Report): string {
@@ -337,6 +446,8 @@ export function renderMarkdown(rep: Report): string {
     const f = failures(streams);
     if (f.length) out.push('Failures:', '', ...f, '');
   }
+  const cloud = rep.results.filter((r) => r.dataset === 'cloud');
+  if (cloud.length) out.push(...cloudSection(rep.results, cloud));
   out.push(
     '## Goals',
     '',

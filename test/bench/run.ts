@@ -4,8 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { benchFileDataset, runStream, type CaseContext, type CaseResult } from './cases';
+import { benchFileDataset, runStream, sizeLabel, type CaseContext, type CaseResult } from './cases';
+import { runCloudStreams } from './cloud';
 import {
+  CLOUD_STREAM_SIZES,
+  CLOUD_STREAM_SIZES_QUICK,
   DEFAULT_REPEATS,
   PGBENCH_SCALE,
   PGBENCH_SCALE_QUICK,
@@ -34,17 +37,18 @@ import {
   type TreeTool,
 } from './tools';
 
-const HELP = `Usage: npm run bench -- [--only linux|pg|tree|memory|chunker[,...]] [--quick] [--repeat N]
+const HELP = `Usage: npm run bench -- [--only linux|pg|tree|memory|cloud|chunker[,...]] [--quick] [--repeat N]
 
 Backs up the Linux 6.1 source tar and a pgbench dump with Lifeboat, restic and borg (linux only),
 backs up the 1%-changed versions, restores the first backups; backs up the Linux 6.1 source tree
 (a directory) with all three, again after a small change, and restores the first backup; measures
-Lifeboat's peak RSS on 1 and 4 GiB generated streams, and prints/writes the results (results.md,
-results.json).
+Lifeboat's peak RSS on 1 and 4 GiB generated streams; backs up and restores 1 and 4 GiB generated
+streams with Lifeboat in S3 (s3rver) and Azure Blob (Azurite), started here, and in a local
+repository; and prints/writes the results (results.md, results.json).
 
-  --only PART   run only linux, pg, tree, memory or chunker (repeatable or comma-separated)
+  --only PART   run only linux, pg, tree, memory, cloud or chunker (repeatable or comma-separated)
   --quick       ${QUICK_TAR_BYTES / 2 ** 20} MiB tar prefix, pgbench scale ${PGBENCH_SCALE_QUICK}, only ${TREE_QUICK_DIRS.join(' and ')}
-                of the tree, small streams
+                of the tree, small streams (cloud: ${CLOUD_STREAM_SIZES_QUICK.map(sizeLabel).join(' and ')})
   --repeat N    run the tar, pgbench and tree cases N times with fresh repositories and report
                 medians (default ${DEFAULT_REPEATS}, or 1 with --quick)
 
@@ -55,7 +59,7 @@ Environment:
                       (default: this node + dist/bin/lifeboat.js)
 `;
 
-const PARTS: readonly Part[] = ['linux', 'pg', 'tree', 'memory', 'chunker'];
+const PARTS: readonly Part[] = ['linux', 'pg', 'tree', 'memory', 'cloud', 'chunker'];
 
 interface Options {
   parts: Set<Part>;
@@ -237,6 +241,10 @@ async function main(): Promise<number> {
     for (const size of opts.quick ? STREAM_SIZES_QUICK : STREAM_SIZES) {
       results.push(await runStream(size, (dir) => lifeboat(lb, dir), ctx));
     }
+  }
+  if (opts.parts.has('cloud')) {
+    const sizes = opts.quick ? CLOUD_STREAM_SIZES_QUICK : CLOUD_STREAM_SIZES;
+    results.push(...(await runCloudStreams(sizes, lb, ctx)));
   }
   if (opts.parts.has('chunker')) {
     // The chunker's own goal (at least 1 GiB/s on one core) is met by the gear loop alone.
