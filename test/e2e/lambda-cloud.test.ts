@@ -8,7 +8,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Context } from 'aws-lambda';
 import { DynamoRecordStore } from '../../functions/adapters/aws/dynamodb/record-store';
 import { RecordCatalog } from '../../functions/core/services/catalog/record-catalog';
 import { handler as commit } from '../../functions/handlers/commit-backup';
@@ -19,6 +18,7 @@ import { initRepository, openRepository, resolveSettings } from '../../functions
 import { restoreTree } from '../../functions/sources/filesystem/restore';
 import { startAzurite, type AzuriteInstance } from '../helpers/azurite';
 import { target } from '../helpers/catalog';
+import { lambdaContext } from '../helpers/lambda';
 import { startDynalite, type Dynalite } from '../helpers/dynalite';
 import { startS3rver, type S3rverInstance } from '../helpers/s3rver';
 import { diffTrees } from '../helpers/tree';
@@ -32,23 +32,6 @@ let s3: S3rverInstance;
 let azurite: AzuriteInstance;
 let dir: string;
 let catalog: RecordCatalog;
-
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: `req-${functionName}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 beforeAll(async () => {
   [dynalite, s3, azurite] = await Promise.all([

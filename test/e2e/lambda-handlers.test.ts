@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Context } from 'aws-lambda';
 import { DynamoRecordStore } from '../../functions/adapters/aws/dynamodb/record-store';
 import { RecordCatalog } from '../../functions/core/services/catalog/record-catalog';
 import { initRepository, resolveSettings } from '../../functions/local/home';
@@ -15,6 +14,7 @@ import { handler as commit } from '../../functions/handlers/commit-backup';
 import { handler as prepare } from '../../functions/handlers/prepare-backup';
 import { handler as run } from '../../functions/handlers/run-backup';
 import { ROOT, NODE } from '../helpers/cli';
+import { lambdaContext } from '../helpers/lambda';
 import { startDynalite, type Dynalite } from '../helpers/dynalite';
 import { target } from '../helpers/catalog';
 
@@ -23,23 +23,6 @@ let dynalite: Dynalite;
 let dir: string;
 let catalog: RecordCatalog;
 const saved = { ...process.env };
-
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: `req-${functionName}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'stream',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /** What the handlers print (Powertools writes JSON lines to stdout, errors to stderr). */
 function capture(): { lines: () => Record<string, unknown>[]; stop: () => void } {
