@@ -1,4 +1,5 @@
-// Copies non-TypeScript runtime assets (WebAssembly modules) next to the compiled code.
+// Copies non-TypeScript runtime assets next to the compiled code: WebAssembly modules, and the
+// s3rver harness script the compiled bench starts (test/helpers/s3rver/server.js).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -15,3 +16,6 @@ function walk(dir) {
   }
 }
 walk(path.join(root, 'functions'));
+const s3rver = path.join('test', 'helpers', 's3rver', 'server.js');
+fs.mkdirSync(path.join(root, 'dist', path.dirname(s3rver)), { recursive: true });
+fs.copyFileSync(path.join(root, s3rver), path.join(root, 'dist', s3rver));
