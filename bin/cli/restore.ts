@@ -265,8 +265,8 @@ async function runRestoreWorkflow(
   // --from: the data comes from a copy (lifeboat replicate); the catalog stays the primary's.
   const readFrom = options.from ? resolveSettings({ ...options, repo: options.from }) : undefined;
   // A restore reads an existing repository; it never creates one.
-  await openRepository(readFrom ?? settings);
-  const system = localSystem(settings, process.env, { readFrom });
+  const repository = await openRepository(readFrom ?? settings);
+  const system = localSystem(settings, process.env, { readFrom, repository });
   let failure: unknown;
   const steps = watchSteps(STEPS, (error) => (failure = error), {
     RunRestoreFunctionArn: (ctx, input) => runRestoreStep(ctx, input, hooks),

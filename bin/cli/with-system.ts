@@ -12,8 +12,8 @@ export async function withSystem<T>(
   { requireRepository = false, readFrom }: { requireRepository?: boolean; readFrom?: LocalSettings } = {},
 ): Promise<T> {
   const settings = resolveSettings(options);
-  if (requireRepository) await openRepository(readFrom ?? settings);
-  const system = localSystem(settings, process.env, { readFrom });
+  const repository = requireRepository ? await openRepository(readFrom ?? settings) : undefined;
+  const system = localSystem(settings, process.env, { readFrom, repository });
   try {
     return await body(system);
   } finally {

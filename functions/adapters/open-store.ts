@@ -1,6 +1,7 @@
 import type { ObjectStore } from '../core/ports/object-store';
+import type { OpenedStore } from '../core/services/context';
 import { LocalObjectStore } from './local/object-store';
-import type { RepositoryLocation } from './repository-url';
+import { locationUrl, parseRepositoryUrl, type RepositoryLocation } from './repository-url';
 import type { RequestCounter } from './shared/request-counter';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -51,4 +52,18 @@ export async function openObjectStore(
       });
     }
   }
+}
+
+/** The store a repository URL names, with the backend and location the catalog records. */
+export async function openStoreAt(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+  requests?: RequestCounter,
+): Promise<OpenedStore> {
+  const location = parseRepositoryUrl(url, env);
+  return {
+    store: await openObjectStore(location, env, requests),
+    backend: location.backend,
+    location: locationUrl(location),
+  };
 }

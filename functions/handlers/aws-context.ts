@@ -7,8 +7,7 @@ import { EventBridgePublisher } from '../adapters/aws/events/event-publisher';
 import { InputError } from '../core/errors';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { ServiceContext } from '../core/services/context';
-import { openOrInitRepository, openRepository, resolveSettings } from '../local/home';
-import { openStoreAt } from '../adapters/open-store-url';
+import { openOrInitRepository, openRepository, resolveSettings, storageContext } from '../local/home';
 import type { Repository } from '../repository/repository';
 
 /**
@@ -41,11 +40,7 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
       (opened ??= settings.kmsKeyId
         ? openOrInitRepository(settings).then((r) => r.repository)
         : openRepository(settings)),
-    storage: {
-      backend: settings.repo.backend,
-      location: settings.repoUrl,
-      ...(settings.repo.backend === 'local' ? {} : { requests: () => settings.requests.snapshot() }),
-    },
+    ...storageContext(settings),
     events: new EventBridgePublisher(new EventBridgeClient({}), env.LIFEBOAT_EVENT_BUS || 'default'),
     actor: {
       user_id: env.LIFEBOAT_ACTOR || 'step-functions',
@@ -54,7 +49,6 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
     },
     now: () => new Date(),
     fargateThresholdBytes: threshold,
-    openStore: (url) => openStoreAt(url, env),
     secrets: new SecretsManagerReader(new SecretsManagerClient({})),
   };
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { createKeyFile, KeyFileProvider } from '../adapters/local/key-file';
-import { openObjectStore } from '../adapters/open-store';
+import { openObjectStore, openStoreAt } from '../adapters/open-store';
 import { PassphraseProvider } from '../adapters/local/passphrase';
 import { lazyKmsKeyProvider } from '../adapters/aws/kms/lazy';
 import { locationUrl, parseRepositoryUrl, type RepositoryLocation } from '../adapters/repository-url';
@@ -11,6 +11,7 @@ import { RequestCounter } from '../adapters/shared/request-counter';
 import { RepositoryNotFoundError, StoragePermissionError } from '../core/errors';
 import type { KeyProvider } from '../core/ports/key-provider';
 import type { ObjectStore } from '../core/ports/object-store';
+import type { ServiceContext } from '../core/services/context';
 import { newConfig, Repository, type InitOptions } from '../repository/repository';
 
 /**
@@ -53,6 +54,21 @@ export function resolveSettings(
   };
 }
 
+/**
+ * The storage part of a ServiceContext, for both composition roots: where the repository is
+ * (recorded on each backup), the requests a cloud store made, and other stores by URL (replicas).
+ */
+export function storageContext(settings: LocalSettings): Pick<ServiceContext, 'storage' | 'openStore'> {
+  return {
+    storage: {
+      backend: settings.repo.backend,
+      location: settings.repoUrl,
+      ...(settings.repo.backend === 'local' ? {} : { requests: () => settings.requests.snapshot() }),
+    },
+    openStore: (url) => openStoreAt(url, settings.env),
+  };
+}
+
 /** The settings' object store (a cloud SDK is loaded on first use). */
 export function storeOf(settings: LocalSettings): Promise<ObjectStore> {
   return openObjectStore(settings.repo, settings.env, settings.requests);
@@ -80,7 +96,7 @@ export function openingProviders(settings: LocalSettings): KeyProvider[] {
   return out;
 }
 
-export async function openRepository(settings: LocalSettings): Promise<Repository> {
+export async function openRepository(settings: LocalSettings, store?: ObjectStore): Promise<Repository> {
   if (settings.repo.backend === 'local') {
     try {
       await fs.access(settings.repo.path);
@@ -90,7 +106,7 @@ export async function openRepository(settings: LocalSettings): Promise<Repositor
       throw new RepositoryNotFoundError(settings.repoUrl);
     }
   }
-  return Repository.open(await storeOf(settings), openingProviders(settings));
+  return Repository.open(store ?? (await storeOf(settings)), openingProviders(settings));
 }
 
 export interface InitResult {
@@ -137,7 +153,7 @@ export async function openOrInitRepository(
     settings.repo.backend === 'local'
       ? await Repository.exists(store).catch(() => false)
       : await Repository.exists(store);
-  if (exists) return { repository: await openRepository(settings) };
+  if (exists) return { repository: await openRepository(settings, store) };
   const created = await initRepository(settings);
   return { repository: created.repository, created };
 }

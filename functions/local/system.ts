@@ -6,10 +6,15 @@ import { SqliteRecordStore } from '../adapters/local/sqlite/record-store';
 import type { Catalog } from '../core/ports/catalog';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { Actor, ServiceContext } from '../core/services/context';
-import { openStoreAt } from '../adapters/open-store-url';
 import type { Repository } from '../repository/repository';
 import { LocalEventBus } from './event-bus';
-import { openOrInitRepository, openRepository, type InitResult, type LocalSettings } from './home';
+import {
+  openOrInitRepository,
+  openRepository,
+  storageContext,
+  type InitResult,
+  type LocalSettings,
+} from './home';
 
 /** Backups estimated above this size take the Fargate route (10 GiB; locally the same worker). */
 const DEFAULT_FARGATE_THRESHOLD = 10 * 1024 ** 3;
@@ -53,7 +58,11 @@ export function catalogPath(settings: LocalSettings, env: NodeJS.ProcessEnv = pr
 export function localSystem(
   settings: LocalSettings,
   env: NodeJS.ProcessEnv = process.env,
-  options: { readFrom?: LocalSettings } = {},
+  options: {
+    readFrom?: LocalSettings;
+    /** Already opened by the caller (to fail before anything starts): not unlocked twice. */
+    repository?: Repository;
+  } = {},
 ): LocalSystem {
   const catalog = new RecordCatalog(new SqliteRecordStore(catalogPath(settings, env)));
   const events = new LocalEventBus();
@@ -64,23 +73,20 @@ export function localSystem(
     catalog,
     // Reading from a copy (restore --from) opens that copy with the same keys, never creates it.
     repository: () =>
-      (opened ??= options.readFrom
-        ? openRepository(options.readFrom)
-        : openOrInitRepository(settings).then((r) => {
-            created = r.created;
-            return r.repository;
-          })),
-    storage: {
-      backend: settings.repo.backend,
-      location: settings.repoUrl,
-      ...(settings.repo.backend === 'local' ? {} : { requests: () => settings.requests.snapshot() }),
-    },
+      (opened ??= options.repository
+        ? Promise.resolve(options.repository)
+        : options.readFrom
+          ? openRepository(options.readFrom)
+          : openOrInitRepository(settings).then((r) => {
+              created = r.created;
+              return r.repository;
+            })),
+    ...storageContext(settings),
     events,
     actor: localActor(),
     now: () => new Date(),
     fargateThresholdBytes:
       Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_FARGATE_THRESHOLD,
-    openStore: (url) => openStoreAt(url, env),
     // Locally too: a target may keep its password in Secrets Manager (with AWS credentials here).
     secrets: lazySecretsManagerReader(),
   };
