@@ -401,7 +401,7 @@ const CommitInputSchema = BackupIdSchema.extend({
 
 export async function commitBackup(ctx: ServiceContext, input: unknown): Promise<Backup> {
   const { backup_id, replicated } = CommitInputSchema.parse(input);
-  await recordFailedCopies(ctx, backup_id, replicated);
+  const failures = failedCopies(ctx, replicated);
   const repo = await ctx.repository();
   const manifest = await repo.loadSnapshot(backup_id);
   // A retried Commit (the event did not go out the first time) finds the record completed.
@@ -411,9 +411,17 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
       ? current
       : await ctx.catalog.updateBackup(
           backup_id,
-          { ...withReplicas(completionOf(manifest), current), ...sourceMetadata(current, manifest) },
+          {
+            ...withReplicas(completionOf(manifest), current, failures),
+            ...sourceMetadata(current, manifest),
+          },
           ['running'],
         );
+  for (const f of failures)
+    await ctx.events.publish({
+      type: 'Replication Failed',
+      detail: { backup_id, destination: f.location, error: f.error },
+    });
   await audit(ctx, {
     operation_type: 'update',
     entity_type: 'backup',
@@ -436,39 +444,30 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
 
 /**
  * A copy that failed after its retries does not fail the backup (it is saved in the primary);
- * it is recorded on the backup, with the error, and announced (alerts take the event).
+ * Commit records it on the backup, with the error, and announces it (alerts take the event).
  */
-async function recordFailedCopies(
+function failedCopies(
   ctx: ServiceContext,
-  backupId: string,
   replicated: { destination: string; error?: CaughtError }[],
-): Promise<void> {
-  const failed = replicated.filter((r) => r.error !== undefined);
-  if (failed.length === 0) return;
-  const current = await ctx.catalog.getBackup(backupId);
-  const failures = failed.map((r) => ({
-    location: r.destination,
-    status: 'failed',
-    error: describeStepError(r.error),
-    failed_at: ctx.now().toISOString(),
-  }));
-  await ctx.catalog.updateBackup(backupId, {
-    storage_metadata: {
-      ...(current?.storage_metadata ?? {}),
-      replica_failures: failures,
-    },
-  });
-  for (const f of failures)
-    await ctx.events.publish({
-      type: 'Replication Failed',
-      detail: { backup_id: backupId, destination: f.location, error: f.error },
-    });
+): Record<string, unknown>[] {
+  return replicated
+    .filter((r) => r.error !== undefined)
+    .map((r) => ({
+      location: r.destination,
+      status: 'failed',
+      error: describeStepError(r.error),
+      failed_at: ctx.now().toISOString(),
+    }));
 }
 
-/** Copies made before Commit (the workflow's Replicate step) stay on the record. */
-function withReplicas(completion: Partial<Backup>, current: Backup | undefined): Partial<Backup> {
+/** Copies made before Commit (the workflow's Replicate step), and those that failed, go on the record. */
+function withReplicas(
+  completion: Partial<Backup>,
+  current: Backup | undefined,
+  failed: Record<string, unknown>[],
+): Partial<Backup> {
   const replicas = replicasOf(current);
-  const failures = current?.storage_metadata?.replica_failures;
+  const failures = failed.length > 0 ? failed : current?.storage_metadata?.replica_failures;
   if (replicas.length === 0 && failures === undefined) return completion;
   return {
     ...completion,
