@@ -4,7 +4,7 @@ import { fileRefs, readTree, treeDigest } from './tree-io';
 import { IntegrityError } from '../core/errors';
 import { decodeContentList } from './content-list';
 import type { IndexEntry } from './index-object';
-import { packKey } from './pack';
+import { packKey, storedPacks } from './pack';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import { ChunkReader, type ChunkIndex } from './reader';
@@ -86,12 +86,10 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
   }
 
   // 2. Packs: every stored pack opens; indexed ones agree with their trailer.
-  const stored: string[] = [];
-  for (const prefix of ['data/', 'meta/'])
-    for await (const info of repo.store.list(prefix)) stored.push(info.key);
-  const storedSet = new Set(stored);
+  const storedSizes = await storedPacks(repo.store);
+  const stored = [...storedSizes.keys()];
   for (const key of byPack.keys()) {
-    if (!storedSet.has(key))
+    if (!storedSizes.has(key))
       problems.push({ severity: 'error', object: key, problem: 'pack named by the index is missing' });
   }
   const opened = new Map<string, OpenedPack>();

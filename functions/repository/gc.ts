@@ -1,5 +1,5 @@
 import type { IndexEntry } from './index-object';
-import { packKey } from './pack';
+import { packKey, storedPacks } from './pack';
 import { markSnapshot } from './reachable';
 import { ChunkReader, loadChunkIndex } from './reader';
 import { INDEX_PREFIX, snapshotKey, type Repository } from './repository';
@@ -39,9 +39,7 @@ export async function collectGarbage(repo: Repository, options: { dryRun: boolea
       list.push(entry);
       byPack.set(key, list);
     }
-  const stored = new Map<string, number>();
-  for (const prefix of ['data/', 'meta/'])
-    for await (const info of repo.store.list(prefix)) stored.set(info.key, info.size);
+  const stored = await storedPacks(repo.store);
 
   const doomed = [...stored.keys()].filter(
     (key) => !(byPack.get(key) ?? []).some((e) => live.has(e.id.toString('hex'))),

@@ -11,6 +11,7 @@ import {
   type RepositoryKeys,
 } from './crypto';
 import { IntegrityError } from '../core/errors';
+import type { ObjectStore } from '../core/ports/object-store';
 
 /*
  * Pack layout (docs/FORMAT.md §Packs):
@@ -34,6 +35,14 @@ export interface PackEntry {
   storedLength: number;
   rawLength: number;
   codec: number;
+}
+
+/** Every pack a store holds (data/ and meta/), by object name, with its size. */
+export async function storedPacks(store: ObjectStore): Promise<Map<string, number>> {
+  const packs = new Map<string, number>();
+  for (const prefix of ['data/', 'meta/'])
+    for await (const info of store.list(prefix)) packs.set(info.key, info.size);
+  return packs;
 }
 
 export function packKey(packClass: PackClass, packIdHex: string): string {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IntegrityError, ObjectExistsError } from '../core/errors';
 import type { ObjectStore } from '../core/ports/object-store';
-import type { IndexEntry } from './index-object';
-import { packKey } from './pack';
+import { packKey, storedPacks } from './pack';
 import { markSnapshot } from './reachable';
 import { readAll } from './read';
 import { ChunkReader, loadChunkIndex } from './reader';
@@ -142,9 +141,7 @@ export async function replicateSnapshot(
   const index = await loadChunkIndex(source);
   const live = new Set<string>();
   await markSnapshot(new ChunkReader(source, index), manifest, live);
-  const present = new Map<string, number>();
-  for (const prefix of ['data/', 'meta/'])
-    for await (const info of destination.list(prefix)) present.set(info.key, info.size);
+  const present = await storedPacks(destination);
   const destIndexed = new Set<string>();
   for (const entries of (await loadChunkIndex(mirror)).values())
     for (const e of entries) destIndexed.add(packKey(e.packClass, e.packId.toString('hex')));
@@ -158,21 +155,10 @@ export async function replicateSnapshot(
     if (keys.some((k) => chosen.has(k) || (present.has(k) && destIndexed.has(k)))) continue;
     chosen.add(keys.find((k) => present.has(k)) ?? keys[0]!);
   }
-  const entriesByPack = new Map<string, IndexEntry[]>();
-  for (const entries of index.values())
-    for (const e of entries) {
-      const key = packKey(e.packClass, e.packId.toString('hex'));
-      if (!chosen.has(key)) continue;
-      entriesByPack.set(key, [...(entriesByPack.get(key) ?? []), e]);
-    }
   report.packs_needed = chosen.size;
 
   // 3. The packs the destination lacks, streamed, then read back and compared.
-  const sizes = new Map<string, number>();
-  for await (const info of source.store.list('data/'))
-    if (chosen.has(info.key)) sizes.set(info.key, info.size);
-  for await (const info of source.store.list('meta/'))
-    if (chosen.has(info.key)) sizes.set(info.key, info.size);
+  const sizes = await storedPacks(source.store);
   const toCopy = [...chosen].filter((k) => !present.has(k));
   const total = toCopy.reduce((sum, k) => sum + (sizes.get(k) ?? 0), 0);
   await eachLimited(toCopy, options.concurrency ?? 2, async (key) => {
@@ -190,9 +176,10 @@ export async function replicateSnapshot(
   report.packs_present += chosen.size - toCopy.length;
 
   // 4. An index for the packs the destination's indexes do not name yet.
-  const newEntries = [...entriesByPack.entries()]
-    .filter(([key]) => !destIndexed.has(key))
-    .flatMap(([, e]) => e);
+  const newEntries = [...index.values()].flat().filter((e) => {
+    const key = packKey(e.packClass, e.packId.toString('hex'));
+    return chosen.has(key) && !destIndexed.has(key);
+  });
   for (const { key, sealed } of source.sealIndexes(newEntries)) {
     await destination.put(key, sealed, { createOnly: true });
     await verifyCopy(destination, key, { sha256: sha256Of(sealed), size: sealed.length });
