@@ -76,7 +76,7 @@ const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
 /**
  * What the repository costs a month at the given prices: stored bytes by class from a listing
- * of the store, and requests from what the backups of the last `days` days recorded, scaled
+ * of the store, and requests from what the backups started in the last `days` days recorded, scaled
  * to 30 days. The backups' own runs are counted; restores and checks are not (they vary).
  */
 export async function estimateCost(
@@ -107,8 +107,8 @@ export async function estimateCost(
 
   const since = new Date(ctx.now().getTime() - days * 86_400_000).toISOString();
   const backups = (
-    await allItems((cursor) => ctx.catalog.listBackupsByStatus('completed', { limit: 1000, cursor }))
-  ).filter((b) => (b.completed_at ?? b.created_at) >= since && b.storage_location === ctx.storage.location);
+    await allItems((cursor) => ctx.catalog.listBackups({ since, limit: 1000, cursor }))
+  ).filter((b) => b.status === 'completed' && b.storage_location === ctx.storage.location);
   const requests: Record<string, number> = {};
   let withoutCounts = 0;
   for (const b of backups) {
