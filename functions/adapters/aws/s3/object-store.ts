@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { InputError, LifeboatError, ObjectNotFoundError } from '../../../core/errors';
+import { InputError, ObjectNotFoundError } from '../../../core/errors';
 import type {
   ByteRange,
   ObjectBody,
@@ -180,7 +180,7 @@ export class S3ObjectStore implements ObjectStore {
       return { key, size: Number(out.ContentLength ?? 0) };
     } catch (error) {
       const translated = translateS3Error(error, this.describe(key), key);
-      if (translated instanceof LifeboatError && translated.code === 'OBJECT_NOT_FOUND') return undefined;
+      if (translated instanceof ObjectNotFoundError) return undefined;
       throw translated;
     }
   }
@@ -222,7 +222,7 @@ export class S3ObjectStore implements ObjectStore {
       );
     } catch (error) {
       const translated = translateS3Error(error, this.describe(key), key);
-      if (translated instanceof LifeboatError && translated.code === 'OBJECT_NOT_FOUND') return;
+      if (translated instanceof ObjectNotFoundError) return;
       throw translated;
     }
   }

@@ -8,7 +8,7 @@ import type {
   ListBlobsFlatSegmentResponse,
 } from '@azure/storage-blob';
 import { Readable } from 'node:stream';
-import { InputError, LifeboatError, ObjectNotFoundError } from '../../../core/errors';
+import { InputError, ObjectNotFoundError } from '../../../core/errors';
 import type {
   ByteRange,
   ObjectBody,
@@ -226,7 +226,7 @@ export class AzureBlobObjectStore implements ObjectStore {
       return { key, size: Number(out.contentLength ?? 0) };
     } catch (error) {
       const translated = translateAzureError(error, this.describe(key), key);
-      if (translated instanceof LifeboatError && translated.code === 'OBJECT_NOT_FOUND') return undefined;
+      if (translated instanceof ObjectNotFoundError) return undefined;
       throw translated;
     }
   }
