@@ -3,7 +3,7 @@ import { createKeyFile, KeyFileProvider } from '../../functions/adapters/local/k
 import { PassphraseProvider } from '../../functions/adapters/local/passphrase';
 import { InputError } from '../../functions/core/errors';
 import type { KeyProvider, KeySlot } from '../../functions/core/ports/key-provider';
-import { openRepository, resolveSettings } from '../../functions/local/home';
+import { openingProviders, openRepository, resolveSettings } from '../../functions/local/home';
 import { Repository } from '../../functions/repository/repository';
 import { formatTable, printJson, say, type GlobalOptions } from './output';
 
@@ -53,14 +53,24 @@ export async function runKeyAdd(options: KeyAddOptions): Promise<void> {
 }
 
 function slotSummary(slot: KeySlot, repository: Repository): Record<string, unknown> {
+  const generation = slot.generation ?? 0;
   return {
     id: slot.id,
     kind: slot.kind,
     created_at: slot.created_at,
     key_arn: slot.kms?.key_arn ?? null,
     kek_id: slot.kek_id ?? null,
+    generation,
+    // A slot of an older generation reads the backups made before the rotation, never writes.
+    writable: generation === repository.keys.latestGeneration,
     current: slot.id === repository.openedSlot.id,
   };
+}
+
+function generationNote(slot: KeySlot, repository: Repository): string {
+  const generation = slot.generation ?? 0;
+  if (generation === repository.keys.latestGeneration) return String(generation);
+  return `${generation} (read-only)`;
 }
 
 export async function runKeyList(options: GlobalOptions): Promise<void> {
@@ -68,12 +78,16 @@ export async function runKeyList(options: GlobalOptions): Promise<void> {
   const read = await Repository.readSlots(repository.store);
   const slots = read
     .flatMap((r) => ('slot' in r ? [r.slot] : []))
-    .filter((s) => s.repo_id === repository.config.repo_id)
+    .filter(
+      (s) =>
+        s.repo_id === repository.config.repo_id && (s.generation ?? 0) <= repository.keys.latestGeneration,
+    )
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
   const damaged = read.flatMap((r) => ('damage' in r ? [r.key] : []));
   if (options.json) {
     printJson({
       repo_id: repository.config.repo_id,
+      generation: repository.keys.latestGeneration,
       slots: slots.map((s) => slotSummary(s, repository)),
       damaged,
     });
@@ -82,11 +96,12 @@ export async function runKeyList(options: GlobalOptions): Promise<void> {
   say(`Repository ${repository.config.repo_id} (${repository.store.location}):`);
   process.stdout.write(
     `${formatTable([
-      ['ID', 'KIND', 'CREATED', 'KEY', ''],
+      ['ID', 'KIND', 'CREATED', 'GENERATION', 'KEY', ''],
       ...slots.map((s) => [
         s.id,
         s.kind,
         s.created_at,
+        generationNote(s, repository),
         describeSlot(s),
         s.id === repository.openedSlot.id ? '(opened with)' : '',
       ]),
@@ -100,4 +115,27 @@ export async function runKeyRemove(id: string, options: GlobalOptions): Promise<
   await repository.removeKeySlot(id);
   say(`Removed key slot ${id.toUpperCase()}.`);
   if (options.json) printJson({ removed: id.toUpperCase() });
+}
+
+export async function runKeyRotate(options: GlobalOptions): Promise<void> {
+  const settings = resolveSettings(options);
+  const repository = await openRepository(settings);
+  const report = await repository.rotateKey(openingProviders(settings), (arn) => lazyKmsKeyProvider(arn));
+  if (options.json) {
+    printJson({
+      generation: report.generation,
+      rewrapped: report.rewrapped.map(({ from, to }) => ({ from: from.id, to: to.id, kind: to.kind })),
+      left: report.left.map((s) => ({ id: s.id, kind: s.kind, generation: s.generation ?? 0 })),
+    });
+  }
+  say(
+    `Rotated the repository key to generation ${report.generation}: new data is sealed under the new key; every older backup stays readable.`,
+  );
+  for (const { from, to } of report.rewrapped)
+    say(`  key slot ${from.id} replaced by ${to.id} (${to.kind}: ${describeSlot(to)})`);
+  for (const slot of report.left)
+    say(
+      `warning: key slot ${slot.id} (${slot.kind}: ${describeSlot(slot)}) stays at generation ${slot.generation ?? 0}: its secret was not at hand. ` +
+        `It still reads the backups made before the rotation but can no longer write. Give that secret a current slot with \`lifeboat key add\`, or remove it with \`lifeboat key remove ${slot.id}\`.`,
+    );
 }

@@ -25,7 +25,7 @@ import { runCost } from './cost';
 import { runDebugChunk } from './debug';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
 import { runInit } from './init';
-import { runKeyAdd, runKeyList, runKeyRemove } from './keys';
+import { runKeyAdd, runKeyList, runKeyRemove, runKeyRotate } from './keys';
 import { runReplicate } from './replicate';
 import { runRestore } from './restore';
 import { runDiff, runLs } from './browse';
@@ -468,6 +468,12 @@ export function buildProgram(): Command {
     .description('remove a key slot (never the last one, nor the one this command opened with)')
     .argument('<id>', 'slot id (see `lifeboat key list`)')
     .action((id: string, _opts, cmd: Command) => runKeyRemove(id, cmd.optsWithGlobals()));
+  key
+    .command('rotate')
+    .description(
+      'make a new master key for new data (old backups stay readable); re-makes every KMS slot and each slot whose key is at hand',
+    )
+    .action((_opts, cmd: Command) => runKeyRotate(cmd.optsWithGlobals()));
 
   const debug = program.command('debug').description('tools for developers');
   debug

@@ -91,6 +91,40 @@ export class WrongKeyError extends LifeboatError {
   }
 }
 
+/**
+ * The key that opened the repository belongs to a generation a rotation replaced: it still reads
+ * every backup made up to that generation, but new data must be sealed under the newest key.
+ */
+export class KeyRotatedError extends LifeboatError {
+  constructor(
+    readonly generation: number,
+    readonly latestGeneration: number,
+  ) {
+    super(
+      'KEY_ROTATED',
+      `This key opens key generation ${generation}, but the repository's keys were rotated to generation ${latestGeneration}: it can read and restore, not write.`,
+      'Open the repository with a key made since the rotation, or have its holder run `lifeboat key add` for this key (see `lifeboat key list`).',
+      ExitCode.wrongKey,
+    );
+  }
+}
+
+/** An object sealed after a rotation, read with a key of an older generation (FORMAT.md §3.6). */
+export class NewerKeyGenerationError extends LifeboatError {
+  constructor(
+    readonly object: string,
+    generation: number,
+    latestGeneration: number,
+  ) {
+    super(
+      'NEWER_KEY_GENERATION',
+      `${object} cannot be read with this key: it opens key generation ${generation}, and the repository's keys were rotated to generation ${latestGeneration} (or the object is damaged).`,
+      'Open the repository with a key made since the rotation (`lifeboat key list` shows the generation of each key).',
+      ExitCode.wrongKey,
+    );
+  }
+}
+
 export class KeyFileError extends LifeboatError {
   constructor(message: string, hint: string) {
     super('KEY_FILE', message, hint, ExitCode.permission);

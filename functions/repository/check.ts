@@ -3,6 +3,7 @@ import type { SnapshotManifest, TreeContent } from './snapshot';
 import { fileRefs, readTree, treeDigest } from './tree-io';
 import { IntegrityError } from '../core/errors';
 import { decodeContentList } from './content-list';
+import { readGenerationLinks } from './generations';
 import type { IndexEntry } from './index-object';
 import { packKey, storedPacks } from './pack';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
@@ -64,6 +65,17 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
   for (const slot of await Repository.readSlots(repo.store)) {
     if ('damage' in slot) problems.push(describe(slot.damage, slot.key));
   }
+  // Key generation links (FORMAT.md §3.6): those up to the opening key's generation were opened
+  // on the way in; a newer one is out of this key's reach, which the warning below says.
+  for (const read of await readGenerationLinks(repo.store)) {
+    if (read.damage) problems.push(describe(read.damage, read.key));
+  }
+  if (repo.keys.generation < repo.keys.latestGeneration)
+    problems.push({
+      severity: 'warning',
+      object: 'generations/',
+      problem: `opened with a key of generation ${repo.keys.generation}; the repository's keys were rotated to generation ${repo.keys.latestGeneration}, and what was written since cannot be read with this key`,
+    });
 
   // 1. Indexes.
   const index: ChunkIndex = new Map();

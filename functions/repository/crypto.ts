@@ -7,6 +7,7 @@ import {
   hkdfSync,
   timingSafeEqual,
 } from 'node:crypto';
+import { IntegrityError, KeyRotatedError, NewerKeyGenerationError } from '../core/errors';
 
 /** Every key, nonce and info string of format v1 is derived under this label. */
 export const FORMAT_LABEL = 'lifeboat/v1/';
@@ -82,22 +83,66 @@ export class StreamChecksum {
   }
 }
 
-/** Sub-keys of the repository master key; one job each, so a leak of one exposes nothing else. */
+/**
+ * Sub-keys of the repository's keys; one job each, so a leak of one exposes nothing else. The
+ * identity keys (id, gear, cfg) come from the first master key forever: chunk ids and boundaries
+ * must not change, or a rotation would end deduplication. Encryption roots come from every key
+ * generation (FORMAT.md §3.6): new objects are sealed under the newest, readers try each.
+ */
 export interface RepositoryKeys {
   readonly repoId: Buffer;
   /** HMAC key for chunk ids: ids do not confirm that a known file is stored. */
   readonly id: Buffer;
   /** Derives the chunker's gear table: boundaries do not confirm a known file either. */
   readonly gear: Buffer;
-  /** Root of every per-object encryption key. */
-  readonly enc: Buffer;
+  /**
+   * The root of every new object's key: the newest generation's. Undefined when the key that
+   * opened the repository belongs to an older generation: such a key reads, it never writes.
+   */
+  readonly enc: Buffer | undefined;
+  /** The encryption root of every generation this key reaches, newest first. */
+  readonly readEnc: readonly Buffer[];
+  /** The generation of the key that opened the repository, and the repository's newest. */
+  readonly generation: number;
+  readonly latestGeneration: number;
   /** Authenticates the plaintext config object. */
   readonly cfg: Buffer;
 }
 
-export function deriveRepositoryKeys(masterKey: Buffer, repoId: Buffer): RepositoryKeys {
-  const sub = (name: string) => hkdf(masterKey, repoId, FORMAT_LABEL + name, KEY_BYTES);
-  return { repoId, id: sub('id'), gear: sub('gear'), enc: sub('enc'), cfg: sub('cfg') };
+function subKey(masterKey: Buffer, repoId: Buffer, name: string): Buffer {
+  return hkdf(masterKey, repoId, FORMAT_LABEL + name, KEY_BYTES);
+}
+
+/**
+ * The keys of a repository from its master keys, newest generation first (masterKeys[last] is
+ * generation 0, the one the repository was created with).
+ */
+export function deriveRepositoryKeys(
+  masterKey: Buffer | readonly Buffer[],
+  repoId: Buffer,
+  latestGeneration?: number,
+): RepositoryKeys {
+  const chain = Array.isArray(masterKey) ? (masterKey as readonly Buffer[]) : [masterKey as Buffer];
+  const root = chain[chain.length - 1]!;
+  const generation = chain.length - 1;
+  const readEnc = chain.map((mk) => subKey(mk, repoId, 'enc'));
+  const current = (latestGeneration ?? generation) === generation;
+  return {
+    repoId,
+    id: subKey(root, repoId, 'id'),
+    gear: subKey(root, repoId, 'gear'),
+    enc: current ? readEnc[0] : undefined,
+    readEnc,
+    generation,
+    latestGeneration: latestGeneration ?? generation,
+    cfg: subKey(root, repoId, 'cfg'),
+  };
+}
+
+/** The key new objects are sealed under; refused to a key that a rotation left behind. */
+export function writingKey(keys: RepositoryKeys): Buffer {
+  if (keys.enc) return keys.enc;
+  throw new KeyRotatedError(keys.generation, keys.latestGeneration);
 }
 
 /**
@@ -112,6 +157,41 @@ export interface ObjectKey {
 export function deriveObjectKey(encKey: Buffer, salt: Buffer, info: Buffer): ObjectKey {
   const okm = hkdf(encKey, salt, info, 2 * KEY_BYTES);
   return { key: okm.subarray(0, KEY_BYTES), commitment: okm.subarray(KEY_BYTES) };
+}
+
+/**
+ * The key of a stored object: the generation whose key reproduces the commitment in its header.
+ * Undefined when none does (a damaged header, or a key that does not reach that generation).
+ */
+export function findObjectKey(
+  keys: RepositoryKeys,
+  salt: Buffer,
+  info: Buffer,
+  commitment: Buffer,
+): ObjectKey | undefined {
+  for (const enc of keys.readEnc) {
+    const key = deriveObjectKey(enc, salt, info);
+    if (commitmentMatches(key.commitment, commitment)) return key;
+  }
+  return undefined;
+}
+
+/**
+ * findObjectKey, or why not: damage, or (for a key a rotation left behind) an object sealed
+ * under a newer generation, which is said as such rather than called damage.
+ */
+export function requireObjectKey(
+  keys: RepositoryKeys,
+  salt: Buffer,
+  info: Buffer,
+  commitment: Buffer,
+  name: string,
+): ObjectKey {
+  const key = findObjectKey(keys, salt, info, commitment);
+  if (key) return key;
+  if (keys.generation < keys.latestGeneration)
+    throw new NewerKeyGenerationError(name, keys.generation, keys.latestGeneration);
+  throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);
 }
 
 export function commitmentMatches(expected: Buffer, actual: Buffer): boolean {

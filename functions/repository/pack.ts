@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import {
-  commitmentMatches,
   counterNonce,
   deriveObjectKey,
+  requireObjectKey,
   FORMAT_LABEL,
   open,
   seal,
+  writingKey,
   type ObjectKey,
   type RepositoryKeys,
 } from './crypto';
@@ -49,7 +50,7 @@ export function packKey(packClass: PackClass, packIdHex: string): string {
   return `${packClass === PackClass.data ? 'data' : 'meta'}/${packIdHex.slice(0, 2)}/${packIdHex}`;
 }
 
-function packInfo(packId: Buffer): Buffer {
+export function packInfo(packId: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${FORMAT_LABEL}pack`), packId]);
 }
 
@@ -70,7 +71,7 @@ export function newPackHeader(
   packId = randomBytes(16),
   salt = randomBytes(32),
 ): PackHeader {
-  const key = deriveObjectKey(keys.enc, salt, packInfo(packId));
+  const key = deriveObjectKey(writingKey(keys), salt, packInfo(packId));
   const bytes = Buffer.alloc(PACK_HEADER_BYTES);
   PACK_MAGIC.copy(bytes, 0);
   bytes.writeUInt8(PACK_VERSION, 4);
@@ -104,10 +105,7 @@ export function readPackHeader(
   if (expectedKey !== undefined && packKey(packClass, packId.toString('hex')) !== expectedKey) {
     throw new IntegrityError(name, 'pack id or class in the header does not match the object name', 5);
   }
-  const key = deriveObjectKey(keys.enc, bytes.subarray(40, 72), packInfo(packId));
-  if (!commitmentMatches(key.commitment, bytes.subarray(72, 104))) {
-    throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);
-  }
+  const key = requireObjectKey(keys, bytes.subarray(40, 72), packInfo(packId), bytes.subarray(72, 104), name);
   return { packClass, packId, key, bytes: Buffer.from(bytes.subarray(0, PACK_HEADER_BYTES)) };
 }
 

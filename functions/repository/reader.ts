@@ -1,4 +1,4 @@
-import { IntegrityError, ObjectNotFoundError } from '../core/errors';
+import { IntegrityError, NewerKeyGenerationError, ObjectNotFoundError } from '../core/errors';
 import type { ChunkWorkers, VerifiedChunk } from './chunk-workers';
 import type { IndexEntry } from './index-object';
 import { packKey } from './pack';
@@ -13,7 +13,16 @@ export type ChunkIndex = Map<string, IndexEntry[]>;
 export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
   const index: ChunkIndex = new Map();
   const ids = await repo.indexIds();
-  const lists = await Promise.all(ids.map((id) => repo.readIndex(id)));
+  // A key that a rotation left behind cannot open the indexes written since; they describe only
+  // packs sealed under newer keys, which it could not read either (FORMAT.md §3.6).
+  const lists = await Promise.all(
+    ids.map((id) =>
+      repo.readIndex(id).catch((error: unknown) => {
+        if (error instanceof NewerKeyGenerationError) return [];
+        throw error;
+      }),
+    ),
+  );
   for (const entries of lists) {
     for (const entry of entries) {
       const hex = entry.id.toString('hex');

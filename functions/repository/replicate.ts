@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { IntegrityError, ObjectExistsError } from '../core/errors';
 import type { ObjectStore } from '../core/ports/object-store';
 import { packKey, storedPacks } from './pack';
+import { GENERATIONS_PREFIX } from './generations';
 import { markSnapshot } from './reachable';
 import { readAll } from './read';
 import { ChunkReader, loadChunkIndex } from './reader';
@@ -121,15 +122,18 @@ export async function replicateSnapshot(
     verified: false,
   };
 
-  // 1. The repository itself: key slots (new ones too, so that every key opens the copy), config.
+  // 1. The repository itself: key generation links, then key slots (new ones too, so that every
+  // key opens the copy; a slot whose link is not there yet would be skipped), then the config.
   let mirror = await source.mirrorIn(destination);
-  for await (const slot of source.store.list(KEYS_PREFIX)) {
-    if (await destination.head(slot.key)) continue;
-    const bytes = await readAll(source.store, slot.key);
-    await destination.put(slot.key, bytes, { createOnly: true }).catch((error: unknown) => {
-      if (!(error instanceof ObjectExistsError)) throw error;
-    });
-    report.key_slots_copied++;
+  for (const prefix of [GENERATIONS_PREFIX, KEYS_PREFIX]) {
+    for await (const object of source.store.list(prefix)) {
+      if (await destination.head(object.key)) continue;
+      const bytes = await readAll(source.store, object.key);
+      await destination.put(object.key, bytes, { createOnly: true }).catch((error: unknown) => {
+        if (!(error instanceof ObjectExistsError)) throw error;
+      });
+      if (prefix === KEYS_PREFIX) report.key_slots_copied++;
+    }
   }
   if (!mirror) {
     await destination.put(CONFIG_KEY, source.configBytes(), { createOnly: true });

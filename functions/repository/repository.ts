@@ -5,6 +5,7 @@ import {
   InputError,
   IntegrityError,
   LifeboatError,
+  ObjectExistsError,
   ObjectNotFoundError,
   RepositoryExistsError,
   RepositoryNotFoundError,
@@ -25,8 +26,10 @@ import {
   RepositoryConfigSchema,
   type RepositoryConfig,
 } from './config';
-import { deriveRepositoryKeys, KEY_BYTES, type RepositoryKeys } from './crypto';
+import { deriveRepositoryKeys, KEY_BYTES, writingKey, type RepositoryKeys } from './crypto';
+import { latestGeneration, masterKeyChain, sealGenerationLink } from './generations';
 import { newUlid, ULID_PATTERN, ulidBytes } from './ids';
+import { CanonicalBase64, WrappedKeySchema } from './key-wrap';
 import { decodeIndex, encodeIndex, type IndexEntry } from './index-object';
 import { readAll } from './read';
 import { SnapshotManifestSchema, type SnapshotManifest } from './snapshot';
@@ -48,11 +51,6 @@ export const DEFAULT_CHUNKER: ChunkerSettings = {
   level: 2,
 };
 
-/** Canonical base64 only: a decoder that skips odd characters would let a changed slot pass unnoticed. */
-const base64 = z
-  .string()
-  .refine((s) => Buffer.from(s, 'base64').toString('base64') === s, 'not canonical base64');
-
 const KeySlotSchema = z.strictObject({
   v: z.literal(1),
   id: z.string(),
@@ -63,7 +61,7 @@ const KeySlotSchema = z.strictObject({
   kdf: z
     .object({
       alg: z.literal('scrypt'),
-      salt: base64,
+      salt: CanonicalBase64,
       N: z.number().int(),
       r: z.number().int(),
       p: z.number().int(),
@@ -73,12 +71,11 @@ const KeySlotSchema = z.strictObject({
     .object({
       key_arn: z.string(),
       encryption_context: z.record(z.string(), z.string()),
-      ciphertext_blob: base64,
+      ciphertext_blob: CanonicalBase64,
     })
     .optional(),
-  wrapped: z
-    .object({ alg: z.literal('aes-256-gcm'), nonce: base64, ciphertext: base64, tag: base64 })
-    .optional(),
+  generation: z.number().int().min(1).optional(),
+  wrapped: WrappedKeySchema.optional(),
 });
 
 export interface InitOptions {
@@ -88,8 +85,8 @@ export interface InitOptions {
 }
 
 function encodeSlot(slot: KeySlot): Buffer {
-  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped } = slot;
-  return canonicalJsonFile({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped });
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped } = slot;
+  return canonicalJsonFile({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped });
 }
 
 /** A slot that could be read, or why not; one damaged slot must not lock out the others. */
@@ -98,8 +95,7 @@ type SlotRead = { key: string; slot: KeySlot } | { key: string; damage: Integrit
 function parseSlot(key: string, bytes: Buffer): KeySlot {
   const parsed = KeySlotSchema.safeParse(parseStoredJson(bytes, key, 'key slot'));
   if (!parsed.success) throw new IntegrityError(key, 'key slot has unexpected content');
-  if (`${KEYS_PREFIX}${parsed.data.id}.json` !== key)
-    throw new IntegrityError(key, 'key slot id does not match its name');
+  if (slotKey(parsed.data.id) !== key) throw new IntegrityError(key, 'key slot id does not match its name');
   const slot = parsed.data as KeySlot;
   // Slots are written in one canonical form; any other byte sequence is damage.
   if (!encodeSlot(slot).equals(bytes))
@@ -131,6 +127,17 @@ export function newConfig(options: InitOptions = {}): RepositoryConfig {
   return config;
 }
 
+/** What a key rotation did: the new generation, the slots made for it, and those left behind. */
+export interface RotationReport {
+  generation: number;
+  rewrapped: Array<{ from: KeySlot; to: KeySlot }>;
+  left: KeySlot[];
+}
+
+export function slotKey(id: string): string {
+  return `${KEYS_PREFIX}${id}.json`;
+}
+
 export function snapshotKey(id: string): string {
   return `${SNAPSHOTS_PREFIX}${id}`;
 }
@@ -141,10 +148,14 @@ export class Repository {
     readonly store: ObjectStore,
     readonly config: RepositoryConfig,
     readonly keys: RepositoryKeys,
-    /** Kept to add key slots; never written anywhere in the clear. */
-    private readonly masterKey: Buffer,
-    /** The slot this process opened the repository with. */
+    /**
+     * The master keys this process reached, newest generation first; kept to add key slots and
+     * rotate, never written anywhere in the clear.
+     */
+    private readonly masterKeys: readonly Buffer[],
+    /** The slot this process opened the repository with, and the secret that opened it. */
     readonly openedSlot: KeySlot,
+    private readonly openedWith: KeyProvider,
   ) {}
 
   static async exists(store: ObjectStore): Promise<boolean> {
@@ -164,9 +175,9 @@ export class Repository {
     const keys = deriveRepositoryKeys(masterKey, Buffer.from(config.repo_id, 'hex'));
     const slot = await provider.createSlot(masterKey, config.repo_id);
     // The key slot first: a config without a slot would be a repository nobody can open.
-    await store.put(`${KEYS_PREFIX}${slot.id}.json`, encodeSlot(slot), { createOnly: true });
+    await store.put(slotKey(slot.id), encodeSlot(slot), { createOnly: true });
     await store.put(CONFIG_KEY, encodeConfig(config, keys), { createOnly: true });
-    return new Repository(store, config, keys, masterKey, slot);
+    return new Repository(store, config, keys, [masterKey], slot, provider);
   }
 
   /**
@@ -198,12 +209,21 @@ export class Repository {
         `the repository has no ${kinds.join(' or ')} key slot (it has: ${[...new Set(slots.map((s) => s.kind))].join(', ') || 'none'})`,
       );
     }
-    const candidates = usable.flatMap((provider) =>
-      slots
-        .filter((s) => s.kind === provider.kind)
-        .sort((a, b) => Number(b.repo_id === config.repo_id) - Number(a.repo_id === config.repo_id))
-        .map((slot) => ({ slot, provider })),
-    );
+    // A slot of a generation no link makes real was left by an interrupted rotation (§3.6).
+    const latest = await latestGeneration(store);
+    const candidates = usable
+      .flatMap((provider) =>
+        slots
+          .filter((s) => s.kind === provider.kind && (s.generation ?? 0) <= latest)
+          .map((slot) => ({ slot, provider })),
+      )
+      // The repository's own slots first, and among them the newest generation: a key that can
+      // write beats one a rotation left read-only. Otherwise in the providers' order (stable sort).
+      .sort(
+        (a, b) =>
+          Number(b.slot.repo_id === config.repo_id) - Number(a.slot.repo_id === config.repo_id) ||
+          (b.slot.generation ?? 0) - (a.slot.generation ?? 0),
+      );
     let lastError: unknown;
     for (const { slot, provider } of candidates) {
       try {
@@ -216,11 +236,12 @@ export class Repository {
             'repository id differs from the one its key slot was made for',
           );
         }
-        const keys = deriveRepositoryKeys(masterKey, Buffer.from(config.repo_id, 'hex'));
+        const chain = await masterKeyChain(store, config.repo_id, masterKey, slot.generation ?? 0);
+        const keys = deriveRepositoryKeys(chain, Buffer.from(config.repo_id, 'hex'), latest);
         verifyConfigMac(config, mac, keys);
         if (!configIsCanonical(keys))
           throw new IntegrityError(CONFIG_KEY, 'config is not in canonical form (damaged)');
-        return new Repository(store, config, keys, masterKey, slot);
+        return new Repository(store, config, keys, chain, slot, provider);
       } catch (error) {
         if (!(error instanceof WrongKeyError)) throw error;
         lastError ??= error;
@@ -252,7 +273,7 @@ export class Repository {
         `${store.location} holds another repository (its config differs from this one's).`,
         'Replicate to an empty location, or to a copy made earlier from this same repository.',
       );
-    return new Repository(store, this.config, this.keys, this.masterKey, this.openedSlot);
+    return new Repository(store, this.config, this.keys, this.masterKeys, this.openedSlot, this.openedWith);
   }
 
   /** Every key slot, or the damage that makes it unreadable; `check` reports the damage. */
@@ -270,11 +291,83 @@ export class Repository {
     return out;
   }
 
-  /** Protects the master key with one more secret (a key file, a passphrase, a KMS key). */
+  /**
+   * Protects the master key with one more secret (a key file, a passphrase, a KMS key). Only with
+   * the newest generation's key: a slot for an older one could never write.
+   */
   async addKeySlot(provider: KeyProvider): Promise<KeySlot> {
-    const slot = await provider.createSlot(this.masterKey, this.config.repo_id);
-    await this.store.put(`${KEYS_PREFIX}${slot.id}.json`, encodeSlot(slot), { createOnly: true });
+    writingKey(this.keys);
+    const slot = await provider.createSlot(this.masterKeys[0]!, this.config.repo_id, this.keys.generation);
+    await this.store.put(slotKey(slot.id), encodeSlot(slot), { createOnly: true });
     return slot;
+  }
+
+  /**
+   * Rotates the repository key (FORMAT.md §3.6): a new master key seals everything written from
+   * now on, and every old backup stays readable through the generation link. Each slot whose
+   * secret is at hand is made again for the new generation and the old one removed: KMS slots
+   * always (a new slot needs only GenerateDataKey on the same key), the slot this process opened
+   * with, and key file or passphrase slots that one of `holders` opens. The others are left:
+   * they still read every backup made before the rotation, but cannot write.
+   */
+  async rotateKey(
+    holders: readonly KeyProvider[],
+    kmsProvider: (keyArn: string) => KeyProvider,
+  ): Promise<RotationReport> {
+    writingKey(this.keys);
+    const repoId = this.config.repo_id;
+    const generation = this.keys.latestGeneration + 1;
+    const masterKey = randomBytes(KEY_BYTES);
+    const slots = (await Repository.readSlots(this.store))
+      .flatMap((r) => ('slot' in r ? [r.slot] : []))
+      .filter((s) => s.repo_id === repoId && (s.generation ?? 0) <= this.keys.latestGeneration);
+    const providerFor = async (slot: KeySlot): Promise<KeyProvider | undefined> => {
+      if (slot.kind === 'kms' && slot.kms) return kmsProvider(slot.kms.key_arn);
+      if (slot.id === this.openedSlot.id) return this.openedWith;
+      for (const holder of holders.filter((h) => h.kind === slot.kind)) {
+        try {
+          await holder.openSlot(slot, repoId);
+          return holder;
+        } catch (error) {
+          if (!(error instanceof WrongKeyError)) throw error;
+        }
+      }
+      return undefined;
+    };
+    const rewrapped: RotationReport['rewrapped'] = [];
+    const remake = async (slot: KeySlot, provider: KeyProvider) => {
+      const fresh = await provider.createSlot(masterKey, repoId, generation);
+      await this.store.put(slotKey(fresh.id), encodeSlot(fresh), { createOnly: true });
+      rewrapped.push({ from: slot, to: fresh });
+      return fresh;
+    };
+
+    // 1. The opener's new slot, then the link that makes the generation real: a crash between the
+    // two leaves a slot every reader skips, and the old keys still write.
+    const mine = await remake(this.openedSlot, (await providerFor(this.openedSlot)) ?? this.openedWith);
+    const link = sealGenerationLink(masterKey, this.masterKeys[0]!, repoId, generation);
+    try {
+      await this.store.put(link.key, link.bytes, { createOnly: true });
+    } catch (error) {
+      await this.store.delete(slotKey(mine.id));
+      if (error instanceof ObjectExistsError)
+        throw new LifeboatError(
+          'ROTATION_CONFLICT',
+          `Another rotation made key generation ${generation} at the same time; this one was undone.`,
+          'Run `lifeboat key list` to see the keys now, and rotate again if you still want a new key.',
+        );
+      throw error;
+    }
+    // 2. Every other slot whose secret is at hand.
+    const left: KeySlot[] = [];
+    for (const slot of slots.filter((s) => s.id !== this.openedSlot.id)) {
+      const provider = await providerFor(slot);
+      if (provider) await remake(slot, provider);
+      else left.push(slot);
+    }
+    // 3. Only now the replaced slots: until here, every old key still worked as before.
+    for (const { from } of rewrapped) await this.store.delete(slotKey(from.id));
+    return { generation, rewrapped, left };
   }
 
   /**
@@ -301,7 +394,7 @@ export class Repository {
         `Key slot ${target.id} is the key this command opened the repository with.`,
         'Run `lifeboat key remove` with another key (LIFEBOAT_KEY_FILE, LIFEBOAT_PASSPHRASE or a KMS slot) to remove this one.',
       );
-    await this.store.delete(`${KEYS_PREFIX}${target.id}.json`);
+    await this.store.delete(slotKey(target.id));
   }
 
   get chunkerParams(): ChunkerParams {

@@ -2,12 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { IntegrityError } from '../core/errors';
 import {
-  commitmentMatches,
   counterNonce,
   deriveObjectKey,
+  requireObjectKey,
   FORMAT_LABEL,
   open,
   seal,
+  writingKey,
   TAG_BYTES,
   type RepositoryKeys,
 } from './crypto';
@@ -52,7 +53,7 @@ export function sealStreamObject(
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
   const salt = options.salt ?? randomBytes(32);
   const body = compress ? zstdCompressSync(plaintext) : plaintext;
-  const key = deriveObjectKey(keys.enc, salt, streamInfo(type, objectId));
+  const key = deriveObjectKey(writingKey(keys), salt, streamInfo(type, objectId));
   const header = Buffer.alloc(STREAM_HEADER_BYTES);
   STREAM_MAGIC.copy(header, 0);
   header.writeUInt8(STREAM_VERSION, 4);
@@ -94,10 +95,13 @@ export function openStreamObject(
     throw new IntegrityError(name, 'object belongs to another repository', 8);
   if (!header.subarray(24, 40).equals(objectId))
     throw new IntegrityError(name, 'object id in header does not match its name', 24);
-  const key = deriveObjectKey(keys.enc, header.subarray(40, 72), streamInfo(type, objectId));
-  if (!commitmentMatches(key.commitment, header.subarray(72, 104))) {
-    throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);
-  }
+  const key = requireObjectKey(
+    keys,
+    header.subarray(40, 72),
+    streamInfo(type, objectId),
+    header.subarray(72, 104),
+    name,
+  );
   const flags = header.readUInt16BE(6);
   if ((flags & ~FLAG_ZSTD) !== 0) throw new IntegrityError(name, `unknown flags ${flags}`, 6);
   if (header.readUInt32BE(108) !== 0)

@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../core/ports/object-store';
 import { encode, encodeSync, type CompressionSettings } from './codec';
-import { chunkId } from './crypto';
+import { chunkId, writingKey } from './crypto';
 import { encodeIndex, type IndexEntry } from './index-object';
 import { PackClass } from './pack';
 import { PackWriter, type FinishedPack } from './pack-writer';
@@ -56,6 +56,9 @@ export class RepositoryWriter {
     private readonly repo: Repository,
     options: WriterOptions = {},
   ) {
+    // A key that a rotation left behind reads but never writes (FORMAT.md §3.6): refuse here,
+    // before a backup reads its parent or stores anything.
+    writingKey(repo.keys);
     this.store = repo.store;
     this.compression = options.compression ?? repo.config.compression;
     this.packBytes = options.packBytes ?? repo.config.pack_bytes;

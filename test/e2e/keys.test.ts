@@ -62,6 +62,65 @@ describe('lifeboat key', () => {
     expect((await list({ LIFEBOAT_KEY_FILE: newKey })).slots).toHaveLength(2);
   });
 
+  test('key rotate: new backups under a new key, old ones restore; a key left behind reads but cannot write', async () => {
+    const rotateHome = new TempHome('lifeboat-rotate-cli-');
+    try {
+      const env = rotateHome.env;
+      const before = backupJson(
+        await runCli(['backup', '--stdin', '--name', 'r', '--json'], { env, input: 'before rotation' }),
+      );
+      const passEnv = { ...env, LIFEBOAT_PASSPHRASE: 'left behind', LIFEBOAT_KEY_FILE: '/nonexistent' };
+      expect(
+        (await runCli(['key', 'add', '--passphrase-env', 'P'], { env: { ...env, P: 'left behind' } })).code,
+      ).toBe(0);
+
+      const rotated = await runCli(['key', 'rotate', '--json'], { env });
+      expect(rotated.code).toBe(0);
+      const report = JSON.parse(rotated.stdout.toString()) as {
+        generation: number;
+        rewrapped: { kind: string }[];
+        left: { kind: string; generation: number }[];
+      };
+      expect(report.generation).toBe(1);
+      expect(report.rewrapped.map((r) => r.kind)).toEqual(['keyfile']);
+      expect(report.left).toEqual([expect.objectContaining({ kind: 'passphrase', generation: 0 })]);
+      expect(rotated.stderr).toContain('stays at generation 0');
+      expect(rotated.stderr).not.toContain('left behind');
+
+      const after = backupJson(
+        await runCli(['backup', '--stdin', '--name', 'r', '--json'], { env, input: 'after rotation' }),
+      );
+      for (const [id, text] of [
+        [before.id, 'before rotation'],
+        [after.id, 'after rotation'],
+      ])
+        expect((await runCli(['restore', id!, '--stdout'], { env })).stdout.toString()).toBe(text);
+
+      const listed = JSON.parse((await runCli(['key', 'list', '--json'], { env })).stdout.toString()) as {
+        generation: number;
+        slots: { kind: string; generation: number; writable: boolean }[];
+      };
+      expect(listed.generation).toBe(1);
+      expect(listed.slots.map((s) => [s.kind, s.generation, s.writable]).sort()).toEqual([
+        ['keyfile', 1, true],
+        ['passphrase', 0, false],
+      ]);
+
+      // The passphrase still restores what was backed up before the rotation...
+      const old = await runCli(['restore', before.id, '--stdout'], { env: passEnv });
+      expect(old.stdout.toString()).toBe('before rotation');
+      // ...and says plainly why it cannot write or read what came after.
+      const write = await runCli(['backup', '--stdin', '--name', 'r2'], { env: passEnv, input: 'x' });
+      expect(write.code).toBe(12);
+      expect(write.stderr).toContain('rotated to generation 1: it can read and restore, not write');
+      const newer = await runCli(['restore', after.id, '--stdout'], { env: passEnv });
+      expect(newer.code).toBe(12);
+      expect(newer.stderr).toContain('cannot be read with this key');
+    } finally {
+      rotateHome.cleanup();
+    }
+  });
+
   test('key add needs exactly one new secret; an unset variable is named', async () => {
     const env = home.env;
     const none = await runCli(['key', 'add'], {

@@ -1,4 +1,4 @@
-import { createHash, scryptSync } from 'node:crypto';
+import { createHash, hkdfSync, scryptSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -29,8 +29,10 @@ import {
   hmacSha256,
   open,
   seal,
+  writingKey,
   type RepositoryKeys,
 } from '../../functions/repository/crypto';
+import { masterKeyChain, sealGenerationLink } from '../../functions/repository/generations';
 import { newUlid, ulidBytes } from '../../functions/repository/ids';
 import { decodeIndex, encodeIndex, type IndexEntry } from '../../functions/repository/index-object';
 import { unwrapKey, wrapKey, type SlotDescription } from '../../functions/repository/key-wrap';
@@ -91,6 +93,14 @@ const SCRYPT = { N: 1024, r: 8, p: 1 };
 const SCRYPT_SALT = seq(0x50, 16);
 const PASSPHRASE_WRAP_NONCE = seq(0x60, 12);
 const PASSPHRASE_SLOT_ID = newUlid(Date.parse(CREATED_AT), seq(0x1a, 10));
+// Key generation 1 (FORMAT.md §3.6): a rotation's master key, its link and a key file slot for it.
+const ROTATED_AT = '2025-02-01T00:00:00.000Z';
+const GEN1_MASTER_KEY = seq(0xd0, 32);
+const GEN1_LINK_NONCE = seq(0x48, 12);
+const GEN1_SLOT_ID = newUlid(Date.parse(ROTATED_AT), seq(0x24, 10));
+const GEN1_WRAP_NONCE = seq(0x4c, 12);
+const GEN1_INDEX_ID = newUlid(Date.parse(ROTATED_AT) + 1000, seq(0x38, 10));
+const GEN1_INDEX_SALT = seq(0xf0, 16);
 const DATA_PACK_ID = seq(0x70, 16);
 const DATA_PACK_SALT = seq(0x80, 32);
 const META_PACK_ID = seq(0xa0, 16);
@@ -223,6 +233,19 @@ interface Vectors {
     keyfile: KeySlotVector & { key_file_text: string; kek_id: string };
     passphrase: KeySlotVector & { passphrase: string; scrypt_salt: string };
   };
+  /** Generation 1 after one rotation: the link to generation 0, a slot, an object sealed under it. */
+  key_generation: {
+    master_key: string;
+    enc: string;
+    link_kek: string;
+    link_aad_text: string;
+    link_nonce: string;
+    link_sealed: string;
+    link_name: string;
+    link_file: string;
+    keyfile_slot: KeySlotVector;
+    index: StreamVector;
+  };
   content_list: { refs: { id: string; raw_length: number }[]; plaintext: string; chunk_id: string };
   /** One tree part (FORMAT §9.2): nodes as JSON (names and targets in hex), bytes, id. */
   tree_part: { nodes: TreeNodeVector[]; plaintext: string; chunk_id: string };
@@ -354,18 +377,23 @@ function sorted(value: unknown): unknown {
 
 /** The associated data of a key slot's wrap (functions/repository/key-wrap.ts), spelled out. */
 function slotAadText(repoId: string, slot: SlotDescription): string {
-  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms } = slot;
-  return `lifeboat/v1/key-slot/${repoId}/${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms }))}`;
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation } = slot;
+  return `lifeboat/v1/key-slot/${repoId}/${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation }))}`;
 }
 
 /** A key slot file: canonical (sorted) 2-space JSON and a newline. */
 function slotFile(slot: KeySlot): string {
-  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped } = slot;
-  return `${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, wrapped }), null, 2)}\n`;
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped } = slot;
+  return `${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped }), null, 2)}\n`;
 }
 
-function keySlotVector(kek: Buffer, description: SlotDescription, nonce: Buffer<ArrayBuffer>): KeySlotVector {
-  const wrapped = wrapKey(kek, MASTER_KEY, hex(REPO_ID), description, nonce);
+function keySlotVector(
+  kek: Buffer,
+  description: SlotDescription,
+  nonce: Buffer<ArrayBuffer>,
+  masterKey: Buffer = MASTER_KEY,
+): KeySlotVector {
+  const wrapped = wrapKey(kek, masterKey, hex(REPO_ID), description, nonce);
   const slot: KeySlot = { ...description, wrapped };
   const aadText = slotAadText(hex(REPO_ID), description);
   const file = slotFile(slot);
@@ -374,7 +402,7 @@ function keySlotVector(kek: Buffer, description: SlotDescription, nonce: Buffer<
     aad_text: aadText,
     aad: hex(Buffer.from(aadText)),
     nonce: hex(nonce),
-    sealed: hex(seal(kek, nonce, Buffer.from(aadText), MASTER_KEY)),
+    sealed: hex(seal(kek, nonce, Buffer.from(aadText), masterKey)),
     slot,
     name: `keys/${slot.id}.json`,
     file: hex(Buffer.from(file)),
@@ -455,7 +483,7 @@ function streamVector(
   const objectId = ulidBytes(ulid);
   const sealed = sealStreamObject(keys, type, objectId, plaintext, { ...options, salt });
   const info = Buffer.concat([Buffer.from('lifeboat/v1/stream'), Buffer.of(type), objectId]);
-  const key = deriveObjectKey(keys.enc, salt, info);
+  const key = deriveObjectKey(writingKey(keys), salt, info);
   const header = sealed.subarray(0, STREAM_HEADER_BYTES);
   const body = options.compress ? zstdCompressSync(plaintext) : plaintext;
   const segments: SegmentVector[] = [];
@@ -608,6 +636,53 @@ function generate(): Vectors {
     { compress: true, segmentBytes: 1024 * 1024 },
   );
 
+  const keyGeneration = (() => {
+    const link = sealGenerationLink(GEN1_MASTER_KEY, MASTER_KEY, hex(REPO_ID), 1, {
+      createdAt: ROTATED_AT,
+      nonce: GEN1_LINK_NONCE,
+    });
+    const linkAadText = `lifeboat/v1/generation/${hex(REPO_ID)}/${JSON.stringify(
+      sorted({ v: 1, repo_id: hex(REPO_ID), generation: 1, created_at: ROTATED_AT }),
+    )}`;
+    const linkKek = Buffer.from(
+      hkdfSync('sha256', GEN1_MASTER_KEY, REPO_ID, 'lifeboat/v1/generation-link', 32),
+    );
+    const rotated = deriveRepositoryKeys([GEN1_MASTER_KEY, MASTER_KEY], REPO_ID);
+    return {
+      master_key: hex(GEN1_MASTER_KEY),
+      enc: hex(writingKey(rotated)),
+      link_kek: hex(linkKek),
+      link_aad_text: linkAadText,
+      link_nonce: hex(GEN1_LINK_NONCE),
+      link_sealed: hex(seal(linkKek, GEN1_LINK_NONCE, Buffer.from(linkAadText), MASTER_KEY)),
+      link_name: link.key,
+      link_file: hex(link.bytes),
+      keyfile_slot: keySlotVector(
+        KEK,
+        {
+          v: 1,
+          id: GEN1_SLOT_ID,
+          repo_id: hex(REPO_ID),
+          kind: 'keyfile',
+          created_at: ROTATED_AT,
+          kek_id: kekId,
+          generation: 1,
+        },
+        GEN1_WRAP_NONCE,
+        GEN1_MASTER_KEY,
+      ),
+      index: streamVector(
+        rotated,
+        StreamType.index,
+        `index/${GEN1_INDEX_ID}`,
+        GEN1_INDEX_ID,
+        Buffer.concat([GEN1_INDEX_SALT, GEN1_INDEX_SALT]),
+        encodeIndex([]),
+        { compress: false, segmentBytes: INDEX_SEGMENT_BYTES },
+      ),
+    };
+  })();
+
   return {
     comment:
       'Test vectors of Lifeboat repository format v1 (docs/FORMAT.md). Byte strings are lower-case hex. ' +
@@ -630,7 +705,7 @@ function generate(): Vectors {
       hkdf_salt: hex(REPO_ID),
       id: hex(keys.id),
       gear: hex(keys.gear),
-      enc: hex(keys.enc),
+      enc: hex(writingKey(keys)),
       cfg: hex(keys.cfg),
     },
     chunk_ids: { chunk_a: hex(idA), chunk_b: hex(idB) },
@@ -648,6 +723,7 @@ function generate(): Vectors {
       keyfile: { ...keyfile, key_file_text: `lifeboat-key-v1:${KEK.toString('base64')}\n`, kek_id: kekId },
       passphrase: { ...passphrase, passphrase: PASSPHRASE, scrypt_salt: hex(SCRYPT_SALT) },
     },
+    key_generation: keyGeneration,
     content_list: {
       refs: refs.map((r) => ({ id: hex(r.id), raw_length: r.rawLength })),
       plaintext: hex(list),
@@ -731,7 +807,7 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
   it('derives the sub-keys, chunk ids and keyed gear', () => {
     expect(hex(keys.id)).toBe(stored.repository_keys.id);
     expect(hex(keys.gear)).toBe(stored.repository_keys.gear);
-    expect(hex(keys.enc)).toBe(stored.repository_keys.enc);
+    expect(hex(writingKey(keys))).toBe(stored.repository_keys.enc);
     expect(hex(keys.cfg)).toBe(stored.repository_keys.cfg);
     expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_a))))).toBe(stored.chunk_ids.chunk_a);
     expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_b))))).toBe(stored.chunk_ids.chunk_b);
@@ -784,6 +860,70 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     ).toBeUndefined();
   });
 
+  it('opens key generation 1: the link yields generation 0 master key; its slot and index open', () => {
+    const g = stored.key_generation;
+    const repoId = stored.inputs.repo_id;
+    // The link by hand: HKDF of the new master key, then AES-256-GCM under the stated AAD.
+    const linkKek = Buffer.from(
+      hkdfSync('sha256', bytes(g.master_key), bytes(repoId), 'lifeboat/v1/generation-link', 32),
+    );
+    expect(hex(linkKek)).toBe(g.link_kek);
+    const link = JSON.parse(bytes(g.link_file).toString('utf8')) as {
+      generation: number;
+      wrapped: { nonce: string; ciphertext: string; tag: string };
+    };
+    expect(link.generation).toBe(1);
+    expect(g.link_name).toBe('generations/1.json');
+    expect(Buffer.from(link.wrapped.nonce, 'base64').equals(bytes(g.link_nonce))).toBe(true);
+    const sealed = Buffer.concat([
+      Buffer.from(link.wrapped.ciphertext, 'base64'),
+      Buffer.from(link.wrapped.tag, 'base64'),
+    ]);
+    expect(hex(sealed)).toBe(g.link_sealed);
+    const previous = open(linkKek, bytes(g.link_nonce), Buffer.from(g.link_aad_text), sealed);
+    expect(hex(previous ?? Buffer.alloc(0))).toBe(stored.inputs.master_key);
+    // The slot wraps generation 1's master key, with `generation` bound into its AAD.
+    const slot = g.keyfile_slot;
+    expect(slot.slot.generation).toBe(1);
+    expect(slot.aad_text).toContain('"generation":1');
+    expect(hex(unwrapKey(bytes(slot.kek), slot.slot, repoId) ?? Buffer.alloc(0))).toBe(g.master_key);
+    expect(unwrapKey(bytes(slot.kek), { ...slot.slot, generation: 2 }, repoId)).toBeUndefined();
+    expect(slotFile(slot.slot)).toBe(bytes(slot.file).toString('utf8'));
+    // K_enc of generation 1 is HKDF(MK_1, repo_id, "lifeboat/v1/enc"); identity keys stay generation 0's.
+    const rotated = deriveRepositoryKeys(
+      [bytes(g.master_key), bytes(stored.inputs.master_key)],
+      bytes(repoId),
+    );
+    expect(hex(writingKey(rotated))).toBe(g.enc);
+    expect(hex(rotated.id)).toBe(stored.repository_keys.id);
+    expect(rotated.readEnc.map(hex)).toEqual([g.enc, stored.repository_keys.enc]);
+    const index = g.index;
+    expect(hex(deriveObjectKey(bytes(g.enc), bytes(index.salt), bytes(index.hkdf_info)).commitment)).toBe(
+      index.commitment,
+    );
+    expect(
+      hex(
+        openStreamObject(
+          rotated,
+          StreamType.index,
+          ulidBytes(index.object_id_ulid),
+          bytes(index.bytes),
+          index.name,
+        ),
+      ),
+    ).toBe(index.plaintext);
+    // Generation 0's keys alone do not open what generation 1 sealed.
+    expect(() =>
+      openStreamObject(
+        keys,
+        StreamType.index,
+        ulidBytes(index.object_id_ulid),
+        bytes(index.bytes),
+        index.name,
+      ),
+    ).toThrow(/key commitment does not match/);
+  });
+
   it.each(['data_pack', 'meta_pack'] as const)(
     'opens the %s: header, trailer, footer and records',
     (which) => {
@@ -793,7 +933,7 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
       expect(header.packClass).toBe(v.class);
       expect(hex(header.packId)).toBe(v.pack_id);
       expect(hex(header.key.key)).toBe(v.aes_key);
-      expect(hex(deriveObjectKey(keys.enc, bytes(v.salt), bytes(v.hkdf_info)).key)).toBe(v.aes_key);
+      expect(hex(deriveObjectKey(writingKey(keys), bytes(v.salt), bytes(v.hkdf_info)).key)).toBe(v.aes_key);
       expect(hex(pack.subarray(0, PACK_HEADER_BYTES))).toBe(v.header);
 
       const footer = pack.subarray(pack.length - PACK_FOOTER_BYTES);
@@ -944,7 +1084,7 @@ describe('format v1 vectors: assembled into a repository', () => {
 
   it('opens with the key file and with the passphrase', async () => {
     const byFile = await Repository.open(store(), new KeyFileProvider(keyFile));
-    expect(hex(byFile.keys.enc)).toBe(stored.repository_keys.enc);
+    expect(hex(writingKey(byFile.keys))).toBe(stored.repository_keys.enc);
     const byPassphrase = await Repository.open(
       store(),
       new PassphraseProvider(stored.key_slots.passphrase.passphrase),
@@ -957,6 +1097,41 @@ describe('format v1 vectors: assembled into a repository', () => {
     const report = await checkRepository(repo, { readData: true });
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ ok: true, snapshots: 1, indexes: 1, packs: 2, chunks: 2 });
+  });
+
+  it('rotated (generation 1 link, slot and index added): opens at generation 1 and reads generation 0', async () => {
+    const rotatedRoot = path.join(root, 'rotated');
+    const g = stored.key_generation;
+    const objects: [string, string][] = [
+      ['config', stored.config.file],
+      [stored.key_slots.passphrase.name, stored.key_slots.passphrase.file],
+      [g.link_name, g.link_file],
+      [g.keyfile_slot.name, g.keyfile_slot.file],
+      [stored.data_pack.name, stored.data_pack.bytes],
+      [stored.meta_pack.name, stored.meta_pack.bytes],
+      [stored.index.name, stored.index.bytes],
+      [g.index.name, g.index.bytes],
+      [stored.snapshot.name, stored.snapshot.bytes],
+    ];
+    for (const [name, content] of objects) {
+      mkdirSync(path.dirname(path.join(rotatedRoot, name)), { recursive: true });
+      writeFileSync(path.join(rotatedRoot, name), bytes(content));
+    }
+    const rotatedStore = new LocalObjectStore(rotatedRoot);
+    const repo = await Repository.open(rotatedStore, new KeyFileProvider(keyFile));
+    expect(repo.keys.generation).toBe(1);
+    expect(hex(writingKey(repo.keys))).toBe(g.enc);
+    const chain = await masterKeyChain(rotatedStore, stored.inputs.repo_id, bytes(g.master_key), 1);
+    expect(chain.map(hex)).toEqual([g.master_key, stored.inputs.master_key]);
+    const report = await checkRepository(repo, { readData: true });
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ ok: true, snapshots: 1, indexes: 2, packs: 2, chunks: 2 });
+    // The passphrase slot is generation 0's: it reads, but cannot write.
+    const byPassphrase = await Repository.open(
+      rotatedStore,
+      new PassphraseProvider(stored.key_slots.passphrase.passphrase),
+    );
+    expect(byPassphrase.keys).toMatchObject({ generation: 0, latestGeneration: 1, enc: undefined });
   });
 
   it('reads the snapshot back as chunk A ‖ chunk B, matching its size and SHA-256', async () => {

@@ -1,62 +1,18 @@
-// KMS key slots. No local server implements AWS KMS, so the KMS client is mocked
-// (aws-sdk-client-mock) by a small stand-in that keeps KMS's contract: GenerateDataKey returns a
-// fresh 256-bit key and a ciphertext bound to the key and the encryption context; Decrypt gives
-// the key back only for the same context. The repository, its store and its slots are real.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+// KMS key slots. No local server implements AWS KMS, so the KMS client is mocked by the stand-in
+// in test/helpers/fake-kms.ts, which keeps KMS's contract. The repository, its store and its
+// slots are real.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
 import { KmsKeyProvider } from '../../functions/adapters/aws/kms/key-provider';
 import { createKeyFile, KeyFileProvider } from '../../functions/adapters/local/key-file';
 import { LocalObjectStore } from '../../functions/adapters/local/object-store';
 import { InputError, WrongKeyError } from '../../functions/core/errors';
 import { openOrInitRepository, openRepository, resolveSettings } from '../../functions/local/home';
+import { writingKey } from '../../functions/repository/crypto';
 import { Repository } from '../../functions/repository/repository';
-
-const ARN = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const kms = mockClient(KMSClient);
-
-/** The stand-in's own "CMK": ciphertext = GCM(cmk, context) of the data key. */
-const cmk = randomBytes(32);
-function sealDataKey(key: Buffer, context: Record<string, string>): Buffer {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', cmk, iv).setAAD(Buffer.from(JSON.stringify(context)));
-  const body = Buffer.concat([c.update(key), c.final()]);
-  return Buffer.concat([iv, c.getAuthTag(), body]);
-}
-function openDataKey(blob: Uint8Array, context: Record<string, string>): Buffer {
-  const b = Buffer.from(blob);
-  const d = createDecipheriv('aes-256-gcm', cmk, b.subarray(0, 12)).setAAD(
-    Buffer.from(JSON.stringify(context)),
-  );
-  d.setAuthTag(b.subarray(12, 28));
-  return Buffer.concat([d.update(b.subarray(28)), d.final()]);
-}
-
-function behaveLikeKms(): void {
-  kms.on(GenerateDataKeyCommand).callsFake((input: { EncryptionContext: Record<string, string> }) => {
-    const key = randomBytes(32);
-    return {
-      KeyId: ARN,
-      Plaintext: new Uint8Array(key),
-      CiphertextBlob: sealDataKey(key, input.EncryptionContext),
-    };
-  });
-  kms
-    .on(DecryptCommand)
-    .callsFake((input: { CiphertextBlob: Uint8Array; EncryptionContext: Record<string, string> }) => {
-      try {
-        return {
-          KeyId: ARN,
-          Plaintext: new Uint8Array(openDataKey(input.CiphertextBlob, input.EncryptionContext)),
-        };
-      } catch {
-        throw Object.assign(new Error('invalid ciphertext'), { name: 'InvalidCiphertextException' });
-      }
-    });
-}
+import { behaveLikeKms, FAKE_KMS_ARN as ARN, kms } from '../helpers/fake-kms';
 
 describe('KMS key slots (KMS mocked; repository real)', () => {
   let dir: string;
@@ -139,7 +95,7 @@ describe('KMS key slots (KMS mocked; repository real)', () => {
     kms.resetHistory();
     const byFile = await Repository.open(store, [new KeyFileProvider(keyFile), provider()]);
     expect(byFile.openedSlot.id).toBe(fileSlot.id);
-    expect(byFile.keys.enc.equals(byKms.keys.enc)).toBe(true);
+    expect(writingKey(byFile.keys).equals(writingKey(byKms.keys))).toBe(true);
     expect(kms.commandCalls(DecryptCommand)).toHaveLength(0);
 
     // The slot a command opened with cannot be removed by that command.
@@ -162,7 +118,7 @@ describe('KMS key slots (KMS mocked; repository real)', () => {
     expect(existsSync(path.join(dir, 'home', 'key'))).toBe(false);
     // Opened again by a process that holds no key file: KMS opens it (one Decrypt).
     const again = await openRepository(resolveSettings({}, { LIFEBOAT_HOME: path.join(dir, 'home') }));
-    expect(again.keys.enc.equals(repository.keys.enc)).toBe(true);
+    expect(writingKey(again.keys).equals(writingKey(repository.keys))).toBe(true);
     expect(kms.commandCalls(DecryptCommand)).toHaveLength(1);
   });
 });

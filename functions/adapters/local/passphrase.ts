@@ -2,8 +2,7 @@ import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { WrongKeyError } from '../../core/errors';
 import type { KeyProvider, KeySlot, ScryptParams } from '../../core/ports/key-provider';
-import { newUlid } from '../../repository/ids';
-import { unwrapKey, wrapKey } from '../../repository/key-wrap';
+import { newSlotDescription, unwrapKey, wrapKey } from '../../repository/key-wrap';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -34,17 +33,10 @@ export class PassphraseProvider implements KeyProvider {
     private readonly cost = DEFAULT_SCRYPT,
   ) {}
 
-  async createSlot(masterKey: Buffer, repoId: string): Promise<KeySlot> {
+  async createSlot(masterKey: Buffer, repoId: string, generation = 0): Promise<KeySlot> {
     const kdf: ScryptParams = { alg: 'scrypt', salt: randomBytes(16).toString('base64'), ...this.cost };
     const kek = await deriveKek(this.passphrase, kdf);
-    const slot: KeySlot = {
-      v: 1,
-      id: newUlid(),
-      repo_id: repoId,
-      kind: 'passphrase',
-      created_at: new Date().toISOString(),
-      kdf,
-    };
+    const slot: KeySlot = { ...newSlotDescription('passphrase', repoId, generation), kdf };
     return { ...slot, wrapped: wrapKey(kek, masterKey, repoId, slot) };
   }
 

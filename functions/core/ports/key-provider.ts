@@ -32,14 +32,16 @@ export interface KeySlot {
   kdf?: ScryptParams;
   /** For kms slots: the KMS key and the encrypted data key returned by GenerateDataKey. */
   kms?: { key_arn: string; encryption_context: Record<string, string>; ciphertext_blob: string };
+  /** The key generation whose master key the slot wraps (FORMAT.md §3.6); absent for the first. */
+  generation?: number;
   wrapped?: WrappedKey;
 }
 
 /** Unlocks (and creates) key slots for one kind of secret. */
 export interface KeyProvider {
   readonly kind: KeySlotKind;
-  /** Protect a new master key; returns the slot to store. */
-  createSlot(masterKey: Buffer, repoId: string): Promise<KeySlot>;
+  /** Protect a master key of the given key generation (0 when absent); returns the slot to store. */
+  createSlot(masterKey: Buffer, repoId: string, generation?: number): Promise<KeySlot>;
   /** Returns the master key, or throws WrongKeyError when this secret does not open the slot. */
   openSlot(slot: KeySlot, repoId: string): Promise<Buffer>;
 }

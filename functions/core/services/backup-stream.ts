@@ -82,11 +82,11 @@ export async function backupStream(
 ): Promise<StreamBackupResult> {
   validateBackupName(request.name);
   const started = new Date();
+  const writer = new RepositoryWriter(repo);
   const parent =
     request.parentId === undefined
       ? await chooseParent(repo, request.name, request.backupType)
       : await loadParent(repo, request.parentId);
-  const writer = new RepositoryWriter(repo);
   const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
   try {
     if (parent?.content.kind === 'stream') await learnParent(repo, parent.content, writer, workers);

@@ -385,11 +385,11 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
   validateBackupName(request.name);
   const sources = resolveSources(request.paths);
   const started = new Date();
+  const writer = new RepositoryWriter(repo);
   const parentCandidate =
     request.parentId === undefined
       ? await chooseParent(repo, request.name, request.backupType)
       : await loadParent(repo, request.parentId);
-  const writer = new RepositoryWriter(repo);
   let reader: ChunkReader | undefined;
   if (parentCandidate) {
     const index = await loadChunkIndex(repo);

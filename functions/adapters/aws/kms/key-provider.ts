@@ -1,8 +1,7 @@
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { LifeboatError, TransientError, WrongKeyError, ExitCode } from '../../../core/errors';
 import type { KeyProvider, KeySlot } from '../../../core/ports/key-provider';
-import { newUlid } from '../../../repository/ids';
-import { unwrapKey, wrapKey } from '../../../repository/key-wrap';
+import { newSlotDescription, unwrapKey, wrapKey } from '../../../repository/key-wrap';
 
 /** AWS KMS refused or could not serve a key request; the message says which and what to do. */
 export class KmsError extends LifeboatError {
@@ -79,7 +78,7 @@ export class KmsKeyProvider implements KeyProvider {
     private readonly keyId?: string,
   ) {}
 
-  async createSlot(masterKey: Buffer, repoId: string): Promise<KeySlot> {
+  async createSlot(masterKey: Buffer, repoId: string, generation = 0): Promise<KeySlot> {
     const keyId = this.keyId;
     if (!keyId)
       throw new KmsError('No KMS key was given for the new key slot.', 'Pass the key ARN with --kms ARN.');
@@ -100,11 +99,7 @@ export class KmsKeyProvider implements KeyProvider {
     const kek = Buffer.from(out.Plaintext);
     try {
       const slot: KeySlot = {
-        v: 1,
-        id: newUlid(),
-        repo_id: repoId,
-        kind: 'kms',
-        created_at: new Date().toISOString(),
+        ...newSlotDescription('kms', repoId, generation),
         kms: {
           // KMS answers with the key's ARN even when asked by alias: the slot names the key itself.
           key_arn: out.KeyId ?? keyId,

@@ -28,7 +28,7 @@ export function lazyKmsKeyProvider(keyId?: string): KeyProvider {
   };
   return {
     kind: 'kms',
-    createSlot: (masterKey, repoId) => get().createSlot(masterKey, repoId),
+    createSlot: (masterKey, repoId, generation) => get().createSlot(masterKey, repoId, generation),
     openSlot: (slot, repoId) => get().openSlot(slot, repoId),
   };
 }
