@@ -8,6 +8,7 @@ import { Repository } from '../../functions/repository/repository';
 import { formatTable, printJson, say, type GlobalOptions } from './output';
 
 interface KeyAddOptions extends GlobalOptions {
+  writer?: boolean;
   kms?: string;
   newKeyFile?: string;
   passphraseEnv?: string;
@@ -46,6 +47,19 @@ async function newSlotProvider(options: KeyAddOptions): Promise<{ provider: KeyP
 export async function runKeyAdd(options: KeyAddOptions): Promise<void> {
   const repository = await openRepository(resolveSettings(options));
   const { provider, note } = await newSlotProvider(options);
+  if (options.writer) {
+    const { slot, indexesResealed } = await repository.addWriterSlot(provider);
+    if (note) say(note);
+    say(
+      `Added writer slot ${slot.id} (${slot.kind}: ${describeSlot(slot)}): it backs up, but cannot restore, list or read any backup.`,
+    );
+    if (indexesResealed > 0)
+      say(
+        `Sealed ${indexesResealed} index objects again under the index key, so that writers deduplicate against them.`,
+      );
+    if (options.json) printJson({ ...slotSummary(slot, repository), indexes_resealed: indexesResealed });
+    return;
+  }
   const slot = await repository.addKeySlot(provider);
   if (note) say(note);
   say(`Added key slot ${slot.id} (${slot.kind}: ${describeSlot(slot)}).`);
@@ -61,6 +75,7 @@ function slotSummary(slot: KeySlot, repository: Repository): Record<string, unkn
     key_arn: slot.kms?.key_arn ?? null,
     kek_id: slot.kek_id ?? null,
     generation,
+    role: slot.role === 'writer' ? 'writer' : 'reader',
     // A slot of an older generation reads the backups made before the rotation, never writes.
     writable: generation === repository.keys.latestGeneration,
     current: slot.id === repository.openedSlot.id,
@@ -96,10 +111,11 @@ export async function runKeyList(options: GlobalOptions): Promise<void> {
   say(`Repository ${repository.config.repo_id} (${repository.store.location}):`);
   process.stdout.write(
     `${formatTable([
-      ['ID', 'KIND', 'CREATED', 'GENERATION', 'KEY', ''],
+      ['ID', 'KIND', 'ROLE', 'CREATED', 'GENERATION', 'KEY', ''],
       ...slots.map((s) => [
         s.id,
         s.kind,
+        s.role === 'writer' ? 'write-only' : 'read-write',
         s.created_at,
         generationNote(s, repository),
         describeSlot(s),

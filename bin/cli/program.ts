@@ -459,6 +459,10 @@ export function buildProgram(): Command {
   key
     .command('add')
     .description('let one more key open the repository (opened with a key it already has)')
+    .option(
+      '--writer',
+      'a write-only key: it backs up (deduplicating against everything stored) but cannot read any backup',
+    )
     .option('--kms <arn>', 'an AWS KMS key (ARN, id or alias): GenerateDataKey now, Decrypt at each open')
     .option('--new-key-file <path>', 'create a new key file at PATH')
     .option('--passphrase-env <var>', 'a passphrase, read from this environment variable')

@@ -125,6 +125,18 @@ export class NewerKeyGenerationError extends LifeboatError {
   }
 }
 
+/** A write-only key (FORMAT.md §3.7) was asked to read what only readers can. */
+export class WriteOnlyKeyError extends LifeboatError {
+  constructor(readonly object: string) {
+    super(
+      'WRITE_ONLY_KEY',
+      `${object} cannot be read with this key: it is a write-only key, which backs up but never reads a backup.`,
+      'Restore, verify, list and check with a key that reads (a key file, passphrase or KMS slot that is not a writer slot; see `lifeboat key list`).',
+      ExitCode.wrongKey,
+    );
+  }
+}
+
 export class KeyFileError extends LifeboatError {
   constructor(message: string, hint: string) {
     super('KEY_FILE', message, hint, ExitCode.permission);

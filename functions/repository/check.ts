@@ -50,6 +50,7 @@ function describe(error: unknown, fallbackObject: string): CheckProblem {
  * pack is also decrypted, decompressed and re-hashed against its id.
  */
 export async function checkRepository(repo: Repository, options: CheckOptions = {}): Promise<CheckReport> {
+  repo.assertReads('the repository');
   const problems: CheckProblem[] = [];
   const report: CheckReport = {
     ok: true,
@@ -70,6 +71,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
   for (const read of await readGenerationLinks(repo.store)) {
     if (read.damage) problems.push(describe(read.damage, read.key));
   }
+  for (const damage of repo.dataKeyDamage) problems.push(describe(damage, damage.object));
   if (repo.keys.generation < repo.keys.latestGeneration)
     problems.push({
       severity: 'warning',

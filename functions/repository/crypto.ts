@@ -5,9 +5,10 @@ import {
   createHmac,
   hash,
   hkdfSync,
+  randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
-import { IntegrityError, KeyRotatedError, NewerKeyGenerationError } from '../core/errors';
+import { IntegrityError, KeyRotatedError, NewerKeyGenerationError, WriteOnlyKeyError } from '../core/errors';
 
 /** Every key, nonce and info string of format v1 is derived under this label. */
 export const FORMAT_LABEL = 'lifeboat/v1/';
@@ -107,6 +108,17 @@ export interface RepositoryKeys {
   readonly latestGeneration: number;
   /** Authenticates the plaintext config object. */
   readonly cfg: Buffer;
+  /** Seals index objects, which every writer reads to deduplicate (from MK_0; FORMAT.md §3.7). */
+  readonly idx: Buffer;
+  /**
+   * A write-only key (FORMAT.md §3.7): it seals new objects under a data key of its own and reads
+   * only index objects; no backup's content or manifest opens with it.
+   */
+  readonly writeOnly: boolean;
+  /** The 16-byte id of a write-only session's data key, which starts the salt of what it seals. */
+  readonly dataKeyId?: Buffer;
+  /** The data keys of write-only backups this key reads, by id (hex). */
+  readonly dataKeys: ReadonlyMap<string, Buffer>;
 }
 
 function subKey(masterKey: Buffer, repoId: Buffer, name: string): Buffer {
@@ -136,7 +148,53 @@ export function deriveRepositoryKeys(
     generation,
     latestGeneration: latestGeneration ?? generation,
     cfg: subKey(root, repoId, 'cfg'),
+    idx: subKey(root, repoId, 'index'),
+    writeOnly: false,
+    dataKeys: new Map(),
   };
+}
+
+/** The keys a writer slot gives (FORMAT.md §3.7): K_id ‖ K_gear ‖ K_cfg ‖ K_idx, 128 bytes. */
+export function writerKeyring(keys: RepositoryKeys): Buffer {
+  return Buffer.concat([keys.id, keys.gear, keys.cfg, keys.idx]);
+}
+
+/**
+ * The keys of a write-only writer: the identity keys and K_idx from its slot, and a data key of
+ * its own for everything it seals (undefined data key: a slot a rotation left behind).
+ */
+export function writeOnlyKeys(
+  keyring: Buffer,
+  repoId: Buffer,
+  dataKey: { id: Buffer; key: Buffer } | undefined,
+  generation: number,
+  latestGeneration: number,
+): RepositoryKeys {
+  const part = (i: number) => Buffer.from(keyring.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES));
+  return {
+    repoId,
+    id: part(0),
+    gear: part(1),
+    cfg: part(2),
+    idx: part(3),
+    enc: dataKey?.key,
+    readEnc: [],
+    generation,
+    latestGeneration,
+    writeOnly: true,
+    dataKeyId: dataKey?.id,
+    dataKeys: new Map(),
+  };
+}
+
+/** A keys object that also reads the given data keys of write-only backups. */
+export function withDataKeys(keys: RepositoryKeys, dataKeys: ReadonlyMap<string, Buffer>): RepositoryKeys {
+  return { ...keys, dataKeys };
+}
+
+/** A fresh object salt; a write-only session starts it with its data key's id (FORMAT.md §3.7). */
+export function objectSalt(keys: RepositoryKeys): Buffer {
+  return keys.dataKeyId ? Buffer.concat([keys.dataKeyId, randomBytes(16)]) : randomBytes(32);
 }
 
 /** The key new objects are sealed under; refused to a key that a rotation left behind. */
@@ -169,7 +227,9 @@ export function findObjectKey(
   info: Buffer,
   commitment: Buffer,
 ): ObjectKey | undefined {
-  for (const enc of keys.readEnc) {
+  // A write-only backup's objects name their data key in the salt: one try instead of one per key.
+  const dataKey = keys.dataKeys.get(salt.subarray(0, 16).toString('hex'));
+  for (const enc of dataKey ? [dataKey, ...keys.readEnc, keys.idx] : [...keys.readEnc, keys.idx]) {
     const key = deriveObjectKey(enc, salt, info);
     if (commitmentMatches(key.commitment, commitment)) return key;
   }
@@ -189,6 +249,7 @@ export function requireObjectKey(
 ): ObjectKey {
   const key = findObjectKey(keys, salt, info, commitment);
   if (key) return key;
+  if (keys.writeOnly) throw new WriteOnlyKeyError(name);
   if (keys.generation < keys.latestGeneration)
     throw new NewerKeyGenerationError(name, keys.generation, keys.latestGeneration);
   throw new IntegrityError(name, 'key commitment does not match (damaged header or wrong key)', 72);

@@ -25,6 +25,7 @@ export interface GcReport {
  * deduplicated against a chunk that looks unreferenced here, or be writing a pack not yet indexed.
  */
 export async function collectGarbage(repo: Repository, options: { dryRun: boolean }): Promise<GcReport> {
+  repo.assertReads('the repository');
   const index = await loadChunkIndex(repo);
   const reader = new ChunkReader(repo, index);
   const snapshots = await repo.listSnapshots();
@@ -70,5 +71,6 @@ export async function collectGarbage(repo: Repository, options: { dryRun: boolea
 
 /** Forgets a snapshot: its manifest goes; its data stays until GC finds it unreferenced. */
 export async function forgetSnapshot(repo: Repository, id: string): Promise<void> {
+  repo.assertReads('the repository');
   await repo.store.delete(snapshotKey(id));
 }

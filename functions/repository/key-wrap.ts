@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { KeySlot, KeySlotKind, WrappedKey } from '../core/ports/key-provider';
+import type { KeySlot, KeySlotKind, SlotOptions, WrappedKey } from '../core/ports/key-provider';
 import { canonicalJson } from './canonical-json';
 import { FORMAT_LABEL, NONCE_BYTES, open, seal } from './crypto';
 import { newUlid } from './ids';
@@ -9,9 +9,9 @@ import { newUlid } from './ids';
 export type SlotDescription = Omit<KeySlot, 'wrapped'>;
 
 function slotAad(repoId: string, slot: SlotDescription): Buffer {
-  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation } = slot;
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, role, reader_key } = slot;
   return Buffer.from(
-    `${FORMAT_LABEL}key-slot/${repoId}/${canonicalJson({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation })}`,
+    `${FORMAT_LABEL}key-slot/${repoId}/${canonicalJson({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, role, reader_key })}`,
   );
 }
 
@@ -19,8 +19,9 @@ function slotAad(repoId: string, slot: SlotDescription): Buffer {
 export function newSlotDescription(
   kind: KeySlotKind,
   repoId: string,
-  generation = 0,
-): Pick<KeySlot, 'v' | 'id' | 'repo_id' | 'kind' | 'created_at' | 'generation'> {
+  options: SlotOptions = {},
+): Pick<KeySlot, 'v' | 'id' | 'repo_id' | 'kind' | 'created_at' | 'generation' | 'role' | 'reader_key'> {
+  const generation = options.generation ?? 0;
   return {
     v: 1,
     id: newUlid(),
@@ -28,6 +29,7 @@ export function newSlotDescription(
     kind,
     created_at: new Date().toISOString(),
     ...(generation > 0 ? { generation } : {}),
+    ...(options.writer ? { role: 'writer' as const, reader_key: options.writer.reader_key } : {}),
   };
 }
 

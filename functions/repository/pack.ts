@@ -7,6 +7,7 @@ import {
   FORMAT_LABEL,
   open,
   seal,
+  objectSalt,
   writingKey,
   type ObjectKey,
   type RepositoryKeys,
@@ -69,7 +70,7 @@ export function newPackHeader(
   keys: RepositoryKeys,
   packClass: PackClass,
   packId = randomBytes(16),
-  salt = randomBytes(32),
+  salt = objectSalt(keys),
 ): PackHeader {
   const key = deriveObjectKey(writingKey(keys), salt, packInfo(packId));
   const bytes = Buffer.alloc(PACK_HEADER_BYTES);

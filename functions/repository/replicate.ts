@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { IntegrityError, ObjectExistsError } from '../core/errors';
 import type { ObjectStore } from '../core/ports/object-store';
 import { packKey, storedPacks } from './pack';
+import { DATA_KEYS_PREFIX } from './data-keys';
 import { GENERATIONS_PREFIX } from './generations';
 import { markSnapshot } from './reachable';
 import { readAll } from './read';
@@ -108,6 +109,7 @@ export async function replicateSnapshot(
   id: string,
   options: ReplicationOptions = {},
 ): Promise<ReplicationReport> {
+  source.assertReads('the repository');
   const manifest = await source.loadSnapshot(id);
   const report: ReplicationReport = {
     snapshot: id,
@@ -125,7 +127,8 @@ export async function replicateSnapshot(
   // 1. The repository itself: key generation links, then key slots (new ones too, so that every
   // key opens the copy; a slot whose link is not there yet would be skipped), then the config.
   let mirror = await source.mirrorIn(destination);
-  for (const prefix of [GENERATIONS_PREFIX, KEYS_PREFIX]) {
+  // Data keys of write-only backups too (FORMAT.md §3.7): before any pack sealed under one.
+  for (const prefix of [GENERATIONS_PREFIX, DATA_KEYS_PREFIX, KEYS_PREFIX]) {
     for await (const object of source.store.list(prefix)) {
       if (await destination.head(object.key)) continue;
       const bytes = await readAll(source.store, object.key);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
   BackupNotFoundError,
+  ExitCode,
   InputError,
   IntegrityError,
   LifeboatError,
@@ -9,6 +10,7 @@ import {
   ObjectNotFoundError,
   RepositoryExistsError,
   RepositoryNotFoundError,
+  WriteOnlyKeyError,
   WrongKeyError,
 } from '../core/errors';
 import type { KeyProvider, KeySlot } from '../core/ports/key-provider';
@@ -26,19 +28,31 @@ import {
   RepositoryConfigSchema,
   type RepositoryConfig,
 } from './config';
-import { deriveRepositoryKeys, KEY_BYTES, writingKey, type RepositoryKeys } from './crypto';
+import {
+  deriveRepositoryKeys,
+  KEY_BYTES,
+  withDataKeys,
+  writeOnlyKeys,
+  writerKeyring,
+  writingKey,
+  type RepositoryKeys,
+} from './crypto';
+import { newDataKey, readDataKeys, readerKeyPair } from './data-keys';
 import { latestGeneration, masterKeyChain, sealGenerationLink } from './generations';
 import { newUlid, ULID_PATTERN, ulidBytes } from './ids';
 import { CanonicalBase64, WrappedKeySchema } from './key-wrap';
 import { decodeIndex, encodeIndex, type IndexEntry } from './index-object';
 import { readAll } from './read';
 import { SnapshotManifestSchema, type SnapshotManifest } from './snapshot';
-import { openStreamObject, sealStreamObject, StreamType } from './stream-object';
+import { openStreamObject, sealStreamObject, streamObjectSealedUnder, StreamType } from './stream-object';
 
 export const CONFIG_KEY = 'config';
 export const KEYS_PREFIX = 'keys/';
 export const INDEX_PREFIX = 'index/';
 export const SNAPSHOTS_PREFIX = 'snapshots/';
+
+/** A writer slot wraps K_id ‖ K_gear ‖ K_cfg ‖ K_idx (FORMAT.md §3.7). */
+const WRITER_KEYRING_BYTES = 4 * KEY_BYTES;
 
 /** Entries per index object written by gc and replication. */
 const ENTRIES_PER_INDEX = 100_000;
@@ -75,6 +89,8 @@ const KeySlotSchema = z.strictObject({
     })
     .optional(),
   generation: z.number().int().min(1).optional(),
+  role: z.literal('writer').optional(),
+  reader_key: CanonicalBase64.optional(),
   wrapped: WrappedKeySchema.optional(),
 });
 
@@ -85,8 +101,21 @@ export interface InitOptions {
 }
 
 function encodeSlot(slot: KeySlot): Buffer {
-  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped } = slot;
-  return canonicalJsonFile({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped });
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, role, reader_key, wrapped } = slot;
+  return canonicalJsonFile({
+    v,
+    id,
+    repo_id,
+    kind,
+    created_at,
+    kek_id,
+    kdf,
+    kms,
+    generation,
+    role,
+    reader_key,
+    wrapped,
+  });
 }
 
 /** A slot that could be read, or why not; one damaged slot must not lock out the others. */
@@ -217,14 +246,17 @@ export class Repository {
           .filter((s) => s.kind === provider.kind && (s.generation ?? 0) <= latest)
           .map((slot) => ({ slot, provider })),
       )
-      // The repository's own slots first, and among them the newest generation: a key that can
-      // write beats one a rotation left read-only. Otherwise in the providers' order (stable sort).
+      // The repository's own slots first; a key that reads before a write-only one (§3.7); then
+      // the newest generation: a key that can write beats one a rotation left read-only.
+      // Otherwise in the providers' order (stable sort).
       .sort(
         (a, b) =>
           Number(b.slot.repo_id === config.repo_id) - Number(a.slot.repo_id === config.repo_id) ||
+          Number(a.slot.role === 'writer') - Number(b.slot.role === 'writer') ||
           (b.slot.generation ?? 0) - (a.slot.generation ?? 0),
       );
     let lastError: unknown;
+    let deniedError: unknown;
     for (const { slot, provider } of candidates) {
       try {
         // A slot opens under the repository id it records; if that differs from the config's,
@@ -236,18 +268,71 @@ export class Repository {
             'repository id differs from the one its key slot was made for',
           );
         }
+        const repoId = Buffer.from(config.repo_id, 'hex');
+        const verified = (keys: RepositoryKeys): RepositoryKeys => {
+          verifyConfigMac(config, mac, keys);
+          if (!configIsCanonical(keys))
+            throw new IntegrityError(CONFIG_KEY, 'config is not in canonical form (damaged)');
+          return keys;
+        };
+        if (slot.role === 'writer') {
+          const generation = slot.generation ?? 0;
+          if (masterKey.length !== WRITER_KEYRING_BYTES || !slot.reader_key)
+            throw new IntegrityError(slotKey(slot.id), 'writer slot does not hold a writer keyring');
+          verified(writeOnlyKeys(masterKey, repoId, undefined, generation, latest));
+          // Every session of a write-only key seals under a data key of its own, stored before
+          // the first object sealed under it (prepareWrite): nothing is ever written that its
+          // readers could not open (§3.7).
+          const dataKey =
+            generation === latest
+              ? newDataKey(Buffer.from(slot.reader_key, 'base64'), config.repo_id, generation)
+              : undefined;
+          const keys = writeOnlyKeys(masterKey, repoId, dataKey, generation, latest);
+          const repository = new Repository(store, config, keys, [], slot, provider);
+          repository.unstoredDataKey = dataKey;
+          return repository;
+        }
         const chain = await masterKeyChain(store, config.repo_id, masterKey, slot.generation ?? 0);
-        const keys = deriveRepositoryKeys(chain, Buffer.from(config.repo_id, 'hex'), latest);
-        verifyConfigMac(config, mac, keys);
-        if (!configIsCanonical(keys))
-          throw new IntegrityError(CONFIG_KEY, 'config is not in canonical form (damaged)');
-        return new Repository(store, config, keys, chain, slot, provider);
+        const keys = verified(deriveRepositoryKeys(chain, repoId, latest));
+        const readers = new Map(chain.map((mk, i) => [chain.length - 1 - i, readerKeyPair(mk, repoId)]));
+        const dataKeys = await readDataKeys(store, config.repo_id, readers);
+        const opened = new Map(dataKeys.flatMap((d) => (d.key ? [[d.key.idHex, d.key.key] as const] : [])));
+        const repository = new Repository(store, config, withDataKeys(keys, opened), chain, slot, provider);
+        repository.dataKeyDamage = dataKeys.flatMap((d) => (d.damage ? [d.damage] : []));
+        return repository;
       } catch (error) {
-        if (!(error instanceof WrongKeyError)) throw error;
-        lastError ??= error;
+        // A KMS key this principal may not use for one slot may open another (a writer may
+        // Decrypt only its writer slot, docs/OPERATIONS.md §4): try the rest, report it if none opens.
+        const denied = error instanceof LifeboatError && error.exitCode === ExitCode.permission;
+        if (!(error instanceof WrongKeyError) && !denied) throw error;
+        if (denied) deniedError ??= error;
+        else lastError ??= error;
       }
     }
-    throw firstDamage ?? lastError;
+    throw firstDamage ?? deniedError ?? lastError;
+  }
+
+  /** Data key objects that could not be read (FORMAT.md §3.7); `check` reports them. */
+  dataKeyDamage: IntegrityError[] = [];
+  /** A write-only session's data key, until prepareWrite stores it. */
+  private unstoredDataKey: { name: string; bytes: Buffer } | undefined;
+  private dataKeyStored: Promise<unknown> | undefined;
+
+  /**
+   * Call before storing anything sealed with these keys: a write-only session stores its data key
+   * first (once), so that readers can open all it writes. Nothing to do for other keys.
+   */
+  async prepareWrite(): Promise<void> {
+    writingKey(this.keys);
+    const pending = this.unstoredDataKey;
+    if (!pending) return;
+    this.dataKeyStored ??= this.store.put(pending.name, pending.bytes, { createOnly: true });
+    await this.dataKeyStored;
+  }
+
+  /** Refuses what only a key that reads may do (add or rotate keys, check, gc, replication). */
+  assertReads(what: string): void {
+    if (this.keys.writeOnly) throw new WriteOnlyKeyError(what);
   }
 
   /** This repository's config as stored: the bytes every copy of it must hold. */
@@ -296,10 +381,50 @@ export class Repository {
    * the newest generation's key: a slot for an older one could never write.
    */
   async addKeySlot(provider: KeyProvider): Promise<KeySlot> {
+    this.assertReads('the master key');
     writingKey(this.keys);
-    const slot = await provider.createSlot(this.masterKeys[0]!, this.config.repo_id, this.keys.generation);
+    const slot = await provider.createSlot(this.masterKeys[0]!, this.config.repo_id, {
+      generation: this.keys.generation,
+    });
     await this.store.put(slotKey(slot.id), encodeSlot(slot), { createOnly: true });
     return slot;
+  }
+
+  /**
+   * A writer slot (FORMAT.md §3.7): its secret backs up, deduplicating against everything stored,
+   * but opens no backup. Index objects sealed before index keys existed are sealed again under
+   * K_idx first, so that the writer deduplicates against them too.
+   */
+  async addWriterSlot(provider: KeyProvider): Promise<{ slot: KeySlot; indexesResealed: number }> {
+    this.assertReads('the master key');
+    writingKey(this.keys);
+    const reader = readerKeyPair(this.masterKeys[0]!, this.keys.repoId);
+    const indexesResealed = await this.resealIndexesForWriters();
+    const slot = await provider.createSlot(writerKeyring(this.keys), this.config.repo_id, {
+      generation: this.keys.generation,
+      writer: { reader_key: reader.publicKey.toString('base64') },
+    });
+    await this.store.put(slotKey(slot.id), encodeSlot(slot), { createOnly: true });
+    return { slot, indexesResealed };
+  }
+
+  /** Seals every index object not under K_idx again under it (new objects first, then the old deleted). */
+  private async resealIndexesForWriters(): Promise<number> {
+    let count = 0;
+    for (const id of await this.indexIds()) {
+      const key = `${INDEX_PREFIX}${id}`;
+      const sealed = await readAll(this.store, key);
+      if (streamObjectSealedUnder(sealed, StreamType.index, ulidBytes(id), this.keys.idx)) continue;
+      const entries = decodeIndex(
+        openStreamObject(this.keys, StreamType.index, ulidBytes(id), sealed, key),
+        key,
+      );
+      for (const fresh of this.sealIndexes(entries))
+        await this.store.put(fresh.key, fresh.sealed, { createOnly: true });
+      await this.store.delete(key);
+      count++;
+    }
+    return count;
   }
 
   /**
@@ -314,6 +439,7 @@ export class Repository {
     holders: readonly KeyProvider[],
     kmsProvider: (keyArn: string) => KeyProvider,
   ): Promise<RotationReport> {
+    this.assertReads('the master key');
     writingKey(this.keys);
     const repoId = this.config.repo_id;
     const generation = this.keys.latestGeneration + 1;
@@ -335,8 +461,16 @@ export class Repository {
       return undefined;
     };
     const rewrapped: RotationReport['rewrapped'] = [];
+    // Writer slots are made again with the new generation's reader key (§3.7).
+    const readerKey = readerKeyPair(masterKey, this.keys.repoId).publicKey.toString('base64');
     const remake = async (slot: KeySlot, provider: KeyProvider) => {
-      const fresh = await provider.createSlot(masterKey, repoId, generation);
+      const fresh =
+        slot.role === 'writer'
+          ? await provider.createSlot(writerKeyring(this.keys), repoId, {
+              generation,
+              writer: { reader_key: readerKey },
+            })
+          : await provider.createSlot(masterKey, repoId, { generation });
       await this.store.put(slotKey(fresh.id), encodeSlot(fresh), { createOnly: true });
       rewrapped.push({ from: slot, to: fresh });
       return fresh;
@@ -379,14 +513,16 @@ export class Repository {
     const slots = (await Repository.readSlots(this.store)).flatMap((r) => ('slot' in r ? [r.slot] : []));
     const mine = slots.filter((s) => s.repo_id === this.config.repo_id);
     const target = mine.find((s) => s.id === id.toUpperCase());
+    // Writer slots open no backup (§3.7): the last slot that reads must stay.
+    const readers = mine.filter((s) => s.role !== 'writer');
     if (!target)
       throw new InputError(
         `No key slot ${id} in this repository.`,
         'List the slots with `lifeboat key list`.',
       );
-    if (mine.length === 1)
+    if (target.role !== 'writer' && readers.length === 1)
       throw new InputError(
-        `Key slot ${target.id} is the repository's only key; removing it would make every backup unreadable.`,
+        `Key slot ${target.id} is the repository's only key that reads; removing it would make every backup unreadable.`,
         'Add another key first (`lifeboat key add`), then remove this one.',
       );
     if (target.id === this.openedSlot.id)
@@ -421,6 +557,7 @@ export class Repository {
   }
 
   async saveSnapshot(manifest: SnapshotManifest): Promise<number> {
+    await this.prepareWrite();
     const sealed = this.sealObject(StreamType.snapshot, manifest.id, Buffer.from(JSON.stringify(manifest)));
     await this.store.put(snapshotKey(manifest.id), sealed, { createOnly: true });
     return sealed.length;

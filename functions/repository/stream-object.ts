@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { IntegrityError } from '../core/errors';
 import {
@@ -8,6 +8,7 @@ import {
   FORMAT_LABEL,
   open,
   seal,
+  objectSalt,
   writingKey,
   TAG_BYTES,
   type RepositoryKeys,
@@ -51,9 +52,11 @@ export function sealStreamObject(
 ): Buffer {
   const compress = options.compress ?? true;
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  const salt = options.salt ?? randomBytes(32);
+  const salt = options.salt ?? objectSalt(keys);
   const body = compress ? zstdCompressSync(plaintext) : plaintext;
-  const key = deriveObjectKey(writingKey(keys), salt, streamInfo(type, objectId));
+  // Index objects are sealed under K_idx, which write-only writers hold to deduplicate (§3.7).
+  const root = writingKey(keys);
+  const key = deriveObjectKey(type === StreamType.index ? keys.idx : root, salt, streamInfo(type, objectId));
   const header = Buffer.alloc(STREAM_HEADER_BYTES);
   STREAM_MAGIC.copy(header, 0);
   header.writeUInt8(STREAM_VERSION, 4);
@@ -73,6 +76,18 @@ export function sealStreamObject(
     parts.push(seal(key.key, counterNonce(i, i === count - 1 ? 1 : 0), aad, segment));
   }
   return Buffer.concat(parts);
+}
+
+/** Whether a stored stream object's header commits to a key derived from `root` (no decryption). */
+export function streamObjectSealedUnder(
+  data: Buffer,
+  type: StreamType,
+  objectId: Buffer,
+  root: Buffer,
+): boolean {
+  if (data.length < STREAM_HEADER_BYTES) return false;
+  const key = deriveObjectKey(root, data.subarray(40, 72), streamInfo(type, objectId));
+  return key.commitment.equals(data.subarray(72, 104));
 }
 
 /** Authenticates and decrypts a whole stream object; any change, cut or extension is an IntegrityError. */

@@ -142,6 +142,10 @@ export class RepositoryWriter {
     this.stats.compressedBytes += payload.length;
     let pack = this.packs.get(packClass);
     if (!pack) {
+      await this.repo.prepareWrite();
+      pack = this.packs.get(packClass);
+    }
+    if (!pack) {
       pack = new PackWriter(this.store, this.repo.keys, packClass);
       this.packs.set(packClass, pack);
     }
@@ -183,6 +187,7 @@ export class RepositoryWriter {
     const entries = this.indexEntries;
     this.indexEntries = [];
     this.packsSinceIndex = 0;
+    await this.repo.prepareWrite();
     const id = this.repo.newObjectId();
     const sealed = this.repo.sealObject(StreamType.index, id, encodeIndex(entries));
     await this.store.put(`${INDEX_PREFIX}${id}`, sealed, { createOnly: true });

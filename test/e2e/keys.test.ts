@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { backupJson, runCli, TempHome } from '../helpers/cli';
+import { randomData } from '../helpers/data';
 
 jest.setTimeout(120_000);
 
@@ -118,6 +119,46 @@ describe('lifeboat key', () => {
       expect(newer.stderr).toContain('cannot be read with this key');
     } finally {
       rotateHome.cleanup();
+    }
+  });
+
+  test('key add --writer: a write-only key backs up and deduplicates, but restores and lists nothing', async () => {
+    const writerHome = new TempHome('lifeboat-writer-cli-');
+    try {
+      const env = writerHome.env;
+      const data = randomData(6 * 1024 * 1024, 'writer-cli');
+      const more = Buffer.concat([data, Buffer.from('more')]);
+      const first = backupJson(
+        await runCli(['backup', '--stdin', '--name', 'w', '--json'], { env, input: data }),
+      );
+      const writerKey = path.join(writerHome.dir, 'writer.key');
+      const added = await runCli(['key', 'add', '--writer', '--new-key-file', writerKey, '--json'], { env });
+      expect(added.code).toBe(0);
+      expect(JSON.parse(added.stdout.toString())).toMatchObject({ role: 'writer', kind: 'keyfile' });
+
+      const writerEnv = { ...env, LIFEBOAT_KEY_FILE: writerKey };
+      const made = backupJson(
+        await runCli(['backup', '--stdin', '--name', 'w', '--json'], {
+          env: writerEnv,
+          input: more,
+        }),
+      );
+      expect(made.parent_backup_id).toBe(first.id);
+      expect(made.chunks_reused).toBeGreaterThan(0);
+      for (const args of [['restore', made.id, '--stdout'], ['snapshots'], ['check']]) {
+        const refused = await runCli(args, { env: writerEnv });
+        expect(refused.code).toBe(12);
+        expect(refused.stderr).toContain('it is a write-only key, which backs up but never reads a backup');
+        expect(refused.stdout.toString()).toBe('');
+      }
+      const restored = await runCli(['restore', made.id, '--stdout'], { env });
+      expect(restored.stdout.equals(more)).toBe(true);
+      const listed = JSON.parse((await runCli(['key', 'list', '--json'], { env })).stdout.toString()) as {
+        slots: { role: string }[];
+      };
+      expect(listed.slots.map((s) => s.role).sort()).toEqual(['reader', 'writer']);
+    } finally {
+      writerHome.cleanup();
     }
   });
 

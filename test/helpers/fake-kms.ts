@@ -30,7 +30,17 @@ function openDataKey(blob: Uint8Array, context: Record<string, string>): Buffer 
 /** The KMSClient mock; call behaveLikeKms() after each reset. */
 export const kms = mockClient(KMSClient);
 
+/**
+ * A key policy for Decrypt, as KMS evaluates one for the calling principal: by default every
+ * context is allowed; a test may allow, say, only `role: writer` (a write-only principal).
+ */
+let decryptAllowed: (context: Record<string, string>) => boolean = () => true;
+export function allowDecrypt(policy: (context: Record<string, string>) => boolean): void {
+  decryptAllowed = policy;
+}
+
 export function behaveLikeKms(): void {
+  decryptAllowed = () => true;
   kms.on(GenerateDataKeyCommand).callsFake((input: { EncryptionContext: Record<string, string> }) => {
     const key = randomBytes(32);
     return {
@@ -42,6 +52,10 @@ export function behaveLikeKms(): void {
   kms
     .on(DecryptCommand)
     .callsFake((input: { CiphertextBlob: Uint8Array; EncryptionContext: Record<string, string> }) => {
+      if (!decryptAllowed(input.EncryptionContext))
+        throw Object.assign(new Error('not authorized to perform kms:Decrypt'), {
+          name: 'AccessDeniedException',
+        });
       try {
         return {
           KeyId: FAKE_KMS_ARN,

@@ -1,4 +1,11 @@
-import { createHash, hkdfSync, scryptSync } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  scryptSync,
+} from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -29,9 +36,12 @@ import {
   hmacSha256,
   open,
   seal,
+  writeOnlyKeys,
+  writerKeyring,
   writingKey,
   type RepositoryKeys,
 } from '../../functions/repository/crypto';
+import { newDataKey, readerKeyPair } from '../../functions/repository/data-keys';
 import { masterKeyChain, sealGenerationLink } from '../../functions/repository/generations';
 import { newUlid, ulidBytes } from '../../functions/repository/ids';
 import { decodeIndex, encodeIndex, type IndexEntry } from '../../functions/repository/index-object';
@@ -93,6 +103,7 @@ const SCRYPT = { N: 1024, r: 8, p: 1 };
 const SCRYPT_SALT = seq(0x50, 16);
 const PASSPHRASE_WRAP_NONCE = seq(0x60, 12);
 const PASSPHRASE_SLOT_ID = newUlid(Date.parse(CREATED_AT), seq(0x1a, 10));
+const STARTED_AT_W = '2025-03-01T00:00:00.000Z';
 // Key generation 1 (FORMAT.md §3.6): a rotation's master key, its link and a key file slot for it.
 const ROTATED_AT = '2025-02-01T00:00:00.000Z';
 const GEN1_MASTER_KEY = seq(0xd0, 32);
@@ -101,6 +112,19 @@ const GEN1_SLOT_ID = newUlid(Date.parse(ROTATED_AT), seq(0x24, 10));
 const GEN1_WRAP_NONCE = seq(0x4c, 12);
 const GEN1_INDEX_ID = newUlid(Date.parse(ROTATED_AT) + 1000, seq(0x38, 10));
 const GEN1_INDEX_SALT = seq(0xf0, 16);
+const GEN1_PACK_ID = seq(0x90, 16);
+// Write-only keys (FORMAT.md §3.7): a writer slot, a data key and a pack sealed under it.
+const WRITER_SLOT_ID = newUlid(Date.parse(CREATED_AT), seq(0x2e, 10));
+const WRITER_WRAP_NONCE = seq(0x3c, 12);
+const DATA_KEY_ID = newUlid(Date.parse(STARTED_AT_W), seq(0x42, 10));
+const DATA_KEY = seq(0x7a, 32);
+const EPHEMERAL_SEED = seq(0x9a, 32);
+const DATA_KEY_NONCE = seq(0xba, 12);
+const WRITER_PACK_ID = seq(0xc6, 16);
+const WRITER_PACK_SALT_TAIL = seq(0xd6, 16);
+const WRITER_INDEX_ID = newUlid(Date.parse(STARTED_AT_W) + 2000, seq(0xe6, 10));
+const WRITER_INDEX_SALT = seq(0xf0, 32);
+const GEN1_PACK_SALT = seq(0x58, 32);
 const DATA_PACK_ID = seq(0x70, 16);
 const DATA_PACK_SALT = seq(0x80, 32);
 const META_PACK_ID = seq(0xa0, 16);
@@ -218,7 +242,7 @@ interface Vectors {
     chunk_b: string;
     zstd_level: number;
   };
-  repository_keys: { hkdf_salt: string; id: string; gear: string; enc: string; cfg: string };
+  repository_keys: { hkdf_salt: string; id: string; gear: string; enc: string; cfg: string; idx: string };
   chunk_ids: { chunk_a: string; chunk_b: string };
   gear: {
     first_entries: string[];
@@ -244,6 +268,29 @@ interface Vectors {
     link_name: string;
     link_file: string;
     keyfile_slot: KeySlotVector;
+    /** A data pack sealed under generation 1 (a copy of chunk A) and its index (under K_idx, §3.7). */
+    data_pack: PackVector;
+    index: StreamVector;
+  };
+  /** A writer slot, the reader key, a data key, and a pack sealed under it with its index (§3.7). */
+  write_only: {
+    keyring: string;
+    reader_seed: string;
+    reader_key: string;
+    writer_slot: KeySlotVector;
+    data_key: {
+      key: string;
+      ephemeral_seed: string;
+      epk: string;
+      shared: string;
+      kek: string;
+      aad_text: string;
+      nonce: string;
+      sealed: string;
+      name: string;
+      file: string;
+    };
+    data_pack: PackVector;
     index: StreamVector;
   };
   content_list: { refs: { id: string; raw_length: number }[]; plaintext: string; chunk_id: string };
@@ -377,14 +424,14 @@ function sorted(value: unknown): unknown {
 
 /** The associated data of a key slot's wrap (functions/repository/key-wrap.ts), spelled out. */
 function slotAadText(repoId: string, slot: SlotDescription): string {
-  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation } = slot;
-  return `lifeboat/v1/key-slot/${repoId}/${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation }))}`;
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, role, reader_key } = slot;
+  return `lifeboat/v1/key-slot/${repoId}/${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, role, reader_key }))}`;
 }
 
 /** A key slot file: canonical (sorted) 2-space JSON and a newline. */
 function slotFile(slot: KeySlot): string {
-  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped } = slot;
-  return `${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, wrapped }), null, 2)}\n`;
+  const { v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, role, reader_key, wrapped } = slot;
+  return `${JSON.stringify(sorted({ v, id, repo_id, kind, created_at, kek_id, kdf, kms, generation, role, reader_key, wrapped }), null, 2)}\n`;
 }
 
 function keySlotVector(
@@ -407,6 +454,21 @@ function keySlotVector(
     name: `keys/${slot.id}.json`,
     file: hex(Buffer.from(file)),
   };
+}
+
+/** X25519(private seed, public key) with Node's crypto, from raw bytes (RFC 7748, RFC 8410 DER). */
+function x25519(seed: Buffer, publicKey: Buffer): Buffer {
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const peer = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
+  return diffieHellman({ privateKey, publicKey: peer });
 }
 
 function nonce(counter: number | bigint, flags: number): Buffer {
@@ -483,7 +545,7 @@ function streamVector(
   const objectId = ulidBytes(ulid);
   const sealed = sealStreamObject(keys, type, objectId, plaintext, { ...options, salt });
   const info = Buffer.concat([Buffer.from('lifeboat/v1/stream'), Buffer.of(type), objectId]);
-  const key = deriveObjectKey(writingKey(keys), salt, info);
+  const key = deriveObjectKey(type === StreamType.index ? keys.idx : writingKey(keys), salt, info);
   const header = sealed.subarray(0, STREAM_HEADER_BYTES);
   const body = options.compress ? zstdCompressSync(plaintext) : plaintext;
   const segments: SegmentVector[] = [];
@@ -648,6 +710,9 @@ function generate(): Vectors {
       hkdfSync('sha256', GEN1_MASTER_KEY, REPO_ID, 'lifeboat/v1/generation-link', 32),
     );
     const rotated = deriveRepositoryKeys([GEN1_MASTER_KEY, MASTER_KEY], REPO_ID);
+    const gen1Pack = packVector(rotated, PackClass.data, GEN1_PACK_ID, GEN1_PACK_SALT, [
+      { id: idA, raw: CHUNK_A, codec: Codec.none, payload: CHUNK_A },
+    ]);
     return {
       master_key: hex(GEN1_MASTER_KEY),
       enc: hex(writingKey(rotated)),
@@ -671,13 +736,114 @@ function generate(): Vectors {
         GEN1_WRAP_NONCE,
         GEN1_MASTER_KEY,
       ),
+      data_pack: gen1Pack,
       index: streamVector(
         rotated,
         StreamType.index,
         `index/${GEN1_INDEX_ID}`,
         GEN1_INDEX_ID,
         Buffer.concat([GEN1_INDEX_SALT, GEN1_INDEX_SALT]),
-        encodeIndex([]),
+        encodeIndex(
+          gen1Pack.records.map((r) => ({
+            id: bytes(r.chunk_id),
+            packId: GEN1_PACK_ID,
+            packClass: PackClass.data,
+            offset: r.offset,
+            storedLength: r.record.length / 2,
+            rawLength: r.raw.length / 2,
+            codec: r.codec,
+          })),
+        ),
+        { compress: false, segmentBytes: INDEX_SEGMENT_BYTES },
+      ),
+    };
+  })();
+
+  const writeOnly = (() => {
+    const keyring = writerKeyring(keys);
+    const readerSeed = Buffer.from(hkdfSync('sha256', MASTER_KEY, REPO_ID, 'lifeboat/v1/reader', 32));
+    const reader = readerKeyPair(MASTER_KEY, REPO_ID);
+    const writerSlot = keySlotVector(
+      KEK,
+      {
+        v: 1,
+        id: WRITER_SLOT_ID,
+        repo_id: hex(REPO_ID),
+        kind: 'keyfile',
+        created_at: CREATED_AT,
+        kek_id: kekId,
+        role: 'writer',
+        reader_key: reader.publicKey.toString('base64'),
+      },
+      WRITER_WRAP_NONCE,
+      keyring,
+    );
+    const made = newDataKey(reader.publicKey, hex(REPO_ID), 0, {
+      id: DATA_KEY_ID,
+      key: DATA_KEY,
+      ephemeralSeed: EPHEMERAL_SEED,
+      createdAt: STARTED_AT_W,
+      nonce: DATA_KEY_NONCE,
+    });
+    const object = JSON.parse(made.bytes.toString('utf8')) as { epk: string };
+    const epk = Buffer.from(object.epk, 'base64');
+    const shared = x25519(EPHEMERAL_SEED, reader.publicKey);
+    const kek = Buffer.from(
+      hkdfSync('sha256', shared, Buffer.concat([epk, reader.publicKey]), 'lifeboat/v1/data-key', 32),
+    );
+    const aadText = `lifeboat/v1/data-key/${hex(REPO_ID)}/${JSON.stringify(
+      sorted({
+        v: 1,
+        id: DATA_KEY_ID,
+        repo_id: hex(REPO_ID),
+        generation: 0,
+        created_at: STARTED_AT_W,
+        epk: object.epk,
+      }),
+    )}`;
+    const writer = writeOnlyKeys(keyring, REPO_ID, { id: ulidBytes(DATA_KEY_ID), key: DATA_KEY }, 0, 0);
+    const pack = packVector(
+      writer,
+      PackClass.data,
+      WRITER_PACK_ID,
+      Buffer.concat([ulidBytes(DATA_KEY_ID), WRITER_PACK_SALT_TAIL]),
+      [{ id: idB, raw: CHUNK_B, codec: Codec.zstd, payload: payloadB }],
+    );
+    return {
+      keyring: hex(keyring),
+      reader_seed: hex(readerSeed),
+      reader_key: hex(reader.publicKey),
+      writer_slot: writerSlot,
+      data_key: {
+        key: hex(DATA_KEY),
+        ephemeral_seed: hex(EPHEMERAL_SEED),
+        epk: hex(epk),
+        shared: hex(shared),
+        kek: hex(kek),
+        aad_text: aadText,
+        nonce: hex(DATA_KEY_NONCE),
+        sealed: hex(seal(kek, DATA_KEY_NONCE, Buffer.from(aadText), DATA_KEY)),
+        name: made.name,
+        file: hex(made.bytes),
+      },
+      data_pack: pack,
+      index: streamVector(
+        writer,
+        StreamType.index,
+        `index/${WRITER_INDEX_ID}`,
+        WRITER_INDEX_ID,
+        WRITER_INDEX_SALT,
+        encodeIndex(
+          pack.records.map((r) => ({
+            id: bytes(r.chunk_id),
+            packId: WRITER_PACK_ID,
+            packClass: PackClass.data,
+            offset: r.offset,
+            storedLength: r.record.length / 2,
+            rawLength: r.raw.length / 2,
+            codec: r.codec,
+          })),
+        ),
         { compress: false, segmentBytes: INDEX_SEGMENT_BYTES },
       ),
     };
@@ -707,6 +873,7 @@ function generate(): Vectors {
       gear: hex(keys.gear),
       enc: hex(writingKey(keys)),
       cfg: hex(keys.cfg),
+      idx: hex(keys.idx),
     },
     chunk_ids: { chunk_a: hex(idA), chunk_b: hex(idB) },
     gear: {
@@ -724,6 +891,7 @@ function generate(): Vectors {
       passphrase: { ...passphrase, passphrase: PASSPHRASE, scrypt_salt: hex(SCRYPT_SALT) },
     },
     key_generation: keyGeneration,
+    write_only: writeOnly,
     content_list: {
       refs: refs.map((r) => ({ id: hex(r.id), raw_length: r.rawLength })),
       plaintext: hex(list),
@@ -809,6 +977,21 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     expect(hex(keys.gear)).toBe(stored.repository_keys.gear);
     expect(hex(writingKey(keys))).toBe(stored.repository_keys.enc);
     expect(hex(keys.cfg)).toBe(stored.repository_keys.cfg);
+    // Written out: K_x = HKDF(MK_0, repo_id, "lifeboat/v1/" ‖ x), for the index key too (§3.7).
+    const byHand = (x: string) =>
+      hex(
+        Buffer.from(
+          hkdfSync(
+            'sha256',
+            bytes(stored.inputs.master_key),
+            bytes(stored.inputs.repo_id),
+            `lifeboat/v1/${x}`,
+            32,
+          ),
+        ),
+      );
+    expect(byHand('index')).toBe(stored.repository_keys.idx);
+    expect(byHand('enc')).toBe(stored.repository_keys.enc);
     expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_a))))).toBe(stored.chunk_ids.chunk_a);
     expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_b))))).toBe(stored.chunk_ids.chunk_b);
     const gear = keyedGear(keys.gear);
@@ -897,10 +1080,23 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     expect(hex(writingKey(rotated))).toBe(g.enc);
     expect(hex(rotated.id)).toBe(stored.repository_keys.id);
     expect(rotated.readEnc.map(hex)).toEqual([g.enc, stored.repository_keys.enc]);
-    const index = g.index;
-    expect(hex(deriveObjectKey(bytes(g.enc), bytes(index.salt), bytes(index.hkdf_info)).commitment)).toBe(
-      index.commitment,
+    const pack = g.data_pack;
+    expect(hex(deriveObjectKey(bytes(g.enc), bytes(pack.salt), bytes(pack.hkdf_info)).commitment)).toBe(
+      pack.commitment,
     );
+    expect(hex(readPackHeader(rotated, bytes(pack.header), pack.name).key.key)).toBe(pack.aes_key);
+    // Generation 0's keys alone do not open what generation 1 sealed.
+    expect(() => readPackHeader(keys, bytes(pack.header), pack.name)).toThrow(
+      /key commitment does not match/,
+    );
+    // Index objects are sealed under K_idx, whatever the generation (§3.7).
+    const index = g.index;
+    expect(
+      hex(
+        deriveObjectKey(bytes(stored.repository_keys.idx), bytes(index.salt), bytes(index.hkdf_info))
+          .commitment,
+      ),
+    ).toBe(index.commitment);
     expect(
       hex(
         openStreamObject(
@@ -912,16 +1108,56 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
         ),
       ),
     ).toBe(index.plaintext);
-    // Generation 0's keys alone do not open what generation 1 sealed.
-    expect(() =>
-      openStreamObject(
-        keys,
-        StreamType.index,
-        ulidBytes(index.object_id_ulid),
-        bytes(index.bytes),
-        index.name,
+  });
+
+  it('write-only: the writer slot holds the keyring; the reader key opens the data key; its pack opens', () => {
+    const w = stored.write_only;
+    const repoId = stored.inputs.repo_id;
+    const k = stored.repository_keys;
+    expect(w.keyring).toBe(k.id + k.gear + k.cfg + k.idx);
+    expect(hex(unwrapKey(bytes(w.writer_slot.kek), w.writer_slot.slot, repoId) ?? Buffer.alloc(0))).toBe(
+      w.keyring,
+    );
+    expect(w.writer_slot.slot).toMatchObject({ role: 'writer' });
+    const wrapped = w.writer_slot.slot.wrapped!;
+    expect(
+      hex(Buffer.concat([Buffer.from(wrapped.ciphertext, 'base64'), Buffer.from(wrapped.tag, 'base64')])),
+    ).toBe(w.writer_slot.sealed);
+    expect(slotFile(w.writer_slot.slot)).toBe(bytes(w.writer_slot.file).toString('utf8'));
+    expect(w.writer_slot.aad_text).toContain('"role":"writer"');
+    expect(hex(Buffer.from(w.writer_slot.slot.reader_key!, 'base64'))).toBe(w.reader_key);
+    // The reader side: X25519(reader seed, epk) is the same shared secret the writer made.
+    const seed = Buffer.from(
+      hkdfSync('sha256', bytes(stored.inputs.master_key), bytes(repoId), 'lifeboat/v1/reader', 32),
+    );
+    expect(hex(seed)).toBe(w.reader_seed);
+    const d = w.data_key;
+    expect(hex(x25519(seed, bytes(d.epk)))).toBe(d.shared);
+    const kek = Buffer.from(
+      hkdfSync(
+        'sha256',
+        bytes(d.shared),
+        Buffer.concat([bytes(d.epk), bytes(w.reader_key)]),
+        'lifeboat/v1/data-key',
+        32,
       ),
-    ).toThrow(/key commitment does not match/);
+    );
+    expect(hex(kek)).toBe(d.kek);
+    const file = JSON.parse(bytes(d.file).toString('utf8')) as {
+      wrapped: { nonce: string; ciphertext: string; tag: string };
+    };
+    const sealed = Buffer.concat([
+      Buffer.from(file.wrapped.ciphertext, 'base64'),
+      Buffer.from(file.wrapped.tag, 'base64'),
+    ]);
+    expect(hex(sealed)).toBe(d.sealed);
+    expect(hex(open(kek, bytes(d.nonce), Buffer.from(d.aad_text), sealed) ?? Buffer.alloc(0))).toBe(d.key);
+    // The pack: its salt starts with the data key's id, its key derives from the data key.
+    const pack = w.data_pack;
+    expect(pack.salt.slice(0, 32)).toBe(hex(ulidBytes(d.name.slice('datakeys/'.length, -'.json'.length))));
+    expect(hex(deriveObjectKey(bytes(d.key), bytes(pack.salt), bytes(pack.hkdf_info)).commitment)).toBe(
+      pack.commitment,
+    );
   });
 
   it.each(['data_pack', 'meta_pack'] as const)(
@@ -1110,6 +1346,7 @@ describe('format v1 vectors: assembled into a repository', () => {
       [stored.data_pack.name, stored.data_pack.bytes],
       [stored.meta_pack.name, stored.meta_pack.bytes],
       [stored.index.name, stored.index.bytes],
+      [g.data_pack.name, g.data_pack.bytes],
       [g.index.name, g.index.bytes],
       [stored.snapshot.name, stored.snapshot.bytes],
     ];
@@ -1125,13 +1362,40 @@ describe('format v1 vectors: assembled into a repository', () => {
     expect(chain.map(hex)).toEqual([g.master_key, stored.inputs.master_key]);
     const report = await checkRepository(repo, { readData: true });
     expect(report.problems).toEqual([]);
-    expect(report).toMatchObject({ ok: true, snapshots: 1, indexes: 2, packs: 2, chunks: 2 });
+    expect(report).toMatchObject({ ok: true, snapshots: 1, indexes: 2, packs: 3, chunks: 2 });
     // The passphrase slot is generation 0's: it reads, but cannot write.
     const byPassphrase = await Repository.open(
       rotatedStore,
       new PassphraseProvider(stored.key_slots.passphrase.passphrase),
     );
     expect(byPassphrase.keys).toMatchObject({ generation: 0, latestGeneration: 1, enc: undefined });
+  });
+
+  it('with a writer slot, a data key and a pack sealed under it: checks clean with the key file', async () => {
+    const w = stored.write_only;
+    const writeOnlyRoot = path.join(root, 'write-only');
+    const objects: [string, string][] = [
+      ['config', stored.config.file],
+      [stored.key_slots.keyfile.name, stored.key_slots.keyfile.file],
+      [w.writer_slot.name, w.writer_slot.file],
+      [w.data_key.name, w.data_key.file],
+      [stored.data_pack.name, stored.data_pack.bytes],
+      [stored.meta_pack.name, stored.meta_pack.bytes],
+      [stored.index.name, stored.index.bytes],
+      [w.data_pack.name, w.data_pack.bytes],
+      [w.index.name, w.index.bytes],
+      [stored.snapshot.name, stored.snapshot.bytes],
+    ];
+    for (const [name, content] of objects) {
+      mkdirSync(path.dirname(path.join(writeOnlyRoot, name)), { recursive: true });
+      writeFileSync(path.join(writeOnlyRoot, name), bytes(content));
+    }
+    const repo = await Repository.open(new LocalObjectStore(writeOnlyRoot), new KeyFileProvider(keyFile));
+    expect(repo.keys.writeOnly).toBe(false);
+    expect([...repo.keys.dataKeys.values()].map(hex)).toEqual([w.data_key.key]);
+    const report = await checkRepository(repo, { readData: true });
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ ok: true, snapshots: 1, indexes: 2, packs: 3 });
   });
 
   it('reads the snapshot back as chunk A ‖ chunk B, matching its size and SHA-256', async () => {

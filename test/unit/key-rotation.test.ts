@@ -212,7 +212,7 @@ test('rotating twice: the newest key reaches every generation through the links'
 test('an interrupted rotation (a slot without its link) is ignored; a concurrent one is undone', async () => {
   const repo = await Repository.init(store, fileA);
   // A crash after the new slot, before the link: the slot names a generation that does not exist.
-  const orphan = await fileB.createSlot(Buffer.alloc(32, 7), repo.config.repo_id, 1);
+  const orphan = await fileB.createSlot(Buffer.alloc(32, 7), repo.config.repo_id, { generation: 1 });
   await store.put(slotKey(orphan.id), canonicalJsonFile(orphan), { createOnly: true });
   expect((await Repository.readSlots(store)).every((r) => 'slot' in r)).toBe(true);
   const reopened = await Repository.open(store, [fileB, fileA]);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { KeyFileError, WrongKeyError } from '../../core/errors';
-import type { KeyProvider, KeySlot } from '../../core/ports/key-provider';
+import type { KeyProvider, KeySlot, SlotOptions } from '../../core/ports/key-provider';
 import { newSlotDescription, unwrapKey, wrapKey } from '../../repository/key-wrap';
 
 const KEY_FILE_PREFIX = 'lifeboat-key-v1:';
@@ -82,9 +82,9 @@ export class KeyFileProvider implements KeyProvider {
 
   constructor(private readonly path: string) {}
 
-  async createSlot(masterKey: Buffer, repoId: string, generation = 0): Promise<KeySlot> {
+  async createSlot(masterKey: Buffer, repoId: string, options: SlotOptions = {}): Promise<KeySlot> {
     const kek = await readKeyFile(this.path);
-    const slot: KeySlot = { ...newSlotDescription('keyfile', repoId, generation), kek_id: kekId(kek) };
+    const slot: KeySlot = { ...newSlotDescription('keyfile', repoId, options), kek_id: kekId(kek) };
     return { ...slot, wrapped: wrapKey(kek, masterKey, repoId, slot) };
   }
 

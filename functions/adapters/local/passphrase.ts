@@ -1,7 +1,7 @@
 import { randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { WrongKeyError } from '../../core/errors';
-import type { KeyProvider, KeySlot, ScryptParams } from '../../core/ports/key-provider';
+import type { KeyProvider, KeySlot, SlotOptions, ScryptParams } from '../../core/ports/key-provider';
 import { newSlotDescription, unwrapKey, wrapKey } from '../../repository/key-wrap';
 
 const scryptAsync = promisify(scrypt) as (
@@ -33,10 +33,10 @@ export class PassphraseProvider implements KeyProvider {
     private readonly cost = DEFAULT_SCRYPT,
   ) {}
 
-  async createSlot(masterKey: Buffer, repoId: string, generation = 0): Promise<KeySlot> {
+  async createSlot(masterKey: Buffer, repoId: string, options: SlotOptions = {}): Promise<KeySlot> {
     const kdf: ScryptParams = { alg: 'scrypt', salt: randomBytes(16).toString('base64'), ...this.cost };
     const kek = await deriveKek(this.passphrase, kdf);
-    const slot: KeySlot = { ...newSlotDescription('passphrase', repoId, generation), kdf };
+    const slot: KeySlot = { ...newSlotDescription('passphrase', repoId, options), kdf };
     return { ...slot, wrapped: wrapKey(kek, masterKey, repoId, slot) };
   }
 

@@ -34,14 +34,27 @@ export interface KeySlot {
   kms?: { key_arn: string; encryption_context: Record<string, string>; ciphertext_blob: string };
   /** The key generation whose master key the slot wraps (FORMAT.md §3.6); absent for the first. */
   generation?: number;
+  /**
+   * A writer slot (FORMAT.md §3.7) wraps the write-only keyring instead of the master key, and
+   * names the reader key its backups' data keys are sealed to.
+   */
+  role?: 'writer';
+  reader_key?: string; // base64, X25519 public key
   wrapped?: WrappedKey;
+}
+
+/** What a new slot is for: a key generation (0 when absent), and whether it is a writer slot. */
+export interface SlotOptions {
+  generation?: number;
+  /** A writer slot: the reader public key (base64) its backups' data keys are sealed to. */
+  writer?: { reader_key: string };
 }
 
 /** Unlocks (and creates) key slots for one kind of secret. */
 export interface KeyProvider {
   readonly kind: KeySlotKind;
-  /** Protect a master key of the given key generation (0 when absent); returns the slot to store. */
-  createSlot(masterKey: Buffer, repoId: string, generation?: number): Promise<KeySlot>;
-  /** Returns the master key, or throws WrongKeyError when this secret does not open the slot. */
+  /** Protect a master key (or, for a writer slot, the writer keyring); returns the slot to store. */
+  createSlot(masterKey: Buffer, repoId: string, options?: SlotOptions): Promise<KeySlot>;
+  /** Returns what the slot wraps, or throws WrongKeyError when this secret does not open it. */
   openSlot(slot: KeySlot, repoId: string): Promise<Buffer>;
 }

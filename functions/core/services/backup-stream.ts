@@ -59,6 +59,14 @@ export async function chooseParent(
   return candidates.pop();
 }
 
+/**
+ * The parent of a backup with a write-only key (FORMAT.md §3.7): it cannot read manifests, so it
+ * records the id the caller (the catalog) names and deduplicates against the whole index.
+ */
+export function writeOnlyParent(request: { parentId?: string | null }): { id: string } | undefined {
+  return request.parentId ? { id: request.parentId } : undefined;
+}
+
 /** The named parent, when the repository still holds it (else the backup is a full one). */
 export async function loadParent(repo: Repository, id: string | null): Promise<SnapshotManifest | undefined> {
   if (id === null) return undefined;
@@ -83,6 +91,20 @@ export async function backupStream(
   validateBackupName(request.name);
   const started = new Date();
   const writer = new RepositoryWriter(repo);
+  if (repo.keys.writeOnly) {
+    writer.useIndex(await loadChunkIndex(repo));
+    const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
+    try {
+      return await runBackup(repo, source, request, {
+        started,
+        parent: writeOnlyParent(request),
+        writer,
+        workers,
+      });
+    } finally {
+      await workers.close();
+    }
+  }
   const parent =
     request.parentId === undefined
       ? await chooseParent(repo, request.name, request.backupType)
@@ -118,7 +140,7 @@ async function learnParent(
 
 interface BackupContext {
   started: Date;
-  parent: SnapshotManifest | undefined;
+  parent: { id: string } | undefined;
   writer: RepositoryWriter;
   workers: ChunkWorkers;
 }

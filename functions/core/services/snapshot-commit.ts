@@ -37,7 +37,8 @@ export interface FinishedBackup {
   targetType: TargetType;
   /** The type made (a requested incremental without a parent is full). */
   backupType: BackupType;
-  parent: SnapshotManifest | undefined;
+  /** The parent snapshot (only its id is recorded: a manifest stands on its own). */
+  parent: { id: string } | undefined;
   started: Date;
   content: StreamContent | TreeContent;
   checksumAlgorithm: SnapshotManifest['checksum_algorithm'];

@@ -1,7 +1,12 @@
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { ExitCode, InputError, LifeboatError } from '../../core/errors';
-import { chooseParent, loadParent, validateBackupName } from '../../core/services/backup-stream';
+import {
+  chooseParent,
+  loadParent,
+  validateBackupName,
+  writeOnlyParent,
+} from '../../core/services/backup-stream';
 import { ChunkTally, commitBackup } from '../../core/services/snapshot-commit';
 import { PackClass } from '../../repository/pack';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
@@ -386,16 +391,19 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
   const sources = resolveSources(request.paths);
   const started = new Date();
   const writer = new RepositoryWriter(repo);
-  const parentCandidate =
-    request.parentId === undefined
+  // A write-only key reads no manifest: every file is read, and deduplicated against the index.
+  const parentCandidate = repo.keys.writeOnly
+    ? undefined
+    : request.parentId === undefined
       ? await chooseParent(repo, request.name, request.backupType)
       : await loadParent(repo, request.parentId);
+  const parent = repo.keys.writeOnly ? writeOnlyParent(request) : parentCandidate;
   let reader: ChunkReader | undefined;
-  if (parentCandidate) {
+  if (parent || repo.keys.writeOnly) {
     const index = await loadChunkIndex(repo);
     // Everything the repository holds is deduplicated against, not only the parent's chunks.
     writer.useIndex(index);
-    reader = new ChunkReader(repo, index);
+    if (parentCandidate) reader = new ChunkReader(repo, index);
   }
   const parentTree = parentCandidate?.content.kind === 'tree' ? parentCandidate : undefined;
   const pool = new FileWorkers({
@@ -456,8 +464,8 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
     id: request.snapshotId,
     name: request.name,
     targetType: 'filesystem',
-    backupType: parentCandidate ? request.backupType : 'full',
-    parent: parentCandidate,
+    backupType: parent ? request.backupType : 'full',
+    parent,
     started,
     content: {
       kind: 'tree',

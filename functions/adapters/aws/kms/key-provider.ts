@@ -1,6 +1,6 @@
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { LifeboatError, TransientError, WrongKeyError, ExitCode } from '../../../core/errors';
-import type { KeyProvider, KeySlot } from '../../../core/ports/key-provider';
+import type { KeyProvider, KeySlot, SlotOptions } from '../../../core/ports/key-provider';
 import { newSlotDescription, unwrapKey, wrapKey } from '../../../repository/key-wrap';
 
 /** AWS KMS refused or could not serve a key request; the message says which and what to do. */
@@ -78,11 +78,15 @@ export class KmsKeyProvider implements KeyProvider {
     private readonly keyId?: string,
   ) {}
 
-  async createSlot(masterKey: Buffer, repoId: string, generation = 0): Promise<KeySlot> {
+  async createSlot(masterKey: Buffer, repoId: string, options: SlotOptions = {}): Promise<KeySlot> {
     const keyId = this.keyId;
     if (!keyId)
       throw new KmsError('No KMS key was given for the new key slot.', 'Pass the key ARN with --kms ARN.');
-    const context = { repo_id: repoId };
+    // A writer slot says so in its encryption context, so that a key policy can let writers
+    // Decrypt their own slot and nothing that opens backups (docs/OPERATIONS.md §4).
+    const context: Record<string, string> = options.writer
+      ? { repo_id: repoId, role: 'writer' }
+      : { repo_id: repoId };
     let out;
     try {
       out = await this.clientFor(regionOf(keyId)).send(
@@ -99,7 +103,7 @@ export class KmsKeyProvider implements KeyProvider {
     const kek = Buffer.from(out.Plaintext);
     try {
       const slot: KeySlot = {
-        ...newSlotDescription('kms', repoId, generation),
+        ...newSlotDescription('kms', repoId, options),
         kms: {
           // KMS answers with the key's ARN even when asked by alias: the slot names the key itself.
           key_arn: out.KeyId ?? keyId,

@@ -28,7 +28,7 @@ export function lazyKmsKeyProvider(keyId?: string): KeyProvider {
   };
   return {
     kind: 'kms',
-    createSlot: (masterKey, repoId, generation) => get().createSlot(masterKey, repoId, generation),
+    createSlot: (masterKey, repoId, options) => get().createSlot(masterKey, repoId, options),
     openSlot: (slot, repoId) => get().openSlot(slot, repoId),
   };
 }

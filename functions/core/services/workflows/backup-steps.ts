@@ -3,7 +3,8 @@ import { newUlid } from '../../../repository/ids';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { backupTree, type TreeBackupResult } from '../../../sources/filesystem/backup';
 import { scanTreeSize } from '../../../sources/filesystem/scan';
-import { ConflictError, GcRunningError, InputError, RecordNotFoundError } from '../../errors';
+import { ConflictError, GcRunningError, InputError, IntegrityError, RecordNotFoundError } from '../../errors';
+import { snapshotKey } from '../../../repository/repository';
 import type { Backup } from '../../model/backup';
 import { IdSchema, NameSchema, TimestampSchema } from '../../model/common';
 import { BackupTypeSchema, type BackupType } from '../../model/enums';
@@ -289,9 +290,11 @@ export async function runBackup(
   );
   let finished = false;
   const repo = await ctx.repository();
+  let written: SnapshotManifest | undefined;
   const writeSource = async (): Promise<RunBackupResult> => {
     // A stream, a dump or an application set: its manifest is a stream's.
     const streamed = async (result: StreamBackupResult): Promise<RunBackupResult> => {
+      written = result.manifest;
       await progress.settled();
       hooks.onStreamResult?.(result);
       return { backup_id, files: 0, bytes: result.manifest.content.size, warnings: 0, skipped: 0 };
@@ -344,6 +347,7 @@ export async function runBackup(
         if (total) progress.report(bytes / total);
       },
     });
+    written = result.manifest;
     await progress.settled();
     hooks.onResult?.(result);
     const content = result.manifest.content;
@@ -361,11 +365,57 @@ export async function runBackup(
   try {
     const result = await writeSource();
     if (requestsBefore) await recordRequests(ctx, backup_id, requestsBefore);
+    if (repo.keys.writeOnly && written) await recordCompletion(ctx, backup_id, written);
     return result;
   } finally {
     finished = true;
     await ctx.catalog.leaveWriter(backup_id);
   }
+}
+
+/**
+ * A write-only key cannot read a manifest back (FORMAT.md §3.7), so Run, which holds it, keeps
+ * what Commit records in the backup's metadata (sizes and checksums: nothing secret).
+ */
+async function recordCompletion(
+  ctx: ServiceContext,
+  backupId: string,
+  manifest: SnapshotManifest,
+): Promise<void> {
+  const current = await ctx.catalog.getBackup(backupId);
+  const completion = { fields: completionOf(manifest), dump: dumpOf(manifest) };
+  await ctx.catalog.updateBackup(backupId, { metadata: { ...(current?.metadata ?? {}), completion } }, [
+    'running',
+  ]);
+}
+
+const RecordedCompletionSchema = z.object({
+  fields: z.record(z.string(), z.unknown()),
+  dump: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * What Commit records: from the manifest, or, for a write-only key, from what Run recorded once
+ * the snapshot object is known to exist.
+ */
+async function committedFields(
+  repo: Awaited<ReturnType<ServiceContext['repository']>>,
+  backupId: string,
+  current: Backup | undefined,
+): Promise<{ fields: Partial<Backup>; dump?: Record<string, unknown> }> {
+  if (!repo.keys.writeOnly) {
+    const manifest = await repo.loadSnapshot(backupId);
+    return { fields: completionOf(manifest), dump: dumpOf(manifest) };
+  }
+  const recorded = RecordedCompletionSchema.safeParse(
+    (current?.metadata as { completion?: unknown })?.completion,
+  );
+  if (!recorded.success || !(await repo.store.head(snapshotKey(backupId))))
+    throw new IntegrityError(
+      snapshotKey(backupId),
+      'the snapshot this backup wrote is not in the repository',
+    );
+  return { fields: recorded.data.fields as Partial<Backup>, dump: recorded.data.dump };
 }
 
 /** The store requests this backup made, kept in its metadata for `lifeboat cost`. */
@@ -403,17 +453,17 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
   const { backup_id, replicated } = CommitInputSchema.parse(input);
   const failures = failedCopies(ctx, replicated);
   const repo = await ctx.repository();
-  const manifest = await repo.loadSnapshot(backup_id);
   // A retried Commit (the event did not go out the first time) finds the record completed.
   const current = await ctx.catalog.getBackup(backup_id);
+  const { fields, dump } = await committedFields(repo, backup_id, current);
   const completed =
-    current?.status === 'completed' && current.checksum_value === manifest.checksum_value
+    current?.status === 'completed' && current.checksum_value === fields.checksum_value
       ? current
       : await ctx.catalog.updateBackup(
           backup_id,
           {
-            ...withReplicas(completionOf(manifest), current, failures),
-            ...sourceMetadata(current, manifest),
+            ...withReplicas(fields, current, failures),
+            ...(dump ? { metadata: { ...(current?.metadata ?? {}), dump } } : {}),
           },
           ['running'],
         );
@@ -483,15 +533,14 @@ function withReplicas(
  * What the record's metadata learns from the manifest's source: the tool and server that made a
  * dump (the per-table checksums stay in the manifest: a catalog record stays small).
  */
-function sourceMetadata(current: Backup | undefined, manifest: SnapshotManifest): Partial<Backup> {
+function dumpOf(manifest: SnapshotManifest): Record<string, unknown> | undefined {
   const source = manifest.source as { kind: string; tool?: unknown; server_version?: unknown } | undefined;
-  if (!source) return {};
-  const dump = {
+  if (!source) return undefined;
+  return {
     kind: source.kind,
     ...(source.tool ? { tool: source.tool } : {}),
     ...(source.server_version ? { server_version: source.server_version } : {}),
   };
-  return { metadata: { ...(current?.metadata ?? {}), dump } };
 }
 
 /** The catalog fields a committed snapshot determines. */
