@@ -5,6 +5,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
+import { KmsKeyProvider } from '../../functions/adapters/aws/kms/key-provider';
+import type { KeyProvider } from '../../functions/core/ports/key-provider';
 
 export const FAKE_KMS_ARN = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -65,4 +67,9 @@ export function behaveLikeKms(): void {
         throw Object.assign(new Error('invalid ciphertext'), { name: 'InvalidCiphertextException' });
       }
     });
+}
+
+/** A KMS key provider whose client the stand-in answers (keyId: the key of new slots). */
+export function fakeKmsProvider(keyId?: string): KeyProvider {
+  return new KmsKeyProvider(() => new KMSClient({ region: 'eu-central-1' }), keyId);
 }

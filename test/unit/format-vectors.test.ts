@@ -471,6 +471,19 @@ function x25519(seed: Buffer, publicKey: Buffer): Buffer {
   return diffieHellman({ privateKey, publicKey: peer });
 }
 
+/** The index entries of a pack vector's records (what a writer indexes after storing the pack). */
+function indexEntriesOf(pack: PackVector): IndexEntry[] {
+  return pack.records.map((r) => ({
+    id: bytes(r.chunk_id),
+    packId: bytes(pack.pack_id),
+    packClass: pack.class as PackClass,
+    offset: r.offset,
+    storedLength: r.record.length / 2,
+    rawLength: r.raw.length / 2,
+    codec: r.codec,
+  }));
+}
+
 function nonce(counter: number | bigint, flags: number): Buffer {
   const n = Buffer.alloc(12);
   n.writeBigUInt64BE(BigInt(counter), 0);
@@ -640,19 +653,7 @@ function generate(): Vectors {
     { id: listId, raw: list, codec: Codec.none, payload: list },
   ]);
 
-  const indexEntries: IndexEntry[] = [
-    ...[dataPack, metaPack].flatMap((pack) =>
-      pack.records.map((r) => ({
-        id: bytes(r.chunk_id),
-        packId: bytes(pack.pack_id),
-        packClass: pack.class as PackClass,
-        offset: r.offset,
-        storedLength: r.record.length / 2,
-        rawLength: r.raw.length / 2,
-        codec: r.codec,
-      })),
-    ),
-  ];
+  const indexEntries: IndexEntry[] = [dataPack, metaPack].flatMap(indexEntriesOf);
   const indexPlain = encodeIndex(indexEntries);
   const index = streamVector(keys, StreamType.index, `index/${INDEX_ID}`, INDEX_ID, INDEX_SALT, indexPlain, {
     compress: false,
@@ -743,17 +744,7 @@ function generate(): Vectors {
         `index/${GEN1_INDEX_ID}`,
         GEN1_INDEX_ID,
         Buffer.concat([GEN1_INDEX_SALT, GEN1_INDEX_SALT]),
-        encodeIndex(
-          gen1Pack.records.map((r) => ({
-            id: bytes(r.chunk_id),
-            packId: GEN1_PACK_ID,
-            packClass: PackClass.data,
-            offset: r.offset,
-            storedLength: r.record.length / 2,
-            rawLength: r.raw.length / 2,
-            codec: r.codec,
-          })),
-        ),
+        encodeIndex(indexEntriesOf(gen1Pack)),
         { compress: false, segmentBytes: INDEX_SEGMENT_BYTES },
       ),
     };
@@ -833,17 +824,7 @@ function generate(): Vectors {
         `index/${WRITER_INDEX_ID}`,
         WRITER_INDEX_ID,
         WRITER_INDEX_SALT,
-        encodeIndex(
-          pack.records.map((r) => ({
-            id: bytes(r.chunk_id),
-            packId: WRITER_PACK_ID,
-            packClass: PackClass.data,
-            offset: r.offset,
-            storedLength: r.record.length / 2,
-            rawLength: r.raw.length / 2,
-            codec: r.codec,
-          })),
-        ),
+        encodeIndex(indexEntriesOf(pack)),
         { compress: false, segmentBytes: INDEX_SEGMENT_BYTES },
       ),
     };
@@ -1292,22 +1273,31 @@ describe('format v1 vectors: assembled into a repository', () => {
   let root = '';
   let keyFile = '';
 
+  /** The objects every assembly shares: config, the two packs, the index, the snapshot. */
+  const common = (): [string, string][] => [
+    ['config', stored.config.file],
+    [stored.data_pack.name, stored.data_pack.bytes],
+    [stored.meta_pack.name, stored.meta_pack.bytes],
+    [stored.index.name, stored.index.bytes],
+    [stored.snapshot.name, stored.snapshot.bytes],
+  ];
+
+  /** A repository directory under root made of these objects (name, hex bytes). */
+  function assemble(dir: string, objects: [string, string][]): LocalObjectStore {
+    for (const [name, content] of objects) {
+      mkdirSync(path.dirname(path.join(root, dir, name)), { recursive: true });
+      writeFileSync(path.join(root, dir, name), bytes(content));
+    }
+    return new LocalObjectStore(path.join(root, dir));
+  }
+
   beforeAll(() => {
     root = mkdtempSync(path.join(tmpdir(), 'lifeboat-vectors-'));
-    const repo = path.join(root, 'repo');
-    const objects: [string, string][] = [
-      ['config', stored.config.file],
+    assemble('repo', [
+      ...common(),
       [stored.key_slots.keyfile.name, stored.key_slots.keyfile.file],
       [stored.key_slots.passphrase.name, stored.key_slots.passphrase.file],
-      [stored.data_pack.name, stored.data_pack.bytes],
-      [stored.meta_pack.name, stored.meta_pack.bytes],
-      [stored.index.name, stored.index.bytes],
-      [stored.snapshot.name, stored.snapshot.bytes],
-    ];
-    for (const [name, content] of objects) {
-      mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
-      writeFileSync(path.join(repo, name), bytes(content));
-    }
+    ]);
     keyFile = path.join(root, 'key');
     writeFileSync(keyFile, stored.key_slots.keyfile.key_file_text, { mode: 0o600 });
   });
@@ -1336,25 +1326,15 @@ describe('format v1 vectors: assembled into a repository', () => {
   });
 
   it('rotated (generation 1 link, slot and index added): opens at generation 1 and reads generation 0', async () => {
-    const rotatedRoot = path.join(root, 'rotated');
     const g = stored.key_generation;
-    const objects: [string, string][] = [
-      ['config', stored.config.file],
+    const rotatedStore = assemble('rotated', [
+      ...common(),
       [stored.key_slots.passphrase.name, stored.key_slots.passphrase.file],
       [g.link_name, g.link_file],
       [g.keyfile_slot.name, g.keyfile_slot.file],
-      [stored.data_pack.name, stored.data_pack.bytes],
-      [stored.meta_pack.name, stored.meta_pack.bytes],
-      [stored.index.name, stored.index.bytes],
       [g.data_pack.name, g.data_pack.bytes],
       [g.index.name, g.index.bytes],
-      [stored.snapshot.name, stored.snapshot.bytes],
-    ];
-    for (const [name, content] of objects) {
-      mkdirSync(path.dirname(path.join(rotatedRoot, name)), { recursive: true });
-      writeFileSync(path.join(rotatedRoot, name), bytes(content));
-    }
-    const rotatedStore = new LocalObjectStore(rotatedRoot);
+    ]);
     const repo = await Repository.open(rotatedStore, new KeyFileProvider(keyFile));
     expect(repo.keys.generation).toBe(1);
     expect(hex(writingKey(repo.keys))).toBe(g.enc);
@@ -1373,24 +1353,15 @@ describe('format v1 vectors: assembled into a repository', () => {
 
   it('with a writer slot, a data key and a pack sealed under it: checks clean with the key file', async () => {
     const w = stored.write_only;
-    const writeOnlyRoot = path.join(root, 'write-only');
-    const objects: [string, string][] = [
-      ['config', stored.config.file],
+    const writeOnlyStore = assemble('write-only', [
+      ...common(),
       [stored.key_slots.keyfile.name, stored.key_slots.keyfile.file],
       [w.writer_slot.name, w.writer_slot.file],
       [w.data_key.name, w.data_key.file],
-      [stored.data_pack.name, stored.data_pack.bytes],
-      [stored.meta_pack.name, stored.meta_pack.bytes],
-      [stored.index.name, stored.index.bytes],
       [w.data_pack.name, w.data_pack.bytes],
       [w.index.name, w.index.bytes],
-      [stored.snapshot.name, stored.snapshot.bytes],
-    ];
-    for (const [name, content] of objects) {
-      mkdirSync(path.dirname(path.join(writeOnlyRoot, name)), { recursive: true });
-      writeFileSync(path.join(writeOnlyRoot, name), bytes(content));
-    }
-    const repo = await Repository.open(new LocalObjectStore(writeOnlyRoot), new KeyFileProvider(keyFile));
+    ]);
+    const repo = await Repository.open(writeOnlyStore, new KeyFileProvider(keyFile));
     expect(repo.keys.writeOnly).toBe(false);
     expect([...repo.keys.dataKeys.values()].map(hex)).toEqual([w.data_key.key]);
     const report = await checkRepository(repo, { readData: true });

@@ -1,13 +1,10 @@
 // Key rotation (FORMAT.md §3.6) on real repositories in a local store with real backups and
 // restores compared byte for byte. KMS slots go through the KMS stand-in of test/helpers/fake-kms.ts
 // (aws-sdk-client-mock: no local server implements KMS).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { KmsKeyProvider } from '../../functions/adapters/aws/kms/key-provider';
-import { createKeyFile, KeyFileProvider } from '../../functions/adapters/local/key-file';
+import { GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import { KeyFileProvider } from '../../functions/adapters/local/key-file';
 import { LocalObjectStore } from '../../functions/adapters/local/object-store';
 import { PassphraseProvider } from '../../functions/adapters/local/passphrase';
 import {
@@ -17,9 +14,6 @@ import {
   NewerKeyGenerationError,
   WrongKeyError,
 } from '../../functions/core/errors';
-import type { KeyProvider } from '../../functions/core/ports/key-provider';
-import { backupStream } from '../../functions/core/services/backup-stream';
-import { restoreStream, writableSink } from '../../functions/core/services/restore-stream';
 import { canonicalJsonFile } from '../../functions/repository/canonical-json';
 import { checkRepository } from '../../functions/repository/check';
 import { deriveObjectKey } from '../../functions/repository/crypto';
@@ -27,49 +21,29 @@ import { generationKey, latestGeneration } from '../../functions/repository/gene
 import { packInfo } from '../../functions/repository/pack';
 import { replicateSnapshot } from '../../functions/repository/replicate';
 import { Repository, slotKey } from '../../functions/repository/repository';
-import { behaveLikeKms, FAKE_KMS_ARN, kms } from '../helpers/fake-kms';
+import { FAKE_KMS_ARN, fakeKmsProvider, kms } from '../helpers/fake-kms';
+import { backupBuffer, KeyFixture, restoreToBuffer } from '../helpers/repository';
 import { randomData } from '../helpers/data';
 
-const kmsProvider = (keyId?: string): KeyProvider =>
-  new KmsKeyProvider(() => new KMSClient({ region: 'eu-central-1' }), keyId);
+const kmsProvider = fakeKmsProvider;
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 
+const fixture = new KeyFixture('lifeboat-rotate-');
 let dir: string;
 let store: LocalObjectStore;
 let fileA: KeyFileProvider;
 let fileB: KeyFileProvider;
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'lifeboat-rotate-'));
-  store = new LocalObjectStore(path.join(dir, 'repo'));
-  await createKeyFile(path.join(dir, 'a.key'));
-  await createKeyFile(path.join(dir, 'b.key'));
-  fileA = new KeyFileProvider(path.join(dir, 'a.key'));
-  fileB = new KeyFileProvider(path.join(dir, 'b.key'));
-  kms.reset();
-  behaveLikeKms();
+  await fixture.setUp();
+  ({ dir, store, first: fileA, second: fileB } = fixture);
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => fixture.tearDown());
 
-async function backupManifest(repo: Repository, data: Buffer, name = 'db') {
-  return (await backupStream(repo, Readable.from([data]), { name, backupType: 'incremental' })).manifest;
-}
-
-async function backup(repo: Repository, data: Buffer, name = 'db'): Promise<string> {
-  return (await backupManifest(repo, data, name)).id;
-}
-
-async function restore(repo: Repository, id: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      parts.push(chunk);
-      done();
-    },
-  });
-  await restoreStream(repo, await repo.loadSnapshot(id), writableSink(sink));
-  return Buffer.concat(parts);
-}
+const backupManifest = (repo: Repository, data: Buffer, name = 'db') => backupBuffer(repo, data, name);
+const backup = async (repo: Repository, data: Buffer, name = 'db') =>
+  (await backupBuffer(repo, data, name)).id;
+const restore = restoreToBuffer;
 
 /** The generation (index into readEnc, newest first) whose key sealed a stored pack. */
 async function packGeneration(repo: Repository, key: string): Promise<number> {
@@ -83,11 +57,7 @@ async function packGeneration(repo: Repository, key: string): Promise<number> {
   return repo.keys.generation - found;
 }
 
-async function dataPacks(): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const info of store.list('data/')) keys.push(info.key);
-  return keys.sort();
-}
+const dataPacks = () => fixture.listed('data/');
 
 test('rotate: new data under the new key, old backups restore, the key it opened with is replaced', async () => {
   const first = randomData(3 * 1024 * 1024, 'before');

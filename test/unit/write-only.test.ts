@@ -1,18 +1,12 @@
 // Write-only keys (FORMAT.md §3.7) on real repositories in a local store, with real backups and
 // restores compared byte for byte. KMS goes through the stand-in of test/helpers/fake-kms.ts
 // (aws-sdk-client-mock: no local server implements KMS), which also plays the key policy.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { KmsKeyProvider } from '../../functions/adapters/aws/kms/key-provider';
-import { createKeyFile, KeyFileProvider } from '../../functions/adapters/local/key-file';
+import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import { KeyFileProvider } from '../../functions/adapters/local/key-file';
 import { LocalObjectStore } from '../../functions/adapters/local/object-store';
 import { IntegrityError, LifeboatError, WriteOnlyKeyError } from '../../functions/core/errors';
-import type { KeyProvider } from '../../functions/core/ports/key-provider';
-import { backupStream } from '../../functions/core/services/backup-stream';
-import { restoreStream, writableSink } from '../../functions/core/services/restore-stream';
 import { checkRepository } from '../../functions/repository/check';
 import { writingKey } from '../../functions/repository/crypto';
 import { decodeIndex, encodeIndex } from '../../functions/repository/index-object';
@@ -28,49 +22,26 @@ import {
   StreamType,
 } from '../../functions/repository/stream-object';
 import { randomData } from '../helpers/data';
-import { allowDecrypt, behaveLikeKms, FAKE_KMS_ARN, kms } from '../helpers/fake-kms';
+import { allowDecrypt, FAKE_KMS_ARN, fakeKmsProvider, kms } from '../helpers/fake-kms';
+import { backupBuffer, KeyFixture, restoreToBuffer } from '../helpers/repository';
 
-const kmsProvider = (keyId?: string): KeyProvider =>
-  new KmsKeyProvider(() => new KMSClient({ region: 'eu-central-1' }), keyId);
+const kmsProvider = fakeKmsProvider;
 
+const fixture = new KeyFixture('lifeboat-write-only-');
 let dir: string;
 let store: LocalObjectStore;
 let owner: KeyFileProvider;
 let writer: KeyFileProvider;
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'lifeboat-write-only-'));
-  store = new LocalObjectStore(path.join(dir, 'repo'));
-  await createKeyFile(path.join(dir, 'owner.key'));
-  await createKeyFile(path.join(dir, 'writer.key'));
-  owner = new KeyFileProvider(path.join(dir, 'owner.key'));
-  writer = new KeyFileProvider(path.join(dir, 'writer.key'));
-  kms.reset();
-  behaveLikeKms();
+  await fixture.setUp();
+  ({ dir, store, first: owner, second: writer } = fixture);
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => fixture.tearDown());
 
-async function backup(repo: Repository, data: Buffer, name = 'db') {
-  return (await backupStream(repo, Readable.from([data]), { name, backupType: 'full' })).manifest;
-}
-
-async function restore(repo: Repository, id: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      parts.push(chunk);
-      done();
-    },
-  });
-  await restoreStream(repo, await repo.loadSnapshot(id), writableSink(sink));
-  return Buffer.concat(parts);
-}
-
-async function listed(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const info of store.list(prefix)) keys.push(info.key);
-  return keys.sort();
-}
+const backup = (repo: Repository, data: Buffer, name = 'db') => backupBuffer(repo, data, name, 'full');
+const restore = restoreToBuffer;
+const listed = (prefix: string) => fixture.listed(prefix);
 
 test('a writer key backs up, deduplicating against everything stored, and can read none of it', async () => {
   const repo = await Repository.init(store, owner);
