@@ -99,11 +99,16 @@ export class KeyRotatedError extends LifeboatError {
   constructor(
     readonly generation: number,
     readonly latestGeneration: number,
+    writeOnly = false,
   ) {
     super(
       'KEY_ROTATED',
-      `This key opens key generation ${generation}, but the repository's keys were rotated to generation ${latestGeneration}: it can read and restore, not write.`,
-      'Open the repository with a key made since the rotation, or have its holder run `lifeboat key add` for this key (see `lifeboat key list`).',
+      writeOnly
+        ? `This write-only key belongs to key generation ${generation}, but the repository's keys were rotated to generation ${latestGeneration}: it can no longer back up.`
+        : `This key opens key generation ${generation}, but the repository's keys were rotated to generation ${latestGeneration}: it can read and restore, not write.`,
+      writeOnly
+        ? 'Have the holder of a current key make a new writer slot (`lifeboat key add --writer`), or rotate with this key file at hand so that it is made again.'
+        : 'Open the repository with a key made since the rotation, or have its holder run `lifeboat key add` for this key (see `lifeboat key list`).',
       ExitCode.wrongKey,
     );
   }

@@ -200,7 +200,7 @@ export function objectSalt(keys: RepositoryKeys): Buffer {
 /** The key new objects are sealed under; refused to a key that a rotation left behind. */
 export function writingKey(keys: RepositoryKeys): Buffer {
   if (keys.enc) return keys.enc;
-  throw new KeyRotatedError(keys.generation, keys.latestGeneration);
+  throw new KeyRotatedError(keys.generation, keys.latestGeneration, keys.writeOnly);
 }
 
 /**

@@ -6,7 +6,12 @@ import * as path from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { KeyFileProvider } from '../../functions/adapters/local/key-file';
 import { LocalObjectStore } from '../../functions/adapters/local/object-store';
-import { IntegrityError, LifeboatError, WriteOnlyKeyError } from '../../functions/core/errors';
+import {
+  IntegrityError,
+  KeyRotatedError,
+  LifeboatError,
+  WriteOnlyKeyError,
+} from '../../functions/core/errors';
 import { checkRepository } from '../../functions/repository/check';
 import { writingKey } from '../../functions/repository/crypto';
 import { decodeIndex, encodeIndex } from '../../functions/repository/index-object';
@@ -195,6 +200,19 @@ test('rotation makes writer slots again for the new reader key; both generations
   expect(reader.keys.dataKeys.size).toBe(2);
   expect((await restore(reader, first.id)).equals(a)).toBe(true);
   expect((await restore(reader, second.id)).equals(b)).toBe(true);
+});
+
+test('a writer slot a rotation left behind can no longer back up, and says so', async () => {
+  const repo = await Repository.init(store, owner);
+  await repo.addWriterSlot(writer);
+  // The writer's key file is not at hand: its slot stays at generation 0.
+  const report = await repo.rotateKey([owner], kmsProvider);
+  expect(report.left.map((s) => s.role)).toEqual(['writer']);
+  const stale = await Repository.open(store, writer);
+  const failure = await backup(stale, randomData(100_000, 'late')).catch((e: unknown) => e);
+  expect(failure).toBeInstanceOf(KeyRotatedError);
+  expect((failure as Error).message).toContain('This write-only key belongs to key generation 0');
+  expect(await listed('datakeys/')).toEqual([]);
 });
 
 test('replication carries the data keys; a damaged data key is reported by check', async () => {
