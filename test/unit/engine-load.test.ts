@@ -1,5 +1,6 @@
-// The local engine loads aws-local-stepfunctions without the AWS Lambda client and asl-validator
-// (never used by it; 170 ms and 25 MiB per CLI run), and leaves the real modules to anyone else.
+// The local engine loads aws-local-stepfunctions without the AWS Lambda client, the credential
+// providers and asl-validator (never used by it; about 170 ms and 27 MiB per CLI run), and leaves
+// the real modules to anyone else.
 // Run in a plain Node process: jest's own module registry would hide what Node's cache holds.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -10,14 +11,20 @@ it('does not load the Lambda client or the validator, and does not hide them fro
   const script = `
     require(${JSON.stringify(engine)});
     const loaded = (name) => Object.values(require.cache).some((m) => m.filename.includes('/node_modules/' + name + '/'));
-    const before = { lambda: loaded('@aws-sdk/client-lambda'), validator: loaded('asl-validator'), runner: loaded('aws-local-stepfunctions') };
+    const before = { lambda: loaded('@aws-sdk/client-lambda'), credentials: loaded('@aws-sdk/credential-providers'), validator: loaded('asl-validator'), runner: loaded('aws-local-stepfunctions') };
     const validator = require(require.resolve('asl-validator', { paths: [require.resolve('aws-local-stepfunctions')] }));
     const real = typeof (validator.default ?? validator) === 'function' && (validator.default ?? validator)({}).isValid === false;
     process.stdout.write(JSON.stringify({ ...before, real }));
   `;
   const result = spawnSync(NODE, ['-e', script], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
-  expect(JSON.parse(result.stdout)).toEqual({ lambda: false, validator: false, runner: true, real: true });
+  expect(JSON.parse(result.stdout)).toEqual({
+    lambda: false,
+    credentials: false,
+    validator: false,
+    runner: true,
+    real: true,
+  });
 });
 
 it('starts the CLI without loading the database drivers or the Secrets Manager SDK (about 250 ms of start-up)', () => {
