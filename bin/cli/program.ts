@@ -26,6 +26,7 @@ import { runDebugChunk } from './debug';
 import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
 import { runInit } from './init';
 import { runKeyAdd, runKeyList, runKeyRemove, runKeyRotate } from './keys';
+import { lifeboatVersion } from './version';
 import { runReplicate } from './replicate';
 import { runRestore } from './restore';
 import { runDiff, runLs } from './browse';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
     )
     .option('--key-file <path>', 'key file (default: $LIFEBOAT_KEY_FILE or $LIFEBOAT_HOME/key)')
     .option('--json', 'machine-readable output on stdout')
+    .version(lifeboatVersion(), '-V, --version', 'print the version of Lifeboat')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) })
     .exitOverride();

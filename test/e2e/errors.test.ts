@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ExitCode } from '../../functions/core/errors';
@@ -456,4 +456,19 @@ describe('bad input never leaves a partial backup behind', () => {
     }[];
     expect(list.map((s) => s.id)).toEqual([good.id]);
   });
+});
+
+test('--version prints the package version and exits 0, touching no repository', async () => {
+  const home = new TempHome('lifeboat-version-');
+  try {
+    const result = await runCli(['--version'], { env: home.env });
+    expect(result.code).toBe(0);
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(result.stdout.toString().trim()).toBe(version);
+    expect(readdirSync(home.dir)).toEqual([]);
+  } finally {
+    home.cleanup();
+  }
 });
