@@ -156,6 +156,18 @@ export function newConfig(options: InitOptions = {}): RepositoryConfig {
   return config;
 }
 
+/** A slot that opened, what it gave, and how to check the config with the keys derived from it. */
+interface OpenedSlot {
+  store: ObjectStore;
+  config: RepositoryConfig;
+  slot: KeySlot;
+  provider: KeyProvider;
+  /** The master key of the slot's generation, or a writer slot's keyring. */
+  secret: Buffer;
+  latest: number;
+  verified: (keys: RepositoryKeys) => RepositoryKeys;
+}
+
 /** What a key rotation did: the new generation, the slots made for it, and those left behind. */
 export interface RotationReport {
   generation: number;
@@ -255,6 +267,12 @@ export class Repository {
           Number(a.slot.role === 'writer') - Number(b.slot.role === 'writer') ||
           (b.slot.generation ?? 0) - (a.slot.generation ?? 0),
       );
+    const verified = (keys: RepositoryKeys): RepositoryKeys => {
+      verifyConfigMac(config, mac, keys);
+      if (!configIsCanonical(keys))
+        throw new IntegrityError(CONFIG_KEY, 'config is not in canonical form (damaged)');
+      return keys;
+    };
     let lastError: unknown;
     let deniedError: unknown;
     for (const { slot, provider } of candidates) {
@@ -268,38 +286,8 @@ export class Repository {
             'repository id differs from the one its key slot was made for',
           );
         }
-        const repoId = Buffer.from(config.repo_id, 'hex');
-        const verified = (keys: RepositoryKeys): RepositoryKeys => {
-          verifyConfigMac(config, mac, keys);
-          if (!configIsCanonical(keys))
-            throw new IntegrityError(CONFIG_KEY, 'config is not in canonical form (damaged)');
-          return keys;
-        };
-        if (slot.role === 'writer') {
-          const generation = slot.generation ?? 0;
-          if (masterKey.length !== WRITER_KEYRING_BYTES || !slot.reader_key)
-            throw new IntegrityError(slotKey(slot.id), 'writer slot does not hold a writer keyring');
-          verified(writeOnlyKeys(masterKey, repoId, undefined, generation, latest));
-          // Every session of a write-only key seals under a data key of its own, stored before
-          // the first object sealed under it (prepareWrite): nothing is ever written that its
-          // readers could not open (§3.7).
-          const dataKey =
-            generation === latest
-              ? newDataKey(Buffer.from(slot.reader_key, 'base64'), config.repo_id, generation)
-              : undefined;
-          const keys = writeOnlyKeys(masterKey, repoId, dataKey, generation, latest);
-          const repository = new Repository(store, config, keys, [], slot, provider);
-          repository.unstoredDataKey = dataKey;
-          return repository;
-        }
-        const chain = await masterKeyChain(store, config.repo_id, masterKey, slot.generation ?? 0);
-        const keys = verified(deriveRepositoryKeys(chain, repoId, latest));
-        const readers = new Map(chain.map((mk, i) => [chain.length - 1 - i, readerKeyPair(mk, repoId)]));
-        const dataKeys = await readDataKeys(store, config.repo_id, readers);
-        const opened = new Map(dataKeys.flatMap((d) => (d.key ? [[d.key.idHex, d.key.key] as const] : [])));
-        const repository = new Repository(store, config, withDataKeys(keys, opened), chain, slot, provider);
-        repository.dataKeyDamage = dataKeys.flatMap((d) => (d.damage ? [d.damage] : []));
-        return repository;
+        const opened = { store, config, slot, provider, secret: masterKey, latest, verified };
+        return slot.role === 'writer' ? Repository.asWriter(opened) : await Repository.asReader(opened);
       } catch (error) {
         // A KMS key this principal may not use for one slot may open another (a writer may
         // Decrypt only its writer slot, docs/OPERATIONS.md §4): try the rest, report it if none opens.
@@ -310,6 +298,49 @@ export class Repository {
       }
     }
     throw firstDamage ?? deniedError ?? lastError;
+  }
+
+  /** A write-only repository (FORMAT.md §3.7) from a writer slot's keyring. */
+  private static asWriter(o: OpenedSlot): Repository {
+    const generation = o.slot.generation ?? 0;
+    if (o.secret.length !== WRITER_KEYRING_BYTES || !o.slot.reader_key)
+      throw new IntegrityError(slotKey(o.slot.id), 'writer slot does not hold a writer keyring');
+    const repoId = Buffer.from(o.config.repo_id, 'hex');
+    o.verified(writeOnlyKeys(o.secret, repoId, undefined, generation, o.latest));
+    // Every session of a write-only key seals under a data key of its own, stored before the
+    // first object sealed under it (prepareWrite): nothing is ever written that its readers could
+    // not open (§3.7). A slot a rotation left behind gets none: it cannot write.
+    const dataKey =
+      generation === o.latest
+        ? newDataKey(Buffer.from(o.slot.reader_key, 'base64'), o.config.repo_id, generation)
+        : undefined;
+    const keys = writeOnlyKeys(o.secret, repoId, dataKey, generation, o.latest);
+    const repository = new Repository(o.store, o.config, keys, [], o.slot, o.provider);
+    repository.unstoredDataKey = dataKey;
+    return repository;
+  }
+
+  /**
+   * A repository opened with a master key: every generation it reaches (§3.6), and the data keys
+   * of the write-only sessions of those generations (§3.7).
+   */
+  private static async asReader(o: OpenedSlot): Promise<Repository> {
+    const repoId = Buffer.from(o.config.repo_id, 'hex');
+    const chain = await masterKeyChain(o.store, o.config.repo_id, o.secret, o.slot.generation ?? 0);
+    const keys = o.verified(deriveRepositoryKeys(chain, repoId, o.latest));
+    const readers = new Map(chain.map((mk, i) => [chain.length - 1 - i, readerKeyPair(mk, repoId)]));
+    const dataKeys = await readDataKeys(o.store, o.config.repo_id, readers);
+    const opened = new Map(dataKeys.flatMap((d) => (d.key ? [[d.key.idHex, d.key.key] as const] : [])));
+    const repository = new Repository(
+      o.store,
+      o.config,
+      withDataKeys(keys, opened),
+      chain,
+      o.slot,
+      o.provider,
+    );
+    repository.dataKeyDamage = dataKeys.flatMap((d) => (d.damage ? [d.damage] : []));
+    return repository;
   }
 
   /** Data key objects that could not be read (FORMAT.md §3.7); `check` reports them. */
