@@ -14,6 +14,7 @@ import {
 } from '../../functions/core/errors';
 import { checkRepository } from '../../functions/repository/check';
 import { writingKey } from '../../functions/repository/crypto';
+import { newDataKey, readDataKeys, readerKeyPair } from '../../functions/repository/data-keys';
 import { decodeIndex, encodeIndex } from '../../functions/repository/index-object';
 import { ulidBytes } from '../../functions/repository/ids';
 import { openPack } from '../../functions/repository/pack-reader';
@@ -246,4 +247,25 @@ test('the last key that reads cannot be removed while writer slots remain', asyn
   await expect(w.removeKeySlot(w.openedSlot.id)).rejects.toThrow(/only key that reads/);
   // A writer slot itself can go.
   await w.removeKeySlot(slot.id);
+});
+
+test('readers open every data key (read several at a time), skip other generations, report damage', async () => {
+  const repo = await Repository.init(store, owner);
+  const reader = readerKeyPair(Buffer.alloc(32, 1), repo.keys.repoId);
+  const made = Array.from({ length: 20 }, () => newDataKey(reader.publicKey, repo.config.repo_id, 0));
+  const otherGeneration = newDataKey(reader.publicKey, repo.config.repo_id, 1);
+  for (const d of [...made, otherGeneration]) await store.put(d.name, d.bytes, { createOnly: true });
+  const damaged = Buffer.from(made[17]!.bytes);
+  damaged[damaged.indexOf('"epk"') + 9]! ^= 0x01;
+  await store.delete(made[17]!.name);
+  await store.put(made[17]!.name, damaged, { createOnly: true });
+
+  const read = await readDataKeys(store, repo.config.repo_id, new Map([[0, reader]]));
+  expect(read).toHaveLength(21);
+  const opened = new Map(read.flatMap((r) => (r.key ? [[r.key.idHex, r.key.key] as const] : [])));
+  expect(opened.size).toBe(19);
+  for (const d of made.filter((_, i) => i !== 17))
+    expect(opened.get(d.id.toString('hex'))?.equals(d.key)).toBe(true);
+  expect(read.find((r) => r.name === made[17]!.name)?.damage).toBeInstanceOf(IntegrityError);
+  expect(read.find((r) => r.name === otherGeneration.name)).toEqual({ name: otherGeneration.name });
 });
