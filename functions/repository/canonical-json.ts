@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { IntegrityError } from '../core/errors';
 
 /**
@@ -35,4 +36,24 @@ export function parseStoredJson(bytes: Buffer, key: string, what: string): unkno
   } catch {
     throw new IntegrityError(key, `${what} is not valid JSON`);
   }
+}
+
+/**
+ * A stored canonical JSON object (a key slot, a generation link, a data key): valid against its
+ * schema, under the name its content gives it, and byte for byte the canonical file of what it
+ * holds. Anything else is damage to the object, reported as such.
+ */
+export function parseCanonicalObject<T>(
+  key: string,
+  bytes: Buffer,
+  kind: { what: string; schema: z.ZodType<T>; nameOf: (value: T) => string; nameField: string },
+  encode: (value: T) => Buffer,
+): T {
+  const parsed = kind.schema.safeParse(parseStoredJson(bytes, key, kind.what));
+  if (!parsed.success) throw new IntegrityError(key, `${kind.what} has unexpected content`);
+  if (kind.nameOf(parsed.data) !== key)
+    throw new IntegrityError(key, `${kind.what} ${kind.nameField} does not match its name`);
+  if (!encode(parsed.data).equals(bytes))
+    throw new IntegrityError(key, `${kind.what} is not in canonical form (damaged)`);
+  return parsed.data;
 }

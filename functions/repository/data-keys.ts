@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type Key
 import { z } from 'zod';
 import { IntegrityError } from '../core/errors';
 import type { ObjectStore } from '../core/ports/object-store';
-import { canonicalJson, canonicalJsonFile, parseStoredJson } from './canonical-json';
+import { canonicalJson, canonicalJsonFile, parseCanonicalObject } from './canonical-json';
 import { FORMAT_LABEL, hkdf, KEY_BYTES, NONCE_BYTES } from './crypto';
 import { newUlid, ULID_PATTERN, ulidBytes } from './ids';
 import { CanonicalBase64, openKey, sealKey, WrappedKeySchema } from './key-wrap';
@@ -115,13 +115,13 @@ export function newDataKey(
 }
 
 function parseDataKey(name: string, bytes: Buffer): DataKeyObject {
-  const parsed = DataKeySchema.safeParse(parseStoredJson(bytes, name, 'data key'));
-  if (!parsed.success) throw new IntegrityError(name, 'data key has unexpected content');
-  if (dataKeyName(parsed.data.id) !== name)
-    throw new IntegrityError(name, 'data key id does not match its name');
-  if (!encode(parsed.data).equals(bytes))
-    throw new IntegrityError(name, 'data key is not in canonical form (damaged)');
-  return parsed.data;
+  const kind = {
+    what: 'data key',
+    schema: DataKeySchema,
+    nameOf: (d: DataKeyObject) => dataKeyName(d.id),
+    nameField: 'id',
+  };
+  return parseCanonicalObject(name, bytes, kind, encode);
 }
 
 export interface DataKeyRead {

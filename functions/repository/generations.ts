@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IntegrityError, ObjectNotFoundError, WrongKeyError } from '../core/errors';
 import type { WrappedKey } from '../core/ports/key-provider';
 import type { ObjectStore } from '../core/ports/object-store';
-import { canonicalJson, canonicalJsonFile, parseStoredJson } from './canonical-json';
+import { canonicalJson, canonicalJsonFile, parseCanonicalObject } from './canonical-json';
 import { FORMAT_LABEL, hkdf, KEY_BYTES, NONCE_BYTES } from './crypto';
 import { openKey, sealKey, WrappedKeySchema } from './key-wrap';
 import { readAll } from './read';
@@ -73,13 +73,13 @@ export function sealGenerationLink(
 
 /** Parses a stored link; anything but the canonical bytes of a link with its own name is damage. */
 export function parseGenerationLink(key: string, bytes: Buffer): GenerationLink {
-  const parsed = GenerationLinkSchema.safeParse(parseStoredJson(bytes, key, 'generation link'));
-  if (!parsed.success) throw new IntegrityError(key, 'generation link has unexpected content');
-  if (generationKey(parsed.data.generation) !== key)
-    throw new IntegrityError(key, 'generation link number does not match its name');
-  if (!encodeLink(parsed.data).equals(bytes))
-    throw new IntegrityError(key, 'generation link is not in canonical form (damaged)');
-  return parsed.data;
+  const kind = {
+    what: 'generation link',
+    schema: GenerationLinkSchema,
+    nameOf: (link: GenerationLink) => generationKey(link.generation),
+    nameField: 'number',
+  };
+  return parseCanonicalObject(key, bytes, kind, encodeLink);
 }
 
 /** The newest key generation of the repository in `store` (0 before any rotation). */

@@ -16,7 +16,7 @@ import {
 import type { KeyProvider, KeySlot } from '../core/ports/key-provider';
 import type { ObjectStore } from '../core/ports/object-store';
 import { keyedGear, validateChunkerParams, type ChunkerParams } from './chunker';
-import { canonicalJsonFile, parseStoredJson } from './canonical-json';
+import { canonicalJsonFile, parseCanonicalObject, parseStoredJson } from './canonical-json';
 import { DEFAULT_COMPRESSION, type CompressionSettings } from './codec';
 import {
   DEFAULT_PACK_BYTES,
@@ -122,14 +122,14 @@ function encodeSlot(slot: KeySlot): Buffer {
 type SlotRead = { key: string; slot: KeySlot } | { key: string; damage: IntegrityError };
 
 function parseSlot(key: string, bytes: Buffer): KeySlot {
-  const parsed = KeySlotSchema.safeParse(parseStoredJson(bytes, key, 'key slot'));
-  if (!parsed.success) throw new IntegrityError(key, 'key slot has unexpected content');
-  if (slotKey(parsed.data.id) !== key) throw new IntegrityError(key, 'key slot id does not match its name');
-  const slot = parsed.data as KeySlot;
   // Slots are written in one canonical form; any other byte sequence is damage.
-  if (!encodeSlot(slot).equals(bytes))
-    throw new IntegrityError(key, 'key slot is not in canonical form (damaged)');
-  return slot;
+  const kind = {
+    what: 'key slot',
+    schema: KeySlotSchema as z.ZodType<KeySlot>,
+    nameOf: (slot: KeySlot) => slotKey(slot.id),
+    nameField: 'id',
+  };
+  return parseCanonicalObject(key, bytes, kind, encodeSlot);
 }
 
 /** The config of a new repository; refuses now what a reader would refuse later. */
