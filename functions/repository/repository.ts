@@ -414,11 +414,35 @@ export class Repository {
   async addKeySlot(provider: KeyProvider): Promise<KeySlot> {
     this.assertReads('the master key');
     writingKey(this.keys);
-    const slot = await provider.createSlot(this.masterKeys[0]!, this.config.repo_id, {
-      generation: this.keys.generation,
-    });
+    return this.storeNewSlot(provider, this.masterKeys[0]!, this.keys.generation, false);
+  }
+
+  /**
+   * Makes and stores a slot for `provider`: of `masterKey`, the master key of `generation`, or,
+   * for a writer, of the writer keyring with that generation's reader key (§3.7).
+   */
+  private async storeNewSlot(
+    provider: KeyProvider,
+    masterKey: Buffer,
+    generation: number,
+    writer: boolean,
+  ): Promise<KeySlot> {
+    const repoId = this.config.repo_id;
+    const slot = writer
+      ? await provider.createSlot(writerKeyring(this.keys), repoId, {
+          generation,
+          writer: { reader_key: readerKeyPair(masterKey, this.keys.repoId).publicKey.toString('base64') },
+        })
+      : await provider.createSlot(masterKey, repoId, { generation });
     await this.store.put(slotKey(slot.id), encodeSlot(slot), { createOnly: true });
     return slot;
+  }
+
+  /** This repository's key slots that parse (a damaged one is `check`'s to report). */
+  private async ownSlots(): Promise<KeySlot[]> {
+    return (await Repository.readSlots(this.store)).flatMap((r) =>
+      'slot' in r && r.slot.repo_id === this.config.repo_id ? [r.slot] : [],
+    );
   }
 
   /**
@@ -429,13 +453,8 @@ export class Repository {
   async addWriterSlot(provider: KeyProvider): Promise<{ slot: KeySlot; indexesResealed: number }> {
     this.assertReads('the master key');
     writingKey(this.keys);
-    const reader = readerKeyPair(this.masterKeys[0]!, this.keys.repoId);
     const indexesResealed = await this.resealIndexesForWriters();
-    const slot = await provider.createSlot(writerKeyring(this.keys), this.config.repo_id, {
-      generation: this.keys.generation,
-      writer: { reader_key: reader.publicKey.toString('base64') },
-    });
-    await this.store.put(slotKey(slot.id), encodeSlot(slot), { createOnly: true });
+    const slot = await this.storeNewSlot(provider, this.masterKeys[0]!, this.keys.generation, true);
     return { slot, indexesResealed };
   }
 
@@ -475,9 +494,7 @@ export class Repository {
     const repoId = this.config.repo_id;
     const generation = this.keys.latestGeneration + 1;
     const masterKey = randomBytes(KEY_BYTES);
-    const slots = (await Repository.readSlots(this.store))
-      .flatMap((r) => ('slot' in r ? [r.slot] : []))
-      .filter((s) => s.repo_id === repoId && (s.generation ?? 0) <= this.keys.latestGeneration);
+    const slots = (await this.ownSlots()).filter((s) => (s.generation ?? 0) <= this.keys.latestGeneration);
     const providerFor = async (slot: KeySlot): Promise<KeyProvider | undefined> => {
       if (slot.kind === 'kms' && slot.kms) return kmsProvider(slot.kms.key_arn);
       if (slot.id === this.openedSlot.id) return this.openedWith;
@@ -493,16 +510,8 @@ export class Repository {
     };
     const rewrapped: RotationReport['rewrapped'] = [];
     // Writer slots are made again with the new generation's reader key (§3.7).
-    const readerKey = readerKeyPair(masterKey, this.keys.repoId).publicKey.toString('base64');
     const remake = async (slot: KeySlot, provider: KeyProvider) => {
-      const fresh =
-        slot.role === 'writer'
-          ? await provider.createSlot(writerKeyring(this.keys), repoId, {
-              generation,
-              writer: { reader_key: readerKey },
-            })
-          : await provider.createSlot(masterKey, repoId, { generation });
-      await this.store.put(slotKey(fresh.id), encodeSlot(fresh), { createOnly: true });
+      const fresh = await this.storeNewSlot(provider, masterKey, generation, slot.role === 'writer');
       rewrapped.push({ from: slot, to: fresh });
       return fresh;
     };
@@ -541,8 +550,7 @@ export class Repository {
    * lock everyone out of every backup.
    */
   async removeKeySlot(id: string): Promise<void> {
-    const slots = (await Repository.readSlots(this.store)).flatMap((r) => ('slot' in r ? [r.slot] : []));
-    const mine = slots.filter((s) => s.repo_id === this.config.repo_id);
+    const mine = await this.ownSlots();
     const target = mine.find((s) => s.id === id.toUpperCase());
     // Writer slots open no backup (§3.7): the last slot that reads must stay.
     const readers = mine.filter((s) => s.role !== 'writer');
