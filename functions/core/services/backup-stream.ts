@@ -60,11 +60,21 @@ export async function chooseParent(
 }
 
 /**
- * The parent of a backup with a write-only key (FORMAT.md §3.7): it cannot read manifests, so it
- * records the id the caller (the catalog) names and deduplicates against the whole index.
+ * The parent of a backup: the manifest it deduplicates against, and the reference its own
+ * manifest records. A write-only key reads no manifest (FORMAT.md §3.7): it records the id the
+ * caller (the catalog) names and deduplicates against the whole index instead.
  */
-export function writeOnlyParent(request: { parentId?: string | null }): { id: string } | undefined {
-  return request.parentId ? { id: request.parentId } : undefined;
+export async function resolveParent(
+  repo: Repository,
+  request: { name: string; backupType: BackupType; parentId?: string | null },
+): Promise<{ manifest: SnapshotManifest | undefined; ref: { id: string } | undefined }> {
+  if (repo.keys.writeOnly)
+    return { manifest: undefined, ref: request.parentId ? { id: request.parentId } : undefined };
+  const manifest =
+    request.parentId === undefined
+      ? await chooseParent(repo, request.name, request.backupType)
+      : await loadParent(repo, request.parentId);
+  return { manifest, ref: manifest };
 }
 
 /** The named parent, when the repository still holds it (else the backup is a full one). */
@@ -91,28 +101,13 @@ export async function backupStream(
   validateBackupName(request.name);
   const started = new Date();
   const writer = new RepositoryWriter(repo);
-  if (repo.keys.writeOnly) {
-    writer.useIndex(await loadChunkIndex(repo));
-    const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
-    try {
-      return await runBackup(repo, source, request, {
-        started,
-        parent: writeOnlyParent(request),
-        writer,
-        workers,
-      });
-    } finally {
-      await workers.close();
-    }
-  }
-  const parent =
-    request.parentId === undefined
-      ? await chooseParent(repo, request.name, request.backupType)
-      : await loadParent(repo, request.parentId);
+  const parent = await resolveParent(repo, request);
+  if (repo.keys.writeOnly) writer.useIndex(await loadChunkIndex(repo));
   const workers = new ChunkWorkers(repo.keys.id, repo.config.compression);
   try {
-    if (parent?.content.kind === 'stream') await learnParent(repo, parent.content, writer, workers);
-    return await runBackup(repo, source, request, { started, parent, writer, workers });
+    const learned = parent.manifest?.content;
+    if (learned?.kind === 'stream') await learnParent(repo, learned, writer, workers);
+    return await runBackup(repo, source, request, { started, parent: parent.ref, writer, workers });
   } finally {
     await workers.close();
   }

@@ -1,12 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { ExitCode, InputError, LifeboatError } from '../../core/errors';
-import {
-  chooseParent,
-  loadParent,
-  validateBackupName,
-  writeOnlyParent,
-} from '../../core/services/backup-stream';
+import { resolveParent, validateBackupName } from '../../core/services/backup-stream';
 import { ChunkTally, commitBackup } from '../../core/services/snapshot-commit';
 import { PackClass } from '../../repository/pack';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
@@ -391,13 +386,8 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
   const sources = resolveSources(request.paths);
   const started = new Date();
   const writer = new RepositoryWriter(repo);
-  // A write-only key reads no manifest: every file is read, and deduplicated against the index.
-  const parentCandidate = repo.keys.writeOnly
-    ? undefined
-    : request.parentId === undefined
-      ? await chooseParent(repo, request.name, request.backupType)
-      : await loadParent(repo, request.parentId);
-  const parent = repo.keys.writeOnly ? writeOnlyParent(request) : parentCandidate;
+  // A write-only key reads no parent tree: every file is read, and deduplicated against the index.
+  const { manifest: parentCandidate, ref: parent } = await resolveParent(repo, request);
   let reader: ChunkReader | undefined;
   if (parent || repo.keys.writeOnly) {
     const index = await loadChunkIndex(repo);
