@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { IntegrityError } from '../core/errors';
 import {
+  commitmentMatches,
   counterNonce,
   deriveObjectKey,
   requireObjectKey,
@@ -87,7 +88,7 @@ export function streamObjectSealedUnder(
 ): boolean {
   if (data.length < STREAM_HEADER_BYTES) return false;
   const key = deriveObjectKey(root, data.subarray(40, 72), streamInfo(type, objectId));
-  return key.commitment.equals(data.subarray(72, 104));
+  return commitmentMatches(key.commitment, data.subarray(72, 104));
 }
 
 /** Authenticates and decrypts a whole stream object; any change, cut or extension is an IntegrityError. */
