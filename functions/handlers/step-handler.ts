@@ -14,20 +14,26 @@ const middy = (require('@middy/core') as { default: typeof middyCore }).default;
 
 let shared: ServiceContext | undefined;
 
+/** The composition root of this container, built on first use and reused by every invocation. */
+export function sharedContext(): ServiceContext {
+  return (shared ??= awsContext());
+}
+
+/** Metrics a handler derives from its result (namespace Lifeboat, dimensions service and step). */
+export type ResultMetrics<T> = (result: T, metrics: Metrics) => void;
+
 /**
- * A Lambda handler for one workflow step: middy with Powertools' logger (structured JSON, the
- * Lambda context on every line) and metrics (a count and a duration per step, in EMF), around the
- * step function the local engine and the Fargate worker call too. The step parses its input
- * with zod; errors leave with the name a state machine's Retry matches (TransientError) and the
- * operator's message. No secret reaches a log line: events hold ids and names only.
+ * A Lambda handler of Lifeboat's: middy with Powertools' logger (structured JSON, the Lambda
+ * context on every line) and metrics (a count and a duration per invocation, in EMF, plus what
+ * `report` derives from the result). Errors leave with the name a state machine's Retry matches
+ * (TransientError) and the operator's message. No secret reaches a log line: events hold ids and
+ * names only.
  */
-export function stepHandler(
-  placeholder: string,
-  context: () => ServiceContext = () => (shared ??= awsContext()),
+export function instrumentedHandler<T>(
+  name: string,
+  run: (event: unknown) => Promise<T>,
+  report?: ResultMetrics<T>,
 ) {
-  const step = STEPS[placeholder];
-  if (!step) throw new Error(`no step ${placeholder}`);
-  const name = placeholder.replace(/FunctionArn$/, '');
   const logger = new Logger({ serviceName: 'lifeboat' });
   const metrics = new Metrics({
     namespace: 'Lifeboat',
@@ -37,8 +43,9 @@ export function stepHandler(
   return middy(async (event: unknown) => {
     const started = Date.now();
     try {
-      const result = await step(context(), event);
+      const result = await run(event);
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
+      report?.(result, metrics);
       return result;
     } catch (error) {
       const shaped = asStepError(error);
@@ -51,4 +58,22 @@ export function stepHandler(
   })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
+}
+
+/**
+ * The Lambda handler of one workflow step, around the step function the local engine and the
+ * Fargate worker call too. The step parses its input with zod.
+ */
+export function stepHandler(
+  placeholder: string,
+  options: { context?: () => ServiceContext; report?: ResultMetrics<unknown> } = {},
+) {
+  const step = STEPS[placeholder];
+  if (!step) throw new Error(`no step ${placeholder}`);
+  const context = options.context ?? sharedContext;
+  return instrumentedHandler(
+    placeholder.replace(/FunctionArn$/, ''),
+    (event) => step(context(), event),
+    options.report,
+  );
 }

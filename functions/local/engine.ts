@@ -138,7 +138,9 @@ export class LocalEngine {
         ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${placeholder.replace(/Arn$/, '')}`
         : placeholder.endsWith('Ids')
           ? `local-${placeholder}`
-          : `arn:aws:ecs:${REGION}:${ACCOUNT}:${placeholder}/local`;
+          : placeholder === 'WorkerAssignPublicIp'
+            ? 'DISABLED'
+            : `arn:aws:ecs:${REGION}:${ACCOUNT}:${placeholder}/local`;
     const local = JSON.parse(substitute(text, fake)) as AslDefinition;
     const stateMachine = new StateMachine(local as unknown as Sfn.StateMachineDefinition, {
       // The ASL files are validated by the tests (asl-validator) and at deploy; compiling the

@@ -449,7 +449,10 @@ const CommitInputSchema = BackupIdSchema.extend({
     .default([]),
 });
 
-export async function commitBackup(ctx: ServiceContext, input: unknown): Promise<Backup> {
+/** The committed backup, with what the events and metrics name it by: its schedule. */
+export type CommittedBackup = Backup & { schedule_name: string | null; verification_enabled: boolean };
+
+export async function commitBackup(ctx: ServiceContext, input: unknown): Promise<CommittedBackup> {
   const { backup_id, replicated } = CommitInputSchema.parse(input);
   const failures = failedCopies(ctx, replicated);
   const repo = await ctx.repository();
@@ -479,17 +482,25 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
     action: 'backup.complete',
     details: { target: completed.target_identifier, final_size_bytes: completed.final_size_bytes },
   });
+  // The rules that start verification and retention match on these (EventBridge reads no catalog).
+  const schedule = completed.schedule_id ? await ctx.catalog.getSchedule(completed.schedule_id) : undefined;
+  const scheduled = {
+    schedule_name: schedule?.name ?? null,
+    verification_enabled: schedule?.verification_enabled ?? false,
+  };
   await ctx.events.publish({
     type: 'Backup Completed',
     detail: {
       backup_id,
       target: completed.target_identifier,
       schedule_id: completed.schedule_id,
+      ...(scheduled.schedule_name ? { schedule_name: scheduled.schedule_name } : {}),
+      verification_enabled: scheduled.verification_enabled,
       backup_type: completed.backup_type,
       final_size_bytes: completed.final_size_bytes,
     },
   });
-  return completed;
+  return { ...completed, ...scheduled };
 }
 
 /**

@@ -73,6 +73,8 @@ export const STEP_PLACEHOLDERS = [
 export const INFRASTRUCTURE_PLACEHOLDERS = [
   'ClusterArn',
   'BackupTaskDefinitionArn',
+  'RestoreTaskDefinitionArn',
   'WorkerSubnetIds',
   'WorkerSecurityGroupIds',
+  'WorkerAssignPublicIp',
 ] as const;
