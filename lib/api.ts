@@ -1,0 +1,48 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface ApiProps {
+  /** The API handler (functions/handlers/api.ts). */
+  readonly handler: lambda.IFunction;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The REST API in front of the API handler: every method IAM-authorized (SigV4, the standard
+ * credential chain; `lifeboat --api URL` signs), access logs and execution logs, X-Ray, request
+ * validation. The routes are the API issue's; `GET /health` is wired now.
+ */
+export class Api extends Construct {
+  readonly restApi: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    this.restApi = new apigateway.RestApi(this, 'Api', {
+      description: 'Lifeboat backup and recovery API',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.INFO,
+        dataTraceEnabled: false,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+    });
+    const validator = this.restApi.addRequestValidator('Validate', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.restApi.root
+      .addResource('health')
+      .addMethod('GET', new apigateway.LambdaIntegration(props.handler), { requestValidator: validator });
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { LifeboatStackProps } from './lifeboat-stack';
+
+const list = z.union([
+  z.array(z.string()),
+  z.string().transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ),
+]);
+/** Context given with `-c key=value` arrives as a string; JSON values are parsed. */
+const json = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\s*[[{]/.test(v) ? JSON.parse(v) : v), schema);
+
+const ContextSchema = z.object({
+  'lifeboat:stackName': z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/)
+    .default('Lifeboat'),
+  'lifeboat:alertEmails': list.optional(),
+  'lifeboat:databaseSecretArns': list.optional(),
+  'lifeboat:objectLock': json(
+    z.object({ mode: z.enum(['GOVERNANCE', 'COMPLIANCE']), days: z.number().int().min(1) }).strict(),
+  ).optional(),
+  'lifeboat:infrequentAccessAfterDays': z.coerce.number().int().min(0).optional(),
+  'lifeboat:glacierInstantRetrievalAfterDays': z.coerce.number().int().min(0).optional(),
+  'lifeboat:fargateThresholdBytes': z.coerce.number().int().positive().optional(),
+  'lifeboat:vpcId': z
+    .string()
+    .regex(/^vpc-[0-9a-f]+$/)
+    .optional(),
+  'lifeboat:targets': json(
+    z.array(
+      z
+        .object({
+          name: z.string(),
+          target_config: z.record(z.string(), z.unknown()),
+          description: z.string().optional(),
+        })
+        .strict(),
+    ),
+  ).optional(),
+  'lifeboat:schedules': json(
+    z.array(
+      z
+        .object({
+          name: z.string(),
+          target: z.string(),
+          cron: z.string(),
+          timezone: z.string().optional(),
+          backup_type: z.enum(['full', 'incremental', 'differential']).optional(),
+          retention: z.string().optional(),
+          verify: z.boolean().optional(),
+          rpo_hours: z.number().int().min(1).max(168).optional(),
+        })
+        .strict(),
+    ),
+  ).optional(),
+});
+
+export interface LifeboatContext {
+  stackName: string;
+  props: LifeboatStackProps;
+}
+
+/** The `lifeboat:*` context values (cdk.json or `-c`), checked: a mistake stops the synth with its field. */
+export function readContext(get: (key: string) => unknown): LifeboatContext {
+  const raw = Object.fromEntries(Object.keys(ContextSchema.shape).map((k) => [k, get(k)]));
+  const parsed = ContextSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      'The CDK context is not valid: ' +
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') +
+        '. See docs/OPERATIONS.md §8 for the options.',
+    );
+  const c = parsed.data;
+  return {
+    stackName: c['lifeboat:stackName'],
+    props: {
+      ...(c['lifeboat:vpcId'] ? { vpcId: c['lifeboat:vpcId'] } : {}),
+      vault: {
+        ...(c['lifeboat:objectLock'] ? { objectLock: c['lifeboat:objectLock'] } : {}),
+        ...(c['lifeboat:infrequentAccessAfterDays'] !== undefined
+          ? { infrequentAccessAfterDays: c['lifeboat:infrequentAccessAfterDays'] }
+          : {}),
+        ...(c['lifeboat:glacierInstantRetrievalAfterDays'] !== undefined
+          ? { glacierInstantRetrievalAfterDays: c['lifeboat:glacierInstantRetrievalAfterDays'] }
+          : {}),
+      },
+      alertEmails: c['lifeboat:alertEmails'] ?? [],
+      databaseSecretArns: c['lifeboat:databaseSecretArns'] ?? [],
+      targets: c['lifeboat:targets'] ?? [],
+      schedules: c['lifeboat:schedules'] ?? [],
+      ...(c['lifeboat:fargateThresholdBytes']
+        ? { fargateThresholdBytes: c['lifeboat:fargateThresholdBytes'] }
+        : {}),
+    },
+  };
+}

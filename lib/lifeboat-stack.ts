@@ -1,0 +1,138 @@
+import { CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { Api } from './api';
+import { Catalog } from './catalog';
+import { LifeboatEvents } from './events';
+import { acknowledgeFindings } from './findings';
+import { Alerts, Monitoring } from './monitoring';
+import { handlerEntry } from './project';
+import { Scheduling, type DeclaredSchedule, type DeclaredTarget } from './schedules';
+import { Vault, type VaultProps } from './vault';
+import { Workers } from './workers';
+import { Workflows } from './workflows';
+
+export interface LifeboatStackProps extends StackProps {
+  /** The bucket and key. @default a vault with the defaults of VaultProps */
+  readonly vault?: VaultProps;
+  /** Run the workers in this VPC to reach databases. @default see WorkersProps.vpc */
+  readonly vpc?: ec2.IVpc;
+  /** Or look the VPC up by id at synth (needs AWS credentials; the result is kept in cdk.context.json). */
+  readonly vpcId?: string;
+  /** ARNs of the Secrets Manager secrets holding database passwords that targets name. @default none */
+  readonly databaseSecretArns?: string[];
+  /** E-mail addresses for alerts. @default none (subscribe to the topic yourself) */
+  readonly alertEmails?: string[];
+  /** Targets created in the catalog at the first run of a schedule naming them. @default none */
+  readonly targets?: DeclaredTarget[];
+  /** Schedules created at deploy. @default none (create them through the API) */
+  readonly schedules?: DeclaredSchedule[];
+  /** @default 10 GiB */
+  readonly fargateThresholdBytes?: number;
+}
+
+/**
+ * Lifeboat in one stack: vault (bucket and key), catalog, workers, the four workflows from
+ * state-machines/, schedules, events, monitoring and the API. The repository is created at
+ * deploy with two KMS slots: a reader slot for restores and a writer slot for the backup workers.
+ */
+export class LifeboatStack extends Stack {
+  readonly vault: Vault;
+  readonly catalog: Catalog;
+  readonly workers: Workers;
+  readonly workflows: Workflows;
+  readonly scheduling: Scheduling;
+  readonly events: LifeboatEvents;
+  readonly alerts: Alerts;
+  readonly monitoring: Monitoring;
+  readonly api: Api;
+  /** The deploy-time repository initializer (Custom::LifeboatRepository) and its provider. */
+  readonly repositoryInitializer: NodejsFunction;
+  readonly repositoryProvider: cr.Provider;
+
+  constructor(scope: Construct, id: string, props: LifeboatStackProps = {}) {
+    super(scope, id, props);
+    this.vault = new Vault(this, 'Vault', props.vault);
+    this.alerts = new Alerts(this, 'Alerts', { alertEmails: props.alertEmails ?? [] });
+    this.catalog = new Catalog(this, 'Catalog', { encryptionKey: this.alerts.key });
+    this.events = new LifeboatEvents(this, 'Events');
+    const databaseSecrets = (props.databaseSecretArns ?? []).map((arn, i) =>
+      secretsmanager.Secret.fromSecretCompleteArn(this, `DatabaseSecret${i}`, arn),
+    );
+    const vpc =
+      props.vpc ?? (props.vpcId ? ec2.Vpc.fromLookup(this, 'WorkerVpc', { vpcId: props.vpcId }) : undefined);
+    this.workers = new Workers(this, 'Workers', {
+      vault: this.vault,
+      catalog: this.catalog,
+      eventBusName: this.events.bus.eventBusName,
+      grantPutEvents: (grantee) => this.events.grantPutEvents(grantee),
+      databaseSecrets,
+      ...(vpc ? { vpc } : {}),
+      ...(props.fargateThresholdBytes ? { fargateThresholdBytes: props.fargateThresholdBytes } : {}),
+    });
+    // The repository is created at deploy (functions/handlers/init-repository.ts) with a reader slot
+    // and the workers' writer slot, both KMS: the workers never see the master key. An existing
+    // repository (a redeploy over a retained bucket) is checked and given a writer slot if it lacks one.
+    this.repositoryInitializer = this.workers.lambdaFunction(
+      'InitRepository',
+      handlerEntry('InitRepository'),
+      {
+        timeoutSeconds: 300,
+        environment: { LIFEBOAT_KMS_KEY_ID: this.vault.key.keyArn },
+      },
+    );
+    this.vault.grantAdminister(this.repositoryInitializer);
+    this.repositoryProvider = new cr.Provider(this, 'RepositoryProvider', {
+      onEventHandler: this.repositoryInitializer,
+    });
+    const initialized = new CustomResource(this, 'Repository', {
+      serviceToken: this.repositoryProvider.serviceToken,
+      resourceType: 'Custom::LifeboatRepository',
+      properties: { repository: this.vault.repositoryUrl, key: this.vault.key.keyArn },
+      serviceTimeout: Duration.minutes(10),
+    });
+    this.workflows = new Workflows(this, 'Workflows', { workers: this.workers });
+    for (const machine of Object.values(this.workflows.stateMachines))
+      machine.node.addDependency(initialized);
+    const machines = this.workflows.stateMachines;
+    this.scheduling = new Scheduling(this, 'Scheduling', {
+      workers: this.workers,
+      catalog: this.catalog,
+      backupWorkflow: machines.backup,
+      targets: props.targets ?? [],
+      schedules: props.schedules ?? [],
+    });
+    this.events.addReactions({
+      verifyWorkflow: machines.verify,
+      retentionWorkflow: machines.retention,
+      alerts: this.alerts.topic,
+      deadLetterQueue: this.scheduling.deadLetterQueue,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alerts: this.alerts.topic,
+      workflows: machines,
+      deadLetterQueues: [this.scheduling.deadLetterQueue],
+      rpo: (props.schedules ?? []).flatMap((s) =>
+        s.rpo_hours ? [{ schedule: s.name, hours: s.rpo_hours }] : [],
+      ),
+    });
+    const apiHandler = this.workers.lambdaFunction('ApiHandler', handlerEntry('Api'));
+    this.catalog.grantReadWrite(apiHandler);
+    this.api = new Api(this, 'Api', { handler: apiHandler });
+
+    new CfnOutput(this, 'RepositoryUrl', {
+      value: this.vault.repositoryUrl,
+      description: 'LIFEBOAT_REPOSITORY',
+    });
+    new CfnOutput(this, 'VaultKeyArn', { value: this.vault.key.keyArn });
+    new CfnOutput(this, 'CatalogTable', { value: this.catalog.table.tableName });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn });
+    for (const [name, machine] of Object.entries(machines))
+      new CfnOutput(this, `${name}StateMachineArn`, { value: machine.stateMachineArn });
+    acknowledgeFindings(this);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What each workflow step may touch in AWS, and its memory (its timeout is its Task's
+ * TimeoutSeconds in the ASL file, so Step Functions and Lambda give up together): the
+ * deployment's least-privilege table. A step not
+ * listed here fails the synth (a new step must be given its rights on purpose).
+ *
+ * - `backup`: writes the repository with a write-only key (FORMAT.md §3.7), reads only index
+ *   objects and never deletes.
+ * - `read`: opens the repository (restore, verification, replication to copies).
+ * - `prune`: read, rewrite the index, delete (retention and GC).
+ * - `catalog`: the catalog and events only (failure records).
+ */
+export type Duty = 'backup' | 'read' | 'prune' | 'catalog';
+
+export interface StepProfile {
+  readonly duty: Duty;
+  /** Reads database passwords from Secrets Manager (sources and restore targets). */
+  readonly secrets: boolean;
+  /** Lambda memory; CPU grows with it (1769 MB is one full vCPU). */
+  readonly memoryMb: number;
+}
+
+const quick = (duty: Duty, secrets = false): StepProfile => ({
+  duty,
+  secrets,
+  memoryMb: 512,
+});
+const heavy = (duty: Duty, secrets: boolean): StepProfile => ({
+  duty,
+  secrets,
+  memoryMb: 3008,
+});
+
+export const STEP_PROFILES: Readonly<Record<string, StepProfile>> = {
+  PrepareBackup: quick('backup', true),
+  RunBackup: heavy('backup', true),
+  ReplicateBackup: heavy('read', false),
+  CommitBackup: quick('backup'),
+  RecordBackupFailure: quick('catalog'),
+  ValidateRestore: quick('read', true),
+  PlanRestore: quick('read', true),
+  RunRestore: heavy('read', true),
+  ValidateRecovery: { ...quick('read', true), memoryMb: 1024 },
+  FinalizeRestore: quick('catalog'),
+  RecordRestoreFailure: quick('catalog'),
+  StartVerification: quick('read'),
+  RunVerification: heavy('read', true),
+  RecordVerificationFailure: quick('catalog'),
+  ApplyRetention: { ...quick('prune'), memoryMb: 1024 },
+  CollectGarbage: heavy('prune', false),
+  RecordRetentionFailure: quick('catalog'),
+};
+
+export function profileOf(step: string): StepProfile {
+  const profile = STEP_PROFILES[step];
+  if (!profile)
+    throw new Error(
+      `The workflows name a step "${step}" that lib/steps.ts gives no rights: add it to STEP_PROFILES.`,
+    );
+  return profile;
+}
