@@ -67,6 +67,11 @@ export function acknowledgeFindings(stack: LifeboatStack): void {
     "The custom resource framework invokes the repository initializer's versions; CDK's Provider grants that.",
   );
   acknowledge(
+    stack.apiHandler,
+    `IAM5[Resource::arn:<AWS::Partition>:scheduler:${region}:${account}:schedule/${scheduling.group.scheduleGroupName}/*]`,
+    "The API creates, changes and deletes the schedules of Lifeboat's schedule group, named after backup schedules made at run time; no other group.",
+  );
+  acknowledge(
     scheduling.role,
     `IAM5[Resource::<${logicalId(scheduling.starter)}.Arn>:*]`,
     'EventBridge Scheduler invokes the schedule starter (CDK grants its versions too); the role can invoke nothing else.',

@@ -49,6 +49,8 @@ export class LifeboatStack extends Stack {
   readonly alerts: Alerts;
   readonly monitoring: Monitoring;
   readonly api: Api;
+  /** The API's function (functions/handlers/api.ts). */
+  readonly apiHandler: NodejsFunction;
   /** The deploy-time repository initializer (Custom::LifeboatRepository) and its provider. */
   readonly repositoryInitializer: NodejsFunction;
   readonly repositoryProvider: cr.Provider;
@@ -119,8 +121,18 @@ export class LifeboatStack extends Stack {
         s.rpo_hours ? [{ schedule: s.name, hours: s.rpo_hours }] : [],
       ),
     });
-    const apiHandler = this.workers.lambdaFunction('ApiHandler', handlerEntry('Api'));
+    // The API creates one EventBridge Scheduler schedule per backup schedule: it is given the
+    // group, the role schedules run as, the starter they invoke and the dead-letter queue.
+    const apiHandler = (this.apiHandler = this.workers.lambdaFunction('ApiHandler', handlerEntry('Api'), {
+      environment: {
+        LIFEBOAT_SCHEDULE_GROUP: this.scheduling.group.scheduleGroupName,
+        LIFEBOAT_SCHEDULER_ROLE_ARN: this.scheduling.role.roleArn,
+        LIFEBOAT_SCHEDULE_TARGET_ARN: this.scheduling.starter.functionArn,
+        LIFEBOAT_SCHEDULE_DLQ_ARN: this.scheduling.deadLetterQueue.queueArn,
+      },
+    }));
     this.catalog.grantReadWrite(apiHandler);
+    this.scheduling.grantManageSchedules(apiHandler);
     this.api = new Api(this, 'Api', { handler: apiHandler });
 
     new CfnOutput(this, 'RepositoryUrl', {

@@ -13,9 +13,10 @@ export interface VaultObjectLockProps {
 
 export interface VaultProps {
   /**
-   * Write-once storage: the bucket is created with Object Lock and this default retention.
-   * Retention and GC cannot delete an object before its date (their runs fail on such objects
-   * until then), so pick the shortest retention that meets your policy. Cannot be added later.
+   * Write-once storage: the bucket is created with Object Lock and this default retention. The
+   * bucket is versioned, so retention and GC still remove objects from the repository (a delete
+   * marker) while every written version stays for this many days; storage is freed only after.
+   * Cannot be added later.
    * @default - no Object Lock
    */
   readonly objectLock?: VaultObjectLockProps;

@@ -114,6 +114,18 @@ describe('schedules', () => {
   });
 });
 
+test('the API may manage schedules in the group only, passing only the scheduler role', () => {
+  const handlerRole = Object.entries(resources(s.template, 'AWS::Lambda::Function')).find(([id]) =>
+    id.startsWith('WorkersApiHandler'),
+  )![1].Properties.Role as { 'Fn::GetAtt': string[] };
+  const statements = roleStatements(s.template, handlerRole['Fn::GetAtt'][0]!);
+  const manage = statements.find((st) => asList(st.Action).includes('scheduler:CreateSchedule'))!;
+  expect(JSON.stringify(manage.Resource)).toContain(':schedule/');
+  expect(JSON.stringify(manage.Resource)).toContain(':schedule/Lifeboat-schedules/*');
+  const pass = statements.find((st) => asList(st.Action).includes('iam:PassRole'))!;
+  expect(pass.Resource).toEqual({ 'Fn::GetAtt': [idOf(s.stack.scheduling.role), 'Arn'] });
+});
+
 describe('events', () => {
   const rules = () => Object.values(resources(s.template, 'AWS::Events::Rule')).map((r) => r.Properties);
 
