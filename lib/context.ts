@@ -31,6 +31,8 @@ const ContextSchema = z.object({
     .string()
     .regex(/^vpc-[0-9a-f]+$/)
     .optional(),
+  'lifeboat:subnetIds': list.optional(),
+  'lifeboat:securityGroupIds': list.optional(),
   'lifeboat:targets': json(
     z.array(
       z
@@ -80,6 +82,8 @@ export function readContext(get: (key: string) => unknown): LifeboatContext {
     stackName: c['lifeboat:stackName'],
     props: {
       ...(c['lifeboat:vpcId'] ? { vpcId: c['lifeboat:vpcId'] } : {}),
+      ...(c['lifeboat:subnetIds'] ? { subnetIds: c['lifeboat:subnetIds'] } : {}),
+      ...(c['lifeboat:securityGroupIds'] ? { securityGroupIds: c['lifeboat:securityGroupIds'] } : {}),
       vault: {
         ...(c['lifeboat:objectLock'] ? { objectLock: c['lifeboat:objectLock'] } : {}),
         ...(c['lifeboat:infrequentAccessAfterDays'] !== undefined

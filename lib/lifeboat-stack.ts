@@ -22,6 +22,10 @@ export interface LifeboatStackProps extends StackProps {
   readonly vpc?: ec2.IVpc;
   /** Or look the VPC up by id at synth (needs AWS credentials; the result is kept in cdk.context.json). */
   readonly vpcId?: string;
+  /** The workers' subnets in that VPC. @default its private subnets with egress */
+  readonly subnetIds?: string[];
+  /** Security groups the workers join besides their own. @default none */
+  readonly securityGroupIds?: string[];
   /** ARNs of the Secrets Manager secrets holding database passwords that targets name. @default none */
   readonly databaseSecretArns?: string[];
   /** E-mail addresses for alerts. @default none (subscribe to the topic yourself) */
@@ -73,6 +77,16 @@ export class LifeboatStack extends Stack {
       grantPutEvents: (grantee) => this.events.grantPutEvents(grantee),
       databaseSecrets,
       ...(vpc ? { vpc } : {}),
+      ...(props.subnetIds?.length
+        ? {
+            subnets: {
+              subnets: props.subnetIds.map((id) => ec2.Subnet.fromSubnetId(this, `WorkerSubnet-${id}`, id)),
+            },
+          }
+        : {}),
+      securityGroups: (props.securityGroupIds ?? []).map((id) =>
+        ec2.SecurityGroup.fromSecurityGroupId(this, `WorkerSecurityGroup-${id}`, id),
+      ),
       ...(props.fargateThresholdBytes ? { fargateThresholdBytes: props.fargateThresholdBytes } : {}),
     });
     // The repository is created at deploy (functions/handlers/init-repository.ts) with a reader slot

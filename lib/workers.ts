@@ -30,6 +30,8 @@ export interface WorkersProps {
   readonly vpc?: ec2.IVpc;
   /** @default - the VPC's private subnets with egress */
   readonly subnets?: ec2.SubnetSelection;
+  /** Security groups the workers join besides their own (`securityGroup`). @default none */
+  readonly securityGroups?: ec2.ISecurityGroup[];
   /** Database passwords the sources and restore targets name (target_config's secret ARNs). */
   readonly databaseSecrets?: secretsmanager.ISecret[];
   /**
@@ -64,6 +66,8 @@ export class Workers extends Construct {
   readonly backupTask: ecs.FargateTaskDefinition;
   readonly restoreTask: ecs.FargateTaskDefinition;
   readonly securityGroup: ec2.SecurityGroup;
+  /** Every security group a worker is in: its own, then those given. */
+  readonly securityGroups: ec2.ISecurityGroup[];
   readonly vpc: ec2.IVpc;
   readonly subnetIds: string[];
   /** 'ENABLED' when the tasks run in the public subnets of the VPC made here. */
@@ -97,6 +101,7 @@ export class Workers extends Construct {
       description: 'Lifeboat workers: admit it in your database security groups',
       allowAllOutbound: true,
     });
+    this.securityGroups = [this.securityGroup, ...(props.securityGroups ?? [])];
     this.environment = {
       LIFEBOAT_CATALOG_TABLE: props.catalog.table.tableName,
       LIFEBOAT_REPOSITORY: props.vault.repositoryUrl,
@@ -171,7 +176,7 @@ export class Workers extends Construct {
         ? {
             vpc: this.vpc,
             vpcSubnets: this.props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-            securityGroups: [this.securityGroup],
+            securityGroups: this.securityGroups,
           }
         : {}),
       bundling: {

@@ -84,7 +84,7 @@ export class Workflows extends Construct {
         return workers.restoreTask.taskDefinitionArn;
       },
       WorkerSubnetIds: () => workers.subnetIds.join(','),
-      WorkerSecurityGroupIds: () => workers.securityGroup.securityGroupId,
+      WorkerSecurityGroupIds: () => workers.securityGroups.map((g) => g.securityGroupId).join(','),
       WorkerAssignPublicIp: () => workers.assignPublicIp,
     };
     for (const placeholder of placeholdersOf(definition)) {

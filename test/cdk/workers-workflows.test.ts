@@ -177,6 +177,30 @@ describe('workers', () => {
     s.template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 
+  test('in your VPC (lifeboat:vpcId): functions and tasks in the subnets given, in their own and your security groups, no public IP', () => {
+    const inVpc = synth({
+      'lifeboat:vpcId': 'vpc-0123456789abcdef0',
+      'lifeboat:subnetIds': 'subnet-0aaa,subnet-0bbb',
+      'lifeboat:securityGroupIds': 'sg-0db',
+    });
+    const id = (c: IConstruct) => inVpc.stack.getLogicalId(c.node.defaultChild as CfnElement);
+    inVpc.template.resourceCountIs('AWS::EC2::VPC', 0);
+    const own = { 'Fn::GetAtt': [id(inVpc.stack.workers.securityGroup), 'GroupId'] };
+    for (const fn of inVpc.stack.workers.functions.values())
+      expect(resources(inVpc.template, 'AWS::Lambda::Function')[id(fn)]!.Properties.VpcConfig).toEqual({
+        SubnetIds: ['subnet-0aaa', 'subnet-0bbb'],
+        SecurityGroupIds: [own, 'sg-0db'],
+      });
+    const backup = resources(inVpc.template, 'AWS::StepFunctions::StateMachine')[
+      id(inVpc.stack.workflows.stateMachines.backup)
+    ]!;
+    const subs = backup.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    expect(subs.WorkerAssignPublicIp).toBe('DISABLED');
+    expect(subs.WorkerSubnetIds).toBe('subnet-0aaa,subnet-0bbb');
+    expect(JSON.stringify(subs.WorkerSecurityGroupIds)).toContain('sg-0db');
+    expect(inVpc.findings).toEqual([]);
+  });
+
   test('database secrets named in the context are readable by the steps that dump or restore, not by the others', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-main-AbCdEf';
     const withSecret = synth({ 'lifeboat:databaseSecretArns': arn });
