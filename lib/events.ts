@@ -16,6 +16,18 @@ export const ALERT_EVENTS = [
   'Replication Failed',
 ] as const;
 
+/** The rule patterns (EventBridge's event pattern syntax) that start verification and retention. */
+export const VERIFY_AFTER_BACKUP = {
+  source: ['lifeboat'],
+  detailType: ['Backup Completed'],
+  detail: { verification_enabled: [true] },
+};
+export const RETENTION_AFTER_BACKUP = {
+  source: ['lifeboat'],
+  detailType: ['Backup Completed'],
+  detail: { retention_enabled: [true] },
+};
+
 export interface ReactionsProps {
   readonly verifyWorkflow: sfn.IStateMachine;
   readonly retentionWorkflow: sfn.IStateMachine;
@@ -27,7 +39,8 @@ export interface ReactionsProps {
 /**
  * Lifeboat's event bus (source `lifeboat`, detail-type the event's type) and the rules that
  * make the system event-driven: a completed backup starts its verification (when its schedule
- * asks) and its schedule's retention; failures go to the alerts topic.
+ * asks) and its schedule's retention (when it has a policy); failures go to the alerts topic.
+ * The local engine's twin is functions/local/reactions.ts.
  */
 export class LifeboatEvents extends Construct {
   readonly bus: events.EventBus;
@@ -50,11 +63,7 @@ export class LifeboatEvents extends Construct {
     new events.Rule(this, 'VerifyCompletedBackups', {
       eventBus: this.bus,
       description: 'A completed backup whose schedule asks for verification starts the verify workflow',
-      eventPattern: {
-        source: ['lifeboat'],
-        detailType: ['Backup Completed'],
-        detail: { verification_enabled: [true] },
-      },
+      eventPattern: VERIFY_AFTER_BACKUP,
       targets: [
         new targets.SfnStateMachine(props.verifyWorkflow, {
           ...delivery,
@@ -67,12 +76,9 @@ export class LifeboatEvents extends Construct {
     });
     new events.Rule(this, 'ApplyRetentionAfterBackups', {
       eventBus: this.bus,
-      description: "A completed scheduled backup starts the retention workflow for its schedule's policy",
-      eventPattern: {
-        source: ['lifeboat'],
-        detailType: ['Backup Completed'],
-        detail: { schedule_name: [{ exists: true }] },
-      },
+      description:
+        'A completed backup whose schedule has a retention policy starts the retention workflow for it',
+      eventPattern: RETENTION_AFTER_BACKUP,
       targets: [
         new targets.SfnStateMachine(props.retentionWorkflow, {
           ...delivery,

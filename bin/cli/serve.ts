@@ -1,6 +1,7 @@
 import { markInterruptedBackups } from '../../functions/core/services/workflows/interrupted';
 import { LocalEngine } from '../../functions/local/engine';
 import { resolveSettings } from '../../functions/local/home';
+import { reactOn } from '../../functions/local/reactions';
 import { LocalScheduler } from '../../functions/local/scheduler';
 import { localSystem } from '../../functions/local/system';
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
@@ -37,19 +38,12 @@ export async function runServe(options: ServeOptions): Promise<void> {
     onError: (schedule, error) => say(`schedule "${schedule.name}": ${(error as Error).message}`),
   });
   // EventBridge's rules locally: a completed scheduled backup is verified (when its schedule asks)
-  // and its schedule's retention applied.
-  const followUps = new Set<Promise<unknown>>();
-  system.events.subscribe(async (event) => {
-    const scheduleId = event.detail.schedule_id;
-    if (event.type !== 'Backup Completed' || typeof scheduleId !== 'string') return;
-    const schedule = await ctx.catalog.getSchedule(scheduleId);
-    if (!schedule?.verification_enabled) return;
-    const run = engine.run('verify', {
-      backup: String(event.detail.backup_id),
-      verification_type: 'checksum',
-    });
-    followUps.add(run);
-    void run.finally(() => followUps.delete(run));
+  // and its schedule's retention applied (when it has a policy).
+  const followUps = reactOn(system.events, engine, (reaction, run) => {
+    if (run instanceof Error || run.status === 'FAILED')
+      say(
+        `${reaction.workflow} after a backup failed: ${run instanceof Error ? run.message : describeStepError(run.error)}`,
+      );
   });
   say(
     `Lifeboat is serving: schedules fire while this runs (repository: ${ctx.storage.location}). Ctrl-C stops.`,
@@ -69,6 +63,6 @@ export async function runServe(options: ServeOptions): Promise<void> {
     process.on('SIGTERM', stop);
   });
   await scheduler.stop();
-  await Promise.allSettled([...followUps]);
+  await followUps.settled();
   await system.close();
 }

@@ -149,11 +149,11 @@ describe('events', () => {
   });
 
   test('a completed scheduled backup starts the retention workflow for its schedule', () => {
-    const rule = rules().find((r) => JSON.stringify(r.EventPattern).includes('schedule_name'))!;
+    const rule = rules().find((r) => JSON.stringify(r.EventPattern).includes('retention_enabled'))!;
     expect(rule.EventPattern).toEqual({
       source: ['lifeboat'],
       'detail-type': ['Backup Completed'],
-      detail: { schedule_name: [{ exists: true }] },
+      detail: { retention_enabled: [true] },
     });
     const [target] = rule.Targets as { Arn: unknown; DeadLetterConfig: unknown }[];
     expect(target!.Arn).toEqual({ Ref: idOf(s.stack.workflows.stateMachines.retention) });

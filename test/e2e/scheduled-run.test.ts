@@ -15,7 +15,10 @@ import { RecordNotFoundError } from '../../functions/core/errors';
 import type { WorkflowStarter } from '../../functions/core/ports/workflows';
 import { startScheduledBackup } from '../../functions/core/services/schedules/scheduled-run';
 import { setScheduleEnabled } from '../../functions/core/services/schedules/schedules';
+import type { LifeboatEvent } from '../../functions/core/ports/events';
 import { LocalEngine } from '../../functions/local/engine';
+import { reactionsTo, reactOn } from '../../functions/local/reactions';
+import { RETENTION_AFTER_BACKUP, VERIFY_AFTER_BACKUP } from '../../lib/events';
 import { resolveSettings } from '../../functions/local/home';
 import { localSystem, type LocalSystem } from '../../functions/local/system';
 
@@ -49,11 +52,29 @@ afterEach(async () => {
 });
 
 const declared = () => ({
-  schedule: { name: 'nightly', target: 'files', cron: '30 2 * * *', timezone: 'Europe/Berlin', verify: true },
+  schedule: {
+    name: 'nightly',
+    target: 'files',
+    cron: '30 2 * * *',
+    timezone: 'Europe/Berlin',
+    verify: true,
+    retention: 'keep-last=1',
+  },
   target: { name: 'files', target_config: { kind: 'filesystem', paths: [path.join(dir, 'data')] } },
 });
 
 /** EventBridge's matching, for the pattern forms the CDK app's rules use (values and exists). */
+function matchesRule(
+  rule: { detailType: string[] } & Record<string, unknown>,
+  event: LifeboatEvent,
+): boolean {
+  const { detailType, ...rest } = rule;
+  return matches(
+    { ...rest, 'detail-type': detailType },
+    { source: 'lifeboat', 'detail-type': event.type, detail: event.detail },
+  );
+}
+
 function matches(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = event[key];
@@ -93,26 +114,20 @@ test('a declared schedule is recorded on its first run; a retried delivery of th
     target_identifier: 'files',
   });
 
-  // The event the CDK app's rules start verification and retention on.
+  // The event the CDK app's rules (and the local engine's reactions) start verification and
+  // retention on.
   const completed = system.events.published.find((e) => e.type === 'Backup Completed')!;
-  const event = { source: 'lifeboat', 'detail-type': completed.type, detail: completed.detail };
-  expect(completed.detail).toMatchObject({ schedule_name: 'nightly', verification_enabled: true });
-  expect(
-    matches(
-      { source: ['lifeboat'], 'detail-type': ['Backup Completed'], detail: { verification_enabled: [true] } },
-      event,
-    ),
-  ).toBe(true);
-  expect(
-    matches(
-      {
-        source: ['lifeboat'],
-        'detail-type': ['Backup Completed'],
-        detail: { schedule_name: [{ exists: true }] },
-      },
-      event,
-    ),
-  ).toBe(true);
+  expect(completed.detail).toMatchObject({
+    schedule_name: 'nightly',
+    verification_enabled: true,
+    retention_enabled: true,
+  });
+  expect(matchesRule(VERIFY_AFTER_BACKUP, completed)).toBe(true);
+  expect(matchesRule(RETENTION_AFTER_BACKUP, completed)).toBe(true);
+  expect(reactionsTo(completed)).toEqual([
+    { workflow: 'verify', input: { backup: items[0]!.id, verification_type: 'checksum' } },
+    { workflow: 'retention', input: { schedule: 'nightly' } },
+  ]);
 
   // The next scheduled time is a new backup.
   const next = await startScheduledBackup(system.ctx, starter, {
@@ -148,22 +163,45 @@ test('a disabled schedule starts nothing; an undeclared schedule missing from th
   ).rejects.toThrow();
 });
 
-test('a schedule without verification completes a backup whose event does not start the verify workflow', async () => {
+test('a schedule without verification or retention policy: its backup event starts neither', async () => {
   const d = declared();
   d.schedule.verify = false;
+  d.schedule.retention = '';
   await startScheduledBackup(system.ctx, starter, {
     schedule: 'nightly',
     scheduled_time: '2026-11-27T01:30:00Z',
     declared: d,
   });
   const completed = system.events.published.find((e) => e.type === 'Backup Completed')!;
-  expect(completed.detail.verification_enabled).toBe(false);
-  expect(
-    matches(
-      { source: ['lifeboat'], 'detail-type': ['Backup Completed'], detail: { verification_enabled: [true] } },
-      { source: 'lifeboat', 'detail-type': completed.type, detail: completed.detail },
-    ),
-  ).toBe(false);
+  expect(completed.detail).toMatchObject({ verification_enabled: false, retention_enabled: false });
+  expect(matchesRule(VERIFY_AFTER_BACKUP, completed)).toBe(false);
+  expect(matchesRule(RETENTION_AFTER_BACKUP, completed)).toBe(false);
+  expect(reactionsTo(completed)).toEqual([]);
+});
+
+test('on the local engine, the reactions verify each scheduled backup and apply its retention', async () => {
+  const engine = new LocalEngine(system.ctx, { retryDelays: 'none' });
+  const reacted: string[] = [];
+  const reactions = reactOn(system.events, engine, (reaction, run) =>
+    reacted.push(`${reaction.workflow}:${run instanceof Error ? run.message : run.status}`),
+  );
+  const delivery = { schedule: 'nightly', scheduled_time: '2026-11-27T01:30:00Z', declared: declared() };
+  await startScheduledBackup(system.ctx, starter, delivery);
+  fs.writeFileSync(path.join(dir, 'data', 'b.txt'), 'a day later\n');
+  await startScheduledBackup(system.ctx, starter, { ...delivery, scheduled_time: '2026-11-28T01:30:00Z' });
+  await reactions.settled();
+  expect(reacted.sort()).toEqual([
+    'retention:SUCCEEDED',
+    'retention:SUCCEEDED',
+    'verify:SUCCEEDED',
+    'verify:SUCCEEDED',
+  ]);
+  const verifications = await system.ctx.catalog.listVerifications({ limit: 10 });
+  expect(verifications.items.map((v) => v.status)).toEqual(['passed', 'passed']);
+  // keep-last=1: only the newest backup is left.
+  const { items } = await system.ctx.catalog.listBackupsByStatus('completed', { limit: 10 });
+  expect(items).toHaveLength(1);
+  expect(items[0]!.scheduled_at).toBe('2026-11-28T01:30:00.000Z');
 });
 
 describe('StepFunctionsStarter (SFN client mocked: no local Step Functions server)', () => {

@@ -450,7 +450,12 @@ const CommitInputSchema = BackupIdSchema.extend({
 });
 
 /** The committed backup, with what the events and metrics name it by: its schedule. */
-export type CommittedBackup = Backup & { schedule_name: string | null; verification_enabled: boolean };
+export type CommittedBackup = Backup & {
+  schedule_name: string | null;
+  verification_enabled: boolean;
+  /** The schedule keeps only some backups: its retention policy applies after this one. */
+  retention_enabled: boolean;
+};
 
 export async function commitBackup(ctx: ServiceContext, input: unknown): Promise<CommittedBackup> {
   const { backup_id, replicated } = CommitInputSchema.parse(input);
@@ -487,6 +492,7 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
   const scheduled = {
     schedule_name: schedule?.name ?? null,
     verification_enabled: schedule?.verification_enabled ?? false,
+    retention_enabled: Object.keys(schedule?.retention_policy ?? {}).length > 0,
   };
   await ctx.events.publish({
     type: 'Backup Completed',
@@ -496,6 +502,7 @@ export async function commitBackup(ctx: ServiceContext, input: unknown): Promise
       schedule_id: completed.schedule_id,
       ...(scheduled.schedule_name ? { schedule_name: scheduled.schedule_name } : {}),
       verification_enabled: scheduled.verification_enabled,
+      retention_enabled: scheduled.retention_enabled,
       backup_type: completed.backup_type,
       final_size_bytes: completed.final_size_bytes,
     },
