@@ -49,6 +49,34 @@ export function stepTimeouts(definition: string): Map<string, number> {
 }
 
 /**
+ * Refuses what this app cannot yet give the rights for: a Distributed Map's child executions and
+ * its S3 reader and writer need grants (states:StartExecution on the machine itself, the
+ * buckets), which Workflows does not make. The local engine runs them (functions/local/distributed-map.ts).
+ */
+export function assertDeployable(name: string, definition: string): void {
+  const distributed: string[] = [];
+  const visit = (states: Record<string, AslState & Record<string, unknown>> | undefined): void => {
+    for (const [stateName, state] of Object.entries(states ?? {})) {
+      const mode = (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)
+        ?.ProcessorConfig?.Mode;
+      if (
+        state.Type === 'Map' &&
+        (mode === 'DISTRIBUTED' || 'ItemReader' in state || 'ResultWriter' in state)
+      )
+        distributed.push(stateName);
+      visit(state.ItemProcessor?.States as never);
+      visit(state.Iterator?.States as never);
+      for (const branch of state.Branches ?? []) visit(branch.States as never);
+    }
+  };
+  visit((JSON.parse(definition) as AslState).States as never);
+  if (distributed.length > 0)
+    throw new Error(
+      `state-machines/${name}.asl.json has a Distributed Map (${distributed.join(', ')}): give its role the rights for child executions and its S3 reader and writer in lib/workflows.ts first.`,
+    );
+}
+
+/**
  * The four state machines, deployed from `state-machines/*.asl.json` as they are (the text the
  * local engine runs) with `definitionSubstitutions` for every `${Placeholder}`: Standard type,
  * every event logged, X-Ray tracing, and a role that may invoke exactly the functions its
@@ -69,6 +97,7 @@ export class Workflows extends Construct {
 
   private workflow(name: WorkflowName, workers: Workers): sfn.StateMachine {
     const definition = workflowDefinition(name);
+    assertDeployable(name, definition);
     const timeouts = stepTimeouts(definition);
     const substitutions: Record<string, string> = {};
     const invoked: string[] = [];

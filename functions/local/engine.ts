@@ -4,7 +4,9 @@ import { ConflictError } from '../core/errors';
 import { lambdaCause } from '../core/services/workflows/step-errors';
 import type { ServiceContext } from '../core/services/context';
 import { STEPS, WORKER_COMMANDS, type Step } from '../core/services/workflows/steps';
+import { withHeartbeat } from '../core/services/workflows/heartbeat';
 import { newUlid } from '../repository/ids';
+import { mapRunArn, rewriteDistributedMaps, runDistributedMap } from './distributed-map';
 import {
   allStates,
   loadDefinition,
@@ -132,7 +134,22 @@ export class LocalEngine {
       return { executionArn, name, status: 'ALREADY_STARTED', events: [] };
     payloadGuard('The execution input', input);
 
-    const { text, definition } = loadDefinition(machine);
+    const { text } = loadDefinition(machine);
+    return this.runDefinition(text, input, { executionArn, name, startedAt, machine });
+  }
+
+  /**
+   * Runs a definition's text (with its placeholders): the ASL files through `run`, and tests'
+   * own definitions. Distributed Maps are rewritten into Tasks the engine carries out
+   * (./distributed-map.ts); Tasks with HeartbeatSeconds fail when their step goes quiet that long.
+   */
+  async runDefinition(
+    text: string,
+    input: Record<string, unknown>,
+    identity: { executionArn: string; name: string; startedAt: string; machine: string },
+  ): Promise<ExecutionRecord> {
+    const { executionArn, name, startedAt, machine } = identity;
+    const definition = JSON.parse(text) as AslDefinition;
     const fake = (placeholder: string) =>
       placeholder.endsWith('FunctionArn')
         ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${placeholder.replace(/Arn$/, '')}`
@@ -141,13 +158,38 @@ export class LocalEngine {
           : placeholder === 'WorkerAssignPublicIp'
             ? 'DISABLED'
             : `arn:aws:ecs:${REGION}:${ACCOUNT}:${placeholder}/local`;
-    const local = JSON.parse(substitute(text, fake)) as AslDefinition;
+    const rewritten = rewriteDistributedMaps(JSON.parse(substitute(text, fake)) as AslDefinition);
+    const local = rewritten.definition;
     const stateMachine = new StateMachine(local as unknown as Sfn.StateMachineDefinition, {
       // The ASL files are validated by the tests (asl-validator) and at deploy; compiling the
       // validator's schemas costs half a second per run.
       validationOptions: { noValidate: true },
     });
     const handlers = this.taskHandlers(definition);
+    const context = {
+      Execution: { Id: executionArn, Name: name, StartTime: startedAt, Input: input as RunInput },
+      StateMachine: {
+        Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lifeboat-${machine}`,
+        Name: `lifeboat-${machine}`,
+      },
+    };
+    for (const [stateName, spec] of rewritten.specs)
+      handlers[stateName] = (parameters) =>
+        runDistributedMap(spec, parameters as Parameters<typeof runDistributedMap>[1], {
+          openBucket: async (bucket) => (await this.ctx.openStore(`s3://${bucket}`)).store,
+          runChild: (processor, childInput, item) =>
+            new StateMachine(processor as unknown as Sfn.StateMachineDefinition, {
+              validationOptions: { noValidate: true },
+            }).run(childInput as RunInput, {
+              overrides: {
+                taskResourceLocalHandlers: handlers as LocalHandlers,
+                ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+              },
+              context: { ...context, Map: { Item: { Index: item.index, Value: item.value as RunInput } } },
+            }).result,
+          context: context as unknown as Record<string, unknown>,
+          mapRunArn: mapRunArn(executionArn, stateName),
+        });
     const retryIntervalOverrides =
       this.options.retryDelays === 'none'
         ? Object.fromEntries(Object.keys(handlers).map((s) => [s, 0]))
@@ -158,13 +200,7 @@ export class LocalEngine {
         taskResourceLocalHandlers: handlers as LocalHandlers,
         ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
       },
-      context: {
-        Execution: { Id: executionArn, Name: name, StartTime: startedAt, Input: input as RunInput },
-        StateMachine: {
-          Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lifeboat-${machine}`,
-          Name: `lifeboat-${machine}`,
-        },
-      },
+      context,
     });
     const events: EventLog[] = [];
     const collecting = (async () => {
@@ -207,6 +243,16 @@ export class LocalEngine {
       } else if (state.Resource === ECS_RUN_TASK_SYNC) {
         handlers[stateName] = (parameters) => this.runWorkerTask(stateName, parameters);
       }
+      if ('HeartbeatSecondsPath' in state)
+        throw new ConflictError(
+          `The state "${stateName}" sets HeartbeatSecondsPath, which the local engine does not emulate.`,
+          'Give HeartbeatSeconds itself.',
+        );
+      const seconds = state.HeartbeatSeconds;
+      const handler = handlers[stateName];
+      if (handler && typeof seconds === 'number')
+        handlers[stateName] = (parameters) =>
+          withHeartbeatTimeout(stateName, seconds, () => handler(parameters));
     }
     return handlers;
   }
@@ -254,4 +300,38 @@ export class LocalEngine {
     }
     return { TaskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/lifeboat/${newUlid()}`, LastStatus: 'STOPPED' };
   }
+}
+
+/**
+ * HeartbeatSeconds, which the runner ignores: the step must call heartbeat() (JobProgress does on
+ * every report) at least that often, or the Task fails with States.HeartbeatTimeout, as in AWS.
+ * The step itself is not stopped (nothing can stop a promise); its result is then ignored.
+ */
+function withHeartbeatTimeout<T>(stateName: string, seconds: number, run: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          reject(
+            Object.assign(new Error(`"${stateName}" sent no heartbeat for ${seconds} s.`), {
+              name: 'States.HeartbeatTimeout',
+            }),
+          ),
+        seconds * 1000,
+      );
+    };
+    arm();
+    withHeartbeat(arm, run).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

@@ -13,7 +13,7 @@ import {
   STEP_PLACEHOLDERS,
 } from '../../functions/core/services/workflows/steps';
 import { loadDefinition, placeholdersOf, substitute, MACHINES } from '../../functions/local/state-machines';
-import { stepTimeouts } from '../../lib/workflows';
+import { assertDeployable, stepTimeouts } from '../../lib/workflows';
 import { asList, resources, roleStatements, synth, type Synthesized } from '../helpers/cdk';
 
 jest.setTimeout(120_000);
@@ -58,6 +58,24 @@ describe('workflows', () => {
     );
     for (const p of used) expect([...STEP_PLACEHOLDERS, ...INFRASTRUCTURE_PLACEHOLDERS]).toContain(p);
     for (const p of INFRASTRUCTURE_PLACEHOLDERS) expect(used).toContain(p);
+  });
+
+  test('a Distributed Map, which the app cannot yet give rights for, stops the synth with the reason', () => {
+    const map = (processor: Record<string, unknown>) =>
+      JSON.stringify({
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } }, ...processor },
+            End: true,
+          },
+        },
+      });
+    expect(() => assertDeployable('backup', map({ ProcessorConfig: { Mode: 'DISTRIBUTED' } }))).toThrow(
+      /Distributed Map \(M\)/,
+    );
+    expect(() => assertDeployable('backup', map({}))).not.toThrow();
   });
 
   test('Standard type, every event logged, X-Ray tracing', () => {

@@ -1,3 +1,5 @@
+import { heartbeat } from './heartbeat';
+
 /** Progress goes to the catalog at most this often, so a long job does not flood it. */
 const PROGRESS_INTERVAL_MS = 2000;
 
@@ -17,6 +19,7 @@ export class JobProgress {
   ) {}
 
   report(fraction: number): void {
+    heartbeat();
     if (!Number.isFinite(fraction) || Date.now() - this.lastReport < PROGRESS_INTERVAL_MS) return;
     const percent = Math.min(this.max, Math.floor(fraction * (this.max + 1)));
     if (percent <= this.lastPercent) return;
