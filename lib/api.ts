@@ -13,7 +13,7 @@ export interface ApiProps {
 /**
  * The REST API in front of the API handler: every method IAM-authorized (SigV4, the standard
  * credential chain; `lifeboat --api URL` signs), access logs and execution logs, X-Ray, request
- * validation. The routes are the API issue's; `GET /health` is wired now.
+ * validation; every path to the API's router, which validates each request against its schemas.
  */
 export class Api extends Construct {
   readonly restApi: apigateway.RestApi;
@@ -41,8 +41,9 @@ export class Api extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    this.restApi.root
-      .addResource('health')
-      .addMethod('GET', new apigateway.LambdaIntegration(props.handler), { requestValidator: validator });
+    // Every path goes to the API's router (functions/handlers/api/router.ts), which validates it.
+    const integration = new apigateway.LambdaIntegration(props.handler);
+    this.restApi.root.addMethod('ANY', integration, { requestValidator: validator });
+    this.restApi.root.addResource('{proxy+}').addMethod('ANY', integration, { requestValidator: validator });
   }
 }

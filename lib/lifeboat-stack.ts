@@ -143,10 +143,16 @@ export class LifeboatStack extends Stack {
         LIFEBOAT_SCHEDULER_ROLE_ARN: this.scheduling.role.roleArn,
         LIFEBOAT_SCHEDULE_TARGET_ARN: this.scheduling.starter.functionArn,
         LIFEBOAT_SCHEDULE_DLQ_ARN: this.scheduling.deadLetterQueue.queueArn,
+        LIFEBOAT_BACKUP_STATE_MACHINE_ARN: machines.backup.stateMachineArn,
+        LIFEBOAT_RESTORE_STATE_MACHINE_ARN: machines.restore.stateMachineArn,
+        LIFEBOAT_VERIFY_STATE_MACHINE_ARN: machines.verify.stateMachineArn,
       },
     }));
     this.catalog.grantReadWrite(apiHandler);
     this.scheduling.grantManageSchedules(apiHandler);
+    // Run now, verify and restore start their workflows; the API reads no backup itself.
+    for (const machine of [machines.backup, machines.restore, machines.verify])
+      machine.grantStartExecution(apiHandler);
     this.api = new Api(this, 'Api', { handler: apiHandler });
 
     new CfnOutput(this, 'RepositoryUrl', {

@@ -1,29 +1,50 @@
-// Lambda entry behind API Gateway. The API's resources are the API issue's; `GET /health` says
-// whether this deployment's API answers and reaches its catalog.
+// Lambda entry behind API Gateway: the API's router (functions/handlers/api/router.ts), the same
+// one `lifeboat serve` answers with. The caller is the IAM principal API Gateway authorized.
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { lifeboatVersion } from '../../bin/cli/version';
+import { StepFunctionsStarter } from '../adapters/aws/sfn/workflow-starter';
 import type { ServiceContext } from '../core/services/context';
+import type { ApiRequest } from './api/http';
+import { dispatch } from './api/router';
 import { instrumentedHandler, sharedContext } from './step-handler';
+
+/** An API Gateway (REST, proxy integration) event as the router's request. */
+export function requestOf(event: APIGatewayProxyEvent): ApiRequest {
+  const identity = event.requestContext?.identity;
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), v]])),
+  );
+  return {
+    method: event.httpMethod,
+    path: event.path,
+    query: Object.fromEntries(
+      Object.entries(event.queryStringParameters ?? {}).flatMap(([k, v]) =>
+        v === undefined ? [] : [[k, v]],
+      ),
+    ),
+    headers,
+    ...(event.body
+      ? { body: event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body }
+      : {}),
+    actor: {
+      user_id: identity?.userArn ?? identity?.caller ?? 'unknown',
+      ip_address: identity?.sourceIp ?? null,
+      user_agent: identity?.userAgent ?? headers['user-agent'] ?? null,
+    },
+  };
+}
 
 export async function route(
   ctx: ServiceContext,
   event: APIGatewayProxyEvent,
+  env = process.env,
 ): Promise<APIGatewayProxyResult> {
-  const json = (statusCode: number, body: Record<string, unknown>) => ({
-    statusCode,
-    headers: { 'content-type': statusCode < 400 ? 'application/json' : 'application/problem+json' },
-    body: JSON.stringify(body),
-  });
-  if (event.httpMethod === 'GET' && event.path === '/health') {
-    await ctx.catalog.listSchedules({ limit: 1 });
-    return json(200, { status: 'ok', version: lifeboatVersion(), catalog: 'reachable' });
-  }
-  return json(404, {
-    type: 'about:blank',
-    title: 'Not Found',
-    status: 404,
-    detail: `No route ${event.httpMethod} ${event.path}.`,
-  });
+  const starter = new StepFunctionsStarter(new SFNClient({}), env);
+  const response = await dispatch(requestOf(event), (request) => ({
+    ctx: { ...ctx, actor: request.actor },
+    starter,
+  }));
+  return { statusCode: response.status, headers: response.headers, body: response.body };
 }
 
 export const handler = instrumentedHandler('Api', (event) =>

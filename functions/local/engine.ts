@@ -128,14 +128,33 @@ export class LocalEngine {
     input: Record<string, unknown>,
     name = newUlid(),
   ): Promise<ExecutionRecord> {
+    return (await this.start(machine, input, name)).done;
+  }
+
+  /**
+   * Starts an execution and returns once its name is claimed (as StartExecution does): `done`
+   * settles when it finishes. A name already used starts nothing (`started: false`).
+   */
+  async start(
+    machine: MachineName,
+    input: Record<string, unknown>,
+    name = newUlid(),
+  ): Promise<{ started: boolean; executionArn: string; done: Promise<ExecutionRecord> }> {
     const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:lifeboat-${machine}:${name}`;
+    payloadGuard('The execution input', input);
     const startedAt = this.ctx.now().toISOString();
     if (!(await this.ctx.catalog.claimExecution(machine, name, startedAt)))
-      return { executionArn, name, status: 'ALREADY_STARTED', events: [] };
-    payloadGuard('The execution input', input);
-
+      return {
+        started: false,
+        executionArn,
+        done: Promise.resolve({ executionArn, name, status: 'ALREADY_STARTED', events: [] }),
+      };
     const { text } = loadDefinition(machine);
-    return this.runDefinition(text, input, { executionArn, name, startedAt, machine });
+    return {
+      started: true,
+      executionArn,
+      done: this.runDefinition(text, input, { executionArn, name, startedAt, machine }),
+    };
   }
 
   /**

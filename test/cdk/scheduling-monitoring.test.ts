@@ -242,11 +242,20 @@ describe('monitoring', () => {
 });
 
 describe('API', () => {
-  test('every method is IAM-authorized and /health reaches the API function', () => {
+  test('every method is IAM-authorized and every path reaches the API function', () => {
     const methods = Object.values(resources(s.template, 'AWS::ApiGateway::Method')).map((m) => m.Properties);
     expect(methods.length).toBeGreaterThan(0);
     for (const m of methods) expect(m.AuthorizationType).toBe('AWS_IAM');
-    s.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'health' });
+    s.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
+    expect(methods.map((m) => m.HttpMethod)).toEqual(['ANY', 'ANY']);
+    const starts = roleStatements(s.template, idOf(s.stack.apiHandler.role!))
+      .filter((st) => asList(st.Action).includes('states:StartExecution'))
+      .flatMap((st) => asList(st.Resource));
+    expect(starts).toEqual(
+      (['backup', 'restore', 'verify'] as const).map((m) => ({
+        Ref: idOf(s.stack.workflows.stateMachines[m]),
+      })),
+    );
     s.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),

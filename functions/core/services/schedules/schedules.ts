@@ -123,6 +123,59 @@ export async function setScheduleEnabled(
   return updated;
 }
 
+/** What a schedule's update may change (the API's PATCH), each checked like at creation. */
+export interface ScheduleChange {
+  description?: string | null;
+  cron?: string;
+  timezone?: string;
+  backup_type?: string;
+  /** The CLI form ("keep-daily=7"); empty keeps everything. */
+  retention?: string;
+  verify?: boolean;
+  enabled?: boolean;
+  replicas?: string[];
+}
+
+/** Changes a schedule: every field is checked first, so an invalid change writes nothing. */
+export async function changeSchedule(
+  ctx: ServiceContext,
+  name: string,
+  change: ScheduleChange,
+): Promise<BackupSchedule> {
+  const schedule = await getScheduleByName(ctx, name);
+  if (change.cron !== undefined) validateCron(change.cron);
+  if (change.timezone !== undefined) validateTimeZone(change.timezone);
+  const retention = change.retention !== undefined ? parseRetentionPolicy(change.retention) : undefined;
+  const backupType = change.backup_type !== undefined ? backupTypeOf(change.backup_type) : undefined;
+  const replicas = change.replicas !== undefined ? await checkedReplicas(ctx, change.replicas) : undefined;
+  const updated = await ctx.catalog.updateSchedule(schedule.id, {
+    ...(change.description !== undefined ? { description: change.description } : {}),
+    ...(change.cron !== undefined ? { schedule_cron: change.cron.trim() } : {}),
+    ...(change.timezone !== undefined ? { timezone: change.timezone } : {}),
+    ...(backupType ? { backup_type: backupType } : {}),
+    ...(retention ? { retention_policy: retention } : {}),
+    ...(change.verify !== undefined ? { verification_enabled: change.verify } : {}),
+    ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+    ...(replicas
+      ? {
+          storage_config: {
+            ...schedule.storage_config,
+            ...(replicas.length ? { replicas } : { replicas: undefined }),
+          },
+        }
+      : {}),
+    updated_at: ctx.now().toISOString(),
+  });
+  await audit(ctx, {
+    operation_type: 'update',
+    entity_type: 'schedule',
+    entity_id: schedule.id,
+    action: 'schedule.update',
+    details: { name, changed: Object.keys(change) },
+  });
+  return updated;
+}
+
 export async function removeSchedule(ctx: ServiceContext, name: string): Promise<void> {
   const schedule = await getScheduleByName(ctx, name);
   await ctx.catalog.deleteSchedule(schedule.id);

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { lifeboatVersion } from '../../../bin/cli/version';
+import { ROUTES } from './routes';
+
+const PROBLEM = {
+  description: 'An RFC 9457 problem: detail says what went wrong, hint what to do',
+  content: {
+    'application/problem+json': {
+      schema: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'detail'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          hint: { type: 'string' },
+          code: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  },
+};
+
+function schemaOf(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  const json = schemaOf(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+let cached: Record<string, unknown> | undefined;
+
+/** OpenAPI 3.1, from the routes' own schemas: what the router checks is what this documents. */
+export function openApiDocument(): Record<string, unknown> {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const operation: Record<string, unknown> = {
+      summary: route.summary,
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
+      parameters: [
+        ...parametersOf(route.params, 'path'),
+        ...parametersOf(route.query, 'query'),
+        ...(route.startsWork
+          ? [
+              {
+                name: 'Idempotency-Key',
+                in: 'header',
+                required: false,
+                description: 'The same key starts the work once: a repeat answers with the same execution',
+                schema: { type: 'string', minLength: 1, maxLength: 128 },
+              },
+            ]
+          : []),
+      ],
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schemaOf(route.body) } },
+            },
+          }
+        : {}),
+      responses: {
+        [String(route.status)]: {
+          description:
+            route.status === 202 ? 'The workflow started (or had started, for a repeated key)' : 'Done',
+          ...(route.status === 204 ? {} : { content: { 'application/json': { schema: {} } } }),
+        },
+        '4XX': PROBLEM,
+        '5XX': PROBLEM,
+      },
+    };
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Lifeboat API',
+      version: lifeboatVersion(),
+      description:
+        'Backups, schedules, restores and verifications. Locally, mutating calls need `Authorization: Bearer TOKEN` (the token in LIFEBOAT_HOME/api-token); in AWS every call is SigV4-signed (IAM).',
+    },
+    paths,
+  };
+  return cached;
+}

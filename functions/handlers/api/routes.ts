@@ -1,0 +1,426 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { lifeboatVersion } from '../../../bin/cli/version';
+import { RecordNotFoundError } from '../../core/errors';
+import { IdSchema, NameSchema } from '../../core/model/common';
+import { BackupStatusSchema, VerificationTypeSchema } from '../../core/model/enums';
+import { RetentionPolicySchema } from '../../core/model/schedule';
+import type { WorkflowName, WorkflowStarter } from '../../core/ports/workflows';
+import { audit } from '../../core/services/audit';
+import type { ServiceContext } from '../../core/services/context';
+import {
+  addSchedule,
+  changeSchedule,
+  getScheduleByName,
+  removeSchedule,
+  scheduledBackupInput,
+} from '../../core/services/schedules/schedules';
+import { addTarget, getTarget, testTarget } from '../../core/services/targets';
+import { RestoreRequestSchema } from '../../core/services/workflows/restore-steps';
+import { newUlid } from '../../repository/ids';
+import { HttpError } from './http';
+
+export interface ApiContext {
+  /** The services, with the caller as the actor (the audit log's who, where, with what). */
+  ctx: ServiceContext;
+  starter: WorkflowStarter;
+}
+
+export interface RouteInput {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+  /** The Idempotency-Key header of a POST that starts work. */
+  idempotencyKey?: string;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** `/schedules/{name}`: `{x}` is a path parameter. */
+  path: string;
+  summary: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The status of a success: 200, 201, 202 (work started) or 204. */
+  status: 200 | 201 | 202 | 204;
+  /** Starts a workflow: an Idempotency-Key makes a repeated request start nothing new. */
+  startsWork?: boolean;
+  run(api: ApiContext, input: RouteInput): Promise<unknown>;
+}
+
+/** A route, with its handler typed by its schemas. */
+function route<P extends z.ZodObject, Q extends z.ZodObject, B extends z.ZodType>(
+  definition: Omit<Route, 'run' | 'params' | 'query' | 'body'> & {
+    params?: P;
+    query?: Q;
+    body?: B;
+    run(
+      api: ApiContext,
+      input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; idempotencyKey?: string },
+    ): Promise<unknown>;
+  },
+): Route {
+  return definition as unknown as Route;
+}
+
+const Limit = z.coerce.number().int().min(1).max(1000).default(50);
+const PageQuery = z.object({ limit: Limit, cursor: z.string().optional() }).strict();
+const Timestamp = z.iso.datetime({ offset: true });
+
+/** A name that can start a workflow once: the idempotency key's digest, or a new id. */
+function executionName(prefix: string, key: string | undefined): string {
+  return key
+    ? `${prefix}-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`
+    : `${prefix}-${newUlid()}`;
+}
+
+async function startWork(
+  api: ApiContext,
+  workflow: WorkflowName,
+  input: Record<string, unknown>,
+  key: string | undefined,
+  action: string,
+  entity: { type: 'schedule' | 'backup' | 'recovery_job'; id: string | null },
+): Promise<{ execution_name: string; status: 'started' | 'already_started' }> {
+  const name = executionName(`api-${workflow}`, key);
+  const status = await api.starter.start(workflow, input, name);
+  if (status === 'started')
+    await audit(api.ctx, {
+      operation_type: 'create',
+      entity_type: entity.type,
+      entity_id: entity.id,
+      action,
+      details: { execution_name: name },
+    });
+  return { execution_name: name, status };
+}
+
+/** The seed's retention_policy object as the services take it ("keep-daily=7,keep-weekly=4"). */
+function retentionText(policy: z.output<typeof RetentionPolicySchema>): string {
+  return Object.entries(policy)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k.replace(/_/g, '-')}=${String(v)}`)
+    .join(',');
+}
+
+const ScheduleBody = z
+  .object({
+    name: NameSchema,
+    target: NameSchema,
+    schedule_cron: z.string().min(1),
+    timezone: z.string().min(1).default('UTC'),
+    backup_type: z.enum(['full', 'incremental', 'differential']).default('incremental'),
+    retention_policy: RetentionPolicySchema.default({}),
+    verification_enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true),
+    description: z.string().max(1000).nullable().default(null),
+    replicas: z.array(z.string().min(1)).max(10).default([]),
+  })
+  .strict();
+
+const ScheduleChangeBody = ScheduleBody.omit({ name: true, target: true }).partial().strict();
+
+/** A directory restore's paths must stay what they say: no `..`, and the target absolute. */
+const SafeRestoreRequest = RestoreRequestSchema.superRefine((request, issues) => {
+  const target = request.target_config as {
+    kind: string;
+    path?: string;
+    includes?: string[];
+    excludes?: string[];
+  };
+  if (target.kind !== 'directory') return;
+  const check = (path: string, where: (string | number)[]) => {
+    if (path.split('/').includes('..'))
+      issues.addIssue({
+        code: 'custom',
+        path: where,
+        message: 'must not contain ".." (paths stay inside the target)',
+      });
+  };
+  if (target.path && !target.path.startsWith('/'))
+    issues.addIssue({ code: 'custom', path: ['target_config', 'path'], message: 'must be an absolute path' });
+  if (target.path) check(target.path, ['target_config', 'path']);
+  (target.includes ?? []).forEach((p, i) => check(p, ['target_config', 'includes', i]));
+  (target.excludes ?? []).forEach((p, i) => check(p, ['target_config', 'excludes', i]));
+});
+
+const NameParam = z.object({ name: NameSchema }).strict();
+const IdParam = z.object({ id: IdSchema }).strict();
+
+export const ROUTES: readonly Route[] = [
+  route({
+    method: 'GET',
+    path: '/health',
+    summary: 'Whether the API answers and reaches its catalog',
+    status: 200,
+    async run({ ctx }) {
+      await ctx.catalog.listSchedules({ limit: 1 });
+      return { status: 'ok', version: lifeboatVersion(), catalog: 'reachable' };
+    },
+  }),
+
+  route({
+    method: 'GET',
+    path: '/targets',
+    summary: 'List targets',
+    query: PageQuery,
+    status: 200,
+    run: ({ ctx }, { query }) => ctx.catalog.listTargets(query),
+  }),
+  route({
+    method: 'POST',
+    path: '/targets',
+    summary: 'Create a target (target_config: kind and the fields of that kind)',
+    body: z
+      .object({
+        name: NameSchema,
+        target_config: z.record(z.string(), z.unknown()),
+        description: z.string().nullable().optional(),
+      })
+      .strict(),
+    status: 201,
+    run: ({ ctx }, { body }) => addTarget(ctx, { ...body, description: body.description ?? null }),
+  }),
+  route({
+    method: 'GET',
+    path: '/targets/{name}',
+    summary: 'Get a target',
+    params: NameParam,
+    status: 200,
+    run: ({ ctx }, { params }) => getTarget(ctx, params.name),
+  }),
+  route({
+    method: 'POST',
+    path: '/targets/{name}/test',
+    summary: 'Test that a target can be reached and read',
+    params: NameParam,
+    status: 200,
+    run: ({ ctx }, { params }) => testTarget(ctx, params.name),
+  }),
+
+  route({
+    method: 'GET',
+    path: '/schedules',
+    summary: 'List schedules',
+    query: PageQuery,
+    status: 200,
+    run: ({ ctx }, { query }) => ctx.catalog.listSchedules(query),
+  }),
+  route({
+    method: 'POST',
+    path: '/schedules',
+    summary: 'Create a schedule',
+    body: ScheduleBody,
+    status: 201,
+    run: ({ ctx }, { body }) =>
+      addSchedule(ctx, {
+        name: body.name,
+        target: body.target,
+        cron: body.schedule_cron,
+        timezone: body.timezone,
+        backup_type: body.backup_type,
+        retention: retentionText(body.retention_policy),
+        verify: body.verification_enabled,
+        enabled: body.enabled,
+        description: body.description,
+        replicas: body.replicas,
+      }),
+  }),
+  route({
+    method: 'GET',
+    path: '/schedules/{name}',
+    summary: 'Get a schedule',
+    params: NameParam,
+    status: 200,
+    run: ({ ctx }, { params }) => getScheduleByName(ctx, params.name),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/schedules/{name}',
+    summary: 'Change a schedule (also enable or disable it)',
+    params: NameParam,
+    body: ScheduleChangeBody,
+    status: 200,
+    run: ({ ctx }, { params, body }) =>
+      changeSchedule(ctx, params.name, {
+        ...(body.schedule_cron !== undefined ? { cron: body.schedule_cron } : {}),
+        ...(body.timezone !== undefined ? { timezone: body.timezone } : {}),
+        ...(body.backup_type !== undefined ? { backup_type: body.backup_type } : {}),
+        ...(body.retention_policy !== undefined ? { retention: retentionText(body.retention_policy) } : {}),
+        ...(body.verification_enabled !== undefined ? { verify: body.verification_enabled } : {}),
+        ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.replicas !== undefined ? { replicas: body.replicas } : {}),
+      }),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/schedules/{name}',
+    summary: 'Delete a schedule (its backups stay)',
+    params: NameParam,
+    status: 204,
+    run: ({ ctx }, { params }) => removeSchedule(ctx, params.name),
+  }),
+  route({
+    method: 'POST',
+    path: '/schedules/{name}/run',
+    summary: 'Run a schedule now: starts the backup workflow',
+    params: NameParam,
+    status: 202,
+    startsWork: true,
+    async run(api, { params, idempotencyKey }) {
+      const schedule = await getScheduleByName(api.ctx, params.name);
+      return startWork(api, 'backup', scheduledBackupInput(schedule, null), idempotencyKey, 'schedule.run', {
+        type: 'schedule',
+        id: schedule.id,
+      });
+    },
+  }),
+
+  route({
+    method: 'GET',
+    path: '/backups',
+    summary: 'List backups, newest first, by status, schedule or time',
+    query: z
+      .object({
+        status: BackupStatusSchema.optional(),
+        schedule: NameSchema.optional(),
+        since: Timestamp.optional(),
+        until: Timestamp.optional(),
+        limit: Limit,
+        cursor: z.string().optional(),
+      })
+      .strict(),
+    status: 200,
+    async run({ ctx }, { query }) {
+      const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
+      if (
+        [query.status, query.schedule, query.since ?? query.until].filter((v) => v !== undefined).length > 1
+      )
+        throw new HttpError(422, 'Filter backups by one of status, schedule or time at a time.');
+      if (query.status) return ctx.catalog.listBackupsByStatus(query.status, page);
+      if (query.schedule)
+        return ctx.catalog.listBackupsBySchedule((await getScheduleByName(ctx, query.schedule)).id, page);
+      return ctx.catalog.listBackups({
+        ...page,
+        ...(query.since ? { since: query.since } : {}),
+        ...(query.until ? { until: query.until } : {}),
+      });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/backups/{id}',
+    summary: 'Get a backup with its status and progress',
+    params: IdParam,
+    status: 200,
+    async run({ ctx }, { params }) {
+      const backup = await ctx.catalog.getBackup(params.id);
+      if (!backup) throw new RecordNotFoundError('backup', params.id);
+      return backup;
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/backups/{id}/verify',
+    summary: 'Verify a backup: starts the verify workflow',
+    params: IdParam,
+    body: z
+      .object({ verification_type: VerificationTypeSchema.default('checksum') })
+      .strict()
+      .default({ verification_type: 'checksum' }),
+    status: 202,
+    startsWork: true,
+    async run(api, { params, body, idempotencyKey }) {
+      if (!(await api.ctx.catalog.getBackup(params.id))) throw new RecordNotFoundError('backup', params.id);
+      return startWork(
+        api,
+        'verify',
+        { backup: params.id, verification_type: body.verification_type },
+        idempotencyKey,
+        'backup.verify',
+        {
+          type: 'backup',
+          id: params.id,
+        },
+      );
+    },
+  }),
+
+  route({
+    method: 'GET',
+    path: '/recovery-jobs',
+    summary: 'List recovery jobs',
+    query: PageQuery,
+    status: 200,
+    run: ({ ctx }, { query }) => ctx.catalog.listRecoveryJobs(query),
+  }),
+  route({
+    method: 'POST',
+    path: '/recovery-jobs',
+    summary: 'Restore a backup: starts the restore workflow (validate_only checks and writes nothing)',
+    body: SafeRestoreRequest,
+    status: 202,
+    startsWork: true,
+    async run(api, { body, idempotencyKey }) {
+      return startWork(api, 'restore', body as Record<string, unknown>, idempotencyKey, 'recovery.start', {
+        type: 'recovery_job',
+        id: null,
+      });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/recovery-jobs/{id}',
+    summary: 'Get a recovery job with its steps, current step and progress',
+    params: IdParam,
+    status: 200,
+    async run({ ctx }, { params }) {
+      const job = await ctx.catalog.getRecoveryJob(params.id);
+      if (!job) throw new RecordNotFoundError('recovery job', params.id);
+      return job;
+    },
+  }),
+
+  route({
+    method: 'GET',
+    path: '/verifications',
+    summary: 'List verifications',
+    query: PageQuery,
+    status: 200,
+    run: ({ ctx }, { query }) => ctx.catalog.listVerifications(query),
+  }),
+  route({
+    method: 'GET',
+    path: '/verifications/{id}',
+    summary: 'Get a verification',
+    params: IdParam,
+    status: 200,
+    async run({ ctx }, { params }) {
+      const verification = await ctx.catalog.getVerification(params.id);
+      if (!verification) throw new RecordNotFoundError('verification', params.id);
+      return verification;
+    },
+  }),
+
+  route({
+    method: 'GET',
+    path: '/audit',
+    summary: 'The audit log, newest first, by time and user',
+    query: z
+      .object({
+        user: z.string().min(1).optional(),
+        since: Timestamp.optional(),
+        until: Timestamp.optional(),
+        limit: Limit,
+        cursor: z.string().optional(),
+      })
+      .strict(),
+    status: 200,
+    run({ ctx }, { query }) {
+      const { user, ...page } = query;
+      return user ? ctx.catalog.listAuditByUser(user, page) : ctx.catalog.listAudit(page);
+    },
+  }),
+];
