@@ -413,6 +413,13 @@ export function buildProgram(): Command {
     .description('run the local engine and scheduler in the foreground until interrupted')
     .option('--no-catch-up', 'do not run, at start, a scheduled time missed while stopped')
     .option('--tick <seconds>', 'how often schedules are looked at', parseInteger, 15)
+    .option('--port <port>', 'the HTTP API port (0: any free port)', parseInteger, 8080)
+    .option(
+      '--host <address>',
+      'the address the API listens on (another than 127.0.0.1 exposes it)',
+      '127.0.0.1',
+    )
+    .option('--no-api', 'run the engine and scheduler without the HTTP API')
     .action((_opts, cmd: Command) => runServe(cmd.optsWithGlobals()));
 
   program

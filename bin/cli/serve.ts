@@ -1,6 +1,7 @@
 import { markInterruptedBackups } from '../../functions/core/services/workflows/interrupted';
 import { LocalEngine } from '../../functions/local/engine';
 import { resolveSettings } from '../../functions/local/home';
+import { ensureApiToken, startApiServer, type ApiServer } from '../../functions/local/api-server';
 import { reactOn } from '../../functions/local/reactions';
 import { LocalScheduler } from '../../functions/local/scheduler';
 import { localSystem } from '../../functions/local/system';
@@ -10,6 +11,9 @@ import { say, type GlobalOptions } from './output';
 interface ServeOptions extends GlobalOptions {
   catchUp: boolean;
   tick: number;
+  api: boolean;
+  port: number;
+  host: string;
 }
 
 /**
@@ -17,7 +21,8 @@ interface ServeOptions extends GlobalOptions {
  * backup workflows run in-process, and every job is recorded in the catalog.
  */
 export async function runServe(options: ServeOptions): Promise<void> {
-  const system = localSystem(resolveSettings(options));
+  const settings = resolveSettings(options);
+  const system = localSystem(settings);
   const { ctx } = system;
   const interrupted = await markInterruptedBackups(ctx);
   for (const b of interrupted)
@@ -45,6 +50,13 @@ export async function runServe(options: ServeOptions): Promise<void> {
         `${reaction.workflow} after a backup failed: ${run instanceof Error ? run.message : describeStepError(run.error)}`,
       );
   });
+  let api: ApiServer | undefined;
+  if (options.api) {
+    const token = ensureApiToken(settings.home);
+    api = await startApiServer(ctx, engine, { host: options.host, port: options.port, token: token.token });
+    say(`API: ${api.url} (GET /openapi.json describes it; changes need the token in ${token.file}).`);
+    if (token.created) say(`API token (shown once; it stays in ${token.file}): ${token.token}`);
+  }
   say(
     `Lifeboat is serving: schedules fire while this runs (repository: ${ctx.storage.location}). Ctrl-C stops.`,
   );
@@ -62,6 +74,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  await api?.close();
   await scheduler.stop();
   await followUps.settled();
   await system.close();

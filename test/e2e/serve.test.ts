@@ -17,7 +17,7 @@ interface BackupRow {
 }
 
 function serve(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(NODE, [CLI, 'serve', '--tick', '1'], {
+  const child = spawn(NODE, [CLI, 'serve', '--tick', '1', '--port', '0'], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

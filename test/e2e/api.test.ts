@@ -1,0 +1,343 @@
+/**
+ * The API over HTTP, as `lifeboat serve` answers it, with real workflows behind it (the local
+ * engine, the SQLite catalog, a local repository): schedule → backup → verify → restore through
+ * HTTP only; bad requests answered 4xx with problem+json and nothing changed; the OpenAPI
+ * document against the routes; the Lambda adapter on an API Gateway event.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { route as lambdaRoute } from '../../functions/handlers/api';
+import { ROUTES } from '../../functions/handlers/api/routes';
+import { ensureApiToken, startApiServer, type ApiServer } from '../../functions/local/api-server';
+import { LocalEngine } from '../../functions/local/engine';
+import { resolveSettings } from '../../functions/local/home';
+import { localSystem, type LocalSystem } from '../../functions/local/system';
+import { diffTrees } from '../helpers/tree';
+
+jest.setTimeout(120_000);
+
+let dir: string;
+let system: LocalSystem;
+let server: ApiServer;
+let token: string;
+
+interface Reply {
+  status: number;
+  type: string;
+  body: Record<string, unknown>;
+}
+
+async function call(
+  method: string,
+  url: string,
+  options: { body?: unknown; raw?: string; auth?: boolean; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const response = await fetch(`${server.url}${url}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.auth === false ? {} : { authorization: `Bearer ${token}` }),
+      'user-agent': 'lifeboat-api-test',
+      ...options.headers,
+    },
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+/** Polls a GET until `done` holds (the workflows run in the background). */
+async function until(
+  url: string,
+  done: (body: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 200; i++) {
+    const reply = await call('GET', url);
+    if (reply.status === 200 && done(reply.body)) return reply.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not get there`);
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-api-'));
+  fs.mkdirSync(path.join(dir, 'data', 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'data', 'a.txt'), 'through the API\n');
+  fs.writeFileSync(path.join(dir, 'data', 'sub', 'b.bin'), Buffer.alloc(400_000, 5));
+  const env = { ...process.env, LIFEBOAT_HOME: path.join(dir, 'home') };
+  const settings = resolveSettings({}, env);
+  system = localSystem(settings, env);
+  token = ensureApiToken(settings.home).token;
+  server = await startApiServer(system.ctx, new LocalEngine(system.ctx, { retryDelays: 'none' }), {
+    port: 0,
+    token,
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await system.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the token is made once, readable by its owner only', () => {
+  const again = ensureApiToken(path.join(dir, 'home'));
+  expect(again).toMatchObject({ token, created: false });
+  expect(fs.statSync(again.file).mode & 0o777).toBe(0o600);
+  expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+});
+
+test('schedule → backup → verify → restore, through HTTP only', async () => {
+  const target = await call('POST', '/targets', {
+    body: { name: 'files', target_config: { kind: 'filesystem', paths: [path.join(dir, 'data')] } },
+  });
+  expect(target.status).toBe(201);
+  const created = await call('POST', '/schedules', {
+    body: {
+      name: 'nightly',
+      target: 'files',
+      schedule_cron: '30 2 * * *',
+      timezone: 'Europe/Berlin',
+      retention_policy: { keep_daily: 7, keep_within: '30d' },
+    },
+  });
+  expect(created.status).toBe(201);
+  expect(created.body).toMatchObject({
+    name: 'nightly',
+    schedule_cron: '30 2 * * *',
+    retention_policy: { keep_daily: 7, keep_within: '30d' },
+    verification_enabled: true,
+    created_by: os.userInfo().username,
+  });
+  const changed = await call('PATCH', '/schedules/nightly', {
+    body: { schedule_cron: '0 3 * * *', enabled: false },
+  });
+  expect(changed.body).toMatchObject({ schedule_cron: '0 3 * * *', enabled: false });
+
+  // Run now, twice with the same key: one backup.
+  const headers = { 'idempotency-key': 'run-2026-11-27' };
+  const run = await call('POST', '/schedules/nightly/run', { headers });
+  expect(run.status).toBe(202);
+  expect(run.body.status).toBe('started');
+  const repeat = await call('POST', '/schedules/nightly/run', { headers });
+  expect(repeat.body).toEqual({ ...run.body, status: 'already_started' });
+  const backups = await until('/backups?schedule=nightly', (b) =>
+    (b.items as { status: string }[]).some((i) => i.status === 'completed'),
+  );
+  expect(backups.items).toHaveLength(1);
+  const backup = (backups.items as { id: string }[])[0]!;
+  const got = await call('GET', `/backups/${backup.id}`);
+  expect(got.body).toMatchObject({
+    id: backup.id,
+    status: 'completed',
+    progress: 100,
+    target_identifier: 'files',
+  });
+
+  const verify = await call('POST', `/backups/${backup.id}/verify`, {
+    body: { verification_type: 'integrity_check' },
+  });
+  expect(verify.status).toBe(202);
+  const verifications = await until('/verifications', (b) =>
+    (b.items as { status: string }[]).some((v) => v.status === 'passed'),
+  );
+  const verification = (verifications.items as { id: string; verification_type: string }[])[0]!;
+  expect(verification.verification_type).toBe('integrity_check');
+  expect((await call('GET', `/verifications/${verification.id}`)).body).toMatchObject({ status: 'passed' });
+
+  const out = path.join(dir, 'restored');
+  const restore = await call('POST', '/recovery-jobs', {
+    body: { backup: backup.id, target_config: { kind: 'directory', path: out } },
+  });
+  expect(restore.status).toBe(202);
+  const jobs = await until('/recovery-jobs', (b) =>
+    (b.items as { status: string }[]).some((j) => j.status === 'completed'),
+  );
+  const job = (jobs.items as { id: string }[])[0]!;
+  const detail = await call('GET', `/recovery-jobs/${job.id}`);
+  expect(detail.body).toMatchObject({ status: 'completed', progress: 100, backup_id: backup.id });
+  expect((detail.body.steps as unknown[]).length).toBeGreaterThan(0);
+  expect(diffTrees(path.join(dir, 'data'), out)).toEqual({ same: true, output: '' });
+
+  // Every mutating call is in the audit log with who, from where, with what.
+  const auditLog = await call('GET', '/audit?limit=100');
+  const actions = (
+    auditLog.body.items as { action: string; ip_address: string; user_agent: string }[]
+  ).filter((e) =>
+    ['schedule.create', 'schedule.update', 'schedule.run', 'backup.verify', 'recovery.start'].includes(
+      e.action,
+    ),
+  );
+  expect(actions.map((e) => e.action).sort()).toEqual(
+    ['backup.verify', 'recovery.start', 'schedule.create', 'schedule.run', 'schedule.update'].sort(),
+  );
+  for (const entry of actions)
+    expect(entry).toMatchObject({ ip_address: '127.0.0.1', user_agent: 'lifeboat-api-test' });
+});
+
+describe('bad requests get 4xx with problem+json and change nothing', () => {
+  const schedules = async () => ((await call('GET', '/schedules')).body.items as unknown[]).length;
+
+  test.each([
+    ['malformed JSON', { raw: '{"name": "x",' }, 400, /not valid JSON/],
+    [
+      'unknown fields',
+      { body: { name: 'x', target: 'files', schedule_cron: '0 1 * * *', colour: 'red' } },
+      422,
+      /not valid/,
+    ],
+    ['wrong types', { body: { name: 'x', target: 'files', schedule_cron: 5 } }, 422, /not valid/],
+    ['an invalid cron', { body: { name: 'x', target: 'files', schedule_cron: '61 25 * * *' } }, 422, /cron/],
+    [
+      'an unknown time zone',
+      { body: { name: 'x', target: 'files', schedule_cron: '0 1 * * *', timezone: 'Mars/Olympus' } },
+      422,
+      /time zone/i,
+    ],
+    [
+      'an unknown target',
+      { body: { name: 'x', target: 'nope', schedule_cron: '0 1 * * *' } },
+      404,
+      /No target "nope"/,
+    ],
+    [
+      'an oversized body',
+      { raw: JSON.stringify({ name: 'x', description: 'y'.repeat(300_000) }) },
+      413,
+      /larger than/,
+    ],
+  ])('%s', async (_what, options, status, detail) => {
+    const before = await schedules();
+    const reply = await call('POST', '/schedules', options);
+    expect(reply.status).toBe(status);
+    expect(reply.type).toBe('application/problem+json');
+    expect(reply.body).toMatchObject({ status, detail: expect.stringMatching(detail) });
+    expect(await schedules()).toBe(before);
+  });
+
+  test('a duplicate name is 409; a field error names the field', async () => {
+    const body = { name: 'dup', target: 'files', schedule_cron: '0 1 * * *' };
+    expect((await call('POST', '/schedules', { body })).status).toBe(201);
+    const again = await call('POST', '/schedules', { body });
+    expect(again.status).toBe(409);
+    const wrong = await call('POST', '/schedules', {
+      body: { ...body, name: 'ok-name', verification_enabled: 'yes' },
+    });
+    expect(wrong.body.errors).toEqual([{ path: 'body.verification_enabled', message: expect.any(String) }]);
+  });
+
+  test('restore targets that would escape are refused before anything starts', async () => {
+    const jobs = ((await call('GET', '/recovery-jobs')).body.items as unknown[]).length;
+    for (const target_config of [
+      { kind: 'directory', path: '/tmp/../etc' },
+      { kind: 'directory', path: 'relative/dir' },
+      { kind: 'directory', path: '/tmp/x', includes: ['../../etc/passwd'] },
+    ]) {
+      const reply = await call('POST', '/recovery-jobs', { body: { backup: 'latest:files', target_config } });
+      expect(reply.status).toBe(422);
+      expect(reply.type).toBe('application/problem+json');
+    }
+    expect(((await call('GET', '/recovery-jobs')).body.items as unknown[]).length).toBe(jobs);
+  });
+
+  test('changes without the token are 401; a foreign Host is refused; unknown paths 404, wrong methods 405', async () => {
+    const before = await schedules();
+    const noToken = await call('POST', '/schedules', {
+      auth: false,
+      body: { name: 'y', target: 'files', schedule_cron: '0 1 * * *' },
+    });
+    expect(noToken.status).toBe(401);
+    const wrongToken = await call('DELETE', '/schedules/dup', {
+      auth: false,
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(wrongToken.status).toBe(401);
+    expect(await schedules()).toBe(before);
+    expect((await call('GET', '/schedules', { auth: false })).status).toBe(200);
+    // fetch will not send another Host; node:http will, as a rebinding page's browser would.
+    const rebinding = await new Promise<number>((resolve, reject) =>
+      http
+        .get(`${server.url}/schedules`, { headers: { host: 'evil.example:80' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject),
+    );
+    expect(rebinding).toBe(400);
+    expect((await call('GET', '/nothing/here')).status).toBe(404);
+    const wrongMethod = await call('PUT', '/schedules');
+    expect(wrongMethod.status).toBe(405);
+    expect((await call('GET', '/backups?colour=red')).status).toBe(422);
+    expect((await call('GET', '/backups/not-an-id')).status).toBe(422);
+    expect((await call('GET', '/backups/01ARZ3NDEKTSV4RRFFQ69G5FAV')).status).toBe(404);
+  });
+});
+
+test('the OpenAPI document describes exactly the routes', async () => {
+  const doc = await call('GET', '/openapi.json');
+  expect(doc.body.openapi).toBe('3.1.0');
+  const paths = doc.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  const documented = Object.entries(paths).flatMap(([p, ops]) =>
+    Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+  );
+  expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  const createSchedule = paths['/schedules']!.post as unknown as {
+    requestBody: {
+      content: {
+        'application/json': { schema: { properties: Record<string, unknown>; required: string[] } };
+      };
+    };
+  };
+  const schema = createSchedule.requestBody.content['application/json'].schema;
+  expect(schema.required.sort()).toEqual(['name', 'schedule_cron', 'target']);
+  expect(Object.keys(schema.properties)).toEqual(
+    expect.arrayContaining(['retention_policy', 'verification_enabled']),
+  );
+  const run = paths['/schedules/{name}/run']!.post as unknown as {
+    parameters: { name: string; in: string }[];
+  };
+  expect(run.parameters).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ name: 'name', in: 'path' }),
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+    ]),
+  );
+});
+
+test('in Lambda, an API Gateway event goes through the same router, the IAM principal as the actor', async () => {
+  const event = {
+    httpMethod: 'GET',
+    path: '/schedules/nightly',
+    headers: { Accept: 'application/json' },
+    queryStringParameters: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      identity: { userArn: 'arn:aws:iam::111122223333:role/ops', sourceIp: '10.0.0.1', userAgent: 'aws-cli' },
+    },
+  } as unknown as APIGatewayProxyEvent;
+  const reply = await lambdaRoute(system.ctx, event, {});
+  expect(reply.statusCode).toBe(200);
+  expect(JSON.parse(reply.body)).toMatchObject({ name: 'nightly' });
+  const bad = await lambdaRoute(
+    system.ctx,
+    {
+      ...event,
+      httpMethod: 'POST',
+      path: '/schedules',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{',
+    },
+    {},
+  );
+  expect(bad.statusCode).toBe(400);
+  expect(bad.headers?.['content-type']).toBe('application/problem+json');
+});
