@@ -7,6 +7,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Catalog } from './catalog';
+// The one module of functions/ lib/ imports besides entries and ASL files: the cron translation
+// that declared schedules (here, at deploy) and the API's schedules (at run time) must share.
+import { schedulerCron } from '../functions/core/services/schedules/scheduler-cron';
 import { handlerEntry } from './project';
 import type { Workers } from './workers';
 
@@ -34,30 +37,6 @@ export interface DeclaredSchedule {
   readonly verify?: boolean;
   /** Hours without a completed backup after which the RPO alarm fires. @default none */
   readonly rpo_hours?: number;
-}
-
-/**
- * A 5-field cron (minute hour day-of-month month day-of-week, Sunday = 0 or 7) in EventBridge
- * Scheduler's 6-field form: a year field, days of week numbered 1–7 from Sunday, and `?` in
- * whichever day field is unrestricted (Scheduler refuses both restricted).
- */
-export function schedulerCron(cron: string): string {
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5) throw new Error(`"${cron}" is not a 5-field cron expression.`);
-  const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
-  if (dom !== '*' && dow !== '*')
-    throw new Error(
-      `"${cron}" restricts both the day of month and the day of week; EventBridge Scheduler allows one of them.`,
-    );
-  const days =
-    dow === '*'
-      ? '?'
-      : dow.replace(/\d+/g, (n) => {
-          const day = Number(n);
-          if (day > 7) throw new Error(`"${cron}" has a day of week ${day}; days are 0–7.`);
-          return String((day % 7) + 1);
-        });
-  return `cron(${minute} ${hour} ${dow === '*' ? dom : '?'} ${month} ${days} *)`;
 }
 
 export interface SchedulingProps {

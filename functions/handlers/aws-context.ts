@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { EventBridgeScheduleRegistry, schedulerTargetFromEnv } from '../adapters/aws/scheduler/registry';
 import { SecretsManagerReader } from '../adapters/aws/secrets-manager/secret-reader';
 import { DynamoRecordStore } from '../adapters/aws/dynamodb/record-store';
 import { EventBridgePublisher } from '../adapters/aws/events/event-publisher';
@@ -31,6 +33,7 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
     );
   const settings = resolveSettings({ repo: location }, env);
   let opened: Promise<Repository> | undefined;
+  const schedulerTarget = schedulerTargetFromEnv(env);
   const threshold = Number(env.LIFEBOAT_FARGATE_THRESHOLD_BYTES || 10 * 1024 ** 3);
   return {
     catalog: new RecordCatalog(new DynamoRecordStore(new DynamoDBClient({}), table)),
@@ -50,5 +53,9 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
     now: () => new Date(),
     fargateThresholdBytes: threshold,
     secrets: new SecretsManagerReader(new SecretsManagerClient({})),
+    // The API function creates EventBridge Scheduler schedules with the schedules it records.
+    ...(schedulerTarget
+      ? { scheduleRegistry: new EventBridgeScheduleRegistry(new SchedulerClient({}), schedulerTarget) }
+      : {}),
   };
 }

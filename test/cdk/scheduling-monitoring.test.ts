@@ -6,7 +6,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { ALERT_EVENTS } from '../../lib/events';
-import { schedulerCron } from '../../lib/schedules';
+import { schedulerCron } from '../../functions/core/services/schedules/scheduler-cron';
 import { readContext } from '../../lib/context';
 import { scheduledTimes } from '../../functions/core/services/schedules/cron';
 import { resources, roleStatements, asList, synth, type Synthesized } from '../helpers/cdk';

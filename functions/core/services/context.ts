@@ -2,6 +2,7 @@ import type { Repository } from '../../repository/repository';
 import type { Catalog } from '../ports/catalog';
 import type { ObjectStore } from '../ports/object-store';
 import type { EventPublisher } from '../ports/events';
+import type { ScheduleRegistry } from '../ports/schedule-registry';
 import type { SecretReader } from '../ports/secrets';
 
 /** Who asked: written into every audit entry. */
@@ -33,6 +34,8 @@ export interface ServiceContext {
   openStore(url: string): Promise<OpenedStore>;
   /** Reads database passwords kept in Secrets Manager; absent where AWS cannot be reached. */
   secrets?: SecretReader;
+  /** Where schedules fire from besides the catalog (EventBridge Scheduler in AWS); none locally. */
+  scheduleRegistry?: ScheduleRegistry;
 }
 
 export interface OpenedStore {

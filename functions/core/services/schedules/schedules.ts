@@ -86,7 +86,15 @@ export async function addSchedule(ctx: ServiceContext, request: AddScheduleReque
     updated_at: now,
     created_by: ctx.actor.user_id,
   };
+  ctx.scheduleRegistry?.check(schedule);
   await ctx.catalog.createSchedule(schedule);
+  try {
+    await ctx.scheduleRegistry?.put(schedule);
+  } catch (error) {
+    // Not firing anywhere: the record goes too, and the caller sees why.
+    await ctx.catalog.deleteSchedule(schedule.id);
+    throw error;
+  }
   await audit(ctx, {
     operation_type: 'create',
     entity_type: 'schedule',
@@ -109,10 +117,7 @@ export async function setScheduleEnabled(
   enabled: boolean,
 ): Promise<BackupSchedule> {
   const schedule = await getScheduleByName(ctx, name);
-  const updated = await ctx.catalog.updateSchedule(schedule.id, {
-    enabled,
-    updated_at: ctx.now().toISOString(),
-  });
+  const updated = await updateRegistered(ctx, schedule, { enabled, updated_at: ctx.now().toISOString() });
   await audit(ctx, {
     operation_type: 'update',
     entity_type: 'schedule',
@@ -120,6 +125,29 @@ export async function setScheduleEnabled(
     action: enabled ? 'schedule.enable' : 'schedule.disable',
     details: { name },
   });
+  return updated;
+}
+
+/**
+ * Updates a schedule in the catalog and the registry: what the registry cannot express is refused
+ * first; if the registry then fails, the catalog gets the previous values back.
+ */
+async function updateRegistered(
+  ctx: ServiceContext,
+  schedule: BackupSchedule,
+  patch: Partial<BackupSchedule>,
+): Promise<BackupSchedule> {
+  ctx.scheduleRegistry?.check({ ...schedule, ...patch });
+  const updated = await ctx.catalog.updateSchedule(schedule.id, patch);
+  try {
+    await ctx.scheduleRegistry?.put(updated);
+  } catch (error) {
+    const previous = Object.fromEntries(
+      Object.keys(patch).map((k) => [k, schedule[k as keyof BackupSchedule]]),
+    );
+    await ctx.catalog.updateSchedule(schedule.id, previous);
+    throw error;
+  }
   return updated;
 }
 
@@ -148,7 +176,7 @@ export async function changeSchedule(
   const retention = change.retention !== undefined ? parseRetentionPolicy(change.retention) : undefined;
   const backupType = change.backup_type !== undefined ? backupTypeOf(change.backup_type) : undefined;
   const replicas = change.replicas !== undefined ? await checkedReplicas(ctx, change.replicas) : undefined;
-  const updated = await ctx.catalog.updateSchedule(schedule.id, {
+  const updated = await updateRegistered(ctx, schedule, {
     ...(change.description !== undefined ? { description: change.description } : {}),
     ...(change.cron !== undefined ? { schedule_cron: change.cron.trim() } : {}),
     ...(change.timezone !== undefined ? { timezone: change.timezone } : {}),
@@ -178,6 +206,8 @@ export async function changeSchedule(
 
 export async function removeSchedule(ctx: ServiceContext, name: string): Promise<void> {
   const schedule = await getScheduleByName(ctx, name);
+  // Stops firing first: a registry failure leaves the schedule whole, in both places.
+  await ctx.scheduleRegistry?.remove(schedule.name);
   await ctx.catalog.deleteSchedule(schedule.id);
   await audit(ctx, {
     operation_type: 'delete',
