@@ -10,6 +10,7 @@ import {
   runScheduleRun,
   runScheduleShow,
 } from './schedule-commands';
+import { runCancel } from './cancel';
 import { runServe } from './serve';
 import { runVerifications, runVerify } from './verify';
 import {
@@ -421,6 +422,12 @@ export function buildProgram(): Command {
     )
     .option('--no-api', 'run the engine and scheduler without the HTTP API')
     .action((_opts, cmd: Command) => runServe(cmd.optsWithGlobals()));
+
+  program
+    .command('cancel')
+    .description('cancel a backup or recovery job that has not finished (it stops within seconds)')
+    .argument('<id>', 'the backup or recovery job id')
+    .action((id: string, _opts, cmd: Command) => runCancel(id, cmd.optsWithGlobals()));
 
   program
     .command('backups')

@@ -256,6 +256,18 @@ export class ConflictError extends LifeboatError {
   }
 }
 
+/** A job found cancelled while it ran: it stops, and keeps the status `cancelled`. */
+export class JobCancelledError extends LifeboatError {
+  constructor(what: string) {
+    super(
+      'CANCELLED',
+      `The ${what} was cancelled.`,
+      'Nothing to do: start it again when you want it.',
+      ExitCode.conflict,
+    );
+  }
+}
+
 /**
  * A failure that may well not happen again (a dropped connection, throttling, a busy catalog):
  * workflows retry steps that fail with it, with backoff, before giving up.

@@ -16,6 +16,7 @@ import {
   scheduledBackupInput,
 } from '../../core/services/schedules/schedules';
 import { addTarget, getTarget, testTarget } from '../../core/services/targets';
+import { cancelBackup, cancelRecoveryJob } from '../../core/services/workflows/cancel';
 import { RestoreRequestSchema } from '../../core/services/workflows/restore-steps';
 import { newUlid } from '../../repository/ids';
 import { HttpError } from './http';
@@ -349,6 +350,15 @@ export const ROUTES: readonly Route[] = [
   }),
 
   route({
+    method: 'POST',
+    path: '/backups/{id}/cancel',
+    summary: 'Cancel a pending or running backup (it stops within seconds; no snapshot is written)',
+    params: IdParam,
+    status: 200,
+    run: ({ ctx }, { params }) => cancelBackup(ctx, params.id),
+  }),
+
+  route({
     method: 'GET',
     path: '/recovery-jobs',
     summary: 'List recovery jobs',
@@ -381,6 +391,15 @@ export const ROUTES: readonly Route[] = [
       if (!job) throw new RecordNotFoundError('recovery job', params.id);
       return job;
     },
+  }),
+
+  route({
+    method: 'POST',
+    path: '/recovery-jobs/{id}/cancel',
+    summary: 'Cancel a recovery job that has not finished',
+    params: IdParam,
+    status: 200,
+    run: ({ ctx }, { params }) => cancelRecoveryJob(ctx, params.id),
   }),
 
   route({

@@ -287,6 +287,8 @@ export async function runBackup(
     (percent) => ctx.catalog.updateBackup(backup_id, { progress: percent }, ['running']),
     running.progress,
     99,
+    async () => (await ctx.catalog.getBackup(backup_id))?.status === 'cancelled',
+    'backup',
   );
   let finished = false;
   const repo = await ctx.repository();
@@ -306,7 +308,10 @@ export async function runBackup(
           backupType: record.backup_type,
           snapshotId: backup_id,
           parentId: record.parent_backup_id,
-          onProgress: (bytes) => hooks.onProgress?.(0, bytes, undefined),
+          onProgress: (bytes) => {
+            hooks.onProgress?.(0, bytes, undefined);
+            progress.alive();
+          },
         }),
       );
     if (source.kind === 'application')
@@ -324,6 +329,7 @@ export async function runBackup(
           onProgress: (bytes) => {
             hooks.onProgress?.(0, bytes, estimated);
             if (estimated) progress.report(bytes / estimated);
+            else progress.alive();
           },
         }),
       );
@@ -345,6 +351,7 @@ export async function runBackup(
       onProgress: ({ files, bytes }) => {
         hooks.onProgress?.(files, bytes, total);
         if (total) progress.report(bytes / total);
+        else progress.alive();
       },
     });
     written = result.manifest;
@@ -613,6 +620,8 @@ export async function recordBackupFailure(
       );
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
+      // Cancelled on purpose: recorded and audited by the cancel, and no failure to alert on.
+      if ((await ctx.catalog.getBackup(backupId))?.status === 'cancelled') return { backup_id: backupId };
     }
   }
   await audit(ctx, {

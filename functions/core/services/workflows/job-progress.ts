@@ -1,3 +1,4 @@
+import { JobCancelledError } from '../../errors';
 import { heartbeat } from './heartbeat';
 
 /** Progress goes to the catalog at most this often, so a long job does not flood it. */
@@ -7,25 +8,47 @@ const PROGRESS_INTERVAL_MS = 2000;
  * A running job's progress in the catalog: at most every 2 s, only forward, one write at a time.
  * `write` is the job's status-guarded update, so a late report cannot revive a finished job.
  * Fractions map onto 0..`max`; what is above is the later steps'.
+ *
+ * It is also how a job learns it was cancelled: at most every 2 s it asks `isCancelled` (and a
+ * refused progress write says the same), and the next report then throws JobCancelledError,
+ * which unwinds the job through its own error path (partial packs abandoned, no snapshot).
  */
 export class JobProgress {
   private lastReport = Date.now();
+  private lastCheck = Date.now();
   private reporting: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly write: (percent: number) => Promise<unknown>,
     private lastPercent: number,
     private readonly max: number,
+    private readonly isCancelled?: () => Promise<boolean>,
+    private readonly what = 'job',
   ) {}
 
-  report(fraction: number): void {
+  /** The job is alive and working: heartbeat, and stop here if it was cancelled. */
+  alive(): void {
     heartbeat();
+    if (this.stopped) throw new JobCancelledError(this.what);
+    if (this.isCancelled && Date.now() - this.lastCheck >= PROGRESS_INTERVAL_MS) {
+      this.lastCheck = Date.now();
+      this.isCancelled().then(
+        (cancelled) => (this.stopped ||= cancelled),
+        () => undefined,
+      );
+    }
+  }
+
+  report(fraction: number): void {
+    this.alive();
     if (!Number.isFinite(fraction) || Date.now() - this.lastReport < PROGRESS_INTERVAL_MS) return;
     const percent = Math.min(this.max, Math.floor(fraction * (this.max + 1)));
     if (percent <= this.lastPercent) return;
     this.lastReport = Date.now();
     this.lastPercent = percent;
-    this.reporting = this.reporting.then(() => this.write(percent)).catch(() => undefined);
+    // A refused write: the job is no longer running (cancelled), so the work stops too.
+    this.reporting = this.reporting.then(() => this.write(percent)).catch(() => (this.stopped = true));
   }
 
   settled(): Promise<unknown> {

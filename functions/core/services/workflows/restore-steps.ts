@@ -339,6 +339,8 @@ export async function runRestore(
     (percent) => ctx.catalog.updateRecoveryJob(job.id, { progress: percent }, ['running']),
     running.progress,
     89,
+    async () => (await ctx.catalog.getRecoveryJob(job.id))?.status === 'cancelled',
+    'recovery job',
   );
   const repo = await ctx.repository();
   let summary: Record<string, unknown>;
@@ -566,6 +568,9 @@ export async function recordRestoreFailure(
       );
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
+      // Cancelled on purpose: recorded and audited by the cancel, and no failure to alert on.
+      if ((await ctx.catalog.getRecoveryJob(jobId))?.status === 'cancelled')
+        return { recovery_job_id: jobId };
     }
   }
   await audit(ctx, {
