@@ -149,6 +149,27 @@ const SafeRestoreRequest = RestoreRequestSchema.superRefine((request, issues) =>
 const NameParam = z.object({ name: NameSchema }).strict();
 const IdParam = z.object({ id: IdSchema }).strict();
 
+/** `GET /things/{id}`: the record, or 404 naming what was asked for. */
+function getById(
+  path: string,
+  summary: string,
+  entity: string,
+  get: (ctx: ServiceContext, id: string) => Promise<unknown>,
+): Route {
+  return route({
+    method: 'GET',
+    path,
+    summary,
+    params: IdParam,
+    status: 200,
+    async run({ ctx }, { params }) {
+      const record = await get(ctx, params.id);
+      if (!record) throw new RecordNotFoundError(entity, params.id);
+      return record;
+    },
+  });
+}
+
 export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
@@ -310,18 +331,9 @@ export const ROUTES: readonly Route[] = [
       });
     },
   }),
-  route({
-    method: 'GET',
-    path: '/backups/{id}',
-    summary: 'Get a backup with its status and progress',
-    params: IdParam,
-    status: 200,
-    async run({ ctx }, { params }) {
-      const backup = await ctx.catalog.getBackup(params.id);
-      if (!backup) throw new RecordNotFoundError('backup', params.id);
-      return backup;
-    },
-  }),
+  getById('/backups/{id}', 'Get a backup with its status and progress', 'backup', (ctx, id) =>
+    ctx.catalog.getBackup(id),
+  ),
   route({
     method: 'POST',
     path: '/backups/{id}/verify',
@@ -380,18 +392,12 @@ export const ROUTES: readonly Route[] = [
       });
     },
   }),
-  route({
-    method: 'GET',
-    path: '/recovery-jobs/{id}',
-    summary: 'Get a recovery job with its steps, current step and progress',
-    params: IdParam,
-    status: 200,
-    async run({ ctx }, { params }) {
-      const job = await ctx.catalog.getRecoveryJob(params.id);
-      if (!job) throw new RecordNotFoundError('recovery job', params.id);
-      return job;
-    },
-  }),
+  getById(
+    '/recovery-jobs/{id}',
+    'Get a recovery job with its steps, current step and progress',
+    'recovery job',
+    (ctx, id) => ctx.catalog.getRecoveryJob(id),
+  ),
 
   route({
     method: 'POST',
@@ -410,18 +416,9 @@ export const ROUTES: readonly Route[] = [
     status: 200,
     run: ({ ctx }, { query }) => ctx.catalog.listVerifications(query),
   }),
-  route({
-    method: 'GET',
-    path: '/verifications/{id}',
-    summary: 'Get a verification',
-    params: IdParam,
-    status: 200,
-    async run({ ctx }, { params }) {
-      const verification = await ctx.catalog.getVerification(params.id);
-      if (!verification) throw new RecordNotFoundError('verification', params.id);
-      return verification;
-    },
-  }),
+  getById('/verifications/{id}', 'Get a verification', 'verification', (ctx, id) =>
+    ctx.catalog.getVerification(id),
+  ),
 
   route({
     method: 'GET',
