@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import { JSONPath } from 'jsonpath-plus';
 import { InputError } from '../core/errors';
 import type { ObjectStore } from '../core/ports/object-store';
@@ -323,6 +322,9 @@ const DELIMITERS = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t
 
 /** CSV rows as objects keyed by the header: the first row, or the headers given. */
 function csvItems(text: string, config: NonNullable<ItemReader['ReaderConfig']>): Record<string, string>[] {
+  // Loaded when a Map reads CSV only: every CLI backup loads the engine, not this parser.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('csv-parse/sync') as typeof import('csv-parse/sync');
   return parse(text, {
     delimiter: DELIMITERS[config.CSVDelimiter ?? 'COMMA'],
     columns: config.CSVHeaderLocation === 'GIVEN' ? (config.CSVHeaders ?? []) : true,
