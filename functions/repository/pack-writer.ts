@@ -40,6 +40,9 @@ export class PackWriter {
   constructor(store: ObjectStore, keys: RepositoryKeys, packClass: PackClass) {
     this.header = newPackHeader(keys, packClass);
     this.key = packKey(packClass, this.header.packId.toString('hex'));
+    // abort() destroys the body with an error; the upload reads it from there. Without a listener
+    // of its own, an abort before the store has begun to read would be an uncaught 'error' event.
+    this.body.on('error', () => undefined);
     this.upload = store.put(this.key, this.body, { createOnly: true });
     this.upload.catch((error: unknown) => {
       this.uploadError = error;

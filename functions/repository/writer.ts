@@ -47,6 +47,7 @@ export class RepositoryWriter {
   private indexEntries: IndexEntry[] = [];
   private packsSinceIndex = 0;
   private failure: unknown;
+  private aborted: Error | undefined;
   private readonly compression: CompressionSettings;
   private readonly packBytes: number;
   private readonly concurrency: number;
@@ -145,6 +146,9 @@ export class RepositoryWriter {
       await this.repo.prepareWrite();
       pack = this.packs.get(packClass);
     }
+    // After abort() nothing starts a new pack: work still in flight (a worker's chunk arriving
+    // late) would otherwise open an upload that nobody ends (an open file, a temporary object).
+    if (this.aborted) throw this.aborted;
     if (!pack) {
       pack = new PackWriter(this.store, this.repo.keys, packClass);
       this.packs.set(packClass, pack);
@@ -208,6 +212,8 @@ export class RepositoryWriter {
 
   /** Stops after a failure: open packs are abandoned and never become visible. */
   abort(): void {
+    this.aborted ??= new Error('The backup stopped; no more data is written.');
+    this.failure ??= this.aborted;
     for (const pack of this.packs.values()) pack.abort();
     this.packs.clear();
   }
