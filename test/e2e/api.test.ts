@@ -167,6 +167,30 @@ test('schedule → backup → verify → restore, through HTTP only', async () =
   expect((detail.body.steps as unknown[]).length).toBeGreaterThan(0);
   expect(diffTrees(path.join(dir, 'data'), out)).toEqual({ same: true, output: '' });
 
+  // Again, in the seed's terms: a partial recovery over what is there now.
+  fs.writeFileSync(path.join(out, 'a.txt'), 'changed since\n');
+  const partial = await call('POST', '/recovery-jobs', {
+    body: {
+      backup: backup.id,
+      recovery_type: 'partial',
+      overwrite_existing: true,
+      target_config: { kind: 'directory', path: out, includes: ['a.txt'] },
+    },
+  });
+  expect(partial.status).toBe(202);
+  const again = await until('/recovery-jobs', (b) =>
+    (b.items as { status: string; recovery_type: string }[]).some(
+      (j) => j.recovery_type === 'partial' && j.status === 'completed',
+    ),
+  );
+  expect((again.items as Record<string, unknown>[]).find((j) => j.recovery_type === 'partial')).toMatchObject(
+    {
+      overwrite_existing: true,
+      target_config: expect.objectContaining({ overwrite: 'always', includes: ['a.txt'] }),
+    },
+  );
+  expect(fs.readFileSync(path.join(out, 'a.txt'), 'utf8')).toBe('through the API\n');
+
   // Every mutating call is in the audit log with who, from where, with what.
   const auditLog = await call('GET', '/audit?limit=100');
   const actions = (
@@ -177,7 +201,14 @@ test('schedule → backup → verify → restore, through HTTP only', async () =
     ),
   );
   expect(actions.map((e) => e.action).sort()).toEqual(
-    ['backup.verify', 'recovery.start', 'schedule.create', 'schedule.run', 'schedule.update'].sort(),
+    [
+      'backup.verify',
+      'recovery.start',
+      'recovery.start',
+      'schedule.create',
+      'schedule.run',
+      'schedule.update',
+    ].sort(),
   );
   for (const entry of actions)
     expect(entry).toMatchObject({ ip_address: '127.0.0.1', user_agent: 'lifeboat-api-test' });
@@ -232,6 +263,28 @@ describe('bad requests get 4xx with problem+json and change nothing', () => {
       body: { ...body, name: 'ok-name', verification_enabled: 'yes' },
     });
     expect(wrong.body.errors).toEqual([{ path: 'body.verification_enabled', message: expect.any(String) }]);
+  });
+
+  test('a recovery job whose recovery_type or overwrite_existing disagrees with its target is 422', async () => {
+    const jobs = ((await call('GET', '/recovery-jobs')).body.items as unknown[]).length;
+    const target_config = { kind: 'directory', path: '/tmp/lifeboat-never' };
+    for (const [body, field] of [
+      [{ recovery_type: 'partial', target_config }, 'body.recovery_type'],
+      [
+        { recovery_type: 'full', target_config: { ...target_config, includes: ['a.txt'] } },
+        'body.recovery_type',
+      ],
+      [{ recovery_type: 'point_in_time', target_config }, 'body.point_in_time'],
+      [
+        { overwrite_existing: false, target_config: { ...target_config, overwrite: 'always' } },
+        'body.overwrite_existing',
+      ],
+    ] as const) {
+      const reply = await call('POST', '/recovery-jobs', { body: { backup: 'latest:files', ...body } });
+      expect(reply.status).toBe(422);
+      expect(reply.body.errors).toEqual([expect.objectContaining({ path: field })]);
+    }
+    expect(((await call('GET', '/recovery-jobs')).body.items as unknown[]).length).toBe(jobs);
   });
 
   test('restore targets that would escape are refused before anything starts', async () => {

@@ -17,9 +17,9 @@ import {
 } from '../../core/services/schedules/schedules';
 import { addTarget, getTarget, testTarget } from '../../core/services/targets';
 import { cancelBackup, cancelRecoveryJob } from '../../core/services/workflows/cancel';
-import { RestoreRequestSchema } from '../../core/services/workflows/restore-steps';
 import { newUlid } from '../../repository/ids';
 import { HttpError } from './http';
+import { RecoveryJobBody, restoreRequestOf } from './recovery-request';
 
 export interface ApiContext {
   /** The services, with the caller as the actor (the audit log's who, where, with what). */
@@ -121,30 +121,6 @@ const ScheduleBody = z
   .strict();
 
 const ScheduleChangeBody = ScheduleBody.omit({ name: true, target: true }).partial().strict();
-
-/** A directory restore's paths must stay what they say: no `..`, and the target absolute. */
-const SafeRestoreRequest = RestoreRequestSchema.superRefine((request, issues) => {
-  const target = request.target_config as {
-    kind: string;
-    path?: string;
-    includes?: string[];
-    excludes?: string[];
-  };
-  if (target.kind !== 'directory') return;
-  const check = (path: string, where: (string | number)[]) => {
-    if (path.split('/').includes('..'))
-      issues.addIssue({
-        code: 'custom',
-        path: where,
-        message: 'must not contain ".." (paths stay inside the target)',
-      });
-  };
-  if (target.path && !target.path.startsWith('/'))
-    issues.addIssue({ code: 'custom', path: ['target_config', 'path'], message: 'must be an absolute path' });
-  if (target.path) check(target.path, ['target_config', 'path']);
-  (target.includes ?? []).forEach((p, i) => check(p, ['target_config', 'includes', i]));
-  (target.excludes ?? []).forEach((p, i) => check(p, ['target_config', 'excludes', i]));
-});
 
 const NameParam = z.object({ name: NameSchema }).strict();
 const IdParam = z.object({ id: IdSchema }).strict();
@@ -382,11 +358,12 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/recovery-jobs',
     summary: 'Restore a backup: starts the restore workflow (validate_only checks and writes nothing)',
-    body: SafeRestoreRequest,
+    body: RecoveryJobBody,
     status: 202,
     startsWork: true,
     async run(api, { body, idempotencyKey }) {
-      return startWork(api, 'restore', body as Record<string, unknown>, idempotencyKey, 'recovery.start', {
+      const request = restoreRequestOf(body) as Record<string, unknown>;
+      return startWork(api, 'restore', request, idempotencyKey, 'recovery.start', {
         type: 'recovery_job',
         id: null,
       });
