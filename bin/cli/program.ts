@@ -10,6 +10,7 @@ import {
   runScheduleRun,
   runScheduleShow,
 } from './schedule-commands';
+import { runApi } from './api';
 import { runCancel } from './cancel';
 import { runServe } from './serve';
 import { runVerifications, runVerify } from './verify';
@@ -422,6 +423,19 @@ export function buildProgram(): Command {
     )
     .option('--no-api', 'run the engine and scheduler without the HTTP API')
     .action((_opts, cmd: Command) => runServe(cmd.optsWithGlobals()));
+
+  program
+    .command('api')
+    .description("one call to Lifeboat's HTTP API: local (`lifeboat serve`) or deployed (SigV4-signed)")
+    .argument('<method>', 'GET, POST, PATCH or DELETE')
+    .argument('<path>', 'the resource, e.g. /backups?status=running (GET /openapi.json lists them)')
+    .option('--api <url>', 'the API (default LIFEBOAT_API, else http://127.0.0.1:8080)')
+    .option('--data <json>', 'the request body, or @FILE')
+    .option('--idempotency-key <key>', 'start the work once, however often this is repeated')
+    .option('--sign-region <region>', 'sign with SigV4 for this region (automatic for execute-api URLs)')
+    .action((method: string, route: string, _opts, cmd: Command) =>
+      runApi(method, route, cmd.optsWithGlobals()),
+    );
 
   program
     .command('cancel')
