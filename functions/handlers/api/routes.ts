@@ -68,6 +68,7 @@ function route<P extends z.ZodObject, Q extends z.ZodObject, B extends z.ZodType
 const Limit = z.coerce.number().int().min(1).max(1000).default(50);
 const PageQuery = z.object({ limit: Limit, cursor: z.string().optional() }).strict();
 const Timestamp = z.iso.datetime({ offset: true });
+const TimedPageQuery = PageQuery.extend({ since: Timestamp.optional(), until: Timestamp.optional() });
 
 /** A name that can start a workflow once: the idempotency key's digest, or a new id. */
 function executionName(prefix: string, key: string | undefined): string {
@@ -280,16 +281,10 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/backups',
     summary: 'List backups, newest first, by status, schedule or time',
-    query: z
-      .object({
-        status: BackupStatusSchema.optional(),
-        schedule: NameSchema.optional(),
-        since: Timestamp.optional(),
-        until: Timestamp.optional(),
-        limit: Limit,
-        cursor: z.string().optional(),
-      })
-      .strict(),
+    query: TimedPageQuery.extend({
+      status: BackupStatusSchema.optional(),
+      schedule: NameSchema.optional(),
+    }).strict(),
     status: 200,
     async run({ ctx }, { query }) {
       const page = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
@@ -401,15 +396,7 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/audit',
     summary: 'The audit log, newest first, by time and user',
-    query: z
-      .object({
-        user: z.string().min(1).optional(),
-        since: Timestamp.optional(),
-        until: Timestamp.optional(),
-        limit: Limit,
-        cursor: z.string().optional(),
-      })
-      .strict(),
+    query: TimedPageQuery.extend({ user: z.string().min(1).optional() }).strict(),
     status: 200,
     run({ ctx }, { query }) {
       const { user, ...page } = query;
