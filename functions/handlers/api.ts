@@ -3,6 +3,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { StepFunctionsStarter } from '../adapters/aws/sfn/workflow-starter';
+import type { WorkflowStarter } from '../core/ports/workflows';
 import type { ServiceContext } from '../core/services/context';
 import type { ApiRequest } from './api/http';
 import { dispatch } from './api/router';
@@ -34,12 +35,18 @@ export function requestOf(event: APIGatewayProxyEvent): ApiRequest {
   };
 }
 
+let shared: WorkflowStarter | undefined;
+
+/** One Step Functions client per container, like the rest of the composition root. */
+function sharedStarter(): WorkflowStarter {
+  return (shared ??= new StepFunctionsStarter(new SFNClient({}), process.env));
+}
+
 export async function route(
   ctx: ServiceContext,
   event: APIGatewayProxyEvent,
-  env = process.env,
+  starter: WorkflowStarter = sharedStarter(),
 ): Promise<APIGatewayProxyResult> {
-  const starter = new StepFunctionsStarter(new SFNClient({}), env);
   const response = await dispatch(requestOf(event), (request) => ({
     ctx: { ...ctx, actor: request.actor },
     starter,

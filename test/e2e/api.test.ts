@@ -366,6 +366,8 @@ test('the OpenAPI document describes exactly the routes', async () => {
 });
 
 test('in Lambda, an API Gateway event goes through the same router, the IAM principal as the actor', async () => {
+  // These calls start nothing; a starter that would say so if they did.
+  const notStarting = { start: () => Promise.reject(new Error('nothing should start')) };
   const event = {
     httpMethod: 'GET',
     path: '/schedules/nightly',
@@ -377,7 +379,7 @@ test('in Lambda, an API Gateway event goes through the same router, the IAM prin
       identity: { userArn: 'arn:aws:iam::111122223333:role/ops', sourceIp: '10.0.0.1', userAgent: 'aws-cli' },
     },
   } as unknown as APIGatewayProxyEvent;
-  const reply = await lambdaRoute(system.ctx, event, {});
+  const reply = await lambdaRoute(system.ctx, event, notStarting);
   expect(reply.statusCode).toBe(200);
   expect(JSON.parse(reply.body)).toMatchObject({ name: 'nightly' });
   const bad = await lambdaRoute(
@@ -389,7 +391,7 @@ test('in Lambda, an API Gateway event goes through the same router, the IAM prin
       headers: { 'Content-Type': 'application/json' },
       body: '{',
     },
-    {},
+    notStarting,
   );
   expect(bad.statusCode).toBe(400);
   expect(bad.headers?.['content-type']).toBe('application/problem+json');
