@@ -23,7 +23,7 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['functions/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts'],
+    files: ['functions/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts', 'ui/**/*.{ts,tsx}'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   {

@@ -55,7 +55,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
     const token = ensureApiToken(settings.home);
     api = await startApiServer(ctx, engine, { host: options.host, port: options.port, token: token.token });
     say(`API: ${api.url} (GET /openapi.json describes it; changes need the token in ${token.file}).`);
-    if (token.created) say(`API token (shown once; it stays in ${token.file}): ${token.token}`);
+    if (token.created) {
+      say(`API token (shown once; it stays in ${token.file}): ${token.token}`);
+      say(`Admin UI, signed in: ${api.url}/ui/#token=${token.token}`);
+    } else say(`Admin UI: ${api.url}/ui/ (sign in with the token in ${token.file}).`);
   }
   say(
     `Lifeboat is serving: schedules fire while this runs (repository: ${ctx.storage.location}). Ctrl-C stops.`,

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../core/services/context';
 import { MAX_BODY_BYTES, problem, type ApiRequest, type ApiResponse } from '../handlers/api/http';
 import { dispatch } from '../handlers/api/router';
 import type { ExecutionRecord, LocalEngine } from './engine';
+import { loadUiAssets, UI_SECURITY_HEADERS } from './ui-assets';
 
 /**
  * The token mutating API calls need locally: created once in LIFEBOAT_HOME/api-token (mode
@@ -85,7 +86,8 @@ function readBody(request: http.IncomingMessage): Promise<string | 'too large'> 
  * `lifeboat serve`'s HTTP API: the router API Gateway's Lambda uses, over node:http. Reads are
  * open to whoever can reach the address (127.0.0.1 by default); every other method needs
  * `Authorization: Bearer TOKEN`. Requests naming another host than the one listened on are
- * refused, so that a web page cannot reach the API through DNS rebinding.
+ * refused, so that a web page cannot reach the API through DNS rebinding. The admin UI is served
+ * under /ui/ from the same origin, so it needs no CORS.
  */
 export async function startApiServer(
   ctx: ServiceContext,
@@ -98,6 +100,25 @@ export async function startApiServer(
   const respond = (response: http.ServerResponse, answer: ApiResponse) => {
     response.writeHead(answer.status, { ...answer.headers, 'cache-control': 'no-store' });
     response.end(answer.body);
+  };
+  const ui = loadUiAssets();
+  const serveUi = (response: http.ServerResponse, name: string) => {
+    const asset = ui.get(name === '' ? 'index.html' : name);
+    if (!asset)
+      return respond(
+        response,
+        ui.size > 1
+          ? problem(404, `The UI has no file ${name}.`)
+          : problem(404, 'The admin UI is not built.', {
+              hint: 'Run `npm run build` in the Lifeboat checkout.',
+            }),
+      );
+    response.writeHead(200, {
+      'content-type': asset.type,
+      'cache-control': 'no-cache',
+      ...UI_SECURITY_HEADERS,
+    });
+    response.end(asset.body);
   };
   const server = http.createServer((request, response) => {
     void (async () => {
@@ -118,6 +139,10 @@ export async function startApiServer(
             hint: 'Send Authorization: Bearer TOKEN, with the token from LIFEBOAT_HOME/api-token.',
           }),
         );
+      if (method === 'GET' && (url.pathname === '/' || url.pathname === '/ui'))
+        return respond(response, { status: 302, headers: { location: '/ui/' }, body: '' });
+      if (method === 'GET' && url.pathname.startsWith('/ui/'))
+        return serveUi(response, url.pathname.slice(4));
       const body = await readBody(request);
       if (body === 'too large')
         return respond(response, problem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`));

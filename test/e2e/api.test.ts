@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Dashboard } from '../../functions/core/services/dashboard';
 import { route as lambdaRoute } from '../../functions/handlers/api';
 import { ROUTES } from '../../functions/handlers/api/routes';
 import { ensureApiToken, startApiServer, type ApiServer } from '../../functions/local/api-server';
@@ -395,4 +396,70 @@ test('in Lambda, an API Gateway event goes through the same router, the IAM prin
   );
   expect(bad.statusCode).toBe(400);
   expect(bad.headers?.['content-type']).toBe('application/problem+json');
+});
+
+test("the schedule form's helper: the next runs in the schedule's zone, a bad expression explained", async () => {
+  const preview = await call(
+    'GET',
+    `/schedule-preview?schedule_cron=${encodeURIComponent('0 9 * * 1')}&timezone=America/New_York&count=3`,
+    { auth: false },
+  );
+  expect(preview.status).toBe(200);
+  const runs = preview.body.next_runs as { at: string; local: string }[];
+  expect(runs).toHaveLength(3);
+  for (const run of runs) {
+    // 09:00 on a Monday in New York is 13:00 or 14:00 UTC, depending on daylight saving time.
+    expect(run.local).toMatch(/^\d{4}-\d\d-\d\d 09:00 \(Mon\) GMT-[45]$/);
+    expect(new Date(run.at).getUTCDay()).toBe(1);
+    expect([13, 14]).toContain(new Date(run.at).getUTCHours());
+  }
+  const bad = await call('GET', '/schedule-preview?schedule_cron=0%2025%20*%20*%20*', { auth: false });
+  expect(bad.status).toBe(422);
+  expect(bad.type).toBe('application/problem+json');
+  expect(bad.body.hint).toMatch(/five fields/);
+  const zone = await call('GET', '/schedule-preview?schedule_cron=0%202%20*%20*%20*&timezone=Mars/Base', {
+    auth: false,
+  });
+  expect(zone.status).toBe(422);
+  expect(zone.body.detail).toContain('"Mars/Base" is not a known time zone.');
+});
+
+test('the dashboard: each schedule with its last backup and RPO status, and the bytes stored', async () => {
+  const reply = await call('GET', '/dashboard', { auth: false });
+  expect(reply.status).toBe(200);
+  const body = reply.body as unknown as Dashboard;
+  const nightly = body.schedules.find((s) => s.name === 'nightly');
+  // The lifecycle above disabled it: a disabled schedule promises nothing and runs never.
+  expect(nightly).toMatchObject({
+    target: 'files',
+    enabled: false,
+    rpo_status: 'disabled',
+    next_run: null,
+    interval_seconds: 86_400,
+  });
+  expect(nightly?.last_completed_at).toEqual(expect.any(String));
+  expect(nightly?.last_backup?.status).toBe('completed');
+  expect(body.totals.completed_backups).toBeGreaterThanOrEqual(1);
+  expect(body.totals.original_bytes).toBeGreaterThanOrEqual(400_016);
+  expect(body.totals.dedup_ratio).toBeGreaterThan(1);
+  expect(body.history.length).toBe(body.totals.completed_backups);
+});
+
+test('the admin UI is served under /ui/ with a strict content security policy, and nothing else', async () => {
+  const root = await fetch(`${server.url}/`, { redirect: 'manual' });
+  expect(root.status).toBe(302);
+  expect(root.headers.get('location')).toBe('/ui/');
+  const index = await fetch(`${server.url}/ui/`);
+  expect(index.status).toBe(200);
+  expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(index.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  expect(await index.text()).toContain('<script src="app.js" defer></script>');
+  const config = await fetch(`${server.url}/ui/config.json`);
+  expect(await config.json()).toEqual({ auth: 'token', api: '/' });
+  // Only the files the build wrote: no way out of the UI's directory, and no token.
+  for (const probe of ['/ui/%2e%2e%2fapi-token', '/ui/..%2F..%2Fhome%2Fapi-token', '/ui/missing.js'])
+    expect((await fetch(`${server.url}${probe}`)).status).toBe(404);
+  const leaked = await fetch(`${server.url}/ui/../api-token`);
+  expect(await leaked.text()).not.toContain(token);
 });

@@ -15,6 +15,8 @@ import {
   removeSchedule,
   scheduledBackupInput,
 } from '../../core/services/schedules/schedules';
+import { dashboard } from '../../core/services/dashboard';
+import { scheduledTimes, validateCron, validateTimeZone } from '../../core/services/schedules/cron';
 import { addTarget, getTarget, testTarget } from '../../core/services/targets';
 import { cancelBackup, cancelRecoveryJob } from '../../core/services/workflows/cancel';
 import { newUlid } from '../../repository/ids';
@@ -98,6 +100,21 @@ async function startWork(
   return { execution_name: name, status };
 }
 
+/** `2026-11-27 02:00 (Fri) CET`: a time as people in that zone read it. */
+function localTime(time: Date, zone: string): string {
+  const part = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone, ...options }).format(time);
+  const date = part({ year: 'numeric', month: '2-digit', day: '2-digit' });
+  const clock = part({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const weekday = part({ weekday: 'short' });
+  // en-GB names European zones (CET, BST) and gives others as offsets (GMT-5).
+  const name = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'short' })
+    .format(time)
+    .split(' ')
+    .pop();
+  return `${date} ${clock} (${weekday}) ${name}`;
+}
+
 /** The seed's retention_policy object as the services take it ("keep-daily=7,keep-weekly=4"). */
 function retentionText(policy: z.output<typeof RetentionPolicySchema>): string {
   return Object.entries(policy)
@@ -156,6 +173,40 @@ export const ROUTES: readonly Route[] = [
     async run({ ctx }) {
       await ctx.catalog.listSchedules({ limit: 1 });
       return { status: 'ok', version: lifeboatVersion(), catalog: 'reachable' };
+    },
+  }),
+
+  route({
+    method: 'GET',
+    path: '/dashboard',
+    summary: 'Each schedule with its last backup and RPO status, recent failures, bytes stored and saved',
+    status: 200,
+    run: ({ ctx }) => dashboard(ctx),
+  }),
+  route({
+    method: 'GET',
+    path: '/schedule-preview',
+    summary: "The next times a cron expression fires in a time zone (the schedule form's helper)",
+    query: z
+      .object({
+        schedule_cron: z.string().min(1),
+        timezone: z.string().min(1).default('UTC'),
+        count: z.coerce.number().int().min(1).max(20).default(5),
+      })
+      .strict(),
+    status: 200,
+    async run({ ctx }, { query }) {
+      validateCron(query.schedule_cron);
+      validateTimeZone(query.timezone);
+      const runs = scheduledTimes(query.schedule_cron, query.timezone, ctx.now(), { count: query.count });
+      return {
+        schedule_cron: query.schedule_cron.trim(),
+        timezone: query.timezone,
+        next_runs: runs.map((t) => ({
+          at: t.toISOString(),
+          local: localTime(t, query.timezone),
+        })),
+      };
     },
   }),
 

@@ -1,0 +1,108 @@
+import { useState } from 'preact/hooks';
+import type { AuditEntry } from '../../../functions/core/model/audit';
+import { call, type Page } from '../api';
+import { Empty, ErrorBox, Pager } from '../components';
+import { when } from '../format';
+import { navigate, useApi } from '../hooks';
+
+/** `2026-11-27T10:00` from a datetime-local input, as the API's ISO time. */
+function iso(local: string | null): string | undefined {
+  return local ? new Date(local).toISOString() : undefined;
+}
+
+export function Audit({ query }: { query: URLSearchParams }) {
+  const user = query.get('user') ?? '';
+  const since = query.get('since');
+  const until = query.get('until');
+  const entity = query.get('entity') ?? '';
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const { data, error } = useApi(
+    () =>
+      call<Page<AuditEntry>>('GET', '/audit', {
+        query: { user, since: iso(since), until: iso(until), cursor, limit: 50 },
+      }),
+    `${user}|${since ?? ''}|${until ?? ''}|${cursor ?? ''}`,
+  );
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(query);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setCursors([]);
+    navigate(`/audit?${next.toString()}`);
+  };
+  // The entity filter narrows the page shown; user and time are filtered by the API.
+  const items = (data?.items ?? []).filter((e) => !entity || e.entity_type === entity);
+  return (
+    <div class="page">
+      <h1>Audit log</h1>
+      <form class="filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          User
+          <input value={user} onChange={(e) => set('user', e.currentTarget.value)} />
+        </label>
+        <label>
+          Entity
+          <select value={entity} onChange={(e) => set('entity', e.currentTarget.value)}>
+            <option value="">any</option>
+            {['schedule', 'backup', 'recovery_job', 'verification', 'target', 'repository'].map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input
+            type="datetime-local"
+            value={since ?? ''}
+            onChange={(e) => set('since', e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Until
+          <input
+            type="datetime-local"
+            value={until ?? ''}
+            onChange={(e) => set('until', e.currentTarget.value)}
+          />
+        </label>
+      </form>
+      <ErrorBox error={error} />
+      {data && items.length === 0 ? <Empty>No entries match.</Empty> : null}
+      {items.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Entity</th>
+              <th scope="col">From</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((e) => (
+              <tr key={e.id}>
+                <td title={e.timestamp}>{when(e.timestamp)}</td>
+                <td>{e.user_id ?? '—'}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>
+                  {e.entity_type} <span class="mono muted">{e.entity_id ?? ''}</span>
+                </td>
+                <td title={e.user_agent ?? ''}>{e.ip_address ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager
+        hasPrevious={cursors.length > 0}
+        next={data?.next}
+        onPrevious={() => setCursors(cursors.slice(0, -1))}
+        onNext={() => data?.next && setCursors([...cursors, data.next])}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+import { useState } from 'preact/hooks';
+import type { Backup } from '../../../functions/core/model/backup';
+import type { BackupSchedule } from '../../../functions/core/model/schedule';
+import type { BackupVerification } from '../../../functions/core/model/verification';
+import { call, idempotencyKey, type Page } from '../api';
+import { ActionButton, Card, Empty, ErrorBox, Notice, Pager, Progress, Status } from '../components';
+import { bytes, duration, secondsBetween, shortId, when } from '../format';
+import { navigate, useApi } from '../hooks';
+import { RestoreForm } from './restore-form';
+
+const ACTIVE = (b: Backup) => b.status === 'running' || b.status === 'pending';
+
+export function Backups({ query }: { query: URLSearchParams }) {
+  const status = query.get('status') ?? '';
+  const schedule = query.get('schedule') ?? '';
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const schedules = useApi(
+    () => call<Page<BackupSchedule>>('GET', '/schedules', { query: { limit: 1000 } }),
+    'schedules',
+  );
+  const { data, error } = useApi(
+    () => call<Page<Backup>>('GET', '/backups', { query: { status, schedule, cursor, limit: 25 } }),
+    `${status}|${schedule}|${cursor ?? ''}`,
+    // Live progress: poll while a backup runs, and a little after "Run now" until it shows up.
+    { pollMs: 2000, poll: (p) => p.items.some(ACTIVE) || query.get('started') === '1' },
+  );
+  const filter = (key: string, value: string) => {
+    const next = new URLSearchParams(query);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    next.delete('started');
+    setCursors([]);
+    navigate(`/backups?${next.toString()}`);
+  };
+  return (
+    <div class="page">
+      <h1>Backups</h1>
+      <form class="filters" aria-label="Filter backups" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Status
+          <select value={status} onChange={(e) => filter('status', e.currentTarget.value)}>
+            <option value="">any</option>
+            {['pending', 'running', 'completed', 'failed', 'cancelled'].map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Schedule
+          <select value={schedule} onChange={(e) => filter('schedule', e.currentTarget.value)}>
+            <option value="">any</option>
+            {(schedules.data?.items ?? []).map((s) => (
+              <option key={s.name}>{s.name}</option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {status && schedule ? <Notice>Filter by one of status or schedule at a time.</Notice> : null}
+      <ErrorBox error={error} />
+      {data && data.items.length === 0 ? <Empty>No backups match.</Empty> : null}
+      {data && data.items.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Backup</th>
+              <th scope="col">Target</th>
+              <th scope="col">Type</th>
+              <th scope="col">Status</th>
+              <th scope="col">Started</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Read</th>
+              <th scope="col">Stored</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((b) => (
+              <tr key={b.id}>
+                <th scope="row">
+                  <a href={`#/backups/${b.id}`} class="mono">
+                    {shortId(b.id)}
+                  </a>
+                </th>
+                <td>{b.target_identifier}</td>
+                <td>{b.backup_type}</td>
+                <td>
+                  <Status value={b.status} />
+                  {ACTIVE(b) ? <Progress value={b.progress} label={`Backup ${b.id} progress`} /> : null}
+                </td>
+                <td>{when(b.started_at ?? b.created_at)}</td>
+                <td>{duration(secondsBetween(b.started_at, b.completed_at))}</td>
+                <td>{bytes(b.original_size_bytes)}</td>
+                <td>{bytes(b.final_size_bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager
+        hasPrevious={cursors.length > 0}
+        next={data?.next}
+        onPrevious={() => setCursors(cursors.slice(0, -1))}
+        onNext={() => data?.next && setCursors([...cursors, data.next])}
+      />
+    </div>
+  );
+}
+
+function Field({ label, children }: { label: string; children: preact.ComponentChildren }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+export function BackupDetail({ id }: { id: string }) {
+  const [verifyType, setVerifyType] = useState('checksum');
+  const [message, setMessage] = useState<string>();
+  const [restoring, setRestoring] = useState(false);
+  const backup = useApi(() => call<Backup>('GET', `/backups/${id}`), id, { pollMs: 2000, poll: ACTIVE });
+  const verifications = useApi(
+    () => call<Page<BackupVerification>>('GET', '/verifications', { query: { limit: 200 } }),
+    `verifications-${id}-${message ?? ''}`,
+  );
+  if (!backup.data) return backup.error ? <ErrorBox error={backup.error} /> : <p class="loading">Loading…</p>;
+  const b = backup.data;
+  const mine = (verifications.data?.items ?? []).filter((v) => v.backup_id === b.id);
+  return (
+    <div class="page">
+      <h1>
+        Backup <span class="mono">{b.id}</span>
+      </h1>
+      {message ? <Notice>{message}</Notice> : null}
+      <div class="columns">
+        <Card title="Backup">
+          <dl>
+            <Field label="Status">
+              <Status value={b.status} />{' '}
+              {ACTIVE(b) ? <Progress value={b.progress} label="Backup progress" /> : null}
+            </Field>
+            <Field label="Target">{b.target_identifier}</Field>
+            <Field label="Type">
+              {b.backup_type}
+              {b.parent_backup_id ? (
+                <>
+                  {' '}
+                  (parent <a href={`#/backups/${b.parent_backup_id}`}>{shortId(b.parent_backup_id)}</a>)
+                </>
+              ) : null}
+            </Field>
+            <Field label="Started">{when(b.started_at)}</Field>
+            <Field label="Completed">{when(b.completed_at)}</Field>
+            <Field label="Duration">{duration(secondsBetween(b.started_at, b.completed_at))}</Field>
+            <Field label="Read">{bytes(b.original_size_bytes)}</Field>
+            <Field label="Stored (new)">{bytes(b.final_size_bytes)}</Field>
+            <Field label="Compression">{b.compression_algorithm ?? '—'}</Field>
+            <Field label="Encryption">
+              {b.encryption_enabled
+                ? `yes${b.encryption_key_id ? ` (key ${b.encryption_key_id})` : ''}`
+                : 'no'}
+            </Field>
+            <Field label="Storage">
+              {b.storage_backend} {b.storage_location ?? ''}
+            </Field>
+            <Field label="Checksum">
+              <span class="mono">
+                {b.checksum_algorithm} {b.checksum_value ?? '—'}
+              </span>
+            </Field>
+            {b.error_message ? <Field label="Error">{b.error_message}</Field> : null}
+          </dl>
+          <div class="actions">
+            {ACTIVE(b) ? (
+              <ActionButton
+                label="Cancel backup"
+                kind="danger"
+                confirm="Cancel this backup? It stops within seconds and writes no snapshot."
+                action={async () => {
+                  await call('POST', `/backups/${b.id}/cancel`);
+                  backup.reload();
+                }}
+              />
+            ) : null}
+            {b.status === 'completed' ? (
+              <>
+                <label>
+                  Verification
+                  <select value={verifyType} onChange={(e) => setVerifyType(e.currentTarget.value)}>
+                    <option value="checksum">checksum</option>
+                    <option value="integrity_check">integrity check</option>
+                    <option value="restore_test">restore test</option>
+                  </select>
+                </label>
+                <ActionButton
+                  label="Verify"
+                  action={async () => {
+                    await call('POST', `/backups/${b.id}/verify`, {
+                      body: { verification_type: verifyType },
+                      idempotencyKey: idempotencyKey(),
+                    });
+                    setMessage(`Verification (${verifyType}) started.`);
+                  }}
+                />
+                <button type="button" class="primary" onClick={() => setRestoring(true)}>
+                  Restore…
+                </button>
+              </>
+            ) : null}
+          </div>
+        </Card>
+        <Card title="Verifications">
+          {mine.length === 0 ? <Empty>Not verified yet.</Empty> : null}
+          <ul class="recent">
+            {mine.map((v) => (
+              <li key={v.id}>
+                <Status value={v.status} /> <a href={`#/verifications/${v.id}`}>{v.verification_type}</a>{' '}
+                <span class="muted">{when(v.completed_at ?? v.started_at)}</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      </div>
+      {restoring ? (
+        <Card title="Restore">
+          <RestoreForm backup={b} />
+        </Card>
+      ) : null}
+    </div>
+  );
+}
