@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +18,7 @@ export interface ApiProps {
  */
 export class Api extends Construct {
   readonly restApi: apigateway.RestApi;
+  private readonly proxy: apigateway.Resource;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -44,6 +46,29 @@ export class Api extends Construct {
     // Every path goes to the API's router (functions/handlers/api/router.ts), which validates it.
     const integration = new apigateway.LambdaIntegration(props.handler);
     this.restApi.root.addMethod('ANY', integration, { requestValidator: validator });
-    this.restApi.root.addResource('{proxy+}').addMethod('ANY', integration, { requestValidator: validator });
+    this.proxy = this.restApi.root.addResource('{proxy+}');
+    this.proxy.addMethod('ANY', integration, { requestValidator: validator });
+  }
+
+  /**
+   * Lets a browser page of `origin` (the admin UI) call the API: unauthenticated CORS preflights
+   * (they carry no credentials by design), and CORS headers on API Gateway's own errors (a
+   * refused signature), so that the page can read why. The function answers CORS itself for
+   * what it handles (LIFEBOAT_UI_ORIGIN).
+   */
+  allowBrowserOrigin(origin: string): void {
+    const cors: apigateway.CorsOptions = {
+      allowOrigins: [origin],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowHeaders: [...apigateway.Cors.DEFAULT_HEADERS, 'Idempotency-Key'],
+      maxAge: Duration.hours(1),
+    };
+    this.restApi.root.addCorsPreflight(cors);
+    this.proxy.addCorsPreflight(cors);
+    for (const type of [apigateway.ResponseType.DEFAULT_4XX, apigateway.ResponseType.DEFAULT_5XX])
+      this.restApi.addGatewayResponse(`Cors${type.responseType}`, {
+        type,
+        responseHeaders: { 'Access-Control-Allow-Origin': `'${origin}'`, Vary: "'Origin'" },
+      });
   }
 }

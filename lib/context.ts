@@ -32,6 +32,14 @@ const ContextSchema = z.object({
     .regex(/^vpc-[0-9a-f]+$/)
     .optional(),
   'lifeboat:subnetIds': list.optional(),
+  'lifeboat:adminUi': z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .default(true),
+  'lifeboat:adminUiDomainPrefix': z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'is lower-case letters, digits and hyphens')
+    .refine((v) => !/aws|amazon|cognito/.test(v), 'must not contain aws, amazon or cognito')
+    .optional(),
   'lifeboat:securityGroupIds': list.optional(),
   'lifeboat:targets': json(
     z.array(
@@ -97,6 +105,11 @@ export function readContext(get: (key: string) => unknown): LifeboatContext {
       databaseSecretArns: c['lifeboat:databaseSecretArns'] ?? [],
       targets: c['lifeboat:targets'] ?? [],
       schedules: c['lifeboat:schedules'] ?? [],
+      adminUi: c['lifeboat:adminUi']
+        ? c['lifeboat:adminUiDomainPrefix']
+          ? { domainPrefix: c['lifeboat:adminUiDomainPrefix'] }
+          : true
+        : false,
       ...(c['lifeboat:fargateThresholdBytes']
         ? { fargateThresholdBytes: c['lifeboat:fargateThresholdBytes'] }
         : {}),

@@ -1,5 +1,6 @@
 import { Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import type { AdminUi } from './admin-ui';
 import type { LifeboatStack } from './lifeboat-stack';
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -91,4 +92,56 @@ export function acknowledgeFindings(stack: LifeboatStack): void {
     'APIG3',
     'Every method requires SigV4-signed IAM authorization, so unauthenticated traffic is refused by API Gateway; add a WAFv2 web ACL to the stage if your policy requires one.',
   );
+  if (stack.adminUi) acknowledgeAdminUiFindings(stack, stack.adminUi);
+}
+
+function acknowledgeAdminUiFindings(stack: LifeboatStack, ui: AdminUi): void {
+  const distribution = ui.distribution;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  acknowledge(
+    distribution,
+    'CFR1',
+    'The distribution serves the static admin UI only; operators sign in from wherever they are, and every data call is SigV4-authorized by API Gateway.',
+  );
+  acknowledge(
+    distribution,
+    'CFR2',
+    'Static files only (no data, no origin logic); the API they call refuses unsigned requests. Add a WAFv2 web ACL (webAclId) if your policy requires one.',
+  );
+  acknowledge(
+    distribution,
+    'CFR3',
+    "Static files only; every action the UI takes is in the API's access log and Lifeboat's audit log. Standard logging would need an ACL-enabled bucket.",
+  );
+  acknowledge(
+    distribution,
+    'CFR4',
+    'The default *.cloudfront.net certificate, whose TLS policy CloudFront sets; a custom domain with an ACM certificate raises the minimum to TLSv1.2_2021 (docs/OPERATIONS.md §12).',
+  );
+  acknowledge(
+    ui.userPool,
+    'COG8',
+    'TOTP MFA is required for every user and there is no self sign-up; the Plus plan (threat protection) is an account-level cost choice.',
+  );
+  acknowledge(
+    ui.identityPool.authenticatedRole,
+    `IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${stack.getLogicalId(stack.api.restApi.node.defaultChild as CfnElement)}>/<${stack.getLogicalId(stack.api.restApi.deploymentStage.node.defaultChild as CfnElement)}>/*/*]`,
+    "The signed-in user may call every method and path of this API's stage and nothing else; what each call may do is the API's.",
+  );
+  const deployment = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!deployment) return;
+  const why =
+    "CDK's BucketDeployment copies the built UI from the CDK asset bucket into the UI bucket and invalidates the distribution; CDK scopes its role to those buckets.";
+  for (const finding of [
+    'Action::s3:GetObject*',
+    'Action::s3:GetBucket*',
+    'Action::s3:List*',
+    'Action::s3:DeleteObject*',
+    'Action::s3:Abort*',
+    `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*`,
+    `Resource::<${stack.getLogicalId(ui.bucket.node.defaultChild as CfnElement)}.Arn>/*`,
+    'Resource::*',
+  ])
+    acknowledge(deployment, `IAM5[${finding}]`, why);
 }

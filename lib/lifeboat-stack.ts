@@ -4,12 +4,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { AdminUi } from './admin-ui';
 import { Api } from './api';
 import { Catalog } from './catalog';
 import { LifeboatEvents } from './events';
 import { acknowledgeFindings } from './findings';
 import { Alerts, Monitoring } from './monitoring';
-import { handlerEntry } from './project';
+import { adminUiAssets, handlerEntry } from './project';
 import { Scheduling, type DeclaredSchedule, type DeclaredTarget } from './schedules';
 import { Vault, type VaultProps } from './vault';
 import { Workers } from './workers';
@@ -36,11 +37,16 @@ export interface LifeboatStackProps extends StackProps {
   readonly schedules?: DeclaredSchedule[];
   /** @default 10 GiB */
   readonly fargateThresholdBytes?: number;
+  /**
+   * The admin UI (CloudFront, Cognito sign-in); false leaves it out.
+   * @default true, with the sign-in domain prefix of AdminUiProps
+   */
+  readonly adminUi?: boolean | { domainPrefix: string };
 }
 
 /**
  * Lifeboat in one stack: vault (bucket and key), catalog, workers, the four workflows from
- * state-machines/, schedules, events, monitoring and the API. The repository is created at
+ * state-machines/, schedules, events, monitoring, the API and the admin UI. The repository is created at
  * deploy with two KMS slots: a reader slot for restores and a writer slot for the backup workers.
  */
 export class LifeboatStack extends Stack {
@@ -53,6 +59,8 @@ export class LifeboatStack extends Stack {
   readonly alerts: Alerts;
   readonly monitoring: Monitoring;
   readonly api: Api;
+  /** Absent when the stack was asked to leave it out. */
+  readonly adminUi?: AdminUi;
   /** The API's function (functions/handlers/api.ts). */
   readonly apiHandler: NodejsFunction;
   /** The deploy-time repository initializer (Custom::LifeboatRepository) and its provider. */
@@ -154,6 +162,16 @@ export class LifeboatStack extends Stack {
     for (const machine of [machines.backup, machines.restore, machines.verify])
       machine.grantStartExecution(apiHandler);
     this.api = new Api(this, 'Api', { handler: apiHandler });
+    if (props.adminUi ?? true) {
+      this.adminUi = new AdminUi(this, 'AdminUi', {
+        api: this.api.restApi,
+        assetsDir: adminUiAssets(),
+        accessLogsBucket: this.vault.accessLogsBucket,
+        ...(typeof props.adminUi === 'object' ? { domainPrefix: props.adminUi.domainPrefix } : {}),
+      });
+      this.api.allowBrowserOrigin(this.adminUi.origin);
+      apiHandler.addEnvironment('LIFEBOAT_UI_ORIGIN', this.adminUi.origin);
+    }
 
     new CfnOutput(this, 'RepositoryUrl', {
       value: this.vault.repositoryUrl,

@@ -22,6 +22,14 @@ export function projectVersion(): string {
   ).version;
 }
 
+/** The built admin UI (scripts/build-ui.js writes it; `npm run build` runs that). */
+export function adminUiAssets(): string {
+  const dir = path.join(projectRoot(), 'dist', 'ui');
+  if (!fs.existsSync(path.join(dir, 'app.js')))
+    throw new Error(`The admin UI is not built (${dir} has no app.js): run \`npm run build\` first.`);
+  return dir;
+}
+
 export const WORKFLOWS = ['backup', 'restore', 'verify', 'retention'] as const;
 export type WorkflowName = (typeof WORKFLOWS)[number];
 

@@ -51,7 +51,21 @@ export async function route(
     ctx: { ...ctx, actor: request.actor },
     starter,
   }));
-  return { statusCode: response.status, headers: response.headers, body: response.body };
+  return {
+    statusCode: response.status,
+    headers: { ...response.headers, ...corsHeaders(event.headers ?? {}, process.env.LIFEBOAT_UI_ORIGIN) },
+    body: response.body,
+  };
+}
+
+/** The admin UI's origin (LIFEBOAT_UI_ORIGIN) may read the answers; no other page may. */
+export function corsHeaders(
+  headers: Record<string, string | undefined>,
+  allowed: string | undefined,
+): Record<string, string> {
+  const origin = Object.entries(headers).find(([k]) => k.toLowerCase() === 'origin')?.[1];
+  if (!allowed || origin !== allowed) return {};
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
 }
 
 export const handler = instrumentedHandler('Api', (event) =>

@@ -215,6 +215,28 @@ test('schedule → backup → verify → restore, through HTTP only', async () =
     expect(entry).toMatchObject({ ip_address: '127.0.0.1', user_agent: 'lifeboat-api-test' });
 });
 
+test('the audit log by entity, a page at a time: every entry of the type, none twice, none other', async () => {
+  const all = (await call('GET', '/audit?limit=1000')).body.items as { id: string; entity_type: string }[];
+  const expected = all.filter((e) => e.entity_type === 'recovery_job').map((e) => e.id);
+  expect(expected.length).toBeGreaterThanOrEqual(2);
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call(
+      'GET',
+      `/audit?entity_type=recovery_job&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    expect(page.status).toBe(200);
+    const items = page.body.items as { id: string; entity_type: string }[];
+    expect(items.length).toBeLessThanOrEqual(1);
+    seen.push(...items.map((e) => e.id));
+    cursor = page.body.next as string | undefined;
+  } while (cursor);
+  expect(seen).toEqual(expected);
+  const one = await call('GET', `/audit?entity_type=recovery_job&entity_id=${encodeURIComponent('nope')}`);
+  expect(one.body.items).toEqual([]);
+});
+
 describe('bad requests get 4xx with problem+json and change nothing', () => {
   const schedules = async () => ((await call('GET', '/schedules')).body.items as unknown[]).length;
 

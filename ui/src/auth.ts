@@ -80,6 +80,16 @@ export async function signInWithCognito(config: CognitoConfig): Promise<void> {
   location.assign(url.href);
 }
 
+/** Ends the Cognito session too, and comes back to the sign-in screen. */
+export function signOutOfCognito(config: CognitoConfig): void {
+  const url = new URL('/logout', config.domain);
+  url.search = new URLSearchParams({
+    client_id: config.userPoolClientId,
+    logout_uri: redirectUri(),
+  }).toString();
+  location.assign(url.href);
+}
+
 async function cognitoIdentity<T>(config: CognitoConfig, action: string, body: unknown): Promise<T> {
   const response = await fetch(
     config.identityEndpoint ?? `https://cognito-identity.${config.region}.amazonaws.com/`,

@@ -1,7 +1,14 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call, currentSession, useSession } from './api';
-import { cognitoCredentials, forgetCredentials, localToken, saveLocalToken, signInWithCognito } from './auth';
+import {
+  cognitoCredentials,
+  forgetCredentials,
+  localToken,
+  saveLocalToken,
+  signInWithCognito,
+  signOutOfCognito,
+} from './auth';
 import { ErrorBox } from './components';
 import { loadConfig, type UiConfig } from './config';
 import { useRoute } from './hooks';
@@ -65,19 +72,13 @@ function Identity({ onChange }: { onChange: () => void }) {
           class="link"
           onClick={() => {
             forgetCredentials();
+            // In AWS, Cognito's session ends too, and its page comes back.
+            if (config.auth === 'cognito') return signOutOfCognito(config);
             useSession({ config, credentials: null });
             onChange();
           }}
         >
           Sign out
-        </button>
-      </div>
-    );
-  if (config.auth === 'cognito')
-    return (
-      <div class="identity">
-        <button type="button" class="primary" onClick={() => void signInWithCognito(config)}>
-          Sign in
         </button>
       </div>
     );
@@ -106,6 +107,18 @@ function Identity({ onChange }: { onChange: () => void }) {
         </>
       )}
     </div>
+  );
+}
+
+function SignIn({ config }: { config: Extract<UiConfig, { auth: 'cognito' }> }) {
+  return (
+    <main id="main" class="sign-in">
+      <h1>Lifeboat</h1>
+      <p>Sign in to see and manage your backups.</p>
+      <button type="button" class="primary" onClick={() => void signInWithCognito(config)}>
+        Sign in
+      </button>
+    </main>
   );
 }
 
@@ -164,7 +177,9 @@ async function start(): Promise<void> {
     if (location.hash.startsWith('#token=')) useSession({ config, credentials: localToken() });
   });
   root.textContent = '';
-  render(<App />, root);
+  // In AWS every call is signed: nothing to show until the user has signed in.
+  if (config.auth === 'cognito' && !currentSession().credentials) render(<SignIn config={config} />, root);
+  else render(<App />, root);
 }
 
 void start();

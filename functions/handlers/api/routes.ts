@@ -5,6 +5,7 @@ import { RecordNotFoundError } from '../../core/errors';
 import { IdSchema, NameSchema } from '../../core/model/common';
 import { BackupStatusSchema, VerificationTypeSchema } from '../../core/model/enums';
 import { RetentionPolicySchema } from '../../core/model/schedule';
+import type { Page } from '../../core/ports/catalog';
 import type { WorkflowName, WorkflowStarter } from '../../core/ports/workflows';
 import { audit } from '../../core/services/audit';
 import type { ServiceContext } from '../../core/services/context';
@@ -113,6 +114,31 @@ function localTime(time: Date, zone: string): string {
     .split(' ')
     .pop();
   return `${date} ${clock} (${weekday}) ${name}`;
+}
+
+/** How many entries one filtered listing reads at most before it answers with what it found. */
+const FILTER_SCAN_LIMIT = 2000;
+
+/**
+ * A page of the entries of a listing that pass `keep`, read page by page until `limit` are
+ * found or FILTER_SCAN_LIMIT were read; `next` resumes exactly after the last entry read. Each
+ * read asks for no more than are still wanted, so that a page never holds more than `limit`.
+ */
+async function filteredPage<T, P extends { limit: number; cursor?: string | undefined }>(
+  page: P,
+  list: (page: P) => Promise<Page<T>>,
+  keep: (item: T) => boolean,
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let cursor = page.cursor;
+  let scanned = 0;
+  do {
+    const read = await list({ ...page, limit: page.limit - items.length, ...(cursor ? { cursor } : {}) });
+    scanned += read.items.length;
+    items.push(...read.items.filter(keep));
+    cursor = read.next;
+  } while (cursor && items.length < page.limit && scanned < FILTER_SCAN_LIMIT);
+  return { items, ...(cursor ? { next: cursor } : {}) };
 }
 
 /** The seed's retention_policy object as the services take it ("keep-daily=7,keep-weekly=4"). */
@@ -446,12 +472,23 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/audit',
-    summary: 'The audit log, newest first, by time and user',
-    query: TimedPageQuery.extend({ user: z.string().min(1).optional() }).strict(),
+    summary: 'The audit log, newest first, by time, user and entity (type, and id)',
+    query: TimedPageQuery.extend({
+      user: z.string().min(1).optional(),
+      entity_type: z.string().min(1).max(50).optional(),
+      entity_id: z.string().min(1).max(200).optional(),
+    }).strict(),
     status: 200,
     run({ ctx }, { query }) {
-      const { user, ...page } = query;
-      return user ? ctx.catalog.listAuditByUser(user, page) : ctx.catalog.listAudit(page);
+      const { user, entity_type, entity_id, ...page } = query;
+      const list = (p: typeof page) =>
+        user ? ctx.catalog.listAuditByUser(user, p) : ctx.catalog.listAudit(p);
+      if (!entity_type && !entity_id) return list(page);
+      return filteredPage(
+        page,
+        list,
+        (e) => (!entity_type || e.entity_type === entity_type) && (!entity_id || e.entity_id === entity_id),
+      );
     },
   }),
 ];
