@@ -280,23 +280,28 @@ export function runBackups(options: BackupsOptions): Promise<void> {
     } else {
       result = await catalog.listBackups(page);
     }
-    if (options.json) return printJson(result);
-    if (result.items.length === 0) return say('No backups recorded.');
-    const rows = [
-      ['ID', 'TARGET', 'TYPE', 'STATUS', 'PROGRESS', 'SIZE', 'STORED', 'CREATED', 'ERROR'],
-      ...result.items.map((b) => [
-        b.id,
-        b.target_identifier,
-        b.backup_type,
-        b.status,
-        `${b.progress}%`,
-        b.original_size_bytes === null ? '-' : formatBytes(b.original_size_bytes),
-        b.final_size_bytes === null ? '-' : formatBytes(b.final_size_bytes),
-        b.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-        b.error_message ?? '',
-      ]),
-    ];
-    process.stdout.write(`${formatTable(rows)}\n`);
-    if (result.next) say(`More: --cursor ${result.next}`);
+    printBackups(result, options);
   });
+}
+
+/** A page of backups: a table (and where the next page starts), or JSON. */
+export function printBackups(result: Page<Backup>, options: GlobalOptions): void {
+  if (options.json) return printJson(result);
+  if (result.items.length === 0) return say('No backups recorded.');
+  const rows = [
+    ['ID', 'TARGET', 'TYPE', 'STATUS', 'PROGRESS', 'SIZE', 'STORED', 'CREATED', 'ERROR'],
+    ...result.items.map((b) => [
+      b.id,
+      b.target_identifier,
+      b.backup_type,
+      b.status,
+      `${b.progress}%`,
+      b.original_size_bytes === null ? '-' : formatBytes(b.original_size_bytes),
+      b.final_size_bytes === null ? '-' : formatBytes(b.final_size_bytes),
+      b.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      b.error_message ?? '',
+    ]),
+  ];
+  process.stdout.write(`${formatTable(rows)}\n`);
+  if (result.next) say(`More: --cursor ${result.next}`);
 }

@@ -11,6 +11,19 @@ import {
   runScheduleShow,
 } from './schedule-commands';
 import { runApi } from './api';
+import { ApiClient } from './api-client';
+import {
+  remoteBackups,
+  remoteCancel,
+  remoteScheduleAdd,
+  remoteScheduleEnable,
+  remoteScheduleList,
+  remoteScheduleRemove,
+  remoteScheduleRun,
+  remoteScheduleShow,
+  remoteVerify,
+} from './remote';
+import { parseRetentionPolicy } from '../../functions/core/services/retention/policy';
 import { runCancel } from './cancel';
 import { runServe } from './serve';
 import { runVerifications, runVerify } from './verify';
@@ -39,6 +52,23 @@ export function parseInteger(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
   return n;
+}
+
+/** `--api URL`: the command goes to a deployed API (SigV4-signed) or `lifeboat serve`, not the local catalog. */
+function apiOption(
+  description = 'do it through this API instead of here: a deployment (https://ID.execute-api.REGION.amazonaws.com/v1, SigV4-signed) or `lifeboat serve` (default $LIFEBOAT_API)',
+): Option {
+  return new Option('--api <url>', description);
+}
+
+/** The command's local or API implementation, by whether an API was chosen. */
+function either<O extends object>(
+  cmd: Command,
+  local: (options: O) => Promise<void>,
+  remote: (options: O & { api?: string }) => Promise<void>,
+): Promise<void> {
+  const options = cmd.optsWithGlobals<O & { api?: string }>();
+  return ApiClient.chosen(options) ? remote(options) : local(options);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -165,6 +195,7 @@ export function buildProgram(): Command {
     )
     .option('--delete', 'remove files in the target that the backup does not hold')
     .option('--validate-only', 'check that the restore can be done (backup, paths, target) and write nothing')
+    .addOption(apiOption())
     .action((id: string, _opts, cmd: Command) => runRestore(id, cmd.optsWithGlobals()));
 
   program
@@ -323,29 +354,77 @@ export function buildProgram(): Command {
       collect,
       [],
     )
-    .action((name: string, _opts, cmd: Command) => runScheduleAdd(name, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((name: string, _opts, cmd: Command) => {
+      const o = cmd.optsWithGlobals<Parameters<typeof runScheduleAdd>[1] & { api?: string }>();
+      if (!ApiClient.chosen(o)) return runScheduleAdd(name, o);
+      return remoteScheduleAdd(
+        name,
+        {
+          target: o.target,
+          schedule_cron: o.cron,
+          timezone: o.timezone,
+          backup_type: o.type,
+          retention_policy: o.retention ? parseRetentionPolicy(o.retention) : {},
+          verification_enabled: o.verify,
+          enabled: !o.disabled,
+          description: o.description ?? null,
+          replicas: o.replicateTo,
+        },
+        o,
+      );
+    });
   schedule
     .command('list')
     .description('list schedules with their next run')
-    .action((_opts, cmd: Command) => runScheduleList(cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((_opts, cmd: Command) => either(cmd, runScheduleList, remoteScheduleList));
   schedule
     .command('show')
     .description('show a schedule, its next runs and its recent backups')
     .argument('<name>')
-    .action((name: string, _opts, cmd: Command) => runScheduleShow(name, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((name: string, _opts, cmd: Command) =>
+      either(
+        cmd,
+        (o) => runScheduleShow(name, o),
+        (o) => remoteScheduleShow(name, o),
+      ),
+    );
   schedule
     .command('enable')
     .argument('<name>')
-    .action((name: string, _opts, cmd: Command) => runScheduleEnable(name, true, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((name: string, _opts, cmd: Command) =>
+      either(
+        cmd,
+        (o) => runScheduleEnable(name, true, o),
+        (o) => remoteScheduleEnable(name, true, o),
+      ),
+    );
   schedule
     .command('disable')
     .argument('<name>')
-    .action((name: string, _opts, cmd: Command) => runScheduleEnable(name, false, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((name: string, _opts, cmd: Command) =>
+      either(
+        cmd,
+        (o) => runScheduleEnable(name, false, o),
+        (o) => remoteScheduleEnable(name, false, o),
+      ),
+    );
   schedule
     .command('remove')
     .description('remove a schedule (its backups stay)')
     .argument('<name>')
-    .action((name: string, _opts, cmd: Command) => runScheduleRemove(name, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((name: string, _opts, cmd: Command) =>
+      either(
+        cmd,
+        (o) => runScheduleRemove(name, o),
+        (o) => remoteScheduleRemove(name, o),
+      ),
+    );
   schedule
     .command('run')
     .description(
@@ -353,7 +432,14 @@ export function buildProgram(): Command {
     )
     .argument('<name>')
     .option('--no-wait', 'start it in the background and return its backup id')
-    .action((name: string, _opts, cmd: Command) => runScheduleRun(name, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((name: string, _opts, cmd: Command) =>
+      either(
+        cmd,
+        (o: Parameters<typeof runScheduleRun>[1]) => runScheduleRun(name, o),
+        (o: Parameters<typeof runScheduleRun>[1]) => remoteScheduleRun(name, o.wait, o),
+      ),
+    );
 
   program
     .command('verify')
@@ -366,7 +452,14 @@ export function buildProgram(): Command {
       'checksum (the recorded checksum, recomputed), integrity_check (every chunk read and verified), restore_test (a real restore, read back), full_verification (all three)',
       'checksum',
     )
-    .action((id: string, _opts, cmd: Command) => runVerify(id, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((id: string, _opts, cmd: Command) =>
+      either(
+        cmd,
+        (o: Parameters<typeof runVerify>[1]) => runVerify(id, o),
+        (o: Parameters<typeof runVerify>[1]) => remoteVerify(id, o.type, o),
+      ),
+    );
 
   program
     .command('verifications')
@@ -429,7 +522,7 @@ export function buildProgram(): Command {
     .description("one call to Lifeboat's HTTP API: local (`lifeboat serve`) or deployed (SigV4-signed)")
     .argument('<method>', 'GET, POST, PATCH or DELETE')
     .argument('<path>', 'the resource, e.g. /backups?status=running (GET /openapi.json lists them)')
-    .option('--api <url>', 'the API (default LIFEBOAT_API, else http://127.0.0.1:8080)')
+    .addOption(apiOption('the API (default LIFEBOAT_API, else http://127.0.0.1:8080)'))
     .option('--data <json>', 'the request body, or @FILE')
     .option('--idempotency-key <key>', 'start the work once, however often this is repeated')
     .option('--sign-region <region>', 'sign with SigV4 for this region (automatic for execute-api URLs)')
@@ -441,7 +534,14 @@ export function buildProgram(): Command {
     .command('cancel')
     .description('cancel a backup or recovery job that has not finished (it stops within seconds)')
     .argument('<id>', 'the backup or recovery job id')
-    .action((id: string, _opts, cmd: Command) => runCancel(id, cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((id: string, _opts, cmd: Command) =>
+      either(
+        cmd,
+        (o) => runCancel(id, o),
+        (o) => remoteCancel(id, o),
+      ),
+    );
 
   program
     .command('backups')
@@ -454,7 +554,22 @@ export function buildProgram(): Command {
     )
     .option('--limit <n>', 'at most N backups (1-1000)', parseInteger, 50)
     .option('--cursor <cursor>', 'continue a listing where the previous page ended')
-    .action((_opts, cmd: Command) => runBackups(cmd.optsWithGlobals()));
+    .addOption(apiOption())
+    .action((_opts, cmd: Command) =>
+      either(cmd, runBackups, (o: Parameters<typeof runBackups>[0]) => {
+        if (o.target)
+          throw new InvalidArgumentError('Through the API, list by --schedule or --status (not --target).');
+        return remoteBackups(
+          {
+            ...(o.schedule ? { schedule: o.schedule } : {}),
+            ...(o.status ? { status: o.status } : {}),
+            limit: o.limit,
+            ...(o.cursor ? { cursor: o.cursor } : {}),
+          },
+          o,
+        );
+      }),
+    );
 
   program
     .command('check')

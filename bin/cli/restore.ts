@@ -14,6 +14,8 @@ import {
 import { describeStepError } from '../../functions/core/services/workflows/step-failure';
 import { STEPS } from '../../functions/core/services/workflows/steps';
 import { LocalEngine } from '../../functions/local/engine';
+import { ApiClient } from './api-client';
+import { remoteRestore } from './remote';
 import { localSystem } from '../../functions/local/system';
 import { watchSteps } from './workflow';
 import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
@@ -22,6 +24,8 @@ import { DatabaseConnectionSchema, type DatabaseConnection } from '../../functio
 import { credentialRef, parseServerUrl } from './database-options';
 
 interface RestoreOptions extends GlobalOptions {
+  /** Restore through this deployed API (or LIFEBOAT_API) instead of here. */
+  api?: string;
   /** Read the backup's data from this copy (made by `lifeboat replicate`). */
   from?: string;
   stdout?: boolean;
@@ -66,6 +70,11 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
       'Pass --target DIR for a file backup (`lifeboat restore latest:home --target /tmp/home`), --database NAME for a database (`lifeboat restore latest:app --database app_restored`), or --stdout for a stream.',
     );
   }
+  if (remote(options) && (options.stdout || options.from))
+    throw new InputError(
+      `--${options.stdout ? 'stdout' : 'from'} restores on this machine; through the API a restore runs in the deployment.`,
+      'Restore into --target DIR, --database NAME, --target-dir DIR or --in-place there, or leave out --api to restore here.',
+    );
   if (options.pointInTime !== undefined && !options.targetDir)
     throw new InputError(
       '--point-in-time restores a PostgreSQL base backup into a data directory.',
@@ -90,6 +99,13 @@ export async function runRestore(reference: string, options: RestoreOptions): Pr
   return restoreToStdout(reference, options);
 }
 
+const remote = (options: RestoreOptions) => ApiClient.chosen(options);
+
+/** What the API's recovery job takes besides the target. */
+function requestOf(options: RestoreOptions): { validate_only: boolean } {
+  return { validate_only: options.validateOnly ?? false };
+}
+
 /** A database dump into a database, through the restore workflow; the tables are checked after. */
 async function restoreToDatabase(
   reference: string,
@@ -101,22 +117,20 @@ async function restoreToDatabase(
       '--overwrite takes no mode for a database: it replaces the database (or, with --table/--schema, those objects).',
       'Pass --overwrite alone.',
     );
+  const target = {
+    kind: 'database' as const,
+    database,
+    connection: options.url ? databaseConnection(options.url, options) : undefined,
+    overwrite: options.overwrite === true,
+    schemas: options.schema,
+    tables: options.table,
+  };
+  if (remote(options)) return remoteRestore(reference, target, requestOf(options), options);
   const started = Date.now();
   const progress = new ByteProgress('restore');
-  const job = await runRestoreWorkflow(
-    reference,
-    {
-      kind: 'database',
-      database,
-      connection: options.url ? databaseConnection(options.url, options) : undefined,
-      overwrite: options.overwrite === true,
-      schemas: options.schema,
-      tables: options.table,
-    },
-    options,
-    progress,
-    { onProgress: (_files, bytes) => progress.update(bytes) },
-  );
+  const job = await runRestoreWorkflow(reference, target, options, progress, {
+    onProgress: (_files, bytes) => progress.update(bytes),
+  });
   if (job.validate_only) return printValidated(job, options);
   const results = job.validation_results as {
     restore?: { bytes_restored?: number; replaced?: boolean; into_existing?: boolean };
@@ -149,14 +163,12 @@ async function restoreToDatabase(
 async function restoreApplication(reference: string, options: RestoreOptions): Promise<void> {
   if (options.overwrite !== undefined && options.overwrite !== true)
     throw new InputError('--overwrite takes no mode for an application restore.', 'Pass --overwrite alone.');
+  const target = { kind: 'application' as const, overwrite: options.overwrite === true };
+  if (remote(options)) return remoteRestore(reference, target, requestOf(options), options);
   const progress = new ByteProgress('restore');
-  const job = await runRestoreWorkflow(
-    reference,
-    { kind: 'application', overwrite: options.overwrite === true },
-    options,
-    progress,
-    { onProgress: (_files, bytes) => progress.update(bytes) },
-  );
+  const job = await runRestoreWorkflow(reference, target, options, progress, {
+    onProgress: (_files, bytes) => progress.update(bytes),
+  });
   if (job.validate_only) return printValidated(job, options);
   const results = job.validation_results as {
     restore?: { components?: { target: string; restored_to: string; bytes: number }[] };
@@ -187,6 +199,13 @@ async function restoreToDataDirectory(
   options: RestoreOptions,
 ): Promise<void> {
   const at = options.pointInTime === undefined ? null : parsePointInTime(options.pointInTime);
+  if (remote(options))
+    return remoteRestore(
+      reference,
+      { kind: 'data-directory', path: dir },
+      { ...requestOf(options), point_in_time: at },
+      options,
+    );
   const progress = new ByteProgress('restore');
   const job = await runRestoreWorkflow(
     reference,
@@ -227,22 +246,22 @@ function databaseConnection(url: string, options: RestoreOptions): DatabaseConne
 
 /** Through the restore workflow: the recovery job records every step, progress and the checks. */
 async function restoreToDirectory(reference: string, target: string, options: RestoreOptions): Promise<void> {
+  const directory = {
+    kind: 'directory' as const,
+    // Through the API the path is on the machine that restores there: as given.
+    path: remote(options) ? target : resolve(target),
+    includes: options.include,
+    excludes: options.exclude,
+    overwrite: options.overwrite === true ? undefined : options.overwrite,
+    delete: options.delete ?? false,
+  };
+  if (remote(options)) return remoteRestore(reference, directory, requestOf(options), options);
   const progress = new TreeProgress('restore');
   let result: TreeRestoreResult | undefined;
-  const job = await runRestoreWorkflow(
-    reference,
-    {
-      kind: 'directory',
-      path: resolve(target),
-      includes: options.include,
-      excludes: options.exclude,
-      overwrite: options.overwrite === true ? undefined : options.overwrite,
-      delete: options.delete ?? false,
-    },
-    options,
-    progress,
-    { onProgress: (files, bytes) => progress.update(files, bytes), onResult: (r) => (result = r) },
-  );
+  const job = await runRestoreWorkflow(reference, directory, options, progress, {
+    onProgress: (files, bytes) => progress.update(files, bytes),
+    onResult: (r) => (result = r),
+  });
   if (job.validate_only) return printValidated(job, options);
   if (!result)
     throw new LifeboatError('WORKFLOW_FAILED', 'The restore step reported nothing.', 'This is a bug.');

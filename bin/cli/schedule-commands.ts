@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Backup } from '../../functions/core/model/backup';
 import type { BackupSchedule } from '../../functions/core/model/schedule';
 import { formatRetentionPolicy } from '../../functions/core/services/retention/policy';
 import {
@@ -68,17 +69,20 @@ function row(s: BackupSchedule, now: Date): string[] {
 export function runScheduleList(options: GlobalOptions): Promise<void> {
   return withSystem(options, async ({ ctx, catalog }) => {
     const items = await allItems((cursor) => catalog.listSchedules({ limit: 1000, cursor }));
-    if (options.json) return printJson(items);
-    if (items.length === 0)
-      return say(
-        'No schedules yet. Add one with `lifeboat schedule add NAME --target T --cron "0 2 * * *"`.',
-      );
-    const rows = [
-      ['NAME', 'TARGET', 'CRON', 'TIME ZONE', 'TYPE', 'ENABLED', 'RETENTION', 'NEXT RUN'],
-      ...items.map((s) => row(s, ctx.now())),
-    ];
-    process.stdout.write(`${formatTable(rows)}\n`);
+    printSchedules(items, options, ctx.now());
   });
+}
+
+/** Schedules as a table with their next run, or JSON. */
+export function printSchedules(items: BackupSchedule[], options: GlobalOptions, now: Date): void {
+  if (options.json) return printJson(items);
+  if (items.length === 0)
+    return say('No schedules yet. Add one with `lifeboat schedule add NAME --target T --cron "0 2 * * *"`.');
+  const rows = [
+    ['NAME', 'TARGET', 'CRON', 'TIME ZONE', 'TYPE', 'ENABLED', 'RETENTION', 'NEXT RUN'],
+    ...items.map((s) => row(s, now)),
+  ];
+  process.stdout.write(`${formatTable(rows)}\n`);
 }
 
 export function runScheduleShow(name: string, options: GlobalOptions): Promise<void> {
@@ -86,20 +90,30 @@ export function runScheduleShow(name: string, options: GlobalOptions): Promise<v
     const schedule = await getScheduleByName(ctx, name);
     const next = schedule.enabled ? nextRuns(schedule, ctx.now(), 5).map((d) => d.toISOString()) : [];
     const recent = (await catalog.listBackupsBySchedule(schedule.id, { limit: 5 })).items;
-    if (options.json) return printJson({ ...schedule, next_runs: next, recent_backups: recent });
-    const lines = [
-      `name:        ${schedule.name} (${schedule.id})`,
-      `target:      ${schedule.target_config.target}`,
-      `cron:        ${schedule.schedule_cron} (${schedule.timezone})`,
-      `type:        ${schedule.backup_type}`,
-      `enabled:     ${schedule.enabled ? 'yes' : 'no'}`,
-      `retention:   ${formatRetentionPolicy(schedule.retention_policy)}`,
-      `verify:      ${schedule.verification_enabled ? 'yes' : 'no'}`,
-      `next runs:   ${next.join(', ') || '-'}`,
-      `recent:      ${recent.map((b) => `${b.id} ${b.status}`).join('; ') || '-'}`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    printSchedule(schedule, next, recent, options);
   });
+}
+
+/** One schedule, its next runs and recent backups. */
+export function printSchedule(
+  schedule: BackupSchedule,
+  next: string[],
+  recent: Backup[],
+  options: GlobalOptions,
+): void {
+  if (options.json) return printJson({ ...schedule, next_runs: next, recent_backups: recent });
+  const lines = [
+    `name:        ${schedule.name} (${schedule.id})`,
+    `target:      ${schedule.target_config.target}`,
+    `cron:        ${schedule.schedule_cron} (${schedule.timezone})`,
+    `type:        ${schedule.backup_type}`,
+    `enabled:     ${schedule.enabled ? 'yes' : 'no'}`,
+    `retention:   ${formatRetentionPolicy(schedule.retention_policy)}`,
+    `verify:      ${schedule.verification_enabled ? 'yes' : 'no'}`,
+    `next runs:   ${next.join(', ') || '-'}`,
+    `recent:      ${recent.map((b) => `${b.id} ${b.status}`).join('; ') || '-'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 export function runScheduleEnable(name: string, enabled: boolean, options: GlobalOptions): Promise<void> {

@@ -45,7 +45,8 @@ export async function runVerify(reference: string, options: VerifyOptions): Prom
   );
 }
 
-function report(v: BackupVerification, options: GlobalOptions): void {
+/** A verification's verdict; a failed one sets exit status 11. */
+export function report(v: BackupVerification, options: GlobalOptions): void {
   if (options.json) printJson(v);
   else {
     const parts = [
