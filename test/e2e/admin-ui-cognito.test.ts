@@ -13,9 +13,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { chromium, type Browser } from 'playwright-core';
+import { signatureHolds } from '../helpers/api';
 import { getScheduleByName } from '../../functions/core/services/schedules/schedules';
 import { addTarget } from '../../functions/core/services/targets';
 import { dispatch } from '../../functions/handlers/api/router';
@@ -50,39 +49,6 @@ function readBody(request: http.IncomingMessage): Promise<string> {
 }
 
 const base64url = (b: Buffer) => b.toString('base64url');
-
-/** API Gateway's check: the signature recomputed over the signed headers must be the one sent. */
-async function signatureHolds(request: http.IncomingMessage, url: URL, body: string): Promise<boolean> {
-  const authorization = request.headers.authorization ?? '';
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
-  if (!authorization.startsWith('AWS4-HMAC-SHA256') || !signedHeaders.includes('host')) return false;
-  if (request.headers['x-amz-security-token'] !== CREDENTIALS.sessionToken) return false;
-  const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(request.headers[h] ?? '')]));
-  const amzDate = String(request.headers['x-amz-date'] ?? '');
-  const signingDate = new Date(
-    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-  );
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region: REGION,
-    credentials: CREDENTIALS,
-    sha256: Sha256,
-  });
-  const again = await signer.sign(
-    {
-      method: request.method ?? 'GET',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers,
-      ...(body ? { body } : {}),
-    },
-    { signingDate },
-  );
-  return again.headers.authorization === authorization;
-}
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM))
@@ -175,7 +141,10 @@ beforeAll(async () => {
         );
       }
       if (url.pathname.startsWith('/v1/')) {
-        if (!(await signatureHolds(request, url, body))) {
+        if (
+          request.headers['x-amz-security-token'] !== CREDENTIALS.sessionToken ||
+          !(await signatureHolds(request, body, CREDENTIALS, REGION))
+        ) {
           seen.refused++;
           return send(
             403,

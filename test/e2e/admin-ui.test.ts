@@ -9,10 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureApiToken, startApiServer, type ApiServer } from '../../functions/local/api-server';
-import { LocalEngine } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
+import type { ApiServer } from '../../functions/local/api-server';
+import type { LocalSystem } from '../../functions/local/system';
+import { startLocalApi } from '../helpers/api';
 import { diffTrees } from '../helpers/tree';
 
 jest.setTimeout(180_000);
@@ -48,14 +47,8 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'data', 'reports'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'data', 'ledger.csv'), 'date,amount\n2026-11-27,42\n');
   fs.writeFileSync(path.join(dir, 'data', 'reports', 'q3.bin'), Buffer.alloc(3_000_000, 7));
-  const env = { ...process.env, LIFEBOAT_HOME: path.join(dir, 'home') };
-  const settings = resolveSettings({}, env);
-  system = localSystem(settings, env);
-  token = ensureApiToken(settings.home).token;
-  server = await startApiServer(system.ctx, new LocalEngine(system.ctx, { retryDelays: 'none' }), {
-    port: 0,
-    token,
-  });
+  const api = await startLocalApi(dir);
+  ({ system, server, token } = api);
   // The target is the CLI's or the API's to make; the UI schedules it.
   const response = await fetch(`${server.url}/targets`, {
     method: 'POST',

@@ -12,10 +12,9 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Dashboard } from '../../functions/core/services/dashboard';
 import { route as lambdaRoute } from '../../functions/handlers/api';
 import { ROUTES } from '../../functions/handlers/api/routes';
-import { ensureApiToken, startApiServer, type ApiServer } from '../../functions/local/api-server';
-import { LocalEngine } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
+import { ensureApiToken, type ApiServer } from '../../functions/local/api-server';
+import type { LocalSystem } from '../../functions/local/system';
+import { startLocalApi } from '../helpers/api';
 import { diffTrees } from '../helpers/tree';
 
 jest.setTimeout(120_000);
@@ -73,14 +72,8 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'data', 'sub'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'data', 'a.txt'), 'through the API\n');
   fs.writeFileSync(path.join(dir, 'data', 'sub', 'b.bin'), Buffer.alloc(400_000, 5));
-  const env = { ...process.env, LIFEBOAT_HOME: path.join(dir, 'home') };
-  const settings = resolveSettings({}, env);
-  system = localSystem(settings, env);
-  token = ensureApiToken(settings.home).token;
-  server = await startApiServer(system.ctx, new LocalEngine(system.ctx, { retryDelays: 'none' }), {
-    port: 0,
-    token,
-  });
+  const api = await startLocalApi(dir);
+  ({ system, server, token } = api);
 });
 
 afterAll(async () => {

@@ -6,10 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureApiToken, startApiServer, type ApiServer } from '../../functions/local/api-server';
-import { LocalEngine } from '../../functions/local/engine';
-import { resolveSettings } from '../../functions/local/home';
-import { localSystem, type LocalSystem } from '../../functions/local/system';
+import type { ApiServer } from '../../functions/local/api-server';
+import type { LocalSystem } from '../../functions/local/system';
+import { startLocalApi } from '../helpers/api';
 import { runCli } from '../helpers/cli';
 import { diffTrees } from '../helpers/tree';
 
@@ -28,14 +27,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'data', 'notes.txt'), 'restored through the API\n');
   fs.writeFileSync(path.join(dir, 'data', 'nested', 'blob.bin'), Buffer.alloc(700_000, 3));
   // The server's home holds the token the CLI reads; the CLI's own catalog stays empty.
-  env = { ...process.env, LIFEBOAT_HOME: path.join(dir, 'home'), LIFEBOAT_POLL_MS: '100' };
-  const settings = resolveSettings({}, env);
-  system = localSystem(settings, env);
-  const { token } = ensureApiToken(settings.home);
-  server = await startApiServer(system.ctx, new LocalEngine(system.ctx, { retryDelays: 'none' }), {
-    port: 0,
-    token,
-  });
+  const api = await startLocalApi(dir, { LIFEBOAT_POLL_MS: '100' });
+  ({ system, server, env } = api);
   const target = JSON.stringify({
     name: 'files',
     target_config: { kind: 'filesystem', paths: [path.join(dir, 'data')] },

@@ -65,3 +65,32 @@ export function useRoute(): { path: string; query: URLSearchParams } {
 export function navigate(path: string): void {
   location.hash = `#${path}`;
 }
+
+/**
+ * Newer/older over a cursor-paged listing: the cursor to load, and the Pager's props for the
+ * page that came back. `reset` goes back to the newest page (when a filter changes).
+ */
+export function useCursorPages(): {
+  cursor: string | undefined;
+  reset: () => void;
+  pager: (next: string | undefined) => {
+    hasPrevious: boolean;
+    next: string | undefined;
+    onPrevious: () => void;
+    onNext: () => void;
+  };
+} {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors[cursors.length - 1],
+    reset: () => setCursors([]),
+    pager: (next) => ({
+      hasPrevious: cursors.length > 0,
+      next,
+      onPrevious: () => setCursors(cursors.slice(0, -1)),
+      onNext: () => {
+        if (next) setCursors([...cursors, next]);
+      },
+    }),
+  };
+}

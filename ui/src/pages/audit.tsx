@@ -1,9 +1,8 @@
-import { useState } from 'preact/hooks';
 import type { AuditEntry } from '../../../functions/core/model/audit';
 import { call, type Page } from '../api';
 import { Empty, ErrorBox, Pager } from '../components';
 import { when } from '../format';
-import { navigate, useApi } from '../hooks';
+import { navigate, useApi, useCursorPages } from '../hooks';
 
 /** `2026-11-27T10:00` from a datetime-local input, as the API's ISO time. */
 function iso(local: string | null): string | undefined {
@@ -15,8 +14,8 @@ export function Audit({ query }: { query: URLSearchParams }) {
   const since = query.get('since');
   const until = query.get('until');
   const entity = query.get('entity') ?? '';
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const { data, error } = useApi(
     () =>
       call<Page<AuditEntry>>('GET', '/audit', {
@@ -28,7 +27,7 @@ export function Audit({ query }: { query: URLSearchParams }) {
     const next = new URLSearchParams(query);
     if (value) next.set(key, value);
     else next.delete(key);
-    setCursors([]);
+    pages.reset();
     navigate(`/audit?${next.toString()}`);
   };
   const items = data?.items ?? [];
@@ -96,12 +95,7 @@ export function Audit({ query }: { query: URLSearchParams }) {
           </tbody>
         </table>
       ) : null}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={data?.next}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => data?.next && setCursors([...cursors, data.next])}
-      />
+      <Pager {...pages.pager(data?.next)} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { BackupVerification } from '../../../functions/core/model/verificat
 import { call, idempotencyKey, type Page } from '../api';
 import { ActionButton, Card, Empty, ErrorBox, Notice, Pager, Progress, Status } from '../components';
 import { bytes, duration, secondsBetween, shortId, when } from '../format';
-import { navigate, useApi } from '../hooks';
+import { navigate, useApi, useCursorPages } from '../hooks';
 import { RestoreForm } from './restore-form';
 
 const ACTIVE = (b: Backup) => b.status === 'running' || b.status === 'pending';
@@ -13,8 +13,8 @@ const ACTIVE = (b: Backup) => b.status === 'running' || b.status === 'pending';
 export function Backups({ query }: { query: URLSearchParams }) {
   const status = query.get('status') ?? '';
   const schedule = query.get('schedule') ?? '';
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const schedules = useApi(
     () => call<Page<BackupSchedule>>('GET', '/schedules', { query: { limit: 1000 } }),
     'schedules',
@@ -30,7 +30,7 @@ export function Backups({ query }: { query: URLSearchParams }) {
     if (value) next.set(key, value);
     else next.delete(key);
     next.delete('started');
-    setCursors([]);
+    pages.reset();
     navigate(`/backups?${next.toString()}`);
   };
   return (
@@ -96,12 +96,7 @@ export function Backups({ query }: { query: URLSearchParams }) {
           </tbody>
         </table>
       ) : null}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={data?.next}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => data?.next && setCursors([...cursors, data.next])}
-      />
+      <Pager {...pages.pager(data?.next)} />
     </div>
   );
 }

@@ -1,9 +1,8 @@
-import { useState } from 'preact/hooks';
 import type { RecoveryJob } from '../../../functions/core/model/recovery-job';
 import { call, type Page } from '../api';
 import { ActionButton, Card, Empty, ErrorBox, Pager, Progress, Status } from '../components';
 import { bytes, duration, secondsBetween, shortId, when } from '../format';
-import { useApi } from '../hooks';
+import { useApi, useCursorPages } from '../hooks';
 
 const ACTIVE = (j: RecoveryJob) => !['completed', 'failed', 'cancelled'].includes(j.status);
 
@@ -14,8 +13,8 @@ function where(job: RecoveryJob): string {
 
 export function RecoveryJobs({ query }: { query: URLSearchParams }) {
   const backup = query.get('backup');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const { data, error } = useApi(
     () => call<Page<RecoveryJob>>('GET', '/recovery-jobs', { query: { cursor, limit: 25 } }),
     `jobs-${cursor ?? ''}`,
@@ -76,12 +75,7 @@ export function RecoveryJobs({ query }: { query: URLSearchParams }) {
           </tbody>
         </table>
       ) : null}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={data?.next}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => data?.next && setCursors([...cursors, data.next])}
-      />
+      <Pager {...pages.pager(data?.next)} />
     </div>
   );
 }

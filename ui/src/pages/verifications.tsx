@@ -1,9 +1,8 @@
-import { useState } from 'preact/hooks';
 import type { BackupVerification } from '../../../functions/core/model/verification';
 import { call, type Page } from '../api';
 import { Card, Empty, ErrorBox, Pager, Status } from '../components';
 import { duration, secondsBetween, shortId, when } from '../format';
-import { useApi } from '../hooks';
+import { useApi, useCursorPages } from '../hooks';
 
 const ACTIVE = (v: BackupVerification) => v.status === 'pending' || v.status === 'running';
 
@@ -12,8 +11,8 @@ function verdict(value: boolean | null): string {
 }
 
 export function Verifications() {
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const { data, error } = useApi(
     () => call<Page<BackupVerification>>('GET', '/verifications', { query: { cursor, limit: 25 } }),
     `verifications-${cursor ?? ''}`,
@@ -64,12 +63,7 @@ export function Verifications() {
           </tbody>
         </table>
       ) : null}
-      <Pager
-        hasPrevious={cursors.length > 0}
-        next={data?.next}
-        onPrevious={() => setCursors(cursors.slice(0, -1))}
-        onNext={() => data?.next && setCursors([...cursors, data.next])}
-      />
+      <Pager {...pages.pager(data?.next)} />
     </div>
   );
 }
