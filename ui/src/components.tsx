@@ -133,3 +133,36 @@ export function Pager({
 export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="empty">{children}</p>;
 }
+
+/**
+ * A list as a table: its column headings, one row per item, and what to say when there are none.
+ * Nothing while the list loads (`items` undefined).
+ */
+export function DataTable<T>({
+  items,
+  columns,
+  empty,
+  row,
+}: {
+  items: T[] | undefined;
+  columns: string[];
+  empty: ComponentChildren;
+  row: (item: T) => ComponentChildren;
+}) {
+  if (!items) return null;
+  if (items.length === 0) return <Empty>{empty}</Empty>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" key={c}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{items.map(row)}</tbody>
+    </table>
+  );
+}

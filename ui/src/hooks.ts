@@ -22,9 +22,15 @@ export function useApi<T>(
   const loadRef = useRef(load);
   loadRef.current = load;
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  const shownKey = useRef(key);
   useEffect(() => {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Other data asked for (a filter, a page): what is shown is no longer the answer.
+    if (shownKey.current !== key) {
+      shownKey.current = key;
+      setData(undefined);
+    }
     loadRef
       .current()
       .then((value) => {

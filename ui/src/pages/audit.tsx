@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../../functions/core/model/audit';
 import { call, type Page } from '../api';
-import { Empty, ErrorBox, Pager } from '../components';
+import { DataTable, ErrorBox, Pager } from '../components';
 import { when } from '../format';
 import { navigate, useApi, useCursorPages } from '../hooks';
 
@@ -30,7 +30,6 @@ export function Audit({ query }: { query: URLSearchParams }) {
     pages.reset();
     navigate(`/audit?${next.toString()}`);
   };
-  const items = data?.items ?? [];
   return (
     <div class="page">
       <h1>Audit log</h1>
@@ -66,35 +65,24 @@ export function Audit({ query }: { query: URLSearchParams }) {
         </label>
       </form>
       <ErrorBox error={error} />
-      {data && items.length === 0 ? <Empty>No entries match.</Empty> : null}
-      {items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Entity</th>
-              <th scope="col">From</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id}>
-                <td title={e.timestamp}>{when(e.timestamp)}</td>
-                <td>{e.user_id ?? '—'}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>
-                  {e.entity_type} <span class="mono muted">{e.entity_id ?? ''}</span>
-                </td>
-                <td title={e.user_agent ?? ''}>{e.ip_address ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        items={data?.items}
+        columns={['When', 'Who', 'Action', 'Entity', 'From']}
+        empty="No entries match."
+        row={(e) => (
+          <tr key={e.id}>
+            <td title={e.timestamp}>{when(e.timestamp)}</td>
+            <td>{e.user_id ?? '—'}</td>
+            <td>
+              <code>{e.action}</code>
+            </td>
+            <td>
+              {e.entity_type} <span class="mono muted">{e.entity_id ?? ''}</span>
+            </td>
+            <td title={e.user_agent ?? ''}>{e.ip_address ?? '—'}</td>
+          </tr>
+        )}
+      />
       <Pager {...pages.pager(data?.next)} />
     </div>
   );

@@ -3,7 +3,17 @@ import type { Backup } from '../../../functions/core/model/backup';
 import type { BackupSchedule } from '../../../functions/core/model/schedule';
 import type { BackupVerification } from '../../../functions/core/model/verification';
 import { call, idempotencyKey, type Page } from '../api';
-import { ActionButton, Card, Empty, ErrorBox, Notice, Pager, Progress, Status } from '../components';
+import {
+  DataTable,
+  ActionButton,
+  Card,
+  Empty,
+  ErrorBox,
+  Notice,
+  Pager,
+  Progress,
+  Status,
+} from '../components';
 import { bytes, duration, secondsBetween, shortId, when } from '../format';
 import { navigate, useApi, useCursorPages } from '../hooks';
 import { RestoreForm } from './restore-form';
@@ -58,44 +68,30 @@ export function Backups({ query }: { query: URLSearchParams }) {
       </form>
       {status && schedule ? <Notice>Filter by one of status or schedule at a time.</Notice> : null}
       <ErrorBox error={error} />
-      {data && data.items.length === 0 ? <Empty>No backups match.</Empty> : null}
-      {data && data.items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Backup</th>
-              <th scope="col">Target</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Read</th>
-              <th scope="col">Stored</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((b) => (
-              <tr key={b.id}>
-                <th scope="row">
-                  <a href={`#/backups/${b.id}`} class="mono">
-                    {shortId(b.id)}
-                  </a>
-                </th>
-                <td>{b.target_identifier}</td>
-                <td>{b.backup_type}</td>
-                <td>
-                  <Status value={b.status} />
-                  {ACTIVE(b) ? <Progress value={b.progress} label={`Backup ${b.id} progress`} /> : null}
-                </td>
-                <td>{when(b.started_at ?? b.created_at)}</td>
-                <td>{duration(secondsBetween(b.started_at, b.completed_at))}</td>
-                <td>{bytes(b.original_size_bytes)}</td>
-                <td>{bytes(b.final_size_bytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        items={data?.items}
+        columns={['Backup', 'Target', 'Type', 'Status', 'Started', 'Duration', 'Read', 'Stored']}
+        empty={<>No backups match.</>}
+        row={(b) => (
+          <tr key={b.id}>
+            <th scope="row">
+              <a href={`#/backups/${b.id}`} class="mono">
+                {shortId(b.id)}
+              </a>
+            </th>
+            <td>{b.target_identifier}</td>
+            <td>{b.backup_type}</td>
+            <td>
+              <Status value={b.status} />
+              {ACTIVE(b) ? <Progress value={b.progress} label={`Backup ${b.id} progress`} /> : null}
+            </td>
+            <td>{when(b.started_at ?? b.created_at)}</td>
+            <td>{duration(secondsBetween(b.started_at, b.completed_at))}</td>
+            <td>{bytes(b.original_size_bytes)}</td>
+            <td>{bytes(b.final_size_bytes)}</td>
+          </tr>
+        )}
+      />
       <Pager {...pages.pager(data?.next)} />
     </div>
   );

@@ -1,6 +1,6 @@
 import type { RecoveryJob } from '../../../functions/core/model/recovery-job';
 import { call, type Page } from '../api';
-import { ActionButton, Card, Empty, ErrorBox, Pager, Progress, Status } from '../components';
+import { DataTable, ActionButton, Card, ErrorBox, Pager, Progress, Status } from '../components';
 import { bytes, duration, secondsBetween, shortId, when } from '../format';
 import { useApi, useCursorPages } from '../hooks';
 
@@ -28,53 +28,37 @@ export function RecoveryJobs({ query }: { query: URLSearchParams }) {
     <div class="page">
       <h1>Recovery jobs</h1>
       <ErrorBox error={error} />
-      {data && data.items.length === 0 ? (
-        <Empty>No restores yet. Start one from a backup's page.</Empty>
-      ) : null}
-      {data && data.items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">Backup</th>
-              <th scope="col">Type</th>
-              <th scope="col">Into</th>
-              <th scope="col">Status</th>
-              <th scope="col">Step</th>
-              <th scope="col">Started</th>
-              <th scope="col">Restored</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((j) => (
-              <tr key={j.id} class={j.backup_id === backup ? 'highlight' : ''}>
-                <th scope="row">
-                  <a href={`#/recovery-jobs/${j.id}`} class="mono">
-                    {shortId(j.id)}
-                  </a>
-                </th>
-                <td>
-                  <a href={`#/backups/${j.backup_id}`} class="mono">
-                    {shortId(j.backup_id)}
-                  </a>
-                </td>
-                <td>
-                  {j.recovery_type.replace(/_/g, ' ')}
-                  {j.validate_only ? ' (check only)' : ''}
-                </td>
-                <td class="mono">{where(j)}</td>
-                <td>
-                  <Status value={j.status} />
-                  {ACTIVE(j) ? <Progress value={j.progress} label={`Recovery job ${j.id} progress`} /> : null}
-                </td>
-                <td>{j.current_step ?? '—'}</td>
-                <td>{when(j.started_at ?? j.created_at)}</td>
-                <td>{bytes(j.recovered_size_bytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        items={data?.items}
+        columns={['Job', 'Backup', 'Type', 'Into', 'Status', 'Step', 'Started', 'Restored']}
+        empty={<>No restores yet. Start one from a backup's page.</>}
+        row={(j) => (
+          <tr key={j.id} class={j.backup_id === backup ? 'highlight' : ''}>
+            <th scope="row">
+              <a href={`#/recovery-jobs/${j.id}`} class="mono">
+                {shortId(j.id)}
+              </a>
+            </th>
+            <td>
+              <a href={`#/backups/${j.backup_id}`} class="mono">
+                {shortId(j.backup_id)}
+              </a>
+            </td>
+            <td>
+              {j.recovery_type.replace(/_/g, ' ')}
+              {j.validate_only ? ' (check only)' : ''}
+            </td>
+            <td class="mono">{where(j)}</td>
+            <td>
+              <Status value={j.status} />
+              {ACTIVE(j) ? <Progress value={j.progress} label={`Recovery job ${j.id} progress`} /> : null}
+            </td>
+            <td>{j.current_step ?? '—'}</td>
+            <td>{when(j.started_at ?? j.created_at)}</td>
+            <td>{bytes(j.recovered_size_bytes)}</td>
+          </tr>
+        )}
+      />
       <Pager {...pages.pager(data?.next)} />
     </div>
   );

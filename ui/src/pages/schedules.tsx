@@ -3,7 +3,7 @@ import type { Backup } from '../../../functions/core/model/backup';
 import type { BackupSchedule, RetentionPolicy } from '../../../functions/core/model/schedule';
 import type { Target } from '../../../functions/core/model/target';
 import { call, idempotencyKey, type Page } from '../api';
-import { ActionButton, Card, Empty, ErrorBox, Notice, Status } from '../components';
+import { DataTable, ActionButton, Card, Empty, ErrorBox, Notice, Status } from '../components';
 import { ago, bytes, when } from '../format';
 import { navigate, useApi } from '../hooks';
 
@@ -237,48 +237,36 @@ export function Schedules() {
         </a>
       </p>
       <ErrorBox error={error} />
-      {data && data.items.length === 0 ? <Empty>No schedules yet.</Empty> : null}
-      {data && data.items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Target</th>
-              <th scope="col">When</th>
-              <th scope="col">Type</th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((s) => (
-              <tr key={s.id}>
-                <th scope="row">
-                  <a href={`#/schedules/${encodeURIComponent(s.name)}`}>{s.name}</a>
-                </th>
-                <td>{s.target_config.target}</td>
-                <td>
-                  <code>{s.schedule_cron}</code> {s.timezone}
-                </td>
-                <td>{s.backup_type}</td>
-                <td>{s.enabled ? 'enabled' : 'disabled'}</td>
-                <td class="actions">
-                  <RunNow name={s.name} />
-                  <ActionButton
-                    label={s.enabled ? 'Disable' : 'Enable'}
-                    action={async () => {
-                      await call('PATCH', `/schedules/${encodeURIComponent(s.name)}`, {
-                        body: { enabled: !s.enabled },
-                      });
-                      reload();
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        items={data?.items}
+        columns={['Name', 'Target', 'When', 'Type', 'State', 'Actions']}
+        empty={<>No schedules yet.</>}
+        row={(s) => (
+          <tr key={s.id}>
+            <th scope="row">
+              <a href={`#/schedules/${encodeURIComponent(s.name)}`}>{s.name}</a>
+            </th>
+            <td>{s.target_config.target}</td>
+            <td>
+              <code>{s.schedule_cron}</code> {s.timezone}
+            </td>
+            <td>{s.backup_type}</td>
+            <td>{s.enabled ? 'enabled' : 'disabled'}</td>
+            <td class="actions">
+              <RunNow name={s.name} />
+              <ActionButton
+                label={s.enabled ? 'Disable' : 'Enable'}
+                action={async () => {
+                  await call('PATCH', `/schedules/${encodeURIComponent(s.name)}`, {
+                    body: { enabled: !s.enabled },
+                  });
+                  reload();
+                }}
+              />
+            </td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

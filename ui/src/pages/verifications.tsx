@@ -1,6 +1,6 @@
 import type { BackupVerification } from '../../../functions/core/model/verification';
 import { call, type Page } from '../api';
-import { Card, Empty, ErrorBox, Pager, Status } from '../components';
+import { DataTable, Card, ErrorBox, Pager, Status } from '../components';
 import { duration, secondsBetween, shortId, when } from '../format';
 import { useApi, useCursorPages } from '../hooks';
 
@@ -22,47 +22,42 @@ export function Verifications() {
     <div class="page">
       <h1>Verifications</h1>
       <ErrorBox error={error} />
-      {data && data.items.length === 0 ? <Empty>No verifications yet.</Empty> : null}
-      {data && data.items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Verification</th>
-              <th scope="col">Backup</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col">Checksums</th>
-              <th scope="col">Integrity</th>
-              <th scope="col">Restore test</th>
-              <th scope="col">When</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((v) => (
-              <tr key={v.id}>
-                <th scope="row">
-                  <a href={`#/verifications/${v.id}`} class="mono">
-                    {shortId(v.id)}
-                  </a>
-                </th>
-                <td>
-                  <a href={`#/backups/${v.backup_id}`} class="mono">
-                    {shortId(v.backup_id)}
-                  </a>
-                </td>
-                <td>{v.verification_type.replace(/_/g, ' ')}</td>
-                <td>
-                  <Status value={v.status} />
-                </td>
-                <td>{verdict(v.checksum_valid)}</td>
-                <td>{verdict(v.data_integrity_verified)}</td>
-                <td>{verdict(v.restore_test_passed)}</td>
-                <td>{when(v.completed_at ?? v.started_at ?? v.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        items={data?.items}
+        columns={[
+          'Verification',
+          'Backup',
+          'Type',
+          'Status',
+          'Checksums',
+          'Integrity',
+          'Restore test',
+          'When',
+        ]}
+        empty={<>No verifications yet.</>}
+        row={(v) => (
+          <tr key={v.id}>
+            <th scope="row">
+              <a href={`#/verifications/${v.id}`} class="mono">
+                {shortId(v.id)}
+              </a>
+            </th>
+            <td>
+              <a href={`#/backups/${v.backup_id}`} class="mono">
+                {shortId(v.backup_id)}
+              </a>
+            </td>
+            <td>{v.verification_type.replace(/_/g, ' ')}</td>
+            <td>
+              <Status value={v.status} />
+            </td>
+            <td>{verdict(v.checksum_valid)}</td>
+            <td>{verdict(v.data_integrity_verified)}</td>
+            <td>{verdict(v.restore_test_passed)}</td>
+            <td>{when(v.completed_at ?? v.started_at ?? v.created_at)}</td>
+          </tr>
+        )}
+      />
       <Pager {...pages.pager(data?.next)} />
     </div>
   );
