@@ -28,9 +28,32 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core's WCAG 2.1 A and AA rules on the page as it is; evaluated, so the page's CSP stays on. */
+async function accessibilityViolations(): Promise<AxeViolation[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)),
+    })))`);
+}
+
+const violations: Record<string, AxeViolation[]> = {};
+
 async function shoot(name: string): Promise<void> {
   // Charts and lists settle before the picture; the picture itself must not be empty.
   await page.waitForLoadState('networkidle');
+  const found = await accessibilityViolations();
+  if (found.length > 0) violations[name] = found;
   const file = path.join(SHOTS ?? dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   expect(fs.statSync(file).size).toBeGreaterThan(10_000);
@@ -77,6 +100,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   expect(consoleErrors).toEqual([]);
+  expect(violations).toEqual({});
 });
 
 afterAll(async () => {
@@ -84,6 +108,15 @@ afterAll(async () => {
   await server?.close();
   await system?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the accessibility check sees a violation when there is one (so that its silence means something)', async () => {
+  await open('#/');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  expect(await accessibilityViolations()).toEqual([]);
+  await page.evaluate("document.querySelector('main').append(document.createElement('input'))");
+  expect((await accessibilityViolations()).map((v) => v.id)).toContain('label');
+  await page.reload();
 });
 
 test('read-only without the token: the page says what to do when a change is refused', async () => {
