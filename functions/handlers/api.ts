@@ -28,11 +28,22 @@ export function requestOf(event: APIGatewayProxyEvent): ApiRequest {
       ? { body: event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body }
       : {}),
     actor: {
-      user_id: identity?.userArn ?? identity?.caller ?? 'unknown',
+      user_id: callerOf(identity),
       ip_address: identity?.sourceIp ?? null,
       user_agent: identity?.userAgent ?? headers['user-agent'] ?? null,
     },
   };
+}
+
+/**
+ * Who called, for the audit log. A person signed in to the admin UI calls with the identity
+ * pool's role, whose ARN every such person shares; Cognito's user (the user pool's `sub`, which
+ * `aws cognito-idp list-users --filter 'sub = "…"'` names) tells them apart.
+ */
+function callerOf(identity: APIGatewayProxyEvent['requestContext']['identity'] | undefined): string {
+  const signedIn = /:CognitoSignIn:([0-9a-f-]+)$/.exec(identity?.cognitoAuthenticationProvider ?? '')?.[1];
+  if (signedIn) return `cognito:${signedIn}`;
+  return identity?.userArn ?? identity?.caller ?? 'unknown';
 }
 
 let shared: WorkflowStarter | undefined;

@@ -413,6 +413,36 @@ test('in Lambda, an API Gateway event goes through the same router, the IAM prin
   expect(bad.headers?.['content-type']).toBe('application/problem+json');
 });
 
+test('a person signed in to the admin UI is audited as their Cognito user, not the shared role', async () => {
+  const sub = '7f0c1e2a-1111-4222-8333-944455556666';
+  const event = {
+    httpMethod: 'PATCH',
+    path: '/schedules/nightly',
+    headers: { 'Content-Type': 'application/json' },
+    queryStringParameters: null,
+    body: JSON.stringify({ description: 'changed from the UI' }),
+    isBase64Encoded: false,
+    requestContext: {
+      identity: {
+        userArn:
+          'arn:aws:sts::111122223333:assumed-role/Lifeboat-AdminUiIdentitiesAuthenticatedRole/CognitoIdentityCredentials',
+        cognitoIdentityId: 'eu-west-1:0b5d7a8e-0000-4000-8000-000000000002',
+        cognitoAuthenticationProvider: `cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool,cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool:CognitoSignIn:${sub}`,
+        sourceIp: '198.51.100.7',
+        userAgent: 'Mozilla/5.0',
+      },
+    },
+  } as unknown as APIGatewayProxyEvent;
+  const reply = await lambdaRoute(system.ctx, event, { start: () => Promise.reject(new Error('none')) });
+  expect(reply.statusCode).toBe(200);
+  const [entry] = (await system.ctx.catalog.listAuditByUser(`cognito:${sub}`, { limit: 1 })).items;
+  expect(entry).toMatchObject({
+    action: 'schedule.update',
+    ip_address: '198.51.100.7',
+    user_agent: 'Mozilla/5.0',
+  });
+});
+
 test("the schedule form's helper: the next runs in the schedule's zone, a bad expression explained", async () => {
   const preview = await call(
     'GET',
@@ -437,6 +467,20 @@ test("the schedule form's helper: the next runs in the schedule's zone, a bad ex
   });
   expect(zone.status).toBe(422);
   expect(zone.body.detail).toContain('"Mars/Base" is not a known time zone.');
+});
+
+test('a change names only what it changes: the other fields keep their values', async () => {
+  const before = await call('PATCH', '/schedules/nightly', {
+    body: { enabled: false, timezone: 'Asia/Tokyo', backup_type: 'full', retention_policy: { keep_last: 3 } },
+  });
+  expect(before.body).toMatchObject({ enabled: false, timezone: 'Asia/Tokyo', backup_type: 'full' });
+  const changed = await call('PATCH', '/schedules/nightly', { body: { description: 'only this' } });
+  expect(changed.status).toBe(200);
+  const { description, updated_at, ...rest } = changed.body;
+  const { description: _d, updated_at: _u, ...restBefore } = before.body;
+  expect(description).toBe('only this');
+  expect(rest).toEqual(restBefore);
+  expect(String(updated_at) >= String(before.body.updated_at)).toBe(true);
 });
 
 test('the dashboard: each schedule with its last backup and RPO status, and the bytes stored', async () => {

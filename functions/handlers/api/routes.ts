@@ -149,22 +149,33 @@ function retentionText(policy: z.output<typeof RetentionPolicySchema>): string {
     .join(',');
 }
 
-const ScheduleBody = z
-  .object({
-    name: NameSchema,
-    target: NameSchema,
-    schedule_cron: z.string().min(1),
-    timezone: z.string().min(1).default('UTC'),
-    backup_type: z.enum(['full', 'incremental', 'differential']).default('incremental'),
-    retention_policy: RetentionPolicySchema.default({}),
-    verification_enabled: z.boolean().default(true),
-    enabled: z.boolean().default(true),
-    description: z.string().max(1000).nullable().default(null),
-    replicas: z.array(z.string().min(1)).max(10).default([]),
-  })
-  .strict();
+/** What a schedule's owner chooses, without defaults: a change names only what it changes. */
+const ScheduleFields = z.object({
+  schedule_cron: z.string().min(1),
+  timezone: z.string().min(1),
+  backup_type: z.enum(['full', 'incremental', 'differential']),
+  retention_policy: RetentionPolicySchema,
+  verification_enabled: z.boolean(),
+  enabled: z.boolean(),
+  description: z.string().max(1000).nullable(),
+  replicas: z.array(z.string().min(1)).max(10),
+});
 
-const ScheduleChangeBody = ScheduleBody.omit({ name: true, target: true }).partial().strict();
+const ScheduleBody = ScheduleFields.extend({
+  name: NameSchema,
+  target: NameSchema,
+  timezone: ScheduleFields.shape.timezone.default('UTC'),
+  backup_type: ScheduleFields.shape.backup_type.default('incremental'),
+  retention_policy: RetentionPolicySchema.default({}),
+  verification_enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true),
+  description: ScheduleFields.shape.description.default(null),
+  replicas: ScheduleFields.shape.replicas.default([]),
+}).strict();
+
+// No defaults here: zod applies a default even to a field left out of a partial object, which
+// would turn `{"enabled": false}` into a reset of every other field.
+const ScheduleChangeBody = ScheduleFields.partial().strict();
 
 const NameParam = z.object({ name: NameSchema }).strict();
 const IdParam = z.object({ id: IdSchema }).strict();
