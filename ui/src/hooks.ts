@@ -63,6 +63,8 @@ export function useRoute(): { path: string; query: URLSearchParams } {
   useEffect(() => {
     const changed = () => setRoute(read());
     addEventListener('hashchange', changed);
+    // The address may have changed between the first render and this listener.
+    changed();
     return () => removeEventListener('hashchange', changed);
   }, []);
   return route;

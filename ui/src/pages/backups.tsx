@@ -20,6 +20,11 @@ import { RestoreForm } from './restore-form';
 
 const ACTIVE = (b: Backup) => b.status === 'running' || b.status === 'pending';
 
+/** "Run now" sent us here (`started` is when): keep looking for a minute while the workflow starts. */
+function justStarted(query: URLSearchParams): boolean {
+  return Date.now() - Number(query.get('started') ?? 0) < 60_000;
+}
+
 export function Backups({ query }: { query: URLSearchParams }) {
   const status = query.get('status') ?? '';
   const schedule = query.get('schedule') ?? '';
@@ -33,7 +38,7 @@ export function Backups({ query }: { query: URLSearchParams }) {
     () => call<Page<Backup>>('GET', '/backups', { query: { status, schedule, cursor, limit: 25 } }),
     `${status}|${schedule}|${cursor ?? ''}`,
     // Live progress: poll while a backup runs, and a little after "Run now" until it shows up.
-    { pollMs: 2000, poll: (p) => p.items.some(ACTIVE) || query.get('started') === '1' },
+    { pollMs: 2000, poll: (p) => p.items.some(ACTIVE) || justStarted(query) },
   );
   const filter = (key: string, value: string) => {
     const next = new URLSearchParams(query);

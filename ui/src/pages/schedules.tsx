@@ -280,7 +280,7 @@ function RunNow({ name }: { name: string }) {
         await call('POST', `/schedules/${encodeURIComponent(name)}/run`, {
           idempotencyKey: idempotencyKey(),
         });
-        navigate(`/backups?schedule=${encodeURIComponent(name)}&started=1`);
+        navigate(`/backups?schedule=${encodeURIComponent(name)}&started=${Date.now()}`);
       }}
     />
   );
