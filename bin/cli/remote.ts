@@ -218,11 +218,12 @@ export async function remoteRestore(
   options: RemoteOptions,
 ): Promise<void> {
   const api = ApiClient.of(options);
-  const backup = fullId(reference, 'backup');
+  // The API resolves a prefix or latest:NAME itself; the job then names the backup it found.
+  const backup = FULL_ID.test(reference) ? reference : undefined;
   const list = () => api.get<Page<RecoveryJob>>('/recovery-jobs', { limit: 50 });
   const known = ids(await list());
   const body = {
-    backup,
+    backup: reference,
     target_config: target,
     point_in_time: request.point_in_time ?? null,
     validate_only: request.validate_only ?? false,
@@ -232,7 +233,7 @@ export async function remoteRestore(
   const started = await appeared(
     list,
     known,
-    (j) => j.backup_id === backup && sameTarget(j.target_config, target, wanted),
+    (j) => (backup === undefined || j.backup_id === backup) && sameTarget(j.target_config, target, wanted),
     'recovery job',
   );
   const job = await follow(

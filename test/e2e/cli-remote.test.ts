@@ -88,6 +88,13 @@ test('schedule, run and follow, list, verify, restore: each through the API', as
   expect(restored.stderr.toString()).toContain('every step completed');
   expect(diffTrees(path.join(dir, 'data'), out)).toEqual({ same: true, output: '' });
 
+  // The API resolves latest:NAME itself (the schedule's backups carry the target's name).
+  const latest = path.join(dir, 'restored-latest');
+  const byName = await cli(['restore', 'latest:files', '--target', latest, '--json']);
+  expect(byName.code).toBe(0);
+  expect(JSON.parse(byName.stdout.toString())).toMatchObject({ backup_id: backup.id, status: 'completed' });
+  expect(diffTrees(path.join(dir, 'data'), latest)).toEqual({ same: true, output: '' });
+
   const shown = await cli(['schedule', 'show', 'nightly']);
   expect(shown.stdout.toString()).toContain(`${backup.id} completed`);
   expect((await cli(['schedule', 'disable', 'nightly'])).code).toBe(0);
@@ -100,7 +107,7 @@ test('what only this machine can do is refused through the API, with the way to 
   const stdout = await cli(['restore', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--stdout']);
   expect(stdout.code).toBe(2);
   expect(stdout.stderr.toString()).toContain('--stdout restores on this machine');
-  const prefix = await cli(['restore', 'latest:files', '--target', '/srv/restore']);
+  const prefix = await cli(['verify', 'latest:files']);
   expect(prefix.code).toBe(2);
   expect(prefix.stderr.toString()).toContain('name the backup by its full id');
   const relative = await cli(['restore', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--target', 'relative/dir']);
