@@ -304,6 +304,24 @@ describe.each([sqliteSubject(), dynamoSubject()])('catalog on $name', (subject) 
     });
   });
 
+  describe('idempotent answers', () => {
+    it('keeps the first answer under a key, whoever races for it', async () => {
+      const answer = (n: number) => ({
+        request_digest: `d${n}`,
+        status: 202,
+        body: { execution_name: `api-backup-${n}`, status: 'started' },
+        created_at: at(n),
+      });
+      expect(await catalog.recallIdempotent('k1')).toBeUndefined();
+      expect(await catalog.rememberIdempotent('k1', answer(1))).toEqual(answer(1));
+      expect(await catalog.rememberIdempotent('k1', answer(2))).toEqual(answer(1));
+      expect(await catalog.recallIdempotent('k1')).toEqual(answer(1));
+      const racing = await Promise.all([3, 4, 5, 6].map((n) => catalog.rememberIdempotent('k2', answer(n))));
+      expect(new Set(racing.map((a) => a.request_digest)).size).toBe(1);
+      expect(await catalog.recallIdempotent('k2')).toEqual(racing[0]);
+    });
+  });
+
   describe('the GC fence', () => {
     const runner = { host: 'h', pid: 1, since: at(0) };
     it('lets writers in together, holds GC off while any writes, and writers off while GC runs', async () => {

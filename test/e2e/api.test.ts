@@ -26,6 +26,7 @@ let token: string;
 
 interface Reply {
   status: number;
+  replayed: string | null;
   type: string;
   body: Record<string, unknown>;
 }
@@ -49,6 +50,7 @@ async function call(
   const text = await response.text();
   return {
     status: response.status,
+    replayed: response.headers.get('idempotent-replayed'),
     type: response.headers.get('content-type') ?? '',
     body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
   };
@@ -122,12 +124,22 @@ test('schedule → backup → verify → restore, through HTTP only', async () =
   expect(run.status).toBe(202);
   expect(run.body.status).toBe('started');
   const repeat = await call('POST', '/schedules/nightly/run', { headers });
-  expect(repeat.body).toEqual({ ...run.body, status: 'already_started' });
+  // The same answer again, said to be a replay; nothing new started.
+  expect(repeat).toMatchObject({ status: 202, body: run.body, replayed: 'true' });
+  expect(run.replayed).toBeNull();
   const backups = await until('/backups?schedule=nightly', (b) =>
     (b.items as { status: string }[]).some((i) => i.status === 'completed'),
   );
   expect(backups.items).toHaveLength(1);
   const backup = (backups.items as { id: string }[])[0]!;
+  // The key once more, for another request: refused, and no verification started.
+  const verificationsBefore = (await call('GET', '/verifications')).body.items as unknown[];
+  const reused = await call('POST', `/backups/${backup.id}/verify`, { headers, body: {} });
+  expect(reused.status).toBe(422);
+  expect(reused.body.detail).toBe(
+    'This Idempotency-Key was already used for another request; nothing was started.',
+  );
+  expect((await call('GET', '/verifications')).body.items).toEqual(verificationsBefore);
   const got = await call('GET', `/backups/${backup.id}`);
   expect(got.body).toMatchObject({
     id: backup.id,

@@ -6,6 +6,15 @@ import type { BackupSchedule } from '../model/schedule';
 import type { Target } from '../model/target';
 import type { BackupVerification } from '../model/verification';
 
+/** What a request with an Idempotency-Key was answered, and which request that was. */
+export interface IdempotentAnswer {
+  /** A digest of the method, path and body of the first request. */
+  request_digest: string;
+  status: number;
+  body: Record<string, unknown>;
+  created_at: string;
+}
+
 /** One page of a listing; pass `next` back as `cursor` for the following page. */
 export interface Page<T> {
   items: T[];
@@ -109,6 +118,14 @@ export interface Catalog {
    * makes a schedule fire once per scheduled time however often the scheduler retries.
    */
   claimExecution(machine: string, name: string, startedAt: string): Promise<boolean>;
+
+  /**
+   * The answer given to the first request with this Idempotency-Key: kept with a digest of that
+   * request, so that a repeat gets the same answer and another request under the key is told
+   * apart. `remember` keeps the first one written and returns whichever that was.
+   */
+  recallIdempotent(key: string): Promise<IdempotentAnswer | undefined>;
+  rememberIdempotent(key: string, answer: IdempotentAnswer): Promise<IdempotentAnswer>;
 
   /**
    * The repository's GC fence, one record: backups enter it as writers while they write, and

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { IdempotentAnswer } from '../../core/ports/catalog';
 import { ConflictError, InputError, LifeboatError, RecordNotFoundError } from '../../core/errors';
 import { HttpError, json, MAX_BODY_BYTES, problem, type ApiRequest, type ApiResponse } from './http';
 import { openApiDocument } from './openapi';
@@ -93,6 +95,45 @@ function failure(error: unknown): ApiResponse {
 }
 
 /**
+ * A POST that starts work, with an Idempotency-Key: the first request's answer is kept, a repeat
+ * of the same request gets it again (marked `Idempotent-Replayed`), and another request under
+ * the key is refused (422) with nothing started. The execution name made from the key stays the
+ * second guard, for two requests racing with the same key.
+ */
+async function idempotent(
+  context: ApiContext,
+  route: Route,
+  request: ApiRequest,
+  key: string,
+  input: { params: unknown; query: unknown; body: unknown },
+): Promise<ApiResponse> {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([request.method, route.path, input.params, input.query, input.body ?? null]))
+    .digest('hex');
+  const replay = (answer: IdempotentAnswer) => {
+    if (answer.request_digest !== digest)
+      throw new HttpError(
+        422,
+        'This Idempotency-Key was already used for another request; nothing was started.',
+        'Use a new key for a new request, and the same key only to repeat the same request.',
+      );
+    return answer;
+  };
+  const prior = await context.ctx.catalog.recallIdempotent(key);
+  if (prior) return json(replay(prior).status, replay(prior).body, { 'idempotent-replayed': 'true' });
+  const result = (await route.run(context, input as Parameters<Route['run']>[1])) as Record<string, unknown>;
+  const kept = replay(
+    await context.ctx.catalog.rememberIdempotent(key, {
+      request_digest: digest,
+      status: route.status,
+      body: result,
+      created_at: context.ctx.now().toISOString(),
+    }),
+  );
+  return json(kept.status, kept.body);
+}
+
+/**
  * The API: one router for API Gateway and `lifeboat serve`. Paths, queries and bodies are parsed
  * with the routes' zod schemas; every error is RFC 9457 problem+json; `/openapi.json` is built
  * from the same schemas.
@@ -135,7 +176,9 @@ export async function dispatch(
       body: route.body ? parse(route.body, body(request, route), 'body') : body(request, route),
       ...(key ? { idempotencyKey: key } : {}),
     };
-    const result = await route.run(api(request), input as Parameters<Route['run']>[1]);
+    const context = api(request);
+    if (route.startsWork && key) return await idempotent(context, route, request, key, input);
+    const result = await route.run(context, input as Parameters<Route['run']>[1]);
     if (route.status === 204) return { status: 204, headers: {}, body: '' };
     return json(route.status, result);
   } catch (error) {

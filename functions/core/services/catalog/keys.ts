@@ -89,6 +89,7 @@ export const keys = {
   },
 
   execution: (machine: string, name: string) => own(`EXECUTION#${machine}#${name}`),
+  idempotency: (key: string) => own(`IDEMPOTENCY#${key}`),
   fence: own('REPOSITORY#FENCE'),
 
   audit: (id: string) => own(`AUDIT#${id}`),

@@ -12,6 +12,7 @@ import type {
   Catalog,
   FenceRunner,
   FenceState,
+  IdempotentAnswer,
   Page,
   PageRequest,
   RecoveryJobPatch,
@@ -503,6 +504,24 @@ export class RecordCatalog implements Catalog {
     } catch (error) {
       if (error instanceof ConditionFailedError) return false;
       throw error;
+    }
+  }
+
+  async recallIdempotent(key: string): Promise<IdempotentAnswer | undefined> {
+    const stored = await this.store.get(keys.idempotency(key));
+    return stored ? (stored.doc as unknown as IdempotentAnswer) : undefined;
+  }
+
+  async rememberIdempotent(key: string, answer: IdempotentAnswer): Promise<IdempotentAnswer> {
+    try {
+      await this.store.put(keys.idempotency(key), { ...answer }, {}, { absent: true });
+      return answer;
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      // Another request with the key got there first: its answer is the one.
+      const first = await this.recallIdempotent(key);
+      if (!first) throw error;
+      return first;
     }
   }
 
