@@ -4,6 +4,15 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** What the admin UI's calls carry: the methods it uses, and the headers a browser asks leave for. */
+export const BROWSER_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
+export const BROWSER_HEADERS = [
+  ...apigateway.Cors.DEFAULT_HEADERS,
+  'Idempotency-Key',
+  // SigV4 signs the body's hash into this header (functions/adapters/aws/api-client/sigv4.ts).
+  'X-Amz-Content-Sha256',
+] as const;
+
 export interface ApiProps {
   /** The API handler (functions/handlers/api.ts). */
   readonly handler: lambda.IFunction;
@@ -59,8 +68,8 @@ export class Api extends Construct {
   allowBrowserOrigin(origin: string): void {
     const cors: apigateway.CorsOptions = {
       allowOrigins: [origin],
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      allowHeaders: [...apigateway.Cors.DEFAULT_HEADERS, 'Idempotency-Key'],
+      allowMethods: [...BROWSER_METHODS],
+      allowHeaders: [...BROWSER_HEADERS],
       maxAge: Duration.hours(1),
     };
     this.restApi.root.addCorsPreflight(cors);

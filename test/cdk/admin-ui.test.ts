@@ -124,6 +124,8 @@ test("CORS for the UI's origin: preflights without auth, errors readable, every 
     const integration = JSON.stringify(m.Properties.Integration);
     expect(integration).toContain(idOf(s.stack.adminUi!.distribution));
     expect(integration).toContain('Idempotency-Key');
+    // SigV4 in a browser sends the body's hash as a header: without it in the list, every call fails.
+    expect(integration).toContain('X-Amz-Content-Sha256');
   }
   for (const m of methods.filter((m) => m.Properties.HttpMethod !== 'OPTIONS'))
     expect(m.Properties.AuthorizationType).toBe('AWS_IAM');

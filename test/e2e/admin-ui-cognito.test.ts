@@ -17,7 +17,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { signatureHolds } from '../helpers/api';
 import { getScheduleByName } from '../../functions/core/services/schedules/schedules';
 import { addTarget } from '../../functions/core/services/targets';
+import { corsHeaders } from '../../functions/handlers/api';
 import { dispatch } from '../../functions/handlers/api/router';
+import { BROWSER_HEADERS, BROWSER_METHODS } from '../../lib/api';
 import { loadUiAssets } from '../../functions/local/ui-assets';
 import { resolveSettings } from '../../functions/local/home';
 import { localSystem, type LocalSystem } from '../../functions/local/system';
@@ -38,7 +40,7 @@ let system: LocalSystem;
 let server: http.Server;
 let base: string;
 let browser: Browser;
-const seen = { authorize: 0, token: 0, identity: [] as string[], signed: 0, refused: 0 };
+const seen = { authorize: 0, token: 0, identity: [] as string[], signed: 0, refused: 0, preflights: 0 };
 
 function readBody(request: http.IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -80,7 +82,7 @@ beforeAll(async () => {
             'application/json',
             JSON.stringify({
               auth: 'cognito',
-              api: `${base}/v1/`,
+              api: `${base.replace('127.0.0.1', 'localhost')}/v1/`,
               region: REGION,
               userPoolId: `${REGION}_StandIn`,
               userPoolClientId: 'standinclient',
@@ -140,16 +142,35 @@ beforeAll(async () => {
           }),
         );
       }
+      // The API is another origin than the UI (localhost, not 127.0.0.1), as API Gateway is
+      // another than CloudFront: the browser enforces CORS, and the preflight is answered as the
+      // deployment's mock integration answers it (lib/api.ts: BROWSER_METHODS, BROWSER_HEADERS).
+      if (url.pathname.startsWith('/v1/') && request.method === 'OPTIONS') {
+        seen.preflights++;
+        response.writeHead(204, {
+          'access-control-allow-origin': base,
+          'access-control-allow-methods': BROWSER_METHODS.join(','),
+          'access-control-allow-headers': BROWSER_HEADERS.join(','),
+          vary: 'Origin',
+        });
+        return response.end();
+      }
+      const cors = corsHeaders(
+        Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+        base,
+      );
       if (url.pathname.startsWith('/v1/')) {
         if (
           request.headers['x-amz-security-token'] !== CREDENTIALS.sessionToken ||
           !(await signatureHolds(request, body, CREDENTIALS, REGION))
         ) {
           seen.refused++;
+          // API Gateway's own 4xx carries the origin too (the DEFAULT_4XX gateway response).
           return send(
             403,
             'application/json',
             '{"message":"The request signature we calculated does not match"}',
+            cors,
           );
         }
         seen.signed++;
@@ -171,7 +192,7 @@ beforeAll(async () => {
           },
           (r) => ({ ctx: { ...system.ctx, actor: r.actor }, starter: notStarting }),
         );
-        return send(answer.status, answer.headers['content-type'] ?? 'application/json', answer.body);
+        return send(answer.status, answer.headers['content-type'] ?? 'application/json', answer.body, cors);
       }
       send(404, 'text/plain', 'no');
     })().catch((error: unknown) => {
@@ -219,6 +240,8 @@ test('sign in with Cognito (code flow, PKCE), get AWS credentials, and change th
   await page.getByRole('heading', { name: 'Schedule signed-in' }).waitFor();
   expect(seen.signed).toBeGreaterThan(before);
   expect(seen.refused).toBe(0);
+  // Cross-origin, with preflights: what the browser sends is what the deployment allows.
+  expect(seen.preflights).toBeGreaterThan(0);
   const schedule = await getScheduleByName(system.ctx, 'signed-in');
   expect(schedule.created_by).toBe(`assumed-role/LifeboatAdminUi/${IDENTITY}`);
 
