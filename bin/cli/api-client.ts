@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { apiGatewayRegion, signRequest } from '../../functions/adapters/aws/api-client/signed-request';
+import { signableQuery } from '../../functions/adapters/aws/api-client/sigv4';
 import { ExitCode, InputError, LifeboatError } from '../../functions/core/errors';
 import { resolveSettings } from '../../functions/local/home';
 import type { GlobalOptions } from './output';
@@ -120,11 +121,7 @@ export class ApiClient {
 
   /** GET with a query: the parsed answer. */
   async get<T>(route: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-    const search = new URLSearchParams(
-      Object.entries(query).flatMap(([k, v]): [string, string][] =>
-        v === undefined ? [] : [[k, String(v)]],
-      ),
-    ).toString();
+    const search = signableQuery(query);
     return (await this.call('GET', search ? `${route}?${search}` : route)).body as T;
   }
 

@@ -31,6 +31,20 @@ export async function startLocalApi(dir: string, extraEnv: NodeJS.ProcessEnv = {
   return { system, server, token, env };
 }
 
+/** The query as AWS reads it for SigV4: percent-decoded, and '+' a plus sign, not a space. */
+function rawQuery(search: string): Record<string, string> {
+  return Object.fromEntries(
+    search
+      .replace(/^\?/, '')
+      .split('&')
+      .filter(Boolean)
+      .map((pair) => {
+        const [k = '', v = ''] = pair.split('=');
+        return [decodeURIComponent(k), decodeURIComponent(v)];
+      }),
+  );
+}
+
 /**
  * API Gateway's IAM check, as a test can make it: the request signed again over the headers its
  * signature names, with the credentials the caller should hold, must give the same signature.
@@ -61,7 +75,7 @@ export async function signatureHolds(
       hostname: url.hostname,
       port: Number(url.port),
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      query: rawQuery(url.search),
       headers,
       ...(body ? { body } : {}),
     },

@@ -1,5 +1,6 @@
 import type { Credentials } from './auth';
 import type { UiConfig } from './config';
+import { signableQuery } from '../../functions/adapters/aws/api-client/sigv4';
 import { signedHeaders } from './sigv4';
 
 /** An RFC 9457 problem, as the API answers every error. */
@@ -70,8 +71,7 @@ export async function call<T>(
 ): Promise<T> {
   const { config } = currentSession();
   const url = apiUrl(config, path);
-  for (const [k, v] of Object.entries(options.query ?? {}))
-    if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  url.search = signableQuery(options.query ?? {});
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';

@@ -10,6 +10,18 @@ export interface HttpRequestParts {
 }
 
 /**
+ * A query string for a signed request: every name and value percent-encoded, a space as %20.
+ * URLSearchParams writes a space as '+', which a SigV4 verifier reads as a plus sign, not a
+ * space: the signature (made over the space) would not match.
+ */
+export function signableQuery(params: Record<string, string | number | undefined>): string {
+  return Object.entries(params)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+}
+
+/**
  * A request's headers with a SigV4 signature for API Gateway (service execute-api): what its
  * IAM authorization checks. Pure JavaScript, so that the CLI and the admin UI in a browser sign
  * the same way.
