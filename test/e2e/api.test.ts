@@ -391,6 +391,15 @@ test('the OpenAPI document describes exactly the routes', async () => {
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
     ]),
   );
+  // A replayed answer says so, and the document says which header tells.
+  const answered = (run as unknown as { responses: Record<string, { headers?: Record<string, unknown> }> })
+    .responses['202'];
+  expect(Object.keys(answered?.headers ?? {})).toEqual(['Idempotent-Replayed']);
+  // A change to a schedule takes no defaults: every field is optional there.
+  const change = paths['/schedules/{name}']!.patch as unknown as {
+    requestBody: { content: { 'application/json': { schema: { required?: string[] } } } };
+  };
+  expect(change.requestBody.content['application/json'].schema.required ?? []).toEqual([]);
 });
 
 test('in Lambda, an API Gateway event goes through the same router, the IAM principal as the actor', async () => {

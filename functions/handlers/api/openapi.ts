@@ -60,7 +60,8 @@ export function openApiDocument(): Record<string, unknown> {
                 name: 'Idempotency-Key',
                 in: 'header',
                 required: false,
-                description: 'The same key starts the work once: a repeat answers with the same execution',
+                description:
+                  'The same key starts the work once: a repeat of the request gets the first answer again (with Idempotent-Replayed: true); the key with another request is 422',
                 schema: { type: 'string', minLength: 1, maxLength: 128 },
               },
             ]
@@ -78,6 +79,16 @@ export function openApiDocument(): Record<string, unknown> {
         [String(route.status)]: {
           description:
             route.status === 202 ? 'The workflow started (or had started, for a repeated key)' : 'Done',
+          ...(route.startsWork
+            ? {
+                headers: {
+                  'Idempotent-Replayed': {
+                    description: 'true when this is the kept answer to an earlier request with the key',
+                    schema: { type: 'string', enum: ['true'] },
+                  },
+                },
+              }
+            : {}),
           ...(route.status === 204 ? {} : { content: { 'application/json': { schema: {} } } }),
         },
         '4XX': PROBLEM,
