@@ -107,3 +107,44 @@ it('a killed serve leaves no half snapshot; the job is failed at restart; the ne
     home.cleanup();
   }
 });
+
+it('serve prints the admin UI address: signed in with the token the first time, without it after', async () => {
+  const home = new TempHome();
+  try {
+    const first = serve(home.env);
+    let signedIn: string;
+    try {
+      signedIn = await until(
+        'the signed-in UI address',
+        async () => /Admin UI, signed in: (\S+)/.exec(first.output())?.[1],
+        30_000,
+      );
+    } finally {
+      first.child.kill('SIGTERM');
+      await stopped(first.child);
+    }
+    const token = fs.readFileSync(path.join(home.dir, 'api-token'), 'utf8').trim();
+    expect(signedIn).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ui\/#token=/);
+    expect(signedIn.endsWith(`#token=${token}`)).toBe(true);
+
+    const second = serve(home.env);
+    try {
+      const address = await until(
+        'the UI address',
+        async () => /Admin UI: (\S+) \(sign in with the token in (\S+)\)/.exec(second.output()) ?? undefined,
+        30_000,
+      );
+      expect(address[2]).toBe(path.join(home.dir, 'api-token'));
+      // The page is there, and the token is not printed again.
+      const page = await fetch(address[1]!);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Lifeboat</title>');
+      expect(second.output()).not.toContain(token);
+    } finally {
+      second.child.kill('SIGTERM');
+      await stopped(second.child);
+    }
+  } finally {
+    home.cleanup();
+  }
+});
