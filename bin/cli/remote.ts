@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Page } from '../../functions/core/ports/catalog';
 import type { Backup } from '../../functions/core/model/backup';
 import type { RecoveryJob } from '../../functions/core/model/recovery-job';
 import type { BackupSchedule } from '../../functions/core/model/schedule';
 import type { BackupVerification } from '../../functions/core/model/verification';
 import { ExitCode, InputError, LifeboatError } from '../../functions/core/errors';
+import { FINISHED_BACKUP, FINISHED_RECOVERY, FINISHED_VERIFICATION } from '../../functions/core/model/enums';
 import { nextRuns } from '../../functions/core/services/schedules/schedules';
 import type { RestoreRequest } from '../../functions/core/services/workflows/restore-steps';
+import { ULID_PATTERN } from '../../functions/repository/ids';
 import { ApiClient, ApiProblemError } from './api-client';
 import { printBackups } from './catalog-commands';
 import { printJson, say, type GlobalOptions } from './output';
@@ -46,7 +49,7 @@ async function follow<T>(
     if (!quiet && line !== said) say(line);
     said = line;
     if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await delay(POLL_MS);
   }
 }
 
@@ -67,7 +70,7 @@ async function appeared<T extends { id: string }>(
         `The ${what} was started but its record did not appear within ${APPEAR_TIMEOUT_MS / 60_000} minutes.`,
         'Look at the workflow in the Step Functions console, or list it later through the API.',
       );
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await delay(POLL_MS);
   }
 }
 
@@ -115,8 +118,6 @@ export async function remoteScheduleRemove(name: string, options: RemoteOptions)
   if (options.json) printJson({ removed: name });
   else say(`Schedule "${name}" removed; its backups stay.`);
 }
-
-const FINISHED_BACKUP = ['completed', 'failed', 'cancelled'];
 
 /** Starts a schedule's backup in the deployment; with `wait`, follows it to its end. */
 export async function remoteScheduleRun(name: string, wait: boolean, options: RemoteOptions): Promise<void> {
@@ -178,10 +179,8 @@ export async function remoteCancel(id: string, options: RemoteOptions): Promise<
   }
 }
 
-const FULL_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
 function fullId(reference: string, what: string): string {
-  if (!FULL_ID.test(reference))
+  if (!ULID_PATTERN.test(reference))
     throw new InputError(
       `Through the API, name the ${what} by its full id, not "${reference}".`,
       'Find it with `lifeboat backups --api URL`.',
@@ -199,7 +198,7 @@ export async function remoteVerify(reference: string, type: string, options: Rem
   const started = await appeared(list, known, (v) => v.backup_id === id, 'verification');
   const done = await follow(
     () => api.get<BackupVerification>(`/verifications/${started.id}`),
-    (v) => v.status === 'passed' || v.status === 'failed',
+    (v) => FINISHED_VERIFICATION.includes(v.status),
     (v) => `verification ${v.id}: ${v.status}`,
     Boolean(options.json),
   );
@@ -219,7 +218,7 @@ export async function remoteRestore(
 ): Promise<void> {
   const api = ApiClient.of(options);
   // The API resolves a prefix or latest:NAME itself; the job then names the backup it found.
-  const backup = FULL_ID.test(reference) ? reference : undefined;
+  const backup = ULID_PATTERN.test(reference) ? reference : undefined;
   const list = () => api.get<Page<RecoveryJob>>('/recovery-jobs', { limit: 50 });
   const known = ids(await list());
   const body = {
@@ -229,16 +228,15 @@ export async function remoteRestore(
     validate_only: request.validate_only ?? false,
   };
   await api.send('POST', '/recovery-jobs', body, randomUUID());
-  const wanted = JSON.stringify(target);
   const started = await appeared(
     list,
     known,
-    (j) => (backup === undefined || j.backup_id === backup) && sameTarget(j.target_config, target, wanted),
+    (j) => (backup === undefined || j.backup_id === backup) && sameTarget(j.target_config, target),
     'recovery job',
   );
   const job = await follow(
     () => api.get<RecoveryJob>(`/recovery-jobs/${started.id}`),
-    (j) => ['completed', 'failed', 'cancelled'].includes(j.status),
+    (j) => FINISHED_RECOVERY.includes(j.status),
     (j) => `recovery job ${j.id}: ${j.status} ${j.progress}%${j.current_step ? ` (${j.current_step})` : ''}`,
     Boolean(options.json),
   );
@@ -261,11 +259,6 @@ export async function remoteRestore(
 }
 
 /** The job records the target as the workflow parsed it (defaults filled in): compare what was asked. */
-function sameTarget(
-  recorded: Record<string, unknown>,
-  asked: Record<string, unknown>,
-  wanted: string,
-): boolean {
-  const picked = Object.fromEntries(Object.keys(asked).map((k) => [k, recorded[k]]));
-  return JSON.stringify(picked) === wanted;
+function sameTarget(recorded: Record<string, unknown>, asked: Record<string, unknown>): boolean {
+  return Object.entries(asked).every(([k, v]) => JSON.stringify(recorded[k]) === JSON.stringify(v));
 }
