@@ -11,12 +11,19 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
  * The cdk-nag AwsSolutions findings Lifeboat accepts, each where it arises and with its reason.
  * Anything else fails the synth (and test/cdk/nag.test.ts).
  */
+/** How cdk-nag names things in a finding: logical ids, and the stack's region and account. */
+function namesIn(stack: LifeboatStack) {
+  return {
+    logicalId: (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement),
+    // An unresolved region or account reads the way CloudFormation's pseudo parameters do.
+    region: Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region,
+    account: Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account,
+  };
+}
+
 export function acknowledgeFindings(stack: LifeboatStack): void {
   const { vault, workers, workflows, scheduling, api } = stack;
-  const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
-  // cdk-nag names an unresolved region or account the way CloudFormation's pseudo parameters read.
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const { logicalId, region, account } = namesIn(stack);
   acknowledge(
     stack,
     `IAM5[Resource::<${logicalId(vault.bucket)}.Arn>/${vault.prefix}/*]`,
@@ -97,8 +104,7 @@ export function acknowledgeFindings(stack: LifeboatStack): void {
 
 function acknowledgeAdminUiFindings(stack: LifeboatStack, ui: AdminUi): void {
   const distribution = ui.distribution;
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const { logicalId, region, account } = namesIn(stack);
   acknowledge(
     distribution,
     'CFR1',
@@ -126,7 +132,7 @@ function acknowledgeAdminUiFindings(stack: LifeboatStack, ui: AdminUi): void {
   );
   acknowledge(
     ui.identityPool.authenticatedRole,
-    `IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${stack.getLogicalId(stack.api.restApi.node.defaultChild as CfnElement)}>/<${stack.getLogicalId(stack.api.restApi.deploymentStage.node.defaultChild as CfnElement)}>/*/*]`,
+    `IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${logicalId(stack.api.restApi)}>/<${logicalId(stack.api.restApi.deploymentStage)}>/*/*]`,
     "The signed-in user may call every method and path of this API's stage and nothing else; what each call may do is the API's.",
   );
   const deployment = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
@@ -140,7 +146,7 @@ function acknowledgeAdminUiFindings(stack: LifeboatStack, ui: AdminUi): void {
     'Action::s3:DeleteObject*',
     'Action::s3:Abort*',
     `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*`,
-    `Resource::<${stack.getLogicalId(ui.bucket.node.defaultChild as CfnElement)}.Arn>/*`,
+    `Resource::<${logicalId(ui.bucket)}.Arn>/*`,
     'Resource::*',
   ])
     acknowledge(deployment, `IAM5[${finding}]`, why);

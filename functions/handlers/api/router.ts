@@ -120,7 +120,10 @@ async function idempotent(
     return answer;
   };
   const prior = await context.ctx.catalog.recallIdempotent(key);
-  if (prior) return json(replay(prior).status, replay(prior).body, { 'idempotent-replayed': 'true' });
+  if (prior) {
+    const { status, body } = replay(prior);
+    return json(status, body, { 'idempotent-replayed': 'true' });
+  }
   const result = (await route.run(context, input as Parameters<Route['run']>[1])) as Record<string, unknown>;
   const kept = replay(
     await context.ctx.catalog.rememberIdempotent(key, {
