@@ -192,7 +192,7 @@ function fullId(reference: string, what: string): string {
 export async function remoteVerify(reference: string, type: string, options: RemoteOptions): Promise<void> {
   const api = ApiClient.of(options);
   const id = fullId(reference, 'backup');
-  const list = () => api.get<Page<BackupVerification>>('/verifications', { limit: 50 });
+  const list = () => api.get<Page<BackupVerification>>('/verifications', { backup: id, limit: 50 });
   const known = ids(await list());
   await api.send('POST', `/backups/${id}/verify`, { verification_type: type }, randomUUID());
   const started = await appeared(list, known, (v) => v.backup_id === id, 'verification');

@@ -219,6 +219,8 @@ test('create a schedule, run it, watch it complete, verify it, restore it, see t
   // Restore the first into a new directory and see the job's steps complete.
   await open(first);
   await page.getByRole('heading', { name: /^Backup / }).waitFor();
+  // Its own verification, listed on its page.
+  await page.getByRole('region', { name: 'Verifications' }).locator('.status-passed').waitFor();
   await shoot('backup-detail');
   await page.getByRole('button', { name: 'Restore…' }).click();
   const restored = path.join(dir, 'restored');

@@ -158,6 +158,11 @@ test('schedule → backup → verify → restore, through HTTP only', async () =
   const verification = (verifications.items as { id: string; verification_type: string }[])[0]!;
   expect(verification.verification_type).toBe('integrity_check');
   expect((await call('GET', `/verifications/${verification.id}`)).body).toMatchObject({ status: 'passed' });
+  // One backup's verifications, read by the catalog's index for them.
+  const ofBackup = await call('GET', `/verifications?backup=${backup.id}`);
+  expect((ofBackup.body.items as { id: string }[]).map((v) => v.id)).toEqual([verification.id]);
+  expect((await call('GET', '/verifications?backup=01ARZ3NDEKTSV4RRFFQ69G5FAV')).body.items).toEqual([]);
+  expect((await call('GET', '/verifications?backup=latest')).status).toBe(422);
 
   const out = path.join(dir, 'restored');
   const restore = await call('POST', '/recovery-jobs', {

@@ -471,10 +471,15 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/verifications',
-    summary: 'List verifications',
-    query: PageQuery,
+    summary: "List verifications, newest first, or one backup's",
+    query: PageQuery.extend({ backup: IdSchema.optional() }).strict(),
     status: 200,
-    run: ({ ctx }, { query }) => ctx.catalog.listVerifications(query),
+    run({ ctx }, { query }) {
+      const { backup, ...page } = query;
+      return backup
+        ? ctx.catalog.listVerificationsByBackup(backup, page)
+        : ctx.catalog.listVerifications(page);
+    },
   }),
   getById('/verifications/{id}', 'Get a verification', 'verification', (ctx, id) =>
     ctx.catalog.getVerification(id),

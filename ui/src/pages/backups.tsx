@@ -117,12 +117,12 @@ export function BackupDetail({ id }: { id: string }) {
   const [restoring, setRestoring] = useState(false);
   const backup = useApi(() => call<Backup>('GET', `/backups/${id}`), id, { pollMs: 2000, poll: ACTIVE });
   const verifications = useApi(
-    () => call<Page<BackupVerification>>('GET', '/verifications', { query: { limit: 200 } }),
+    () => call<Page<BackupVerification>>('GET', '/verifications', { query: { backup: id, limit: 50 } }),
     `verifications-${id}-${message ?? ''}`,
   );
   if (!backup.data) return backup.error ? <ErrorBox error={backup.error} /> : <p class="loading">Loading…</p>;
   const b = backup.data;
-  const mine = (verifications.data?.items ?? []).filter((v) => v.backup_id === b.id);
+  const mine = verifications.data?.items ?? [];
   return (
     <div class="page">
       <h1>
