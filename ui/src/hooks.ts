@@ -37,13 +37,12 @@ export function useApi<T>(
         if (cancelled) return;
         setData(value);
         setError(undefined);
-        if (options.pollMs && (options.poll?.(value) ?? true))
-          timer = setTimeout(() => setTick((t) => t + 1), options.pollMs);
+        if (options.pollMs && (options.poll?.(value) ?? true)) timer = setTimeout(reload, options.pollMs);
       })
       .catch((e: unknown) => {
         if (cancelled) return;
         setError(e instanceof Error ? e : new Error(String(e)));
-        if (options.pollMs) timer = setTimeout(() => setTick((t) => t + 1), options.pollMs * 3);
+        if (options.pollMs) timer = setTimeout(reload, options.pollMs * 3);
       });
     return () => {
       cancelled = true;
