@@ -3,7 +3,7 @@
  * It uses the same format modules as the main thread, so there is one definition of a record.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeSync, type CompressionSettings } from './codec';
+import { encodeInPlace, encodeSync, type CompressionSettings } from './codec';
 import { chunkDigest, chunkIdOfDigest } from './crypto';
 import type { PackEntry, PackHeader } from './pack';
 import { owned } from './owned';
@@ -18,6 +18,10 @@ export interface WorkerSetup {
 export type WorkerRequest =
   | { op: 'known'; ids: string[] }
   | { op: 'encode'; seq: number; data: Uint8Array }
+  /** The shared ring (chunk-ring.ts) for encodeShared requests. */
+  | { op: 'ring'; memory: SharedArrayBuffer }
+  /** The chunk lies in the shared ring; the payload is written over the start of it. */
+  | { op: 'encodeShared'; seq: number; start: number; length: number }
   | { op: 'decode'; seq: number; key: Uint8Array; packId: Uint8Array; entry: PackEntry; record: Uint8Array };
 
 export type WorkerReply =
@@ -29,6 +33,8 @@ export type WorkerReply =
       known: boolean;
       codec: number;
       payload?: Uint8Array;
+      /** For encodeShared: the payload's length, at the chunk's start in the ring. */
+      sharedPayloadLength?: number;
     }
   | { seq: number; op: 'decode'; data?: Uint8Array; digest?: Uint8Array; problem?: string };
 
@@ -41,27 +47,51 @@ function main(): void {
   const idKey = Buffer.from(setup.idKey);
   const known = new Set<string>();
   let handled = 0;
+  let ring: SharedArrayBuffer | undefined;
 
   const reply = (message: WorkerReply, transfer: Uint8Array | undefined) =>
     port.postMessage(message, transfer ? [transfer.buffer as ArrayBuffer] : []);
+
+  /** The chunk's digest and keyed id, and whether this thread has seen the id already. */
+  const identify = (seq: number, data: Buffer) => {
+    const digest = chunkDigest(data);
+    const id = chunkIdOfDigest(idKey, digest);
+    const hex = id.toString('hex');
+    const isKnown = known.has(hex);
+    known.add(hex);
+    return { seq, op: 'encode', id, digest, known: isKnown, codec: 0 } as const;
+  };
 
   port.on('message', (request: WorkerRequest) => {
     if (request.op === 'known') {
       for (const hex of request.ids) known.add(hex);
       return;
     }
-    if (request.op === 'encode') {
-      const data = asBuffer(request.data);
-      const digest = chunkDigest(data);
-      const id = chunkIdOfDigest(idKey, digest);
-      const hex = id.toString('hex');
-      if (known.has(hex)) {
-        reply({ seq: request.seq, op: 'encode', id, digest, known: true, codec: 0 }, undefined);
+    if (request.op === 'ring') {
+      ring = request.memory;
+      return;
+    }
+    if (request.op === 'encodeShared') {
+      // Nothing is allocated here, so there is no garbage to collect either.
+      if (!ring) throw new Error('encodeShared before ring');
+      const data = Buffer.from(ring, request.start, request.length);
+      const answer = identify(request.seq, data);
+      if (answer.known) {
+        reply({ ...answer, sharedPayloadLength: 0 }, undefined);
       } else {
-        known.add(hex);
-        const { codec, payload } = encodeSync(data, setup.compression);
+        const { codec, payload } = encodeInPlace(data, setup.compression);
+        reply({ ...answer, codec, sharedPayloadLength: payload.length }, undefined);
+      }
+      return;
+    }
+    if (request.op === 'encode') {
+      const answer = identify(request.seq, asBuffer(request.data));
+      if (answer.known) {
+        reply(answer, undefined);
+      } else {
+        const { codec, payload } = encodeSync(asBuffer(request.data), setup.compression);
         const out = owned(payload);
-        reply({ seq: request.seq, op: 'encode', id, digest, known: false, codec, payload: out }, out);
+        reply({ ...answer, codec, payload: out }, out);
       }
     } else {
       const header = {

@@ -6,6 +6,7 @@ import { enableYoungGc } from './young-gc';
 import type { CompressionSettings } from './codec';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './chunk-worker';
 import { owned } from './owned';
+import type { ChunkRing } from './chunk-ring';
 import type { PackEntry, PackHeader } from './pack';
 
 export interface EncodedChunk {
@@ -16,7 +17,10 @@ export interface EncodedChunk {
   /** True when the id was known already: nothing was compressed and there is nothing to store. */
   known: boolean;
   codec: number;
+  /** For a chunk given in the shared ring, a view of the ring: valid until it is released. */
   payload: Buffer;
+  /** Where the payload starts in the shared ring (chunk-ring.ts); release it once it is sealed. */
+  ringStart?: number;
 }
 
 /** A chunk read back and checked against its id, with its SHA-256. */
@@ -45,6 +49,7 @@ export class ChunkWorkers {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private failure: unknown;
+  private ring: ChunkRing | undefined;
 
   constructor(
     idKey: Buffer,
@@ -74,16 +79,34 @@ export class ChunkWorkers {
     for (const worker of this.workers) worker.postMessage(request);
   }
 
-  /** Hands a chunk to the least busy worker; `data` moves there and must not be used again. */
+  /** Shares `ring` with the workers: encode then passes chunks that lie in it without moving memory. */
+  shareRing(ring: ChunkRing): void {
+    this.ring = ring;
+    const request: WorkerRequest = { op: 'ring', memory: ring.memory };
+    for (const worker of this.workers) worker.postMessage(request);
+  }
+
+  /**
+   * Hands a chunk to the least busy worker; `data` moves there and must not be used again. A
+   * chunk in the shared ring stays there: its payload comes back in the same place.
+   */
   encode(data: Buffer): Promise<EncodedChunk> {
     const rawLength = data.length;
-    const payload = owned(data);
-    return this.send({ op: 'encode', seq: 0, data: payload }, payload, rawLength).then((reply) => {
+    const ring = this.ring?.holds(data) ? this.ring : undefined;
+    const ringStart = ring ? data.byteOffset : undefined;
+    const payload = ring ? undefined : owned(data);
+    const request: WorkerRequest = ring
+      ? { op: 'encodeShared', seq: 0, start: data.byteOffset, length: rawLength }
+      : { op: 'encode', seq: 0, data: payload! };
+    return this.send(request, payload, rawLength).then((reply) => {
       if (reply.op !== 'encode') throw new Error('unexpected worker reply');
-      const out = reply.payload
-        ? Buffer.from(reply.payload.buffer, reply.payload.byteOffset, reply.payload.byteLength)
-        : Buffer.alloc(0);
+      const out = ring
+        ? ring.view(data.byteOffset, reply.sharedPayloadLength ?? 0)
+        : reply.payload
+          ? Buffer.from(reply.payload.buffer, reply.payload.byteOffset, reply.payload.byteLength)
+          : Buffer.alloc(0);
       return {
+        ringStart,
         id: Buffer.from(reply.id),
         digest: Buffer.from(reply.digest),
         rawLength,
@@ -119,7 +142,7 @@ export class ChunkWorkers {
 
   private send(
     request: WorkerRequest & { seq: number },
-    transfer: Uint8Array,
+    transfer: Uint8Array | undefined,
     rawLength: number,
   ): Promise<WorkerReply> {
     if (this.failure) return Promise.reject(this.failure);
@@ -129,7 +152,7 @@ export class ChunkWorkers {
     this.load[index]!++;
     return new Promise<WorkerReply>((resolve, reject) => {
       this.pending.set(seq, { worker: index, rawLength, resolve: (reply) => resolve(reply), reject });
-      this.workers[index]!.postMessage(request, [transfer.buffer as ArrayBuffer]);
+      this.workers[index]!.postMessage(request, transfer ? [transfer.buffer as ArrayBuffer] : []);
     });
   }
 

@@ -64,6 +64,21 @@ export function encodeSync(data: Buffer, settings: CompressionSettings): Encoded
   return choose(data, settings, payload);
 }
 
+/**
+ * As encodeSync, but a smaller result is written over the start of `data` and the payload is a
+ * view of it: nothing is allocated per chunk (see chunk-buffers.ts). `data` is overwritten.
+ */
+export function encodeInPlace(data: Buffer, settings: CompressionSettings): Encoded {
+  if (!worthTrying(data, settings)) return { codec: Codec.none, payload: data };
+  const compressed =
+    settings.alg === 'zstd'
+      ? zstdCompressReused(data, settings.level, true)
+      : zlib.gzipSync(data, { level: settings.level });
+  if (compressed.length >= data.length) return { codec: Codec.none, payload: data };
+  compressed.copy(data, 0);
+  return { codec: Codec[settings.alg], payload: data.subarray(0, compressed.length) };
+}
+
 /** Throws when the payload does not decode to exactly rawLength bytes; callers report an IntegrityError. */
 export function decodeSync(codec: number, payload: Buffer, rawLength: number): Buffer {
   // One output buffer of exactly the expected size: no concatenation, and it can move between threads.

@@ -269,12 +269,19 @@ export function counterNonce(counter: number | bigint, flags: number): Buffer {
 
 /** AES-256-GCM; returns ciphertext followed by the 16-byte tag. */
 export function seal(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer | Buffer[]): Buffer {
+  return Buffer.concat(sealInParts(key, nonce, aad, Array.isArray(plaintext) ? plaintext : [plaintext]));
+}
+
+/**
+ * As seal, in pieces whose concatenation is the sealed bytes: a caller that writes them out
+ * saves copying (and allocating) the whole once more.
+ */
+export function sealInParts(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer[]): Buffer[] {
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
-  const parts = Array.isArray(plaintext) ? plaintext : [plaintext];
-  const out = parts.map((p) => cipher.update(p));
+  const out = plaintext.map((p) => cipher.update(p));
   out.push(cipher.final(), cipher.getAuthTag());
-  return Buffer.concat(out);
+  return out;
 }
 
 /** Returns the plaintext, or undefined when the tag does not verify. */

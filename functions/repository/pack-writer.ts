@@ -6,7 +6,7 @@ import { IdArena } from './id-arena';
 import {
   newPackHeader,
   packKey,
-  sealRecord,
+  sealRecordInParts,
   sealTrailer,
   PACK_HEADER_BYTES,
   type PackClass,
@@ -58,16 +58,16 @@ export class PackWriter {
 
   async add(id: Buffer, codec: number, payload: Buffer, rawLength: number): Promise<void> {
     if (this.uploadError) throw this.uploadError;
-    const record = sealRecord(this.header, this.offset, id, codec, payload);
-    this.entries.push({
-      id: this.ids.keep(id),
-      offset: this.offset,
-      storedLength: record.length,
-      rawLength,
-      codec,
-    });
-    this.offset += record.length;
-    if (!this.body.write(record)) {
+    const parts = sealRecordInParts(this.header, this.offset, id, codec, payload);
+    let storedLength = 0;
+    let room = true;
+    for (const part of parts) {
+      storedLength += part.length;
+      if (part.length > 0) room = this.body.write(part);
+    }
+    this.entries.push({ id: this.ids.keep(id), offset: this.offset, storedLength, rawLength, codec });
+    this.offset += storedLength;
+    if (!room) {
       await Promise.race([once(this.body, 'drain'), this.upload.then(() => undefined)]).catch(
         () => undefined,
       );

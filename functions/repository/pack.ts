@@ -7,6 +7,7 @@ import {
   FORMAT_LABEL,
   open,
   seal,
+  sealInParts,
   objectSalt,
   writingKey,
   type ObjectKey,
@@ -118,7 +119,18 @@ export function sealRecord(
   codec: number,
   payload: Buffer,
 ): Buffer {
-  return seal(header.key.key, counterNonce(offset, 0), recordAad(header.packId, chunkId), [
+  return Buffer.concat(sealRecordInParts(header, offset, chunkId, codec, payload));
+}
+
+/** sealRecord in pieces, to be written one after the other. */
+export function sealRecordInParts(
+  header: PackHeader,
+  offset: number,
+  chunkId: Buffer,
+  codec: number,
+  payload: Buffer,
+): Buffer[] {
+  return sealInParts(header.key.key, counterNonce(offset, 0), recordAad(header.packId, chunkId), [
     Buffer.of(codec),
     payload,
   ]);

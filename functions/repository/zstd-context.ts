@@ -58,6 +58,14 @@ export class ZstdContext {
 
   /** One complete frame of `input`, in a buffer of its own (safe to keep or transfer). */
   compress(input: Buffer): Buffer {
+    const frame = this.compressToScratch(input);
+    const result = Buffer.allocUnsafeSlow(frame.length);
+    frame.copy(result);
+    return result;
+  }
+
+  /** One complete frame of `input`, in this context's scratch buffer: valid until the next call. */
+  compressToScratch(input: Buffer): Buffer {
     // Big enough for any input at once: zstd's bound is length + length/256 + a small margin.
     const bound = input.length + (input.length >> 7) + 512;
     if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafeSlow(bound);
@@ -78,9 +86,7 @@ export class ZstdContext {
       if (inLeft === 0 && outLeft !== 0) break;
       if (outLeft === 0) throw new Error('zstd output exceeded its bound');
     }
-    const result = Buffer.allocUnsafeSlow(produced);
-    out.copy(result, 0, 0, produced);
-    return result;
+    return out.subarray(0, produced);
   }
 }
 
@@ -91,8 +97,11 @@ function isHandle(value: unknown): value is ZstdHandle {
 
 const contexts = new Map<number, ZstdContext | null>();
 
-/** zstd at `level`, through this thread's reused context when available. */
-export function zstdCompressReused(input: Buffer, level: number): Buffer {
+/**
+ * zstd at `level`, through this thread's reused context when available. With `scratch`, the
+ * result may be a view of the context's scratch buffer, valid only until the thread's next call.
+ */
+export function zstdCompressReused(input: Buffer, level: number, scratch = false): Buffer {
   let context = contexts.get(level);
   if (context === undefined) {
     context = ZstdContext.create(level) ?? null;
@@ -100,7 +109,7 @@ export function zstdCompressReused(input: Buffer, level: number): Buffer {
   }
   if (context) {
     try {
-      return context.compress(input);
+      return scratch ? context.compressToScratch(input) : context.compress(input);
     } catch (error) {
       // A frame left half done would corrupt the next one: start over with a fresh context.
       contexts.delete(level);

@@ -7,8 +7,9 @@ import { loadChunkIndex, ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { BackupType, SnapshotManifest, StreamContent, TargetType } from '../../repository/snapshot';
 import { RepositoryWriter } from '../../repository/writer';
-import { collectYoungGarbage } from '../../repository/young-gc';
 import { ChunkWorkers, type EncodedChunk } from '../../repository/chunk-workers';
+import { ChunkRing } from '../../repository/chunk-ring';
+import { YoungGcPacer } from '../../repository/young-gc';
 import { readContentLists } from './content';
 import { ChunkTally, commitBackup } from './snapshot-commit';
 
@@ -142,6 +143,17 @@ interface BackupContext {
 
 /** Chunks in flight to the workers; each holds at most one max-size chunk. */
 const CHUNKS_IN_FLIGHT = 6;
+/**
+ * The shared ring holds this many max-size chunks (16 MiB by default): the chunks in flight are
+ * about 1 MiB each; a chunk that finds no room uses memory of its own.
+ */
+const RING_CHUNKS = 4;
+/**
+ * Sealing a record allocates its ciphertext, which V8 frees only at a collection, and a backup
+ * makes few JS objects to prompt one: a young collection every 4 MiB sealed kept peak RSS at
+ * 172-181 MiB on the Linux tar (16 MiB: 197-207, none: 204-206), at about 50 collections.
+ */
+const GC_EVERY_SEALED_BYTES = 4 * 1024 * 1024;
 
 async function runBackup(
   repo: Repository,
@@ -166,6 +178,9 @@ async function runBackup(
 
   // Workers answer in any order; results are taken in stream order, so lists keep the order.
   const inFlight: Promise<EncodedChunk>[] = [];
+  const ring = new ChunkRing(RING_CHUNKS * repo.chunkerParams.max);
+  workers.shareRing(ring);
+  const gc = new YoungGcPacer(GC_EVERY_SEALED_BYTES);
   const settleOldest = async () => {
     const encoded = await inFlight.shift()!;
     refs.push({ id: encoded.id, rawLength: encoded.rawLength });
@@ -179,11 +194,18 @@ async function runBackup(
         encoded.payload,
         PackClass.data,
       ));
+    // Sealed into its pack (or not needed): its place in the ring can take the next chunk.
+    if (encoded.ringStart !== undefined) ring.release(encoded.ringStart);
+    gc.add(isNew ? encoded.payload.length : 0);
     tally.count(isNew, encoded.rawLength);
     if (refs.length === CONTENT_LIST_MAX_ENTRIES) await flushList();
   };
 
-  const chunker = new Chunker(repo.chunkerParams, repo.gear());
+  const chunker = new Chunker(
+    repo.chunkerParams,
+    repo.gear(),
+    (length) => ring.take(length) ?? Buffer.allocUnsafe(length),
+  );
   try {
     for await (const chunk of chunkStream(source, chunker)) {
       size += chunk.length;
@@ -193,7 +215,6 @@ async function runBackup(
       pending.catch(() => undefined);
       inFlight.push(pending);
       if (inFlight.length >= CHUNKS_IN_FLIGHT) await settleOldest();
-      if (chunkCount % 2 === 0) collectYoungGarbage();
       request.onProgress?.(size);
     }
     while (inFlight.length > 0) await settleOldest();

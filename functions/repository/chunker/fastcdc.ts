@@ -24,7 +24,7 @@ export interface Chunk {
   length: number;
   /** Gear hash at the cut (0 when the chunk ended before the loop ran, e.g. a short tail). */
   hash: bigint;
-  /** An owned copy; the chunker's buffer is reused. */
+  /** An owned copy (from the chunker's allocate); the chunker's buffer is reused. */
   data: Buffer;
 }
 
@@ -91,7 +91,14 @@ export class Chunker {
   private end = DATA_OFFSET;
   private offset = 0;
 
-  constructor(params: ChunkerParams, gear: BigUint64Array) {
+  /**
+   * @param allocate where each chunk's copy goes (a stream backup's reused slots); the chunk owns it
+   */
+  constructor(
+    params: ChunkerParams,
+    gear: BigUint64Array,
+    private readonly allocate: (length: number) => Buffer = (length) => Buffer.allocUnsafe(length),
+  ) {
     validateChunkerParams(params);
     if (gear.length !== 256) throw new Error(`gear table must have 256 entries, got ${gear.length}`);
     const { maskS, maskL } = selectMasks(params.avg, params.level);
@@ -137,7 +144,7 @@ export class Chunker {
     const end = this.end;
     while (end - start >= max || (eof && end > start)) {
       const length = wasm.cut(start, end - start);
-      const data = Buffer.allocUnsafe(length);
+      const data = this.allocate(length);
       data.set(bytes.subarray(start, start + length));
       chunks.push({ offset: this.offset, length, hash: BigInt.asUintN(64, wasm.hash.value), data });
       this.offset += length;
