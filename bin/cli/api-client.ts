@@ -5,6 +5,7 @@ import { signableQuery } from '../../functions/adapters/aws/api-client/sigv4';
 import { ExitCode, InputError, LifeboatError } from '../../functions/core/errors';
 import { resolveSettings } from '../../functions/local/home';
 import type { GlobalOptions } from './output';
+import { apiChosen } from './api-choice';
 
 /** An API problem as a CLI error: its detail and hint, and the exit code of its kind. */
 export class ApiProblemError extends LifeboatError {
@@ -74,7 +75,7 @@ export class ApiClient {
 
   /** `--api URL` or LIFEBOAT_API given: the command goes to that API instead of the local catalog. */
   static chosen(options: { api?: string }): boolean {
-    return Boolean(options.api ?? process.env.LIFEBOAT_API);
+    return apiChosen(options);
   }
 
   async call(method: string, route: string, options: ApiCallOptions = {}): Promise<ApiAnswer> {

@@ -1,52 +1,89 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runAudit, runCatalogRebuild } from './admin';
-import { runBackup } from './backup';
-import { runGc, runRetentionApply } from './retention';
-import {
-  runScheduleAdd,
-  runScheduleEnable,
-  runScheduleList,
-  runScheduleRemove,
-  runScheduleRun,
-  runScheduleShow,
-} from './schedule-commands';
-import { runApi } from './api';
-import { ApiClient } from './api-client';
-import {
-  remoteBackups,
-  remoteCancel,
-  remoteScheduleAdd,
-  remoteScheduleEnable,
-  remoteScheduleList,
-  remoteScheduleRemove,
-  remoteScheduleRun,
-  remoteScheduleShow,
-  remoteVerify,
-} from './remote';
-import { parseRetentionPolicy } from '../../functions/core/services/retention/policy';
-import { runCancel } from './cancel';
-import { runServe } from './serve';
-import { runVerifications, runVerify } from './verify';
-import {
-  runBackups,
-  runTargetAdd,
-  runTargetList,
-  runTargetRemove,
-  runTargetShow,
-  runTargetTest,
-} from './catalog-commands';
-import { runCheck } from './check';
-import { runCost } from './cost';
-import { runDebugChunk } from './debug';
-import { DEFAULT_CHUNKER } from '../../functions/repository/repository';
-import { runInit } from './init';
-import { runKeyAdd, runKeyList, runKeyRemove, runKeyRotate } from './keys';
+import { DEFAULT_CHUNKER } from '../../functions/repository/chunker';
+import { apiChosen } from './api-choice';
 import { lifeboatVersion } from './version';
-import { runReplicate } from './replicate';
-import { runRestore } from './restore';
-import { runDiff, runLs } from './browse';
-import { runSnapshots } from './snapshots';
-import { runWalFetch, runWalPush } from './wal';
+
+/**
+ * A command's module is loaded when the command runs, not when the CLI starts: a backup does not
+ * load the API server, the admin commands or the API client (about 100 ms of every run).
+ */
+function later<M, K extends keyof M>(load: () => M, name: K): M[K] {
+  const call = async (...args: unknown[]) => (load()[name] as (...a: unknown[]) => Promise<void>)(...args);
+  return call as M[K];
+}
+
+// require, not import(): under module node16 TypeScript keeps import() as an ES module import,
+// which CommonJS code (and jest) should not mix in.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadAdmin = (): typeof import('./admin') => require('./admin');
+const runAudit = later(loadAdmin, 'runAudit');
+const runCatalogRebuild = later(loadAdmin, 'runCatalogRebuild');
+const loadBackup = (): typeof import('./backup') => require('./backup');
+const runBackup = later(loadBackup, 'runBackup');
+const loadRetention = (): typeof import('./retention') => require('./retention');
+const runGc = later(loadRetention, 'runGc');
+const runRetentionApply = later(loadRetention, 'runRetentionApply');
+const loadScheduleCommands = (): typeof import('./schedule-commands') => require('./schedule-commands');
+const runScheduleAdd = later(loadScheduleCommands, 'runScheduleAdd');
+const runScheduleEnable = later(loadScheduleCommands, 'runScheduleEnable');
+const runScheduleList = later(loadScheduleCommands, 'runScheduleList');
+const runScheduleRemove = later(loadScheduleCommands, 'runScheduleRemove');
+const runScheduleRun = later(loadScheduleCommands, 'runScheduleRun');
+const runScheduleShow = later(loadScheduleCommands, 'runScheduleShow');
+const loadApi = (): typeof import('./api') => require('./api');
+const runApi = later(loadApi, 'runApi');
+const loadRemote = (): typeof import('./remote') => require('./remote');
+const remoteBackups = later(loadRemote, 'remoteBackups');
+const remoteCancel = later(loadRemote, 'remoteCancel');
+const remoteScheduleAdd = later(loadRemote, 'remoteScheduleAdd');
+const remoteScheduleEnable = later(loadRemote, 'remoteScheduleEnable');
+const remoteScheduleList = later(loadRemote, 'remoteScheduleList');
+const remoteScheduleRemove = later(loadRemote, 'remoteScheduleRemove');
+const remoteScheduleRun = later(loadRemote, 'remoteScheduleRun');
+const remoteScheduleShow = later(loadRemote, 'remoteScheduleShow');
+const remoteVerify = later(loadRemote, 'remoteVerify');
+const loadCancel = (): typeof import('./cancel') => require('./cancel');
+const runCancel = later(loadCancel, 'runCancel');
+const loadServe = (): typeof import('./serve') => require('./serve');
+const runServe = later(loadServe, 'runServe');
+const loadVerify = (): typeof import('./verify') => require('./verify');
+const runVerifications = later(loadVerify, 'runVerifications');
+const runVerify = later(loadVerify, 'runVerify');
+const loadCatalogCommands = (): typeof import('./catalog-commands') => require('./catalog-commands');
+const runBackups = later(loadCatalogCommands, 'runBackups');
+const runTargetAdd = later(loadCatalogCommands, 'runTargetAdd');
+const runTargetList = later(loadCatalogCommands, 'runTargetList');
+const runTargetRemove = later(loadCatalogCommands, 'runTargetRemove');
+const runTargetShow = later(loadCatalogCommands, 'runTargetShow');
+const runTargetTest = later(loadCatalogCommands, 'runTargetTest');
+const loadCheck = (): typeof import('./check') => require('./check');
+const runCheck = later(loadCheck, 'runCheck');
+const loadCost = (): typeof import('./cost') => require('./cost');
+const runCost = later(loadCost, 'runCost');
+const loadDebug = (): typeof import('./debug') => require('./debug');
+const runDebugChunk = later(loadDebug, 'runDebugChunk');
+const loadInit = (): typeof import('./init') => require('./init');
+const runInit = later(loadInit, 'runInit');
+const loadKeys = (): typeof import('./keys') => require('./keys');
+const runKeyAdd = later(loadKeys, 'runKeyAdd');
+const runKeyList = later(loadKeys, 'runKeyList');
+const runKeyRemove = later(loadKeys, 'runKeyRemove');
+const runKeyRotate = later(loadKeys, 'runKeyRotate');
+const loadReplicate = (): typeof import('./replicate') => require('./replicate');
+const runReplicate = later(loadReplicate, 'runReplicate');
+const loadRestore = (): typeof import('./restore') => require('./restore');
+const runRestore = later(loadRestore, 'runRestore');
+const loadBrowse = (): typeof import('./browse') => require('./browse');
+const runDiff = later(loadBrowse, 'runDiff');
+const runLs = later(loadBrowse, 'runLs');
+const loadSnapshots = (): typeof import('./snapshots') => require('./snapshots');
+const runSnapshots = later(loadSnapshots, 'runSnapshots');
+const loadWal = (): typeof import('./wal') => require('./wal');
+const runWalFetch = later(loadWal, 'runWalFetch');
+const runWalPush = later(loadWal, 'runWalPush');
+const loadRetentionPolicy = (): typeof import('../../functions/core/services/retention/policy') =>
+  require('../../functions/core/services/retention/policy');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function parseInteger(value: string): number {
   const n = Number(value);
@@ -68,7 +105,7 @@ function either<O extends object>(
   remote: (options: O & { api?: string }) => Promise<void>,
 ): Promise<void> {
   const options = cmd.optsWithGlobals<O & { api?: string }>();
-  return ApiClient.chosen(options) ? remote(options) : local(options);
+  return apiChosen(options) ? remote(options) : local(options);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -355,9 +392,10 @@ export function buildProgram(): Command {
       [],
     )
     .addOption(apiOption())
-    .action((name: string, _opts, cmd: Command) => {
+    .action(async (name: string, _opts, cmd: Command) => {
       const o = cmd.optsWithGlobals<Parameters<typeof runScheduleAdd>[1] & { api?: string }>();
-      if (!ApiClient.chosen(o)) return runScheduleAdd(name, o);
+      if (!apiChosen(o)) return runScheduleAdd(name, o);
+      const { parseRetentionPolicy } = loadRetentionPolicy();
       return remoteScheduleAdd(
         name,
         {

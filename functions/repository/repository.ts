@@ -15,7 +15,12 @@ import {
 } from '../core/errors';
 import type { KeyProvider, KeySlot } from '../core/ports/key-provider';
 import type { ObjectStore } from '../core/ports/object-store';
-import { keyedGear, validateChunkerParams, type ChunkerParams } from './chunker';
+import {
+  DEFAULT_CHUNKER as DEFAULT_CHUNKER_PARAMS,
+  keyedGear,
+  validateChunkerParams,
+  type ChunkerParams,
+} from './chunker';
 import { canonicalJsonFile, parseCanonicalObject, parseStoredJson } from './canonical-json';
 import { DEFAULT_COMPRESSION, type CompressionSettings } from './codec';
 import {
@@ -57,13 +62,7 @@ const WRITER_KEYRING_BYTES = 4 * KEY_BYTES;
 /** Entries per index object written by gc and replication. */
 const ENTRIES_PER_INDEX = 100_000;
 
-export const DEFAULT_CHUNKER: ChunkerSettings = {
-  alg: 'fastcdc2020-keyed',
-  min: 256 * 1024,
-  avg: 1024 * 1024,
-  max: 4 * 1024 * 1024,
-  level: 2,
-};
+export const DEFAULT_CHUNKER: ChunkerSettings = { alg: 'fastcdc2020-keyed', ...DEFAULT_CHUNKER_PARAMS };
 
 const KeySlotSchema = z.strictObject({
   v: z.literal(1),

@@ -39,3 +39,16 @@ it('starts the CLI without loading the database drivers or the Secrets Manager S
   expect(result.stderr).toBe('');
   expect(JSON.parse(result.stdout)).toEqual([]);
 });
+
+it('loads a command’s module only when that command runs (the others cost every run about 40 ms and 6 MiB)', () => {
+  const program = path.join(ROOT, 'dist', 'bin', 'cli', 'program.js');
+  const script = `
+    const { buildProgram } = require(${JSON.stringify(program)});
+    buildProgram();
+    const own = () => Object.values(require.cache).map((m) => m.filename).filter((f) => f.includes('/dist/bin/cli/')).map((f) => f.replace(/.*\\/dist\\/bin\\/cli\\//, '')).sort();
+    process.stdout.write(JSON.stringify(own()));
+  `;
+  const result = spawnSync(NODE, ['--no-warnings', '-e', script], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout)).toEqual(['api-choice.js', 'program.js', 'version.js']);
+});
