@@ -118,7 +118,7 @@ describe('AzureBlobObjectStore write options (mocked client)', () => {
   it('sends no tier, policy or hold unless configured (a container without immutability support accepts it)', async () => {
     const { store, upload, commitBlockList } = mockedStore();
     await store.put('a', Buffer.from('a'));
-    await store.put('b', pieces(10));
+    await store.put('b', pieces(BLOCK + 10));
     for (const options of [lastArg(upload), lastArg(commitBlockList)]) {
       expect(options).not.toHaveProperty('tier');
       expect(options).not.toHaveProperty('immutabilityPolicy');
@@ -127,13 +127,39 @@ describe('AzureBlobObjectStore write options (mocked client)', () => {
   });
 
   it('counts one put for a single upload and blocks + 1 for a staged one', async () => {
-    const { store, requests } = mockedStore();
+    const { store, requests, upload } = mockedStore();
     await store.put('a', Buffer.from('a'));
     expect(requests.snapshot().put).toBe(1);
     await store.put('b', pieces(3 * BLOCK));
     expect(requests.snapshot().put).toBe(1 + 3 + 1);
+    // A stream that fits in one block (or is empty) is a single Put Blob.
     await store.put('c', pieces(0));
-    expect(requests.snapshot().put).toBe(5 + 1);
+    await store.put('d', pieces(BLOCK));
+    expect(requests.snapshot().put).toBe(5 + 2);
+    expect(upload.mock.calls.map((call) => [(call[0] as Buffer).length, call[1]])).toEqual([
+      [1, 1],
+      [0, 0],
+      [BLOCK, BLOCK],
+    ]);
+  });
+
+  it('holds at most `concurrency` blocks in memory over all uploads at once, and refuses fewer than 3', async () => {
+    const { store, stageBlock } = mockedStore({ concurrency: 3 });
+    let inFlight = 0;
+    let most = 0;
+    stageBlock.mockImplementation(async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return {} as StageResponse;
+    });
+    const sizes = [5 * BLOCK + 1, 4 * BLOCK, 3 * BLOCK + 7, 6 * BLOCK];
+    const results = await Promise.all(sizes.map((n, i) => store.put(`p${i}`, pieces(n))));
+    expect(results.map((r) => r.size)).toEqual(sizes);
+    expect(stageBlock).toHaveBeenCalledTimes(6 + 4 + 4 + 6);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
+    expect(() => mockedStore({ concurrency: 2 })).toThrow(/at least 3 part buffers/);
   });
 });
 

@@ -2,6 +2,7 @@
 // SSE-KMS and storage classes (ignored). The S3 client is mocked (aws-sdk-client-mock) to check
 // that every upload path asks S3 for them; the contract suite covers the behaviour s3rver has.
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   PutObjectCommand,
@@ -81,6 +82,36 @@ test('a multipart upload carries them on create, and the condition on complete',
   expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input).toMatchObject({
     IfNoneMatch: '*',
   });
+});
+
+test('parts carry their SHA-256, which the completion lists; a failed part aborts the upload', async () => {
+  async function* body(): AsyncIterable<Buffer> {
+    for (let i = 0; i < 3; i++) yield Buffer.alloc(4 * 1024 * 1024, i);
+  }
+  s3.on(UploadPartCommand).callsFake(async (input: { PartNumber: number }) => ({
+    ETag: `"e${input.PartNumber}"`,
+    ChecksumSHA256: `c${input.PartNumber}`,
+  }));
+  await store().put('data/ab/pack', body());
+  const parts = s3.commandCalls(UploadPartCommand).map((c) => c.args[0].input);
+  expect(parts.map((p) => [p.PartNumber, p.ContentLength, p.ChecksumAlgorithm])).toEqual([
+    [1, 5 * 1024 * 1024, 'SHA256'],
+    [2, 5 * 1024 * 1024, 'SHA256'],
+    [3, 2 * 1024 * 1024, 'SHA256'],
+  ]);
+  expect(s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input.MultipartUpload).toEqual({
+    Parts: [1, 2, 3].map((n) => ({ PartNumber: n, ETag: `"e${n}"`, ChecksumSHA256: `c${n}` })),
+  });
+
+  s3.reset();
+  s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u2' });
+  s3.on(UploadPartCommand).rejects(
+    Object.assign(new Error('AccessDenied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+  );
+  s3.on(AbortMultipartUploadCommand).resolves({});
+  await expect(store().put('data/ab/pack2', body())).rejects.toBeInstanceOf(StoragePermissionError);
+  expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+  expect(s3.commandCalls(AbortMultipartUploadCommand)[0]!.args[0].input).toMatchObject({ UploadId: 'u2' });
 });
 
 test('without options, nothing extra is asked for', async () => {

@@ -9,7 +9,6 @@ import {
   type S3Client,
   type StorageClass,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { InputError, ObjectNotFoundError } from '../../../core/errors';
 import type {
@@ -21,9 +20,10 @@ import type {
 } from '../../../core/ports/object-store';
 import { cloudGet, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
-import { uploadStream } from '../../shared/upload-stream';
+import { PartBuffers } from '../../shared/part-buffers';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
 import { translateS3Error } from './errors';
+import { uploadObject } from './multipart';
 
 /** Immutability for every object written: S3 Object Lock retention until now + days. */
 export interface ObjectLockSettings {
@@ -40,8 +40,9 @@ export interface S3StoreSettings {
   /** SSE-KMS key (id, alias or ARN) on top of Lifeboat's own encryption; 'aws/s3' for the managed key. */
   sseKmsKeyId?: string;
   objectLock?: ObjectLockSettings;
-  /** Multipart part size; memory per upload is about partSize × queueSize. */
+  /** Multipart part size (S3's minimum is 5 MiB). */
   partSize?: number;
+  /** Parts in flight over all uploads at once: the store's upload memory is partSize × queueSize. */
   queueSize?: number;
   /** Objects per list request (S3's maximum is 1000). */
   listPageSize?: number;
@@ -49,7 +50,7 @@ export interface S3StoreSettings {
   requests?: RequestCounter;
 }
 
-const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
 const DEFAULT_QUEUE_SIZE = 4;
 
 /**
@@ -61,6 +62,7 @@ const DEFAULT_QUEUE_SIZE = 4;
 export class S3ObjectStore implements ObjectStore {
   readonly location: string;
   private readonly base: string;
+  private readonly parts: PartBuffers;
 
   constructor(
     private readonly client: S3Client,
@@ -73,6 +75,10 @@ export class S3ObjectStore implements ObjectStore {
       );
     this.base = settings.prefix === '' ? '' : `${settings.prefix.replace(/^\/+|\/+$/g, '')}/`;
     this.location = `s3://${settings.bucket}/${this.base}`.replace(/\/$/, '');
+    this.parts = new PartBuffers(
+      settings.partSize ?? DEFAULT_PART_SIZE,
+      settings.queueSize ?? DEFAULT_QUEUE_SIZE,
+    );
   }
 
   private objectKey(key: string): string {
@@ -112,26 +118,8 @@ export class S3ObjectStore implements ObjectStore {
         await this.client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: body.length }));
         return { key, size: body.length };
       }
-      let size = 0;
-      const counted = uploadStream(
-        (async function* () {
-          for await (const piece of body) {
-            size += piece.length;
-            yield piece;
-          }
-        })(),
-      );
-      const partSize = this.settings.partSize ?? DEFAULT_PART_SIZE;
-      const upload = new Upload({
-        client: this.client,
-        params: { ...params, Body: counted },
-        partSize,
-        queueSize: this.settings.queueSize ?? DEFAULT_QUEUE_SIZE,
-        leavePartsOnError: false,
-      });
-      await upload.done();
-      // One PUT, or create + parts + complete.
-      this.count('put', size <= partSize ? 1 : Math.ceil(size / partSize) + 2);
+      const { size, requests } = await uploadObject(this.client, params, body, this.parts);
+      this.count('put', requests);
       return { key, size };
     } catch (error) {
       throw translateS3Error(error, this.describe(key), key, { createOnly: options.createOnly });

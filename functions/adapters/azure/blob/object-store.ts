@@ -3,7 +3,6 @@ import type {
   BlockBlobClient,
   BlockBlobCommitBlockListOptions,
   BlockBlobUploadOptions,
-  BlockBlobUploadStreamOptions,
   ContainerClient,
   ListBlobsFlatSegmentResponse,
 } from '@azure/storage-blob';
@@ -18,7 +17,7 @@ import type {
 } from '../../../core/ports/object-store';
 import { cloudGet, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
-import { uploadStream } from '../../shared/upload-stream';
+import { PartBuffers, partsOf } from '../../shared/part-buffers';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
 import { translateAzureError } from './errors';
 
@@ -38,8 +37,9 @@ export interface AzureBlobStoreSettings {
   /** Needs version-level immutability support enabled on the container (or account). */
   immutability?: AzureImmutabilitySettings;
   legalHold?: boolean;
-  /** Staged block size; memory per streamed upload is about blockSize × concurrency. */
+  /** Staged block size. */
   blockSize?: number;
+  /** Blocks in flight over all uploads at once: the store's upload memory is blockSize × concurrency. */
   concurrency?: number;
   /** Blobs per list request (Azure's maximum is 5000). */
   listPageSize?: number;
@@ -55,34 +55,10 @@ type WriteOptions = Pick<
   'conditions' | 'tier' | 'immutabilityPolicy' | 'legalHold'
 >;
 
-const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
+const DEFAULT_BLOCK_SIZE = 5 * 1024 * 1024;
 const DEFAULT_CONCURRENCY = 4;
 const DAY_MS = 86_400_000;
 const CONTAINER_NAME = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
-
-/** A streamed body that remembers whether it failed, so that its own error is not blamed on Azure. */
-interface CountedBody {
-  readable: Readable;
-  size(): number;
-  sourceFailed(): boolean;
-}
-
-function countedBody(body: AsyncIterable<Buffer>): CountedBody {
-  let size = 0;
-  let failed = false;
-  async function* counting(): AsyncGenerator<Buffer> {
-    try {
-      for await (const piece of body) {
-        size += piece.length;
-        yield piece;
-      }
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  }
-  return { readable: uploadStream(counting()), size: () => size, sourceFailed: () => failed };
-}
 
 /**
  * A repository in an Azure Blob Storage container. Puts are atomic by Azure's nature: a single
@@ -93,6 +69,7 @@ function countedBody(body: AsyncIterable<Buffer>): CountedBody {
 export class AzureBlobObjectStore implements ObjectStore {
   readonly location: string;
   private readonly base: string;
+  private readonly blocks: PartBuffers;
 
   constructor(
     private readonly client: ContainerClient,
@@ -106,6 +83,10 @@ export class AzureBlobObjectStore implements ObjectStore {
     this.base = settings.prefix === '' ? '' : `${settings.prefix.replace(/^\/+|\/+$/g, '')}/`;
     const account = settings.accountName ?? client.accountName;
     this.location = `azure://${account}/${settings.container}/${this.base}`.replace(/\/$/, '');
+    this.blocks = new PartBuffers(
+      settings.blockSize ?? DEFAULT_BLOCK_SIZE,
+      settings.concurrency ?? DEFAULT_CONCURRENCY,
+    );
   }
 
   private blobName(key: string): string {
@@ -153,8 +134,9 @@ export class AzureBlobObjectStore implements ObjectStore {
   }
 
   /**
-   * Stages blocks as the body arrives (at most blockSize × concurrency in memory) and commits the
-   * block list at the end: until that commit nobody sees a new blob, and an existing one stays whole.
+   * Stages blocks as the body arrives, in the store's shared block buffers (part-buffers.ts), and
+   * commits the block list at the end: until that commit nobody sees a new blob, and an existing
+   * one stays whole. A body that fits in one block is a single Put Blob.
    */
   private async putStream(
     blob: BlockBlobClient,
@@ -163,31 +145,56 @@ export class AzureBlobObjectStore implements ObjectStore {
     write: WriteOptions,
     options: PutOptions,
   ): Promise<ObjectInfo> {
-    const blockSize = this.settings.blockSize ?? DEFAULT_BLOCK_SIZE;
-    const counted = countedBody(body);
-    // uploadStream declares no immutabilityPolicy/legalHold, but hands all its options to
-    // commitBlockList, which applies them; test/unit/azure-blob-options.test.ts holds it to that.
-    const streamOptions: BlockBlobUploadStreamOptions & WriteOptions = write;
-    const blocks = () => Math.ceil(counted.size() / blockSize);
+    const ids: string[] = [];
+    const staged: Promise<unknown>[] = [];
+    let stagingFailed = false;
+    let size = 0;
+    // The body's own failure is not Azure's: it is thrown as it is.
+    let sourceFailed = true;
     try {
-      await blob.uploadStream(
-        counted.readable,
-        blockSize,
-        this.settings.concurrency ?? DEFAULT_CONCURRENCY,
-        streamOptions,
-      );
+      const parts = partsOf(body, this.blocks);
+      for await (const { buffer, length, last } of parts) {
+        if (ids.length === 0 && last) {
+          sourceFailed = false;
+          this.count('put');
+          try {
+            await blob.upload(buffer.subarray(0, length), length, write);
+          } finally {
+            this.blocks.give(buffer);
+          }
+          return { key, size: length };
+        }
+        if (stagingFailed) {
+          this.blocks.give(buffer);
+          break;
+        }
+        size += length;
+        // Block ids of one blob must all have the same length.
+        const id = Buffer.from(`block-${String(ids.length).padStart(6, '0')}`).toString('base64');
+        ids.push(id);
+        this.count('put');
+        const stage = blob.stageBlock(id, buffer.subarray(0, length), length).then(
+          () => this.blocks.give(buffer),
+          (error: unknown) => {
+            this.blocks.give(buffer);
+            stagingFailed = true;
+            throw error;
+          },
+        );
+        stage.catch(() => undefined);
+        staged.push(stage);
+      }
+      sourceFailed = false;
+      await Promise.all(staged);
+      this.count('put');
+      await blob.commitBlockList(ids, write);
+      return { key, size };
     } catch (error) {
-      // The blocks read so far were staged or on their way; no block list was committed.
-      this.count('put', blocks());
-      if (counted.sourceFailed()) throw error;
+      // Blocks staged and never committed are discarded by Azure; no blob appears.
+      await Promise.allSettled(staged);
+      if (sourceFailed && !stagingFailed) throw error;
       throw translateAzureError(error, this.describe(key), key, options);
-    } finally {
-      // A failed block upload leaves the source paused mid-way; destroying it ends the source too.
-      counted.readable.destroy();
     }
-    // Staged blocks, then Put Block List.
-    this.count('put', blocks() + 1);
-    return { key, size: counted.size() };
   }
 
   private rangeReader(key: string): RangeReader {
