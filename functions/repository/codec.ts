@@ -65,18 +65,27 @@ export function encodeSync(data: Buffer, settings: CompressionSettings): Encoded
 }
 
 /**
- * As encodeSync, but a smaller result is written over the start of `data` and the payload is a
- * view of it: nothing is allocated per chunk (see chunk-buffers.ts). `data` is overwritten.
+ * As encodeSync, without allocating: the payload is `data` itself, or the compressed bytes in the
+ * thread's scratch buffer, valid only until the thread's next call.
  */
-export function encodeInPlace(data: Buffer, settings: CompressionSettings): Encoded {
+export function encodeToScratch(data: Buffer, settings: CompressionSettings): Encoded {
   if (!worthTrying(data, settings)) return { codec: Codec.none, payload: data };
   const compressed =
     settings.alg === 'zstd'
       ? zstdCompressReused(data, settings.level, true)
       : zlib.gzipSync(data, { level: settings.level });
-  if (compressed.length >= data.length) return { codec: Codec.none, payload: data };
-  compressed.copy(data, 0);
-  return { codec: Codec[settings.alg], payload: data.subarray(0, compressed.length) };
+  return choose(data, settings, compressed);
+}
+
+/**
+ * As encodeSync, but a smaller result is written over the start of `data` and the payload is a
+ * view of it: nothing is allocated per chunk (see chunk-ring.ts). `data` is overwritten.
+ */
+export function encodeInPlace(data: Buffer, settings: CompressionSettings): Encoded {
+  const { codec, payload } = encodeToScratch(data, settings);
+  if (payload === data) return { codec, payload };
+  payload.copy(data, 0);
+  return { codec, payload: data.subarray(0, payload.length) };
 }
 
 /** Throws when the payload does not decode to exactly rawLength bytes; callers report an IntegrityError. */

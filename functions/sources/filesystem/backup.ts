@@ -11,7 +11,7 @@ import type { FileContent, NodeMeta, TreeNode } from '../../repository/tree';
 import { fileContent, readTree, storeTree } from '../../repository/tree-io';
 import { RepositoryWriter } from '../../repository/writer';
 import { ExcludeMatcher } from './exclude';
-import { FileWorkers, type EncodedFileChunk } from './file-workers';
+import { FileWorkers, type FileChunk } from './file-workers';
 import { OwnerNames } from './owners';
 
 export interface TreeBackupRequest {
@@ -316,7 +316,7 @@ class TreeWalk {
     this.progress(size);
   }
 
-  private async store(chunk: EncodedFileChunk): Promise<void> {
+  private async store(chunk: FileChunk): Promise<void> {
     const isNew =
       !chunk.known &&
       chunk.payload !== undefined &&
@@ -324,7 +324,7 @@ class TreeWalk {
         Buffer.from(chunk.id),
         chunk.rawLength,
         chunk.codec,
-        Buffer.from(chunk.payload.buffer, chunk.payload.byteOffset, chunk.payload.byteLength),
+        chunk.payload,
         PackClass.data,
       ));
     this.tally.count(isNew, chunk.rawLength);

@@ -1,14 +1,15 @@
 /**
  * Worker-thread entry (see file-workers.ts): reads whole files and does the CPU work of a backup
  * on them (chunking, SHA-256, keyed id, compression). Several run at once, one per core.
- * Results go back in messages of a few MiB; a shared counter of bytes not yet taken by the main
- * thread makes a worker wait when the main thread falls behind, so memory stays bounded.
+ * Payloads go into a ring shared with the main thread (ring-writer.ts), their places in messages
+ * of a few MiB; the ring is the bound: a worker waits when the main thread falls behind.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker, type ChunkerParams } from '../../repository/chunker';
-import { encodeSync, type CompressionSettings } from '../../repository/codec';
+import { encodeToScratch, type CompressionSettings } from '../../repository/codec';
 import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
+import { RingWriter } from '../../repository/ring-writer';
 import { YoungGcPacer } from '../../repository/young-gc';
 
 export interface FileWorkerSetup {
@@ -17,9 +18,10 @@ export interface FileWorkerSetup {
   compression: CompressionSettings;
   chunker: ChunkerParams;
   gear: BigUint64Array;
-  /** One Int32 per worker: payload bytes posted and not yet released by the main thread. */
+  /** One Int32 per worker: bytes of its ring in use (placed, and not yet given back by the main thread). */
   outstanding: SharedArrayBuffer;
-  outstandingLimit: number;
+  /** This worker's ring for payloads. */
+  ring: SharedArrayBuffer;
 }
 
 export interface FileJob {
@@ -33,7 +35,9 @@ export interface EncodedFileChunk {
   rawLength: number;
   known: boolean;
   codec: number;
-  payload?: Uint8Array;
+  /** Where the payload starts in the worker's ring, and its length (absent for a known chunk). */
+  at?: number;
+  length?: number;
 }
 
 /** What the file looked like while it was read; `changed` when it moved under the reader. */
@@ -47,7 +51,7 @@ export interface FileReadDone {
 export interface FileChunksMessage {
   seq: number;
   chunks: EncodedFileChunk[];
-  /** Bytes counted against the worker's outstanding budget; the main thread releases them. */
+  /** Bytes of the ring these chunks take; the main thread gives them back once it stored them. */
   bytes: number;
   done?: FileReadDone;
   /** The file could not be read (it is skipped); errno code and message. */
@@ -57,8 +61,8 @@ export interface FileChunksMessage {
 const FLUSH_BYTES = 4 * 1024 * 1024;
 const READ_BYTES = 4 * 1024 * 1024;
 const GC_EVERY_BYTES = 8 * 1024 * 1024;
-/** A file counts as this many bytes, so that small files trigger collections too (about every 32). */
-const GC_FILE_WEIGHT = 256 * 1024;
+/** A file counts as this many bytes, so that small files trigger collections too (about every 128). */
+const GC_FILE_WEIGHT = 64 * 1024;
 
 function main(): void {
   const port = parentPort;
@@ -72,27 +76,21 @@ function main(): void {
   const smallBuffer = Buffer.allocUnsafe(setup.chunker.min + 1);
   const known = new Set<string>();
   const gc = new YoungGcPacer(GC_EVERY_BYTES);
-
-  const post = (message: FileChunksMessage) => {
-    const slot = setup.index;
-    // Wait while the main thread holds too much of this worker's output.
-    for (;;) {
-      const current = Atomics.load(outstanding, slot);
-      if (current <= setup.outstandingLimit || message.bytes === 0) break;
-      Atomics.wait(outstanding, slot, current, 50);
-    }
-    Atomics.add(outstanding, slot, message.bytes);
-    const transfer = message.chunks.flatMap((c) => (c.payload ? [c.payload.buffer as ArrayBuffer] : []));
-    port.postMessage(message, transfer);
-  };
+  let flushPending = () => {};
+  const ring = new RingWriter(setup.ring, outstanding, setup.index, () => flushPending());
 
   port.on('message', (job: FileJob) => {
     let pending: EncodedFileChunk[] = [];
     let pendingBytes = 0;
     const flush = (done?: FileReadDone) => {
-      post({ seq: job.seq, chunks: pending, bytes: pendingBytes, done });
+      const message: FileChunksMessage = { seq: job.seq, chunks: pending, bytes: pendingBytes, done };
       pending = [];
       pendingBytes = 0;
+      port.postMessage(message);
+    };
+    // Waiting for room in the ring: the chunks placed so far must reach the main thread first.
+    flushPending = () => {
+      if (pending.length > 0) flush();
     };
     const add = (data: Buffer) => {
       const digest = chunkDigest(data);
@@ -102,10 +100,10 @@ function main(): void {
         pending.push({ id, rawLength: data.length, known: true, codec: 0 });
       } else {
         known.add(hex);
-        const { codec, payload } = encodeSync(data, setup.compression);
-        const own = movable(payload);
-        pending.push({ id, rawLength: data.length, known: false, codec, payload: own });
-        pendingBytes += own.length;
+        const { codec, payload } = encodeToScratch(data, setup.compression);
+        const { at, bytes } = ring.put(payload);
+        pending.push({ id, rawLength: data.length, known: false, codec, at, length: payload.length });
+        pendingBytes += bytes;
       }
       if (pendingBytes >= FLUSH_BYTES) flush();
     };
@@ -128,10 +126,17 @@ function main(): void {
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       // Chunks already posted are stored; the file itself is skipped by the main thread.
+      chunker.finish(); // discards the rest of the failed file
+      // Chunks placed and not posted are given back with the error, so the ring stays in step.
+      const message: FileChunksMessage = {
+        seq: job.seq,
+        chunks: [],
+        bytes: pendingBytes,
+        error: { code: e.code ?? 'EIO', message: e.message },
+      };
       pending = [];
       pendingBytes = 0;
-      chunker.finish(); // discards the rest of the failed file
-      post({ seq: job.seq, chunks: [], bytes: 0, error: { code: e.code ?? 'EIO', message: e.message } });
+      port.postMessage(message);
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
@@ -139,24 +144,6 @@ function main(): void {
     // about the native memory behind them. A young collection every few MiB or files is cheap.
     gc.add(bytesRead + GC_FILE_WEIGHT);
   });
-
-  /**
-   * The payload as memory that can move to the main thread: zstd's own output buffer when it
-   * is one (no copy), else a copy (raw data lives in the read buffers or Node's shared pool).
-   */
-  function movable(payload: Buffer): Uint8Array {
-    const buffer = payload.buffer;
-    const ownsBuffer =
-      payload.byteOffset === 0 &&
-      buffer !== readBuffer.buffer &&
-      buffer !== smallBuffer.buffer &&
-      buffer.byteLength !== Buffer.poolSize &&
-      buffer.byteLength <= payload.length + 64 * 1024;
-    if (ownsBuffer) return new Uint8Array(buffer, 0, payload.length);
-    const own = new Uint8Array(payload.length);
-    own.set(payload);
-    return own;
-  }
 
   /** Reads to the end (a file can grow while read) and feeds chunks to `add`; returns the bytes read. */
   function readChunked(fd: number, stats: BigIntStats, add: (data: Buffer) => void): number {

@@ -3,15 +3,17 @@ import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
 import type { ContentRef } from '../../repository/content-list';
 import { enableYoungGc, YoungGcPacer } from '../../repository/young-gc';
-import type {
-  EncodedFileChunk,
-  FileChunksMessage,
-  FileJob,
-  FileReadDone,
-  FileWorkerSetup,
-} from './file-worker';
+import type { FileChunksMessage, FileJob, FileReadDone, FileWorkerSetup } from './file-worker';
 
-export type { EncodedFileChunk } from './file-worker';
+/** A chunk read from a file, its payload (when new) a view of the worker's ring. */
+export interface FileChunk {
+  id: Uint8Array;
+  rawLength: number;
+  known: boolean;
+  codec: number;
+  /** Valid until the sink's promise settles: the ring's bytes are given back to the worker then. */
+  payload?: Buffer;
+}
 
 export interface FileReadResult {
   refs: ContentRef[];
@@ -20,7 +22,7 @@ export interface FileReadResult {
 }
 
 /** Takes one chunk read from a file (stores it when new); called in file order. */
-export type ChunkSink = (chunk: EncodedFileChunk) => Promise<void>;
+export type ChunkSink = (chunk: FileChunk) => Promise<void>;
 
 interface Job {
   worker: number;
@@ -34,8 +36,8 @@ interface Job {
 /** Files queued per worker: enough to keep it busy, few enough that directories finish soon. */
 const QUEUE_FILES = 256;
 const QUEUE_BYTES = 64 * 1024 * 1024;
-/** Encoded bytes a worker may have waiting for the main thread before it pauses. */
-const OUTSTANDING_BYTES = 16 * 1024 * 1024;
+/** Each worker's ring of payloads: what it may have waiting for the main thread before it pauses. */
+const RING_BYTES = 16 * 1024 * 1024;
 
 /**
  * A pool of worker threads that read and encode whole files (file-worker.ts). The main thread
@@ -44,30 +46,29 @@ const OUTSTANDING_BYTES = 16 * 1024 * 1024;
 export class FileWorkers {
   private readonly workers: Worker[];
   private readonly outstanding: Int32Array;
+  private readonly rings: SharedArrayBuffer[];
   private readonly queuedFiles: number[];
   private readonly queuedBytes: number[];
   private readonly chains: Promise<void>[];
   private readonly jobs = new Map<number, Job>();
   private waiters: (() => void)[] = [];
   private seq = 0;
-  /** Transferred payloads die here; their memory returns only when V8 collects. */
+  /** Sealing a record allocates its ciphertext, which only a collection frees. */
   private readonly gc = new YoungGcPacer(16 * 1024 * 1024);
   private failure: unknown;
 
   constructor(
-    setup: Omit<FileWorkerSetup, 'index' | 'outstanding' | 'outstandingLimit'>,
+    setup: Omit<FileWorkerSetup, 'index' | 'outstanding' | 'ring'>,
     count = Math.max(1, Math.min(availableParallelism(), 8)),
   ) {
     enableYoungGc();
     const shared = new SharedArrayBuffer(4 * count);
     this.outstanding = new Int32Array(shared);
+    // Twice the largest payload at least, so that one always fits once the ring is given back.
+    const ringBytes = Math.max(RING_BYTES, 2 * setup.chunker.max);
+    this.rings = Array.from({ length: count }, () => new SharedArrayBuffer(ringBytes));
     this.workers = Array.from({ length: count }, (_, index) => {
-      const data: FileWorkerSetup = {
-        ...setup,
-        index,
-        outstanding: shared,
-        outstandingLimit: OUTSTANDING_BYTES,
-      };
+      const data: FileWorkerSetup = { ...setup, index, outstanding: shared, ring: this.rings[index]! };
       return new Worker(workerScript(__dirname, 'file-worker'), { workerData: data });
     });
     this.queuedFiles = this.workers.map(() => 0);
@@ -124,12 +125,16 @@ export class FileWorkers {
     const job = this.jobs.get(message.seq);
     try {
       if (!job) return;
+      const ring = this.rings[index]!;
       for (const chunk of message.chunks) {
-        await job.onChunk(chunk);
+        const { at, length, ...rest } = chunk;
+        const payload = at === undefined ? undefined : Buffer.from(ring, at, length);
+        await job.onChunk({ ...rest, payload });
         job.refs.push({ id: Buffer.from(chunk.id), rawLength: chunk.rawLength });
       }
     } finally {
       this.gc.add(message.bytes);
+      // The chunks are stored (sealed into their packs): their bytes of the ring are free again.
       if (message.bytes > 0) {
         Atomics.sub(this.outstanding, index, message.bytes);
         Atomics.notify(this.outstanding, index);
