@@ -35,7 +35,7 @@ export class ChunkRing {
     if (start === undefined) return undefined;
     this.starts.push(start);
     this.head = start + length;
-    return Buffer.from(this.memory, start, length);
+    return this.view(start, length);
   }
 
   private place(length: number): number | undefined {

@@ -85,11 +85,12 @@ function main(): void {
       return;
     }
     if (request.op === 'encode') {
-      const answer = identify(request.seq, asBuffer(request.data));
+      const data = asBuffer(request.data);
+      const answer = identify(request.seq, data);
       if (answer.known) {
         reply(answer, undefined);
       } else {
-        const { codec, payload } = encodeSync(asBuffer(request.data), setup.compression);
+        const { codec, payload } = encodeSync(data, setup.compression);
         const out = owned(payload);
         reply({ ...answer, codec, payload: out }, out);
       }

@@ -96,12 +96,12 @@ export class ChunkWorkers {
     const ringStart = ring ? data.byteOffset : undefined;
     const payload = ring ? undefined : owned(data);
     const request: WorkerRequest = ring
-      ? { op: 'encodeShared', seq: 0, start: data.byteOffset, length: rawLength }
+      ? { op: 'encodeShared', seq: 0, start: ringStart!, length: rawLength }
       : { op: 'encode', seq: 0, data: payload! };
     return this.send(request, payload, rawLength).then((reply) => {
       if (reply.op !== 'encode') throw new Error('unexpected worker reply');
       const out = ring
-        ? ring.view(data.byteOffset, reply.sharedPayloadLength ?? 0)
+        ? ring.view(ringStart!, reply.sharedPayloadLength ?? 0)
         : reply.payload
           ? Buffer.from(reply.payload.buffer, reply.payload.byteOffset, reply.payload.byteLength)
           : Buffer.alloc(0);

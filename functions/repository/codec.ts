@@ -54,27 +54,18 @@ export async function encode(data: Buffer, settings: CompressionSettings): Promi
   return choose(data, settings, payload);
 }
 
-/** Synchronous, for worker threads: zstd through the thread's one reused context. */
-export function encodeSync(data: Buffer, settings: CompressionSettings): Encoded {
+/**
+ * Synchronous, for worker threads: zstd through the thread's one reused context. With `scratch`,
+ * nothing is allocated for zstd: the payload is `data` itself or the compressed bytes in the
+ * thread's scratch buffer, valid only until the thread's next call.
+ */
+export function encodeSync(data: Buffer, settings: CompressionSettings, scratch = false): Encoded {
   if (!worthTrying(data, settings)) return { codec: Codec.none, payload: data };
   const payload =
     settings.alg === 'zstd'
-      ? zstdCompressReused(data, settings.level)
+      ? zstdCompressReused(data, settings.level, scratch)
       : zlib.gzipSync(data, { level: settings.level });
   return choose(data, settings, payload);
-}
-
-/**
- * As encodeSync, without allocating: the payload is `data` itself, or the compressed bytes in the
- * thread's scratch buffer, valid only until the thread's next call.
- */
-export function encodeToScratch(data: Buffer, settings: CompressionSettings): Encoded {
-  if (!worthTrying(data, settings)) return { codec: Codec.none, payload: data };
-  const compressed =
-    settings.alg === 'zstd'
-      ? zstdCompressReused(data, settings.level, true)
-      : zlib.gzipSync(data, { level: settings.level });
-  return choose(data, settings, compressed);
 }
 
 /**
@@ -82,7 +73,7 @@ export function encodeToScratch(data: Buffer, settings: CompressionSettings): En
  * view of it: nothing is allocated per chunk (see chunk-ring.ts). `data` is overwritten.
  */
 export function encodeInPlace(data: Buffer, settings: CompressionSettings): Encoded {
-  const { codec, payload } = encodeToScratch(data, settings);
+  const { codec, payload } = encodeSync(data, settings, true);
   if (payload === data) return { codec, payload };
   payload.copy(data, 0);
   return { codec, payload: data.subarray(0, payload.length) };

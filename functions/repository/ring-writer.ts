@@ -15,14 +15,11 @@ export class RingWriter {
   /**
    * @param used bytes in use, at `slot`: raised here as payloads are placed, lowered (with a
    *   notify) by the reader as it gives them back
-   * @param beforeWait called before waiting for room: what was placed but not yet sent to the
-   *   reader must be sent, or the reader could never give it back
    */
   constructor(
     readonly memory: SharedArrayBuffer,
     private readonly used: Int32Array,
     private readonly slot: number,
-    private readonly beforeWait: () => void,
   ) {
     this.bytes = Buffer.from(memory);
     if (memory.byteLength > 0x7fffffff) throw new Error('a ring is at most 2 GiB');
@@ -31,8 +28,10 @@ export class RingWriter {
   /**
    * Copies `data` into the ring once there is room; returns where it starts, and the bytes it
    * takes (its length, plus the end of the ring skipped when it did not fit there).
+   * @param beforeWait called before waiting for room: what was placed but not yet sent to the
+   *   reader must be sent, or the reader could never give it back
    */
-  put(data: Uint8Array): { at: number; bytes: number } {
+  put(data: Uint8Array, beforeWait: () => void): { at: number; bytes: number } {
     const size = this.bytes.length;
     if (data.length > size)
       throw new Error(`a payload of ${data.length} bytes does not fit a ring of ${size}`);
@@ -51,7 +50,7 @@ export class RingWriter {
         Atomics.add(this.used, this.slot, bytes);
         return { at, bytes };
       }
-      if (!waited) this.beforeWait();
+      if (!waited) beforeWait();
       Atomics.wait(this.used, this.slot, current, 50);
     }
   }

@@ -93,7 +93,7 @@ export class Chunker {
   private offset = 0;
 
   /**
-   * @param allocate where each chunk's copy goes (a stream backup's reused slots); the chunk owns it
+   * @param allocate where each chunk's copy goes (a stream backup's shared ring); the chunk owns it
    */
   constructor(
     params: ChunkerParams,

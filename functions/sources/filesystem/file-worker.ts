@@ -7,7 +7,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker, type ChunkerParams } from '../../repository/chunker';
-import { encodeToScratch, type CompressionSettings } from '../../repository/codec';
+import { encodeSync, type CompressionSettings } from '../../repository/codec';
 import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
 import { RingWriter } from '../../repository/ring-writer';
 import { YoungGcPacer } from '../../repository/young-gc';
@@ -76,8 +76,7 @@ function main(): void {
   const smallBuffer = Buffer.allocUnsafe(setup.chunker.min + 1);
   const known = new Set<string>();
   const gc = new YoungGcPacer(GC_EVERY_BYTES);
-  let flushPending = () => {};
-  const ring = new RingWriter(setup.ring, outstanding, setup.index, () => flushPending());
+  const ring = new RingWriter(setup.ring, outstanding, setup.index);
 
   port.on('message', (job: FileJob) => {
     let pending: EncodedFileChunk[] = [];
@@ -88,8 +87,8 @@ function main(): void {
       pendingBytes = 0;
       port.postMessage(message);
     };
-    // Waiting for room in the ring: the chunks placed so far must reach the main thread first.
-    flushPending = () => {
+    // Before waiting for room in the ring: the chunks placed so far must reach the main thread.
+    const flushPending = () => {
       if (pending.length > 0) flush();
     };
     const add = (data: Buffer) => {
@@ -100,8 +99,8 @@ function main(): void {
         pending.push({ id, rawLength: data.length, known: true, codec: 0 });
       } else {
         known.add(hex);
-        const { codec, payload } = encodeToScratch(data, setup.compression);
-        const { at, bytes } = ring.put(payload);
+        const { codec, payload } = encodeSync(data, setup.compression, true);
+        const { at, bytes } = ring.put(payload, flushPending);
         pending.push({ id, rawLength: data.length, known: false, codec, at, length: payload.length });
         pendingBytes += bytes;
       }
