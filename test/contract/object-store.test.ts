@@ -143,6 +143,30 @@ describe.each([localBackend(), s3Backend(), azureBackend()])('object store contr
     }
   });
 
+  test('readInto fills the start of a caller’s buffer (also a shared one), and refuses one too small', async () => {
+    const data = randomData(3 * 1024 * 1024 + 7, 'read-into');
+    await store.put('obj', data);
+    const target = new Uint8Array(new SharedArrayBuffer(3 * 1024 * 1024 + 100)).fill(0xee);
+    const cases: [number, number][] = [
+      [0, 1],
+      [54321, 2 * 1024 * 1024 + 9],
+      [0, data.length],
+    ];
+    for (const [offset, length] of cases) {
+      target.fill(0xee);
+      const n = await store.readInto('obj', { offset, length }, target);
+      expect({ offset, length, n }).toEqual({ offset, length, n: length });
+      expect(Buffer.from(target.buffer, 0, length).equals(data.subarray(offset, offset + length))).toBe(true);
+      expect(target[length]).toBe(0xee); // nothing written past the range
+    }
+    await expect(store.readInto('obj', { offset: 0, length: 1000 }, new Uint8Array(999))).rejects.toThrow(
+      RangeError,
+    );
+    await expect(
+      store.readInto('snapshots/MISSING', { offset: 0, length: 4 }, new Uint8Array(4)),
+    ).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   test('a streamed put stores all pieces in order, also when it takes several parts', async () => {
     for (const size of [71_003, 12 * 1024 * 1024 + 1]) {
       const whole = randomData(size, `stream-${size}`);

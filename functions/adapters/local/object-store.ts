@@ -158,16 +158,23 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async read(key: string, range: ByteRange): Promise<Buffer> {
+    const buffer = Buffer.allocUnsafe(range.length);
+    const filled = await this.readInto(key, range, buffer);
+    return filled === range.length ? buffer : buffer.subarray(0, filled);
+  }
+
+  async readInto(key: string, range: ByteRange, target: Uint8Array): Promise<number> {
+    if (target.length < range.length)
+      throw new RangeError(`a ${target.length}-byte buffer for ${range.length} bytes`);
     const handle = await this.openForReading(key);
     try {
-      const buffer = Buffer.allocUnsafe(range.length);
       let filled = 0;
       while (filled < range.length) {
-        const { bytesRead } = await handle.read(buffer, filled, range.length - filled, range.offset + filled);
+        const { bytesRead } = await handle.read(target, filled, range.length - filled, range.offset + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return filled === range.length ? buffer : buffer.subarray(0, filled);
+      return filled;
     } finally {
       await handle.close();
     }

@@ -80,6 +80,21 @@ export async function cloudGet(
   return resumableRead(read, range, translate);
 }
 
+/** A bounded range streamed into the caller's buffer, part by part (no buffer of its own). */
+export async function readStreamInto(stream: Readable, target: Uint8Array): Promise<number> {
+  let filled = 0;
+  for await (const part of stream) {
+    const bytes = part as Buffer;
+    if (filled + bytes.length > target.length) {
+      stream.destroy();
+      throw new RangeError(`a ${target.length}-byte buffer is too small for the range read`);
+    }
+    target.set(bytes, filled);
+    filled += bytes.length;
+  }
+  return filled;
+}
+
 /** A bounded range (a record, a header) in one buffer. */
 export async function readToBuffer(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];

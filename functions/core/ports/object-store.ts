@@ -31,6 +31,11 @@ export interface ObjectStore {
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** A bounded range into memory (a record, a header): cheaper than a stream for small reads. */
   read(key: string, range: ByteRange): Promise<Buffer>;
+  /**
+   * A bounded range into the caller's buffer, from its start; returns the bytes read (fewer only
+   * at the object's end). Lets a reader reuse its buffers instead of allocating one per read.
+   */
+  readInto(key: string, range: ByteRange, target: Uint8Array): Promise<number>;
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Every object whose key starts with prefix, in no particular order. */
   list(prefix: string): AsyncIterable<ObjectInfo>;

@@ -1,14 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
-import { owned } from '../../repository/owned';
-import { readAll } from '../../repository/read';
 import type { ChunkReader } from '../../repository/reader';
-
-type Located = Awaited<ReturnType<ChunkReader['locate']>>;
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
 import { enableYoungGc } from '../../repository/young-gc';
+import { RangeBuffers } from './range-buffers';
 import type {
   FilePiece,
   RangeData,
@@ -38,6 +35,8 @@ const BATCH_FILES = 1024;
 /** Records this close in a pack are fetched in one read, the gap included. */
 const MERGE_GAP = 256 * 1024;
 const BATCHES_PER_WORKER = 2;
+
+type Located = Awaited<ReturnType<ChunkReader['locate']>>;
 
 /** A ranged read of a pack: bytes `start` to `end`, covering one or more records. */
 type PlannedRange = RangeData & { end: number };
@@ -107,6 +106,7 @@ export class RestoreWorkers {
   /** Files with a chunk that no pack could give; later pieces of them are dropped. */
   private readonly damagedFiles = new Map<number, string>();
   private readonly reported = new Set<number>();
+  private readonly buffers = new RangeBuffers();
 
   constructor(
     private readonly repo: Repository,
@@ -261,44 +261,57 @@ export class RestoreWorkers {
     });
     chunks = keptIndexes.map((i) => chunks[i]!);
     const { ranges, rangeOf } = planRanges(located);
-    const reads = ranges.map(async (range) => {
-      const bytes = await readAll(this.repo.store, range.object, {
-        offset: range.start,
-        length: range.end - range.start,
+    // The ranges are read side by side into one shared buffer that the worker reads in place;
+    // it is free again once the worker replies. (A fresh buffer per read made the main thread
+    // collect garbage thousands of times in a restore, under "external memory pressure".)
+    const buffer = this.buffers.take(ranges.reduce((sum, r) => sum + (r.end - r.start), 0));
+    let reply: RestoreBatchReply;
+    try {
+      await this.readRanges(buffer, ranges);
+      chunks.forEach((c, i) => {
+        const { entry } = located[i]!;
+        c.piece.chunks.push({
+          range: rangeOf[i]!,
+          entry: {
+            id: entry.id,
+            offset: entry.offset,
+            storedLength: entry.storedLength,
+            rawLength: entry.rawLength,
+            codec: entry.codec,
+          },
+        });
       });
-      range.data = owned(bytes); // moved to the worker below
-    });
-    await Promise.all(reads);
-    chunks.forEach((c, i) => {
-      const { entry } = located[i]!;
-      c.piece.chunks.push({
-        range: rangeOf[i]!,
-        entry: {
-          id: entry.id,
-          offset: entry.offset,
-          storedLength: entry.storedLength,
-          rawLength: entry.rawLength,
-          codec: entry.codec,
-        },
+      const seq = this.seq++;
+      const batch: RestoreBatch = { seq, ranges, pieces };
+      await previous;
+      reply = await new Promise<RestoreBatchReply>((resolve) => {
+        this.waiting.set(seq, resolve);
+        this.workers[worker]!.postMessage(batch);
       });
-    });
-    const seq = this.seq++;
-    const batch: RestoreBatch = { seq, ranges, pieces };
-    await previous;
-    const reply = await new Promise<RestoreBatchReply>((resolve) => {
-      this.waiting.set(seq, resolve);
-      // The ranges move to the worker (no copy); each was read into a buffer of its own.
-      this.workers[worker]!.postMessage(
-        batch,
-        ranges.map((r) => r.data.buffer as ArrayBuffer),
-      );
-    });
+    } finally {
+      this.buffers.give(buffer);
+    }
     for (const fid of reportDamaged) {
       this.reported.add(fid);
       this.onOutcome({ fid, problem: this.damagedFiles.get(fid), integrity: true });
     }
     for (const f of reply.finished) this.onOutcome({ fid: f.fid, bytes: f.bytes });
     for (const f of reply.failed) this.onOutcome({ fid: f.fid, problem: f.problem, integrity: f.integrity });
+  }
+
+  private async readRanges(buffer: SharedArrayBuffer, ranges: PlannedRange[]): Promise<void> {
+    let at = 0;
+    const reads = ranges.map(async (range) => {
+      const length = range.end - range.start;
+      const target = new Uint8Array(buffer, at, length);
+      at += length;
+      const read = await this.repo.store.readInto(range.object, { offset: range.start, length }, target);
+      // A short read (a truncated pack) shows as records cut short: the worker reports them.
+      range.data = target.subarray(0, read);
+    });
+    // Every read is over before the buffer can be given back, also when one of them failed.
+    const failed = (await Promise.allSettled(reads)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Sends what is gathered and waits for every batch. */

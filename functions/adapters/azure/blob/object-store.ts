@@ -15,7 +15,7 @@ import type {
   ObjectStore,
   PutOptions,
 } from '../../../core/ports/object-store';
-import { cloudGet, readToBuffer, type RangeReader } from '../../shared/resumable-read';
+import { cloudGet, readStreamInto, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
 import { PartBuffers, partsOf } from '../../shared/part-buffers';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
@@ -223,6 +223,10 @@ export class AzureBlobObjectStore implements ObjectStore {
 
   async read(key: string, range: ByteRange): Promise<Buffer> {
     return readToBuffer(await this.get(key, range));
+  }
+
+  async readInto(key: string, range: ByteRange, target: Uint8Array): Promise<number> {
+    return readStreamInto(await this.get(key, range), target);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

@@ -1,0 +1,25 @@
+/** What a batch of ranges usually needs: 8 MiB of raw chunks, stored smaller, plus merged gaps. */
+const MIN_BYTES = 12 * 1024 * 1024;
+/** A buffer grown past this for an unusual batch is dropped afterwards rather than kept. */
+const KEEP_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Shared memory that restore batches read their pack ranges into, one buffer per batch in flight,
+ * made once and reused: a worker reads the ranges in place and the buffer is taken again after it
+ * replies. Unused pages of a buffer are never touched, so they cost no resident memory.
+ */
+export class RangeBuffers {
+  private readonly free: SharedArrayBuffer[] = [];
+
+  /** A buffer of at least `bytes`. */
+  take(bytes: number): SharedArrayBuffer {
+    const fits = this.free.findIndex((b) => b.byteLength >= bytes);
+    if (fits >= 0) return this.free.splice(fits, 1)[0]!;
+    this.free.pop(); // too small for this batch: let it go rather than keep one more
+    return new SharedArrayBuffer(Math.max(bytes, MIN_BYTES));
+  }
+
+  give(buffer: SharedArrayBuffer): void {
+    if (buffer.byteLength <= KEEP_BYTES) this.free.push(buffer);
+  }
+}
