@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { zstdCompressReused } from './zstd-context';
+import { zstdCompressReused, zstdDecompressReused } from './zstd-context';
 
 /** How a chunk's payload is encoded before encryption. The byte is stored in every record. */
 export const Codec = { none: 0, zstd: 1, gzip: 2 } as const;
@@ -89,7 +89,7 @@ export function decodeSync(codec: number, payload: Buffer, rawLength: number): B
       raw = payload;
       break;
     case Codec.zstd:
-      raw = zlib.zstdDecompressSync(payload, limit);
+      raw = zstdDecompressReused(payload, rawLength);
       break;
     case Codec.gzip:
       raw = zlib.gunzipSync(payload, limit);

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { ZstdContext, zstdCompressReused } from '../../functions/repository/zstd-context';
+import {
+  ZstdContext,
+  ZstdDecompressor,
+  zstdCompressReused,
+  zstdDecompressReused,
+} from '../../functions/repository/zstd-context';
 
 const text = (bytes: number, seed: string): Buffer => {
   const line = Buffer.from(`${seed}: the quick brown fox jumps over the lazy dog 0123456789\n`);
@@ -43,5 +48,52 @@ describe('ZstdContext', () => {
     expect(a.buffer.byteLength).toBe(a.length);
     expect(a.buffer).not.toBe(b.buffer);
     expect(zlib.zstdDecompressSync(a).equals(text(5000, 'x'))).toBe(true);
+  });
+});
+
+describe('ZstdDecompressor (one reused context)', () => {
+  const frames = [0, 1, 100, 64 * 1024, 3 * 1024 * 1024 + 7, 100].map((n, i) => text(n, `file ${i}`));
+  frames.push(randomBytes(5 * 1024 * 1024));
+
+  it('drives this Node version', () => {
+    expect(ZstdDecompressor.create()).toBeDefined();
+  });
+
+  it('reads frame after frame, each into a buffer of exactly its size', () => {
+    const context = ZstdDecompressor.create()!;
+    for (const input of [...frames, ...frames]) {
+      const out = context.decompress(oneShot(input, 3), input.length);
+      expect(out.equals(input)).toBe(true);
+      expect(out.buffer.byteLength).toBe(input.length); // its own memory: can move to another thread
+    }
+  });
+
+  it('refuses a frame with more or fewer bytes than expected, and one followed by data', () => {
+    const input = text(10_000, 'sized');
+    const frame = oneShot(input, 3);
+    expect(() => ZstdDecompressor.create()!.decompress(frame, 9_999)).toThrow('more than 9999 bytes');
+    expect(() => ZstdDecompressor.create()!.decompress(frame, 10_001)).toThrow(
+      'decoded 10000 bytes, expected 10001',
+    );
+    // A second frame after the first is read on into (more bytes), or left over (data follows).
+    expect(() => ZstdDecompressor.create()!.decompress(Buffer.concat([frame, frame]), 10_000)).toThrow(
+      /more than 10000 bytes|data follows/,
+    );
+    expect(() =>
+      ZstdDecompressor.create()!.decompress(Buffer.concat([frame, Buffer.alloc(3)]), 10_000),
+    ).toThrow();
+  });
+
+  it('survives damage: garbage is an error, not a crash, and the next frame reads (zstdDecompressReused)', () => {
+    const input = text(50_000, 'after damage');
+    expect(() => zstdDecompressReused(Buffer.from('this is not a zstd frame at all'), 100)).toThrow();
+    // A context that saw an error is closed; reusing it would abort the process.
+    const closed = ZstdDecompressor.create()!;
+    expect(() => closed.decompress(Buffer.from('garbage garbage garbage'), 10)).toThrow('damaged');
+    expect(closed.usable).toBe(false);
+    expect(zstdDecompressReused(oneShot(input, 3), input.length).equals(input)).toBe(true);
+    const truncated = oneShot(randomBytes(300_000), 3);
+    expect(() => zstdDecompressReused(truncated.subarray(0, truncated.length - 50), 300_000)).toThrow();
+    expect(zstdDecompressReused(oneShot(input, 3), input.length).equals(input)).toBe(true);
   });
 });

@@ -1,13 +1,11 @@
-import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, readSync, constants } from 'node:fs';
-import { Chunker } from '../../repository/chunker/fastcdc';
-import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
+import { lstatSync, readlinkSync } from 'node:fs';
 import type { ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
-import type { FileNode } from '../../repository/tree';
 import { fileRefs } from '../../repository/tree-io';
 import { rootParts, walkTree } from './browse';
 import { PathFilter, splitSnapshotPath } from './restore-safety';
+import { VerifyWorkers } from './verify-workers';
 
 export interface RestoredTreeProblem {
   path: string;
@@ -24,7 +22,6 @@ export interface RestoredTreeCheck {
   problems: RestoredTreeProblem[];
 }
 
-const READ_BYTES = 4 * 1024 * 1024;
 /** Enough to act on; a restore that is wrong everywhere need not list every file. */
 const MAX_PROBLEMS = 100;
 
@@ -56,90 +53,66 @@ export async function verifyRestoredTree(
     symlinks_checked: 0,
     problems: [],
   };
-  const problem = (path: string, text: string) => {
-    if (result.problems.length < MAX_PROBLEMS) result.problems.push({ path, problem: text });
+  // Files are read back and hashed on worker threads; their outcomes arrive out of walk order,
+  // so problems carry their place in the walk and are sorted at the end.
+  let found: { order: number; path: string; problem: string }[] = [];
+  let order = 0;
+  const report = (at: number, path: string, problem: string) => {
+    found.push({ order: at, path, problem });
+    // Only the first MAX_PROBLEMS in walk order are kept: a later one can only push these out.
+    if (found.length > 2 * MAX_PROBLEMS)
+      found = found.sort((a, b) => a.order - b.order).slice(0, MAX_PROBLEMS);
   };
-  const chunker = new Chunker(repo.chunkerParams, repo.gear());
-  // One read buffer for the whole tree: a fresh 4 MiB per file cost more in allocation and
-  // garbage collection (minutes of it, for a source tree) than the reading and hashing.
-  const buffer = Buffer.allocUnsafe(READ_BYTES);
-  const targetBytes = Buffer.from(target);
-  for await (const { path, node } of walkTree(reader, rootParts(manifest))) {
-    const shown = path.toString();
-    if (!filter.whole(shown) || isLeftAlone(shown)) continue;
-    const full = Buffer.concat([targetBytes, Buffer.from('/'), path]);
-    let st;
-    try {
-      st = lstatSync(full);
-    } catch {
-      problem(shown, 'missing');
-      continue;
-    }
-    if (node.type === 'dir') {
-      if (st.isDirectory()) result.dirs_checked++;
-      else problem(shown, 'not a directory');
-    } else if (node.type === 'symlink') {
-      if (!st.isSymbolicLink()) problem(shown, 'not a symbolic link');
+  const problem = (path: string, text: string) => report(order++, path, text);
+  const workers = new VerifyWorkers({ idKey: repo.keys.id, chunker: repo.chunkerParams, gear: repo.gear() });
+  try {
+    const targetBytes = Buffer.from(target);
+    for await (const { path, node } of walkTree(reader, rootParts(manifest))) {
+      const shown = path.toString();
+      if (!filter.whole(shown) || isLeftAlone(shown)) continue;
+      const full = Buffer.concat([targetBytes, Buffer.from('/'), path]);
+      if (node.type === 'file') {
+        const refs = [];
+        for await (const ref of fileRefs(reader, node.content)) refs.push(ref);
+        const at = order++;
+        await workers.add(
+          {
+            path: full,
+            size: node.size,
+            ids: Buffer.concat(refs.map((r) => r.id)),
+            lengths: refs.map((r) => r.rawLength),
+          },
+          (mismatch) => {
+            if (mismatch) report(at, shown, mismatch);
+            else {
+              result.files_checked++;
+              result.bytes_checked += node.size;
+              onProgress?.(node.size);
+            }
+          },
+        );
+        continue;
+      }
+      let st;
+      try {
+        st = lstatSync(full);
+      } catch {
+        problem(shown, 'missing');
+        continue;
+      }
+      if (node.type === 'dir') {
+        if (st.isDirectory()) result.dirs_checked++;
+        else problem(shown, 'not a directory');
+      } else if (!st.isSymbolicLink()) problem(shown, 'not a symbolic link');
       else if (!readlinkSync(full, { encoding: 'buffer' }).equals(node.target))
         problem(shown, 'points elsewhere');
       else result.symlinks_checked++;
-    } else if (!st.isFile()) {
-      problem(shown, 'not a regular file');
-    } else {
-      const mismatch = await compareFile(repo, reader, chunker, buffer, full, node, onProgress);
-      if (mismatch) problem(shown, mismatch);
-      else {
-        result.files_checked++;
-        result.bytes_checked += node.size;
-      }
     }
-  }
-  return result;
-}
-
-/** Undefined when the file holds exactly the snapshot's chunks; else what differs. */
-async function compareFile(
-  repo: Repository,
-  reader: ChunkReader,
-  chunker: Chunker,
-  buffer: Buffer,
-  path: Buffer,
-  node: FileNode,
-  onProgress?: (bytes: number) => void,
-): Promise<string | undefined> {
-  const expected = fileRefs(reader, node.content);
-  const idKey = repo.keys.id;
-  let index = 0;
-  const check = async (data: Buffer): Promise<string | undefined> => {
-    const next = await expected.next();
-    if (next.done) return `longer than the backed-up file (extra data at chunk ${index})`;
-    const id = chunkIdOfDigest(idKey, chunkDigest(data));
-    if (!id.equals(next.value.id) || data.length !== next.value.rawLength)
-      return `content differs from the backup (chunk ${index})`;
-    index++;
-    return undefined;
-  };
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    if (fstatSync(fd).size !== node.size)
-      return `size differs (${fstatSync(fd).size} bytes, backup ${node.size})`;
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      onProgress?.(n);
-      for (const chunk of chunker.push(buffer.subarray(0, n))) {
-        const bad = await check(chunk.data);
-        if (bad) return bad;
-      }
-    }
-    for (const chunk of chunker.finish()) {
-      const bad = await check(chunk.data);
-      if (bad) return bad;
-    }
-    if (!(await expected.next()).done) return 'shorter than the backed-up file';
-    return undefined;
+    await workers.finish();
   } finally {
-    closeSync(fd);
-    chunker.finish();
+    await workers.close();
   }
+  found.sort((a, b) => a.order - b.order);
+  result.problems = found.slice(0, MAX_PROBLEMS).map(({ path, problem }) => ({ path, problem }));
+  return result;
 }

@@ -1,0 +1,110 @@
+/**
+ * Worker-thread entry (see verify-workers.ts): reads restored files back, cuts them with the
+ * repository's keyed chunker, hashes the chunks and compares their ids with the ones the snapshot
+ * records, in order. The main thread walks the snapshot and hands out the files in batches.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Chunker, type ChunkerParams } from '../../repository/chunker';
+import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
+import { YoungGcPacer } from '../../repository/young-gc';
+
+export interface VerifyWorkerSetup {
+  idKey: Uint8Array;
+  chunker: ChunkerParams;
+  gear: BigUint64Array;
+}
+
+/** A restored file and what the snapshot says it holds. */
+export interface ExpectedFile {
+  path: Uint8Array;
+  size: number;
+  /** The chunks' ids, 32 bytes each, in order. */
+  ids: Uint8Array;
+  lengths: number[];
+}
+
+export interface VerifyBatch {
+  seq: number;
+  files: ExpectedFile[];
+}
+
+export interface VerifyBatchReply {
+  seq: number;
+  /** Per file of the batch, in order: what differs, or null when it holds exactly its chunks. */
+  problems: (string | null)[];
+}
+
+const READ_BYTES = 4 * 1024 * 1024;
+const ID_BYTES = 32;
+
+function main(): void {
+  const port = parentPort;
+  if (!port) return;
+  const setup = workerData as VerifyWorkerSetup;
+  const idKey = Buffer.from(setup.idKey);
+  const chunker = new Chunker(setup.chunker, setup.gear);
+  const readBuffer = Buffer.allocUnsafe(READ_BYTES);
+  const gc = new YoungGcPacer(8 * 1024 * 1024);
+
+  /** Undefined when the file holds exactly the expected chunks; else what differs. */
+  const compare = (file: ExpectedFile): string | undefined => {
+    const ids = Buffer.from(file.ids.buffer, file.ids.byteOffset, file.ids.byteLength);
+    let index = 0;
+    const check = (data: Buffer): string | undefined => {
+      if (index >= file.lengths.length)
+        return `longer than the backed-up file (extra data at chunk ${index})`;
+      const id = chunkIdOfDigest(idKey, chunkDigest(data));
+      const expected = ids.subarray(index * ID_BYTES, (index + 1) * ID_BYTES);
+      if (!id.equals(expected) || data.length !== file.lengths[index])
+        return `content differs from the backup (chunk ${index})`;
+      index++;
+      return undefined;
+    };
+    let fd: number;
+    try {
+      // Not following a link, not blocking on a FIFO: either is "not a regular file" below.
+      fd = openSync(Buffer.from(file.path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return 'missing';
+      if (code === 'ELOOP') return 'not a regular file';
+      return `cannot be read back (${code ?? (error as Error).message})`;
+    }
+    try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) return 'not a regular file';
+      if (stats.size !== file.size) return `size differs (${stats.size} bytes, backup ${file.size})`;
+      let position = 0;
+      for (;;) {
+        const n = readSync(fd, readBuffer, 0, READ_BYTES, position);
+        if (n === 0) break;
+        position += n;
+        for (const chunk of chunker.push(readBuffer.subarray(0, n))) {
+          const bad = check(chunk.data);
+          if (bad) return bad;
+        }
+      }
+      for (const chunk of chunker.finish()) {
+        const bad = check(chunk.data);
+        if (bad) return bad;
+      }
+      if (index < file.lengths.length) return 'shorter than the backed-up file';
+      gc.add(position + 64 * 1024);
+      return undefined;
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      return `cannot be read back (${e.code ?? e.message})`;
+    } finally {
+      closeSync(fd);
+      chunker.finish(); // the rest of a file that failed part-way
+    }
+  };
+
+  port.on('message', (batch: VerifyBatch) => {
+    const reply: VerifyBatchReply = { seq: batch.seq, problems: batch.files.map((f) => compare(f) ?? null) };
+    port.postMessage(reply);
+  });
+}
+
+main();
