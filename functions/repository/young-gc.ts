@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
@@ -28,6 +28,48 @@ export function enableYoungGc(): void {
 export function collectYoungGarbage(): void {
   const gc = mainGc ?? (globalThis as { gc?: GcFunction }).gc;
   gc?.({ type: 'minor' });
+}
+
+/**
+ * Starts a full collection that marks concurrently, off this thread (the call returns at once).
+ * For a main thread that makes many objects per file which live just long enough to be promoted
+ * (a batch waits for its worker): V8 lets such garbage fill the old generation to several times
+ * the live heap before it collects, which was 120 MiB of a tree restore's resident memory.
+ */
+export function collectOldGarbage(): void {
+  const gc = mainGc ?? (globalThis as { gc?: GcFunction }).gc;
+  gc?.({ type: 'major', execution: 'async' });
+}
+
+/**
+ * Calls collectOldGarbage when the heap has grown by `growthBytes` over the least it was seen
+ * holding since the last call; looks every `every` items (files), which costs a few microseconds.
+ * A full collection per few thousand files cost more (marking a heap of 80 MiB live, time after
+ * time) than the memory it saved was worth.
+ */
+export class OldGcPacer {
+  private since = 0;
+  private floor = Infinity;
+
+  constructor(
+    private readonly every = 1024,
+    /** 32 MiB took 70 MiB off a tree restore's peak (Linux source tree) at no cost in time. */
+    private readonly growthBytes = 32 * 1024 * 1024,
+    private readonly heapUsed = () => getHeapStatistics().used_heap_size,
+    private readonly collect = collectOldGarbage,
+  ) {}
+
+  add(items = 1): void {
+    this.since += items;
+    if (this.since < this.every) return;
+    this.since = 0;
+    const used = this.heapUsed();
+    this.floor = Math.min(this.floor, used);
+    if (used - this.floor >= this.growthBytes) {
+      this.collect();
+      this.floor = Infinity; // measured again once the collection has run
+    }
+  }
 }
 
 /**

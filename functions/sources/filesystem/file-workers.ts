@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
 import type { ContentRef } from '../../repository/content-list';
-import { enableYoungGc, YoungGcPacer } from '../../repository/young-gc';
+import { enableYoungGc, OldGcPacer, YoungGcPacer } from '../../repository/young-gc';
 import type { FileChunksMessage, FileJob, FileReadDone, FileWorkerSetup } from './file-worker';
 
 /** A chunk read from a file, its payload (when new) a view of the worker's ring. */
@@ -55,6 +55,8 @@ export class FileWorkers {
   private seq = 0;
   /** Sealing a record allocates its ciphertext, which only a collection frees. */
   private readonly gc = new YoungGcPacer(16 * 1024 * 1024);
+  /** The heap of a backup's main thread, kept near its live size (see OldGcPacer). */
+  private readonly oldGc = new OldGcPacer();
   private failure: unknown;
 
   constructor(
@@ -103,6 +105,7 @@ export class FileWorkers {
   /** Reads and encodes one file on a worker; every chunk goes through `onChunk`, in order. */
   read(path: Buffer, size: number, onChunk: ChunkSink): Promise<FileReadResult> {
     if (this.failure) return Promise.reject(this.failure);
+    this.oldGc.add();
     let worker = 0;
     for (let i = 1; i < this.workers.length; i++) {
       if (

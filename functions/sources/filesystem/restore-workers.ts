@@ -4,7 +4,7 @@ import { workerScript } from '../../core/worker-script';
 import type { ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
-import { enableYoungGc } from '../../repository/young-gc';
+import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
 import { RangeBuffers } from './range-buffers';
 import type {
   FilePiece,
@@ -107,6 +107,7 @@ export class RestoreWorkers {
   private readonly damagedFiles = new Map<number, string>();
   private readonly reported = new Set<number>();
   private readonly buffers = new RangeBuffers();
+  private readonly oldGc = new OldGcPacer();
 
   constructor(
     private readonly repo: Repository,
@@ -156,6 +157,7 @@ export class RestoreWorkers {
   ): Promise<number> {
     if (this.failure) throw this.failure;
     const fid = this.nextFid++;
+    this.oldGc.add();
     if (rawSize <= BATCH_BYTES) {
       const piece: FilePiece = { fid, path, mode: finish.mode, replace, finish, chunks: [] };
       this.pieces.push(piece);

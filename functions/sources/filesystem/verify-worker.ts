@@ -43,8 +43,18 @@ function main(): void {
   if (!port) return;
   const setup = workerData as VerifyWorkerSetup;
   const idKey = Buffer.from(setup.idKey);
-  const chunker = new Chunker(setup.chunker, setup.gear);
-  const readBuffer = Buffer.allocUnsafe(READ_BYTES);
+  // Chunks are hashed as soon as a push returns them, so their copies go into one scratch buffer,
+  // from its start again at every push: no allocation per chunk. A push yields at most what it
+  // was given plus one maximal chunk held over from before.
+  const scratch = Buffer.allocUnsafe(Math.max(READ_BYTES, setup.chunker.min + 1) + setup.chunker.max);
+  let used = 0;
+  const chunker = new Chunker(setup.chunker, setup.gear, (length) => {
+    used += length;
+    return scratch.subarray(used - length, used);
+  });
+  // A file no longer than the smallest chunk is one chunk (most of a source tree): no chunker.
+  const small = setup.chunker.min;
+  const readBuffer = Buffer.allocUnsafe(Math.max(READ_BYTES, small + 1));
   const gc = new YoungGcPacer(8 * 1024 * 1024);
 
   /** Undefined when the file holds exactly the expected chunks; else what differs. */
@@ -76,18 +86,30 @@ function main(): void {
       if (!stats.isFile()) return 'not a regular file';
       if (stats.size !== file.size) return `size differs (${stats.size} bytes, backup ${file.size})`;
       let position = 0;
-      for (;;) {
-        const n = readSync(fd, readBuffer, 0, READ_BYTES, position);
-        if (n === 0) break;
-        position += n;
-        for (const chunk of chunker.push(readBuffer.subarray(0, n))) {
+      if (file.size <= small) {
+        // Read to the end even so: a file that grew since the stat has more than its size.
+        for (let n = -1; n !== 0; position += n)
+          n = readSync(fd, readBuffer, position, small + 1 - position, position);
+        if (position > 0) {
+          const bad = check(readBuffer.subarray(0, position));
+          if (bad) return bad;
+        }
+      } else {
+        for (;;) {
+          const n = readSync(fd, readBuffer, 0, READ_BYTES, position);
+          if (n === 0) break;
+          position += n;
+          used = 0;
+          for (const chunk of chunker.push(readBuffer.subarray(0, n))) {
+            const bad = check(chunk.data);
+            if (bad) return bad;
+          }
+        }
+        used = 0;
+        for (const chunk of chunker.finish()) {
           const bad = check(chunk.data);
           if (bad) return bad;
         }
-      }
-      for (const chunk of chunker.finish()) {
-        const bad = check(chunk.data);
-        if (bad) return bad;
       }
       if (index < file.lengths.length) return 'shorter than the backed-up file';
       gc.add(position + 64 * 1024);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
-import { enableYoungGc } from '../../repository/young-gc';
+import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
 import type { ExpectedFile, VerifyBatch, VerifyBatchReply, VerifyWorkerSetup } from './verify-worker';
 
 /** A batch: many small files in one message, or a few MiB of larger ones. */
@@ -31,6 +31,7 @@ export class VerifyWorkers {
   private bytes = 0;
   private seq = 0;
   private failure: unknown;
+  private readonly oldGc = new OldGcPacer();
 
   constructor(setup: VerifyWorkerSetup, count = Math.max(1, Math.min(availableParallelism(), 8))) {
     enableYoungGc();
@@ -68,6 +69,7 @@ export class VerifyWorkers {
   /** Queues a file; `done` gets what differs, or undefined when it matches. */
   async add(file: ExpectedFile, done: (problem: string | undefined) => void): Promise<void> {
     if (this.failure) throw this.failure;
+    this.oldGc.add();
     this.files.push(file);
     this.callbacks.push(done);
     this.bytes += file.size;

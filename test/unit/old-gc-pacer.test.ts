@@ -1,0 +1,40 @@
+import { OldGcPacer } from '../../functions/repository/young-gc';
+
+const MiB = 1024 * 1024;
+
+/** A pacer over a scripted heap: each look at the heap takes the next size. */
+function scripted(sizes: number[], every = 2) {
+  const looks: number[] = [];
+  let collections = 0;
+  const pacer = new OldGcPacer(
+    every,
+    32 * MiB,
+    () => {
+      const size = sizes.shift()!;
+      looks.push(size);
+      return size;
+    },
+    () => collections++,
+  );
+  return { pacer, looks, collections: () => collections };
+}
+
+describe('OldGcPacer', () => {
+  test('looks at the heap once per `every` files, not per file', () => {
+    const { pacer, looks } = scripted([10 * MiB, 10 * MiB, 10 * MiB], 4);
+    for (let i = 0; i < 11; i++) pacer.add();
+    expect(looks).toHaveLength(2);
+  });
+
+  test('collects when the heap has grown 32 MiB over the least it held, then measures afresh', () => {
+    const { pacer, collections } = scripted([60, 50, 70, 81, 83, 50, 60, 83].map((m) => m * MiB));
+    const afterLooks = (looks: number) => {
+      for (let i = 0; i < looks * 2; i++) pacer.add();
+      return collections();
+    };
+    expect(afterLooks(4)).toBe(0); // 60, 50, 70, 81: at most 31 MiB over the floor of 50
+    expect(afterLooks(1)).toBe(1); // 83: 33 over the floor
+    expect(afterLooks(2)).toBe(1); // 50, 60: the floor is measured again after a collection
+    expect(afterLooks(1)).toBe(2); // 83: 33 over the new floor of 50
+  });
+});
