@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { BatchSlots, Replies, startBatchWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import type { ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
@@ -92,17 +93,14 @@ interface PendingChunk {
  */
 export class RestoreWorkers {
   private readonly workers: Worker[];
-  private readonly inFlight: number[];
+  private readonly slots: BatchSlots;
   private readonly lastPost: Promise<void>[];
-  private readonly waiting = new Map<number, (reply: RestoreBatchReply) => void>();
-  private waiters: (() => void)[] = [];
+  private readonly replies = new Replies<RestoreBatchReply>();
   private seq = 0;
   private nextFid = 0;
   private pieces: FilePiece[] = [];
   private chunks: PendingChunk[] = [];
   private batchBytes = 0;
-  private readonly tasks = new Set<Promise<void>>();
-  private failure: unknown;
   /** Files with a chunk that no pack could give; later pieces of them are dropped. */
   private readonly damagedFiles = new Map<number, string>();
   private readonly reported = new Set<number>();
@@ -117,34 +115,10 @@ export class RestoreWorkers {
   ) {
     enableYoungGc();
     const setup: RestoreWorkerSetup = { idKey: repo.keys.id, umask: process.umask() };
-    this.workers = Array.from(
-      { length: count },
-      () => new Worker(workerScript(__dirname, 'restore-worker'), { workerData: setup }),
-    );
-    this.inFlight = this.workers.map(() => 0);
+    this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
+    const script = workerScript(__dirname, 'restore-worker');
+    this.workers = startBatchWorkers(script, setup, count, this.slots, this.replies);
     this.lastPost = this.workers.map(() => Promise.resolve());
-    for (const worker of this.workers) {
-      worker.on('message', (reply: RestoreBatchReply) => {
-        const done = this.waiting.get(reply.seq);
-        this.waiting.delete(reply.seq);
-        done?.(reply);
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`restore worker exited with code ${code}`));
-      });
-    }
-  }
-
-  private fail(error: unknown): void {
-    this.failure ??= error;
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
   }
 
   /** Queues a file; returns its id (for the outcome). Its content goes out with the next batches. */
@@ -155,7 +129,7 @@ export class RestoreWorkers {
     replace: boolean,
     finish: FileFinish,
   ): Promise<number> {
-    if (this.failure) throw this.failure;
+    this.slots.check();
     const fid = this.nextFid++;
     this.oldGc.add();
     if (rawSize <= BATCH_BYTES) {
@@ -168,7 +142,7 @@ export class RestoreWorkers {
     }
     // A large file: its own batches, all to one worker so that its pieces stay in order.
     await this.dispatch();
-    const worker = this.leastBusy();
+    const worker = this.slots.leastBusy();
     let piece: FilePiece = { fid, path, mode: finish.mode, replace, chunks: [] };
     this.pieces.push(piece);
     for await (const ref of refs) {
@@ -185,10 +159,6 @@ export class RestoreWorkers {
     return fid;
   }
 
-  private leastBusy(): number {
-    return this.inFlight.indexOf(Math.min(...this.inFlight));
-  }
-
   /** Sends the gathered pieces as one batch (to `worker`, or the least busy one). */
   private async dispatch(worker?: number): Promise<void> {
     if (this.pieces.length === 0) return;
@@ -197,28 +167,8 @@ export class RestoreWorkers {
     this.pieces = [];
     this.chunks = [];
     this.batchBytes = 0;
-    const target = await this.takeSlot(worker);
-    const task = this.send(target, pieces, chunks)
-      .catch((error: unknown) => this.fail(error))
-      .finally(() => {
-        this.inFlight[target]!--;
-        this.wake();
-      });
-    this.tasks.add(task);
-    void task.finally(() => this.tasks.delete(task));
-  }
-
-  /** Waits for room on `worker` (or on the least busy one) and takes it; returns the worker. */
-  private async takeSlot(worker?: number): Promise<number> {
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const i = worker ?? this.leastBusy();
-      if (this.inFlight[i]! < BATCHES_PER_WORKER) {
-        this.inFlight[i]!++;
-        return i;
-      }
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
+    const target = await this.slots.take(worker);
+    this.slots.track(target, this.send(target, pieces, chunks));
   }
 
   private async send(worker: number, pieces: FilePiece[], chunks: PendingChunk[]): Promise<void> {
@@ -286,10 +236,9 @@ export class RestoreWorkers {
       const seq = this.seq++;
       const batch: RestoreBatch = { seq, ranges, pieces };
       await previous;
-      reply = await new Promise<RestoreBatchReply>((resolve) => {
-        this.waiting.set(seq, resolve);
-        this.workers[worker]!.postMessage(batch);
-      });
+      const replied = this.replies.expect(seq);
+      this.workers[worker]!.postMessage(batch);
+      reply = await replied;
     } finally {
       this.buffers.give(buffer);
     }
@@ -319,8 +268,7 @@ export class RestoreWorkers {
   /** Sends what is gathered and waits for every batch. */
   async flush(): Promise<void> {
     await this.dispatch();
-    while (this.tasks.size > 0) await Promise.race(this.tasks);
-    if (this.failure) throw this.failure;
+    await this.slots.drain();
   }
 
   async close(): Promise<void> {

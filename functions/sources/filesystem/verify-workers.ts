@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { BatchSlots, Replies, startBatchWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
 import type { ExpectedFile, VerifyBatch, VerifyBatchReply, VerifyWorkerSetup } from './verify-worker';
@@ -9,11 +10,6 @@ const BATCH_FILES = 256;
 const BATCH_BYTES = 16 * 1024 * 1024;
 const BATCHES_PER_WORKER = 2;
 
-interface Sent {
-  resolve: (reply: VerifyBatchReply) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * Reads restored files back on worker threads (verify-worker.ts), one per core: reading,
  * chunking and hashing a tree of small files is mostly system calls and hashing, which one
@@ -22,53 +18,24 @@ interface Sent {
  */
 export class VerifyWorkers {
   private readonly workers: Worker[];
-  private readonly inFlight: number[];
-  private readonly sent = new Map<number, Sent>();
-  private readonly tasks = new Set<Promise<void>>();
-  private waiters: (() => void)[] = [];
+  private readonly slots: BatchSlots;
+  private readonly replies = new Replies<VerifyBatchReply>();
   private files: ExpectedFile[] = [];
   private callbacks: ((problem: string | undefined) => void)[] = [];
   private bytes = 0;
   private seq = 0;
-  private failure: unknown;
   private readonly oldGc = new OldGcPacer();
 
   constructor(setup: VerifyWorkerSetup, count = Math.max(1, Math.min(availableParallelism(), 8))) {
     enableYoungGc();
-    this.workers = Array.from(
-      { length: count },
-      () => new Worker(workerScript(__dirname, 'verify-worker'), { workerData: setup }),
-    );
-    this.inFlight = this.workers.map(() => 0);
-    for (const worker of this.workers) {
-      worker.on('message', (reply: VerifyBatchReply) => {
-        const sent = this.sent.get(reply.seq);
-        this.sent.delete(reply.seq);
-        sent?.resolve(reply);
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`verify worker exited with code ${code}`));
-      });
-    }
-  }
-
-  private fail(error: unknown): void {
-    this.failure ??= error;
-    for (const sent of this.sent.values()) sent.reject(error);
-    this.sent.clear();
-    this.wake();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
+    const script = workerScript(__dirname, 'verify-worker');
+    this.workers = startBatchWorkers(script, setup, count, this.slots, this.replies);
   }
 
   /** Queues a file; `done` gets what differs, or undefined when it matches. */
   async add(file: ExpectedFile, done: (problem: string | undefined) => void): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.slots.check();
     this.oldGc.add();
     this.files.push(file);
     this.callbacks.push(done);
@@ -83,38 +50,19 @@ export class VerifyWorkers {
     this.files = [];
     this.callbacks = [];
     this.bytes = 0;
-    const worker = await this.takeSlot();
-    const task = new Promise<VerifyBatchReply>((resolve, reject) => {
-      this.sent.set(batch.seq, { resolve, reject });
-      this.workers[worker]!.postMessage(batch);
-    })
-      .then((reply) => reply.problems.forEach((problem, i) => callbacks[i]!(problem ?? undefined)))
-      .catch((error: unknown) => this.fail(error))
-      .finally(() => {
-        this.inFlight[worker]!--;
-        this.wake();
-      });
-    this.tasks.add(task);
-    void task.finally(() => this.tasks.delete(task));
-  }
-
-  private async takeSlot(): Promise<number> {
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const i = this.inFlight.indexOf(Math.min(...this.inFlight));
-      if (this.inFlight[i]! < BATCHES_PER_WORKER) {
-        this.inFlight[i]!++;
-        return i;
-      }
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
+    const worker = await this.slots.take();
+    const reply = this.replies.expect(batch.seq);
+    this.workers[worker]!.postMessage(batch);
+    this.slots.track(
+      worker,
+      reply.then((r) => r.problems.forEach((problem, i) => callbacks[i]!(problem ?? undefined))),
+    );
   }
 
   /** Sends what is queued and waits for every outcome. */
   async finish(): Promise<void> {
     await this.dispatch();
-    while (this.tasks.size > 0) await Promise.race(this.tasks);
-    if (this.failure) throw this.failure;
+    await this.slots.drain();
   }
 
   async close(): Promise<void> {
