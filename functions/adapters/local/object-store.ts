@@ -140,10 +140,11 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   /** Opens first, so that a missing object is reported as such, not as a stream error later. */
-  private async openForReading(key: string): Promise<fs.FileHandle> {
+  /** Opens an object with `opener` (a FileHandle for streams, a plain descriptor for ranges). */
+  private async openForReading<T>(key: string, opener: (file: string) => Promise<T>): Promise<T> {
     const file = this.pathOf(key);
     try {
-      return await fs.open(file, 'r');
+      return await opener(file);
     } catch (error) {
       if (errno(error) === 'ENOENT') throw new ObjectNotFoundError(key);
       throw this.translate(error, file);
@@ -151,7 +152,7 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    const handle = await this.openForReading(key);
+    const handle = await this.openForReading(key, (file) => fs.open(file, 'r'));
     if (range && range.length === 0) {
       await handle.close();
       return Readable.from([]);
@@ -173,14 +174,7 @@ export class LocalObjectStore implements ObjectStore {
   async readInto(key: string, range: ByteRange, target: Uint8Array): Promise<number> {
     if (target.length < range.length)
       throw new RangeError(`a ${target.length}-byte buffer for ${range.length} bytes`);
-    const file = this.pathOf(key);
-    let fd: number;
-    try {
-      fd = await openFd(file, 'r');
-    } catch (error) {
-      if (errno(error) === 'ENOENT') throw new ObjectNotFoundError(key);
-      throw this.translate(error, file);
-    }
+    const fd = await this.openForReading(key, (file) => openFd(file, 'r'));
     try {
       let filled = 0;
       while (filled < range.length) {

@@ -43,18 +43,18 @@ function main(): void {
   if (!port) return;
   const setup = workerData as VerifyWorkerSetup;
   const idKey = Buffer.from(setup.idKey);
+  // A file no longer than the smallest chunk is one chunk (most of a source tree): no chunker.
+  const small = setup.chunker.min;
+  const readBuffer = Buffer.allocUnsafe(Math.max(READ_BYTES, small + 1));
   // Chunks are hashed as soon as a push returns them, so their copies go into one scratch buffer,
   // from its start again at every push: no allocation per chunk. A push yields at most what it
   // was given plus one maximal chunk held over from before.
-  const scratch = Buffer.allocUnsafe(Math.max(READ_BYTES, setup.chunker.min + 1) + setup.chunker.max);
+  const scratch = Buffer.allocUnsafe(readBuffer.length + setup.chunker.max);
   let used = 0;
   const chunker = new Chunker(setup.chunker, setup.gear, (length) => {
     used += length;
     return scratch.subarray(used - length, used);
   });
-  // A file no longer than the smallest chunk is one chunk (most of a source tree): no chunker.
-  const small = setup.chunker.min;
-  const readBuffer = Buffer.allocUnsafe(Math.max(READ_BYTES, small + 1));
   const gc = new YoungGcPacer(8 * 1024 * 1024);
 
   /** Undefined when the file holds exactly the expected chunks; else what differs. */
