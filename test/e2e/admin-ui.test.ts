@@ -153,6 +153,32 @@ test('a bad cron expression is explained by the helper and refused with nothing 
   expect(listed.items).toEqual([]);
 });
 
+test('the cron helper names the zone its list was computed for while a new answer is on its way', async () => {
+  // A fresh form: the test before left this page's form holding a bad expression.
+  await open('#/');
+  await open('#/schedules/new');
+  await page.getByText('Next runs (UTC):').waitFor();
+  const runs = page.locator('.next-runs li');
+  await expect(runs.first().textContent()).resolves.toMatch(/02:00 \(\w+\) UTC$/);
+  // Hold the answer for Berlin: until it comes, the list on the page is still UTC's.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const asked = new Promise<void>((resolve) => {
+    void page.route(/\/schedule-preview\?.*timezone=Europe%2FBerlin/, async (route) => {
+      resolve();
+      await held;
+      await route.continue();
+    });
+  });
+  await page.getByLabel('Time zone').selectOption('Europe/Berlin');
+  await asked;
+  expect(await page.locator('.cron-helper p').textContent()).toBe('Next runs (UTC):');
+  release();
+  await page.getByText('Next runs (Europe/Berlin):').waitFor();
+  for (const text of await runs.allTextContents()) expect(text).toMatch(/02:00 \(\w+\) (CET|CEST)$/);
+  await page.unrouteAll();
+});
+
 test('create a schedule, run it, watch it complete, verify it, restore it, see the restore complete', async () => {
   await open('#/');
   await page.getByText('No schedules yet.').waitFor();

@@ -29,32 +29,42 @@ interface Preview {
   next_runs: { at: string; local: string }[];
 }
 
-/** The next runs of the cron expression in the chosen zone, as the server computes them. */
+/**
+ * The next runs of the cron expression in the chosen zone, as the server computes them. The list
+ * names the zone it was computed for, not the one just picked: until the new answer arrives the
+ * old list stays under its own heading, and an answer for inputs since changed is dropped.
+ */
 function CronHelper({ cron, timezone }: { cron: string; timezone: string }) {
-  const [preview, setPreview] = useState<Preview>();
+  const [preview, setPreview] = useState<{ timezone: string; runs: Preview['next_runs'] }>();
   const [error, setError] = useState<Error>();
   useEffect(() => {
+    let current = true;
     const timer = setTimeout(() => {
       call<Preview>('GET', '/schedule-preview', { query: { schedule_cron: cron, timezone, count: 5 } })
         .then((p) => {
-          setPreview(p);
+          if (!current) return;
+          setPreview({ timezone, runs: p.next_runs });
           setError(undefined);
         })
         .catch((e: Error) => {
+          if (!current) return;
           setPreview(undefined);
           setError(e);
         });
     }, 250);
-    return () => clearTimeout(timer);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [cron, timezone]);
   return (
     <div class="cron-helper" aria-live="polite">
       {error ? <ErrorBox error={error} /> : null}
       {preview ? (
         <>
-          <p>Next runs ({timezone}):</p>
+          <p>Next runs ({preview.timezone}):</p>
           <ol class="next-runs">
-            {preview.next_runs.map((r) => (
+            {preview.runs.map((r) => (
               <li key={r.at} title={r.at}>
                 {r.local}
               </li>
