@@ -1,5 +1,7 @@
 // Copies non-TypeScript runtime assets next to the compiled code: WebAssembly modules, and the
-// s3rver harness script the compiled bench starts (test/helpers/s3rver/server.js).
+// s3rver harness script the compiled bench starts (test/helpers/s3rver/server.js). Also marks the
+// CLI's entry point executable: tsc writes it without the bit, and `npx lifeboat` runs it as a
+// program (npm 11 no longer sets the bit on the project's own bin: "Permission denied").
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -19,3 +21,4 @@ walk(path.join(root, 'functions'));
 const s3rver = path.join('test', 'helpers', 's3rver', 'server.js');
 fs.mkdirSync(path.join(root, 'dist', path.dirname(s3rver)), { recursive: true });
 fs.copyFileSync(path.join(root, s3rver), path.join(root, 'dist', s3rver));
+fs.chmodSync(path.join(root, 'dist', 'bin', 'lifeboat.js'), 0o755);

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ExitCode } from '../../functions/core/errors';
-import { backupJson, runCli, TempHome, type RunResult } from '../helpers/cli';
+import { backupJson, CLI, NODE, runCli, TempHome, type RunResult } from '../helpers/cli';
 import { randomData, sha256 } from '../helpers/data';
 
 /**
@@ -471,4 +471,14 @@ test('--version prints the package version and exits 0, touching no repository',
   } finally {
     home.cleanup();
   }
+});
+
+test('the built CLI runs as a program, as `npx lifeboat` starts it (the build marks it executable)', () => {
+  // Its shebang finds `node` on PATH: the Node 22 this test runs on.
+  const env = { PATH: `${path.dirname(NODE)}${path.delimiter}${process.env.PATH ?? ''}` };
+  const printed = execFileSync(CLI, ['--version'], { env, encoding: 'utf8' });
+  const { version } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+    version: string;
+  };
+  expect(printed.trim()).toBe(version);
 });
