@@ -357,7 +357,6 @@ async function treeRestore(
 ): Promise<CaseResult> {
   const r: CaseResult = { dataset: ds.key, case: 'restore', label: 'restore', tool: tool.name, ok: true };
   const f = files(ctx, tool.name, `${tag}-restore`);
-  fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
   const cmd = tool.restore(id, target);
   fill(

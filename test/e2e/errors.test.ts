@@ -458,15 +458,16 @@ describe('bad input never leaves a partial backup behind', () => {
   });
 });
 
+const { version: PACKAGE_VERSION } = JSON.parse(
+  readFileSync(path.join(__dirname, '../../package.json'), 'utf8'),
+) as { version: string };
+
 test('--version prints the package version and exits 0, touching no repository', async () => {
   const home = new TempHome('lifeboat-version-');
   try {
     const result = await runCli(['--version'], { env: home.env });
     expect(result.code).toBe(0);
-    const { version } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
-      version: string;
-    };
-    expect(result.stdout.toString().trim()).toBe(version);
+    expect(result.stdout.toString().trim()).toBe(PACKAGE_VERSION);
     expect(readdirSync(home.dir)).toEqual([]);
   } finally {
     home.cleanup();
@@ -477,8 +478,5 @@ test('the built CLI runs as a program, as `npx lifeboat` starts it (the build ma
   // Its shebang finds `node` on PATH: the Node 22 this test runs on.
   const env = { PATH: `${path.dirname(NODE)}${path.delimiter}${process.env.PATH ?? ''}` };
   const printed = execFileSync(CLI, ['--version'], { env, encoding: 'utf8' });
-  const { version } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
-    version: string;
-  };
-  expect(printed.trim()).toBe(version);
+  expect(printed.trim()).toBe(PACKAGE_VERSION);
 });

@@ -139,8 +139,10 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  /** Opens first, so that a missing object is reported as such, not as a stream error later. */
-  /** Opens an object with `opener` (a FileHandle for streams, a plain descriptor for ranges). */
+  /**
+   * Opens an object with `opener` (a FileHandle for streams, a plain descriptor for ranges), first,
+   * so that a missing object is reported as such, not as a stream error later.
+   */
   private async openForReading<T>(key: string, opener: (file: string) => Promise<T>): Promise<T> {
     const file = this.pathOf(key);
     try {
