@@ -79,8 +79,12 @@ export function encodeInPlace(data: Buffer, settings: CompressionSettings): Enco
   return { codec, payload: data.subarray(0, payload.length) };
 }
 
-/** Throws when the payload does not decode to exactly rawLength bytes; callers report an IntegrityError. */
-export function decodeSync(codec: number, payload: Buffer, rawLength: number): Buffer {
+/**
+ * Throws when the payload does not decode to exactly rawLength bytes; callers report an
+ * IntegrityError. With `scratch`, zstd output is a view of the thread's scratch buffer, valid only
+ * until the thread's next call.
+ */
+export function decodeSync(codec: number, payload: Buffer, rawLength: number, scratch = false): Buffer {
   // One output buffer of exactly the expected size: no concatenation, and it can move between threads.
   const limit = { maxOutputLength: Math.max(rawLength, 1), chunkSize: Math.max(rawLength, 64) };
   let raw: Buffer;
@@ -89,7 +93,7 @@ export function decodeSync(codec: number, payload: Buffer, rawLength: number): B
       raw = payload;
       break;
     case Codec.zstd:
-      raw = zstdDecompressReused(payload, rawLength);
+      raw = zstdDecompressReused(payload, rawLength, scratch);
       break;
     case Codec.gzip:
       raw = zlib.gunzipSync(payload, limit);

@@ -7,13 +7,16 @@ export type RecordCheck = { data: Buffer; digest: Buffer; problem?: undefined } 
 /**
  * Everything a reader checks of one record: it authenticates, its codec byte matches the entry,
  * it decodes to exactly the raw length, and its content hashes to its id. The one definition
- * used by restores (on the main thread or a worker) and by `check --read-data`.
+ * used by restores (on the main thread or a worker) and by `check --read-data`. With `scratch`,
+ * the data may be a view of the thread's scratch buffer, valid only until its next call: for a
+ * caller that writes the data out and drops it.
  */
 export function verifyRecord(
   header: PackHeader,
   entry: PackEntry,
   record: Buffer,
   idKey: Buffer,
+  scratch = false,
 ): RecordCheck {
   const opened = openRecord(header, entry, record);
   if (!opened)
@@ -21,7 +24,7 @@ export function verifyRecord(
   if (opened.codec !== entry.codec) return { problem: 'record codec differs from the index' };
   let data: Buffer;
   try {
-    data = decodeSync(opened.codec, opened.payload, entry.rawLength);
+    data = decodeSync(opened.codec, opened.payload, entry.rawLength, scratch);
   } catch (error) {
     return { problem: `record does not decompress (${(error as Error).message})` };
   }

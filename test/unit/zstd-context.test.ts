@@ -68,6 +68,22 @@ describe('ZstdDecompressor (one reused context)', () => {
     }
   });
 
+  it('with scratch, decodes into one buffer of the thread, reused frame after frame', () => {
+    const views = frames.map((input) => {
+      const out = zstdDecompressReused(oneShot(input, 3), input.length, true);
+      expect(out.equals(input)).toBe(true);
+      return out;
+    });
+    // A frame no longer than the largest so far reuses its memory: nothing allocated for it.
+    expect(views[5]!.buffer).toBe(views[4]!.buffer);
+    expect(views[3]!.buffer).not.toBe(views[4]!.buffer);
+    // A frame longer than the buffer the caller gives is refused, not written past its end.
+    const input = text(10_000, 'too long');
+    expect(() =>
+      ZstdDecompressor.create()!.decompress(oneShot(input, 3), 10_000, Buffer.alloc(9_999)),
+    ).toThrow('too small');
+  });
+
   it('refuses a frame with more or fewer bytes than expected, and one followed by data', () => {
     const input = text(10_000, 'sized');
     const frame = oneShot(input, 3);

@@ -140,7 +140,9 @@ function main(): void {
             entry.offset - r.start,
             entry.offset - r.start + entry.storedLength,
           );
-          const checked = verifyRecord(r.header, { ...entry, id: Buffer.from(entry.id) }, record, idKey);
+          // Decoded into the thread's scratch buffer: written at once, never kept.
+          const id = Buffer.from(entry.id);
+          const checked = verifyRecord(r.header, { ...entry, id }, record, idKey, true);
           if (checked.problem !== undefined) {
             const problem = `${r.object} at offset ${entry.offset}: ${checked.problem}`;
             throw Object.assign(new Error(problem), { integrity: true });
@@ -152,7 +154,7 @@ function main(): void {
             file.end = file.position + checked.data.length;
           }
           file.position += checked.data.length;
-          gc.add(checked.data.length);
+          gc.add(record.length); // the decrypted copy is the garbage now, not the decoded data
         }
         if (piece.finish) {
           const f = piece.finish;
@@ -179,7 +181,9 @@ function main(): void {
           integrity: e.integrity === true,
         });
       }
-      gc.add(256 * 1024); // a piece's system calls leave garbage too
+      // A piece's objects and system calls leave garbage too: a little. Counted as 256 KiB, the
+      // forced collections cost 0.5 s of a 6.5 s restore of the Linux tree, for no less memory.
+      gc.add(16 * 1024);
     }
     port.postMessage(reply);
   });
