@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { constants, lstatSync, mkdirSync, readdirSync, rmSync, type BigIntStats } from 'node:fs';
+import {
+  chmodSync,
+  constants,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  type BigIntStats,
+} from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { ExitCode, InputError, IntegrityError, LifeboatError } from '../../core/errors';
@@ -363,11 +373,12 @@ class TreeRestore {
       await fs.link(link.first, link.path);
       this.result.hardlinks++;
     }
-    // Deepest first, after their contents: writing into a directory changes its mtime.
+    // Deepest first, after their contents: writing into a directory changes its mtime. Synchronous
+    // calls: nothing else runs now, and through the libuv pool 5,000 directories took 0.7 s.
     for (const { path, node } of this.dirMeta.reverse()) {
-      if (this.asRoot) await fs.lchown(path, this.uid(node), this.gid(node));
-      await fs.chmod(path, node.mode);
-      await fs.utimes(path, seconds(node.mtimeNs), seconds(node.mtimeNs));
+      if (this.asRoot) lchownSync(path, this.uid(node), this.gid(node));
+      chmodSync(path, node.mode);
+      utimesSync(path, seconds(node.mtimeNs), seconds(node.mtimeNs));
     }
   }
 }
