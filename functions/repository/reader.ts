@@ -1,7 +1,8 @@
 import { IntegrityError, NewerKeyGenerationError, ObjectNotFoundError } from '../core/errors';
 import type { ChunkWorkers, VerifiedChunk } from './chunk-workers';
 import type { IndexEntry } from './index-object';
-import { packKey } from './pack';
+import { PackClass, packKey } from './pack';
+import { PackBodies } from './pack-bodies';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import type { Repository } from './repository';
@@ -40,13 +41,17 @@ export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
  */
 export class ChunkReader {
   private readonly packs = new Map<string, Promise<OpenedPack>>();
+  /** Metadata packs (tree objects, content lists) are read whole once a walk keeps asking. */
+  private readonly metadata: PackBodies;
 
   constructor(
     private readonly repo: Repository,
     private readonly index: ChunkIndex,
     /** When given, records are decoded on worker threads. */
     private readonly workers?: ChunkWorkers,
-  ) {}
+  ) {
+    this.metadata = new PackBodies(repo.store);
+  }
 
   /** Each pack's header and trailer are checked once, before its first record is used. */
   private pack(key: string): Promise<OpenedPack> {
@@ -120,7 +125,11 @@ export class ChunkReader {
       throw new IntegrityError(key, 'index entry disagrees with the pack trailer', entry.offset);
     let record: Buffer;
     try {
-      record = await readAll(this.repo.store, key, { offset: entry.offset, length: entry.storedLength });
+      const range = { offset: entry.offset, length: entry.storedLength };
+      record =
+        entry.packClass === PackClass.meta
+          ? await this.metadata.read(pack, range)
+          : await readAll(this.repo.store, key, range);
     } catch (error) {
       if (error instanceof ObjectNotFoundError) throw new IntegrityError(key, 'pack is missing');
       throw error;
