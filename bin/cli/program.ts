@@ -231,6 +231,10 @@ export function buildProgram(): Command {
       [],
     )
     .option('--delete', 'remove files in the target that the backup does not hold')
+    .option(
+      '--read-back',
+      "files: after restoring, read every file back and compare its bytes with the backup's (slower; by default each chunk is checked against its id before it is written, and the restored tree for its entries, types and sizes)",
+    )
     .option('--validate-only', 'check that the restore can be done (backup, paths, target) and write nothing')
     .addOption(apiOption())
     .action((id: string, _opts, cmd: Command) => runRestore(id, cmd.optsWithGlobals()));

@@ -251,6 +251,7 @@ test('create a schedule, run it, watch it complete, verify it, restore it, see t
   await page.getByRole('button', { name: 'Restore…' }).click();
   const restored = path.join(dir, 'restored');
   await page.getByLabel(/^Directory on the machine/).fill(restored);
+  await page.getByLabel(/Read every restored file back/).check();
   await page.getByRole('button', { name: 'Start restore' }).click();
   await page.getByRole('heading', { name: 'Recovery jobs' }).waitFor();
   const job = page.locator('tbody tr.highlight').first();
@@ -261,6 +262,8 @@ test('create a schedule, run it, watch it complete, verify it, restore it, see t
   const steps = page.locator('.steps li');
   await expect(steps.count()).resolves.toBe(5);
   expect(await page.locator('.steps li .status-completed').count()).toBe(5);
+  // Asked for on the form: the files were read back, not only found with their sizes.
+  expect(await page.getByText(/"read_back": true/).count()).toBe(1);
   await shoot('recovery-job-detail');
   expect(diffTrees(path.join(dir, 'as-first-backed-up'), restored)).toEqual({ same: true, output: '' });
 

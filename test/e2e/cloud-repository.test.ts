@@ -39,7 +39,7 @@ describe('a repository in S3 (s3rver)', () => {
     expect(summary).toMatchObject({ backup_type: 'full', target_type: 'filesystem', warnings: [] });
 
     const out = path.join(home.dir, 'out');
-    const restored = await runCli(['restore', summary.id, '--target', out], { env });
+    const restored = await runCli(['restore', summary.id, '--target', out, '--read-back'], { env });
     expect(restored.stderr).toMatch(/^Restored .*51 files read back and verified\.\n$/);
     expect(restored.code).toBe(0);
     expect(diffTrees(src, out)).toEqual({ same: true, output: '' });

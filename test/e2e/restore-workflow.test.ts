@@ -1,5 +1,6 @@
 // The restore state machine on the local engine: a recovery job with its steps, progress, the
-// read-back check of what was restored, validate-only, and the failure path.
+// check of what was restored (entries by default, every byte with read_back), validate-only, and
+// the failure path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { STEPS, type Step } from '../../functions/core/services/workflows/steps';
@@ -90,20 +91,58 @@ describe('restore workflow on the local engine', () => {
     expect(system.events.published.filter((e) => e.type === 'Recovery Failed')).toHaveLength(2);
   });
 
-  it('fails the job when the restored files do not read back as the backup', async () => {
-    const out = path.join(dir, 'out');
-    // The restore step as it is, then something changes a byte behind its back.
-    const tampering: Step = async (ctx, input) => {
+  /** The restore step as it is, then `change` alters the restored tree behind its back. */
+  const tampered = (change: () => void): Step => {
+    return async (ctx, input) => {
       const result = await STEPS.RunRestoreFunctionArn!(ctx, input);
-      const file = path.join(out, 'src', 'multi-chunk.bin');
-      const fd = fs.openSync(file, 'r+');
-      fs.writeSync(fd, Buffer.from([0x42]), 0, 1, 3_000_000);
-      fs.closeSync(fd);
+      change();
       return result;
     };
+  };
+  const flipByte = (out: string) => () => {
+    const fd = fs.openSync(path.join(out, 'src', 'multi-chunk.bin'), 'r+');
+    fs.writeSync(fd, Buffer.from([0x42]), 0, 1, 3_000_000);
+    fs.closeSync(fd);
+  };
+
+  it('checks every restored entry by default, not the bytes: a changed byte passes, a cut file fails', async () => {
+    const same = path.join(dir, 'same-size');
+    const engine = (change: () => void) =>
+      new LocalEngine(system.ctx, { steps: { ...STEPS, RunRestoreFunctionArn: tampered(change) } });
+    const passed = await engine(flipByte(same)).run('restore', request(same));
+    expect(passed.status).toBe('SUCCEEDED');
+    const [passedJob] = (await system.catalog.listRecoveryJobs()).items;
+    expect(passedJob!.validation_results).toMatchObject({
+      verification: { read_back: false, files_checked: expect.any(Number) as number, problems: [] },
+    });
+
+    const cut = path.join(dir, 'cut');
+    const failed = await engine(() => {
+      fs.truncateSync(path.join(cut, 'src', 'multi-chunk.bin'), 100);
+      fs.rmSync(path.join(cut, 'docs', 'deep', 'er', 'est', 'bottom.txt'));
+    }).run('restore', request(cut));
+    expect(failed.status).toBe('FAILED');
+    const job = (await system.catalog.listRecoveryJobs()).items.find((j) => j.status === 'failed');
+    expect(job!.error_message).toMatch(/do not match the backup: \d+ problem\(s\); first: /);
+    const problems = (
+      job!.validation_results as { verification: { problems: { path: string; problem: string }[] } }
+    ).verification.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'docs/deep/er/est/bottom.txt', problem: 'missing' },
+        {
+          path: 'src/multi-chunk.bin',
+          problem: expect.stringMatching(/^size differs \(100 bytes, backup \d+\)$/) as string,
+        },
+      ]),
+    );
+  });
+
+  it('fails the job when the restored files do not read back as the backup (read_back)', async () => {
+    const out = path.join(dir, 'out');
     const run = await new LocalEngine(system.ctx, {
-      steps: { ...STEPS, RunRestoreFunctionArn: tampering },
-    }).run('restore', request(out));
+      steps: { ...STEPS, RunRestoreFunctionArn: tampered(flipByte(out)) },
+    }).run('restore', request(out, { read_back: true }));
     expect(run.status).toBe('FAILED');
     const [job] = (await system.catalog.listRecoveryJobs()).items;
     expect(job!.status).toBe('failed');

@@ -48,8 +48,8 @@ test('an intact restore checks clean: every file, directory and link counted', a
   expect(check.bytes_checked).toBeGreaterThan(3 * 1024 * 1024);
 });
 
-test('damage of every kind is found, named, and listed in tree order', async () => {
-  const { repo, manifest, target, reader } = await backedUpAndRestored();
+/** Damage of every kind, in known places. */
+function damage(target: string): void {
   const at = (...p: string[]) => path.join(target, ...p);
   const big = fs.readFileSync(at('big'));
   big[2 * 1024 * 1024 + 5] = big[2 * 1024 * 1024 + 5]! ^ 1; // one bit, in a later chunk
@@ -67,8 +67,13 @@ test('damage of every kind is found, named, and listed in tree order', async () 
   fs.symlinkSync('elsewhere', at('link'));
   fs.rmSync(at('dir'), { recursive: true });
   fs.writeFileSync(at('dir'), 'not a directory');
+}
 
+test('damage of every kind is found, named, and listed in tree order', async () => {
+  const { repo, manifest, target, reader } = await backedUpAndRestored();
+  damage(target);
   const check = await verifyRestoredTree(repo, reader, manifest, target);
+  expect(check.read_back).toBe(true);
   expect(check.problems).toEqual([
     // Which chunk holds the flipped bit depends on the cut points, which depend on the repository key.
     {
@@ -85,6 +90,32 @@ test('damage of every kind is found, named, and listed in tree order', async () 
     { path: 'many/f0303', problem: 'not a regular file' },
   ]);
   expect(check.files_checked).toBe(FILES + 1 - 7);
+});
+
+test('without read-back, every entry is checked for its type and size, and bytes are not read', async () => {
+  const { repo, manifest, target, reader } = await backedUpAndRestored();
+  damage(target);
+  let progress = 0;
+  const check = await verifyRestoredTree(
+    repo,
+    reader,
+    manifest,
+    target,
+    { readBack: false },
+    (bytes) => (progress += bytes),
+  );
+  // The flipped bit in big and the same-size change in f0011 are what only reading finds.
+  expect(check.problems).toEqual([
+    { path: 'dir', problem: 'not a directory' },
+    { path: 'link', problem: 'points elsewhere' },
+    { path: 'many/f0010', problem: 'size differs (81 bytes, backup 80)' },
+    { path: 'many/f0300', problem: 'missing' },
+    { path: 'many/f0301', problem: 'not a regular file' },
+    { path: 'many/f0302', problem: 'not a regular file' },
+    { path: 'many/f0303', problem: 'not a regular file' },
+  ]);
+  expect(check).toMatchObject({ read_back: false, files_checked: FILES + 1 - 5, bytes_checked: 0 });
+  expect(progress).toBe(0);
 });
 
 test('a restore wrong everywhere lists the first 100 problems in tree order, not in the order the workers finished', async () => {

@@ -17,6 +17,8 @@ export interface RestoredTreeCheck {
   bytes_checked: number;
   dirs_checked: number;
   symlinks_checked: number;
+  /** Whether files were read back (their bytes compared) or only found with their type and size. */
+  read_back?: boolean;
   /** A database restore's check counts tables instead of files. */
   tables_checked?: number;
   problems: RestoredTreeProblem[];
@@ -27,20 +29,22 @@ const MAX_PROBLEMS = 100;
 
 /**
  * Checks a restored directory against the snapshot it came from, independently of the restore:
- * every regular file is read back, cut with the repository's keyed chunker and hashed, and its
- * chunk ids must be the ones the snapshot records, in order (so its bytes are the backed-up
- * bytes); directories must be directories and symbolic links must point where they pointed.
- * `includes`/`excludes` are the restore's filters (snapshot paths); `notRestored` the paths it
- * refused or left alone, which are not compared (nor anything below them).
+ * every entry must be there with its type, every regular file with its size, directories must be
+ * directories and symbolic links must point where they pointed. With `readBack` (the default),
+ * every regular file is also read back, cut with the repository's keyed chunker and hashed, and
+ * its chunk ids must be the ones the snapshot records, in order (so its bytes are the backed-up
+ * bytes). `includes`/`excludes` are the restore's filters (snapshot paths); `notRestored` the
+ * paths it refused or left alone, which are not compared (nor anything below them).
  */
 export async function verifyRestoredTree(
   repo: Repository,
   reader: ChunkReader,
   manifest: SnapshotManifest,
   target: string,
-  filters: { includes?: string[]; excludes?: string[]; notRestored?: string[] } = {},
+  filters: { includes?: string[]; excludes?: string[]; notRestored?: string[]; readBack?: boolean } = {},
   onProgress?: (bytes: number) => void,
 ): Promise<RestoredTreeCheck> {
+  const readBack = filters.readBack ?? true;
   const split = (paths: string[] = []) => paths.map((p) => splitSnapshotPath(p) ?? []);
   const filter = new PathFilter(split(filters.includes), split(filters.excludes));
   // What the restore left alone on purpose (refused names, existing files kept): not its bytes.
@@ -51,6 +55,7 @@ export async function verifyRestoredTree(
     bytes_checked: 0,
     dirs_checked: 0,
     symlinks_checked: 0,
+    read_back: readBack,
     problems: [],
   };
   // Files are read back and hashed on worker threads; their outcomes arrive out of walk order,
@@ -64,14 +69,16 @@ export async function verifyRestoredTree(
       found = found.sort((a, b) => a.order - b.order).slice(0, MAX_PROBLEMS);
   };
   const problem = (path: string, text: string) => report(order++, path, text);
-  const workers = new VerifyWorkers({ idKey: repo.keys.id, chunker: repo.chunkerParams, gear: repo.gear() });
+  const workers = readBack
+    ? new VerifyWorkers({ idKey: repo.keys.id, chunker: repo.chunkerParams, gear: repo.gear() })
+    : undefined;
   try {
     const targetBytes = Buffer.from(target);
     for await (const { path, node } of walkTree(reader, rootParts(manifest))) {
       const shown = path.toString();
       if (!filter.whole(shown) || isLeftAlone(shown)) continue;
       const full = Buffer.concat([targetBytes, Buffer.from('/'), path]);
-      if (node.type === 'file') {
+      if (node.type === 'file' && workers) {
         const refs = [];
         for await (const ref of fileRefs(reader, node.content)) refs.push(ref);
         const at = order++;
@@ -100,7 +107,12 @@ export async function verifyRestoredTree(
         problem(shown, 'missing');
         continue;
       }
-      if (node.type === 'dir') {
+      if (node.type === 'file') {
+        if (!st.isFile()) problem(shown, 'not a regular file');
+        else if (st.size !== node.size)
+          problem(shown, `size differs (${st.size} bytes, backup ${node.size})`);
+        else result.files_checked++;
+      } else if (node.type === 'dir') {
         if (st.isDirectory()) result.dirs_checked++;
         else problem(shown, 'not a directory');
       } else if (!st.isSymbolicLink()) problem(shown, 'not a symbolic link');
@@ -108,9 +120,9 @@ export async function verifyRestoredTree(
         problem(shown, 'points elsewhere');
       else result.symlinks_checked++;
     }
-    await workers.finish();
+    await workers?.finish();
   } finally {
-    await workers.close();
+    await workers?.close();
   }
   found.sort((a, b) => a.order - b.order);
   result.problems = found.slice(0, MAX_PROBLEMS).map(({ path, problem }) => ({ path, problem }));

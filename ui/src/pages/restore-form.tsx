@@ -32,6 +32,7 @@ export function RestoreForm({ backup }: { backup: Backup }) {
   const [pointInTime, setPointInTime] = useState('');
   const [overwrite, setOverwrite] = useState(false);
   const [validateOnly, setValidateOnly] = useState(false);
+  const [readBack, setReadBack] = useState(false);
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const named = lines(parts);
@@ -42,7 +43,7 @@ export function RestoreForm({ backup }: { backup: Backup }) {
     setError(undefined);
     const target_config =
       where === 'directory'
-        ? { kind: 'directory', path, includes: named }
+        ? { kind: 'directory', path, includes: named, read_back: readBack }
         : where === 'database'
           ? { kind: 'database', database, tables: named }
           : where === 'data-directory'
@@ -126,6 +127,12 @@ export function RestoreForm({ backup }: { backup: Backup }) {
         <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} />{' '}
         Replace what is already there
       </label>
+      {where === 'directory' ? (
+        <label class="check">
+          <input type="checkbox" checked={readBack} onChange={(e) => setReadBack(e.currentTarget.checked)} />{' '}
+          Read every restored file back and compare it with the backup (slower)
+        </label>
+      ) : null}
       <label class="check">
         <input
           type="checkbox"

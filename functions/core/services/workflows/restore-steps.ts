@@ -50,6 +50,12 @@ export const DirectoryTargetSchema = z.object({
   /** Absent: not chosen, and a non-empty target is refused. */
   overwrite: z.enum(['never', 'if-changed', 'always']).optional(),
   delete: z.boolean().default(false),
+  /**
+   * Validate recovery reads every restored file back and compares its bytes with the backup.
+   * Off: it checks that every entry is there with its type (files with their size, links with
+   * their target); the bytes were checked chunk by chunk against their ids before being written.
+   */
+  read_back: z.boolean().default(false),
 });
 
 /** A stream backup written to the caller's byte sink (`restore --stdout`): local only. */
@@ -427,8 +433,8 @@ export async function runRestore(
 }
 
 /**
- * Validate the recovery: read the restored files back and check them against the snapshot's
- * chunk ids (verify-restored.ts); any difference fails the job.
+ * Validate the recovery: every restored entry against the snapshot, and with `read_back` every
+ * file's bytes against its chunk ids (verify-restored.ts); any difference fails the job.
  */
 export async function validateRecovery(
   ctx: ServiceContext,
@@ -466,7 +472,11 @@ export async function validateRecovery(
                 symlinks_checked: 0,
                 problems: [],
               }
-            : await verifyRestoredTree(repo, reader, manifest, target.path, { ...target, notRestored });
+            : await verifyRestoredTree(repo, reader, manifest, target.path, {
+                ...target,
+                notRestored,
+                readBack: target.read_back,
+              });
   const current = (await ctx.catalog.getRecoveryJob(job.id))!;
   await ctx.catalog.updateRecoveryJob(
     job.id,
