@@ -10,7 +10,8 @@ import { dirBytes, timedToFile, type TimedOutcome } from './measure';
 import { keystreamReadable } from './prng';
 import type { BackupKind, Tool, ToolName } from './tools';
 
-export type CaseName = 'full' | 'incremental' | 'restore' | 'stream';
+/** `restore-read-back`: a tree restore that then reads every file back (restic's --verify). */
+export type CaseName = 'full' | 'incremental' | 'restore' | 'restore-read-back' | 'stream';
 export type CloudStore = 'local' | 's3' | 'azure';
 
 export interface CaseResult {
@@ -134,7 +135,7 @@ export function aggregate(samples: CaseResult[][]): CaseResult[] {
       if (m === undefined) delete out[k];
       else out[k] = k.endsWith('Bytes') ? Math.round(m) : Math.round(m * 1000) / 1000;
     }
-    if (proto.case === 'restore') out.verified = same.every((r) => r.verified === true);
+    if (proto.case.startsWith('restore')) out.verified = same.every((r) => r.verified === true);
     out.runs = same.map((r) => ({
       ok: r.ok,
       wallS: r.wallS,

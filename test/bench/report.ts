@@ -263,18 +263,17 @@ function table(head: string[], align: string[], rows: string[][]): string {
 function caseRows(rs: CaseResult[], withTotal = false): string[][] {
   return rs.map((r) => {
     const name = r.case === 'stream' ? `stream ${r.label}` : r.case;
-    const stored =
-      r.case === 'restore'
-        ? r.verified
-          ? 'sha256 ok'
-          : '—'
-        : r.case === 'incremental'
-          ? r.growthBytes === undefined
-            ? '—'
-            : withTotal
-              ? `${mib(r.repoBytes)} (+${mib(r.growthBytes)})`
-              : `+${mib(r.growthBytes)}`
-          : mib(r.repoBytes);
+    const stored = r.case.startsWith('restore')
+      ? r.verified
+        ? 'sha256 ok'
+        : '—'
+      : r.case === 'incremental'
+        ? r.growthBytes === undefined
+          ? '—'
+          : withTotal
+            ? `${mib(r.repoBytes)} (+${mib(r.growthBytes)})`
+            : `+${mib(r.growthBytes)}`
+        : mib(r.repoBytes);
     if (!r.ok) return [name, r.tool, 'FAILED', '—', n1(r.peakRssMiB), stored];
     const cpu =
       r.userS === undefined || r.sysS === undefined
@@ -411,11 +410,13 @@ export function renderMarkdown(rep: Report): string {
     );
     const cpu = (r: CaseResult): number | undefined =>
       r.userS === undefined || r.sysS === undefined ? undefined : r.userS + r.sysS;
-    const ratios: string[][] = (['full', 'incremental', 'restore'] as const).map((c) => [
+    const cases: CaseName[] = ['full', 'incremental', 'restore'];
+    if (rs.some((r) => r.case === 'restore-read-back')) cases.push('restore-read-back');
+    const ratios: string[][] = cases.map((c) => [
       c,
       n2(caseRatio(rep.results, ds.key, c, (r) => r.wallS)),
       ...(tree ? [n2(caseRatio(rep.results, ds.key, c, cpu))] : []),
-      c === 'restore' ? '—' : n2(caseRatio(rep.results, ds.key, c, (r) => r.growthBytes)),
+      c.startsWith('restore') ? '—' : n2(caseRatio(rep.results, ds.key, c, (r) => r.growthBytes)),
       n2(caseRatio(rep.results, ds.key, c, (r) => r.peakRssMiB)),
     ]);
     // For the full backup the growth is the repository's whole size.

@@ -43,6 +43,8 @@ export interface TreeTool {
   parseBackup(stdout: string, seq: number): { id: string; reported?: unknown };
   /** Restores backup `id` into `target`, an empty directory. */
   restore(id: string, target: string): TreeCommand;
+  /** The same, then reads every restored file back and compares it (absent for borg). */
+  restoreReadBack?(id: string, target: string): TreeCommand;
   /** Where the backed-up `dir` ends up below `target`: restic and borg keep the absolute path. */
   restoredRoot(target: string, dir: string): string;
 }
@@ -107,6 +109,10 @@ export function lifeboatTree(base: Command, workDir: string): TreeTool {
     restore: (id, target) => ({
       cmd: base.cmd,
       args: [...base.args, ...global, 'restore', id, '--target', target, '--json'],
+    }),
+    restoreReadBack: (id, target) => ({
+      cmd: base.cmd,
+      args: [...base.args, ...global, 'restore', id, '--target', target, '--json', '--read-back'],
     }),
     // Lifeboat restores the backed-up directory's contents into the target.
     restoredRoot: (target) => target,
@@ -179,6 +185,10 @@ export function resticTree(info: ResticInfo, workDir: string): TreeTool {
     backup: (dir) => ({ cmd: info.path, args: ['-r', repo, 'backup', dir, '--host', 'bench', '--json'] }),
     parseBackup: parseResticBackup,
     restore: (id, target) => ({ cmd: info.path, args: ['-r', repo, 'restore', id, '--target', target] }),
+    restoreReadBack: (id, target) => ({
+      cmd: info.path,
+      args: ['-r', repo, 'restore', id, '--target', target, '--verify'],
+    }),
     restoredRoot: (target, dir) => path.join(target, dir),
   };
 }

@@ -1,11 +1,13 @@
 // The directory-tree part: the Linux 6.1 source tree, extracted once from linux.tar, backed up by
 // Lifeboat, restic and borg from the same path; then a second backup after a small change, and a
-// restore of the first backup into an empty directory, checked file by file against the original.
+// restore of the first backup into an empty directory, checked file by file against the original;
+// then the same restore with the tool's read-back of every file (Lifeboat --read-back, restic
+// --verify; borg has none) into another.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { aggregate, files, fill, summary, type CaseContext, type CaseResult } from './cases';
+import { aggregate, files, fill, summary, type CaseContext, type CaseName, type CaseResult } from './cases';
 import {
   LINUX_TAR_TOP,
   MiB,
@@ -21,7 +23,7 @@ import { describeExit, run, which } from './exec';
 import { dirBytes, timedToFile } from './measure';
 import { keystreamReadable } from './prng';
 import type { DatasetInfo } from './report';
-import type { BackupKind, TreeTool } from './tools';
+import type { BackupKind, TreeCommand, TreeTool } from './tools';
 
 type Log = (msg: string) => void;
 
@@ -180,7 +182,9 @@ export function treeInfo(ds: TreeDataset): DatasetInfo {
     files: ds.digest.files,
     restoreCheck:
       `checked against the original tree (${ds.digest.files} files and ${plural(ds.digest.symlinks, 'symlink')}: ` +
-      `count, and SHA-256 over the sorted paths with each file's SHA-256 or link's target)`,
+      `count, and SHA-256 over the sorted paths with each file's SHA-256 or link's target); ` +
+      'restore-read-back is the same restore with the tool reading every file back after it ' +
+      '(Lifeboat --read-back, restic --verify; borg has no such option)',
   };
 }
 
@@ -235,7 +239,11 @@ export async function benchTree(
     for (const tool of makeTools(dir)) {
       // Paths of one length for every tool and round, as the tools record them.
       const n = String(++copies).padStart(3, '0');
-      const paths = { work: path.join(scratch, `work-${n}`), target: path.join(scratch, `restore-${n}`) };
+      const paths = {
+        work: path.join(scratch, `work-${n}`),
+        target: path.join(scratch, `restore-${n}`),
+        readBackTarget: path.join(scratch, `verify-${n}`),
+      };
       results.push(...(await runTreeTool(ds, tool, ctx, tag, paths)));
     }
     samples.push(results);
@@ -247,18 +255,21 @@ export async function benchTree(
 
 /**
  * One tool, start to end: a fresh copy of the pristine tree at `work`, backup 1, the change,
- * backup 2, and a restore of backup 1 into the empty directory `target`. Both stay (benchTree).
+ * backup 2, a restore of backup 1 into the empty directory `target`, and one that reads back into
+ * `readBackTarget`. All stay (benchTree).
  */
 async function runTreeTool(
   ds: TreeDataset,
   tool: TreeTool,
   ctx: CaseContext,
   tag: string,
-  { work, target }: { work: string; target: string },
+  { work, target, readBackTarget }: { work: string; target: string; readBackTarget: string },
 ): Promise<CaseResult[]> {
   const base = { dataset: ds.key, tool: tool.name };
+  const cases: CaseName[] = ['full', 'incremental', 'restore'];
+  if (tool.restoreReadBack) cases.push('restore-read-back');
   const failAll = (error: string): CaseResult[] =>
-    (['full', 'incremental', 'restore'] as const).map((c) => ({
+    cases.map((c) => ({
       ...base,
       case: c,
       label: c,
@@ -279,10 +290,7 @@ async function runTreeTool(
   results.push(full.result);
   if (full.id === undefined) {
     const error = 'skipped: the full backup failed';
-    results.push(
-      { ...base, case: 'incremental', label: 'incremental', ok: false, error },
-      { ...base, case: 'restore', label: 'restore', ok: false, error },
-    );
+    results.push(...failAll(error).slice(1));
     return results;
   }
 
@@ -291,7 +299,11 @@ async function runTreeTool(
   results.push(incremental.result);
   checkCounts(ds, tool.name, incremental.result, ctx);
 
-  results.push(await treeRestore(ds, tool, full.id, work, target, ctx, tag));
+  results.push(await treeRestore(ds, tool, tool.restore(full.id, target), 'restore', work, target, ctx, tag));
+  if (tool.restoreReadBack) {
+    const command = tool.restoreReadBack(full.id, readBackTarget);
+    results.push(await treeRestore(ds, tool, command, 'restore-read-back', work, readBackTarget, ctx, tag));
+  }
   return results;
 }
 
@@ -349,16 +361,16 @@ function checkCounts(ds: TreeDataset, tool: string, r: CaseResult, ctx: CaseCont
 async function treeRestore(
   ds: TreeDataset,
   tool: TreeTool,
-  id: string,
+  cmd: TreeCommand,
+  kind: 'restore' | 'restore-read-back',
   work: string,
   target: string,
   ctx: CaseContext,
   tag: string,
 ): Promise<CaseResult> {
-  const r: CaseResult = { dataset: ds.key, case: 'restore', label: 'restore', tool: tool.name, ok: true };
-  const f = files(ctx, tool.name, `${tag}-restore`);
+  const r: CaseResult = { dataset: ds.key, case: kind, label: kind, tool: tool.name, ok: true };
+  const f = files(ctx, tool.name, `${tag}-${kind}`);
   fs.mkdirSync(target, { recursive: true });
-  const cmd = tool.restore(id, target);
   fill(
     r,
     await timedToFile(cmd, f.out, { env: tool.env, stdin: 'ignore', logFile: f.log, timeFile: f.time }),
@@ -382,6 +394,6 @@ async function treeRestore(
       r.error = `restored tree unreadable at ${root}: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
-  ctx.log(`${tag} restore ${tool.name}: ${summary(r)}`);
+  ctx.log(`${tag} ${kind} ${tool.name}: ${summary(r)}`);
   return r;
 }
