@@ -78,9 +78,11 @@ export class Replies<R extends { seq: number }> {
     { resolve: (reply: R) => void; reject: (error: unknown) => void }
   >();
 
-  /** Registers `seq` before its batch is posted; resolves with its reply. */
-  expect(seq: number): Promise<R> {
-    return new Promise<R>((resolve, reject) => this.sent.set(seq, { resolve, reject }));
+  /** Posts `message` (numbered `seq`) to `worker`, moving `transfer`; resolves with its reply. */
+  post(worker: Worker, message: { seq: number }, transfer: ArrayBuffer[] = []): Promise<R> {
+    const reply = new Promise<R>((resolve, reject) => this.sent.set(message.seq, { resolve, reject }));
+    worker.postMessage(message, transfer);
+    return reply;
   }
 
   deliver(reply: R): void {
@@ -98,17 +100,18 @@ export class Replies<R extends { seq: number }> {
 
 /**
  * Starts `count` workers of `script` for a pool: their replies go to `replies`; a crash or a
- * non-zero exit fails the pool and every batch still out (no reply will come for them).
+ * non-zero exit fails every message still out (no reply will come for them) and is passed to
+ * `onFailure`, for the pool to fail whoever asks next.
  */
-export function startBatchWorkers<R extends { seq: number }>(
+export function startWorkers<R extends { seq: number }>(
   script: string,
   workerData: unknown,
   count: number,
-  slots: BatchSlots,
   replies: Replies<R>,
+  onFailure: (error: unknown) => void,
 ): Worker[] {
   const fail = (error: unknown) => {
-    slots.fail(error);
+    onFailure(error);
     replies.failAll(error);
   };
   return Array.from({ length: count }, () => {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { Replies, startWorkers } from '../core/batch-slots';
 import { IntegrityError } from '../core/errors';
 import { workerScript } from '../core/worker-script';
 import { enableYoungGc } from './young-gc';
@@ -29,15 +30,6 @@ export interface VerifiedChunk {
   digest: Buffer;
 }
 
-interface Pending {
-  worker: number;
-  rawLength: number;
-  object?: string;
-  offset?: number;
-  resolve: (reply: WorkerReply, rawLength: number) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * A pool of worker threads for the per-chunk CPU work: keyed id and compression when backing up,
  * decryption, decompression and id check when restoring. The main thread keeps reading, chunking,
@@ -46,7 +38,7 @@ interface Pending {
 export class ChunkWorkers {
   private readonly workers: Worker[];
   private readonly load: number[];
-  private readonly pending = new Map<number, Pending>();
+  private readonly replies = new Replies<WorkerReply>();
   private seq = 0;
   private failure: unknown;
   private ring: ChunkRing | undefined;
@@ -59,18 +51,9 @@ export class ChunkWorkers {
     // Before the workers start, so that they find gc() on their global object.
     enableYoungGc();
     const setup: WorkerSetup = { idKey, compression };
-    this.workers = Array.from(
-      { length: count },
-      () => new Worker(workerScript(__dirname, 'chunk-worker'), { workerData: setup }),
-    );
+    const script = workerScript(__dirname, 'chunk-worker');
+    this.workers = startWorkers(script, setup, count, this.replies, (error) => (this.failure ??= error));
     this.load = this.workers.map(() => 0);
-    this.workers.forEach((worker) => {
-      worker.on('message', (reply: WorkerReply) => this.settle(reply));
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`chunk worker exited with code ${code}`));
-      });
-    });
   }
 
   /** Ids that need not be compressed: chunks that exist already (the parent's). */
@@ -98,7 +81,7 @@ export class ChunkWorkers {
     const request: WorkerRequest = ring
       ? { op: 'encodeShared', seq: 0, start: ringStart!, length: rawLength }
       : { op: 'encode', seq: 0, data: payload! };
-    return this.send(request, payload, rawLength).then((reply) => {
+    return this.send(request, payload).then((reply) => {
       if (reply.op !== 'encode') throw new Error('unexpected worker reply');
       const out = ring
         ? ring.view(ringStart!, reply.sharedPayloadLength ?? 0)
@@ -128,7 +111,7 @@ export class ChunkWorkers {
       entry,
       record: moved,
     };
-    return this.send(request, moved, entry.rawLength).then((reply) => {
+    return this.send(request, moved).then((reply) => {
       if (reply.op !== 'decode') throw new Error('unexpected worker reply');
       if (reply.problem || !reply.data || !reply.digest) {
         throw new IntegrityError(object, reply.problem ?? 'no data', entry.offset);
@@ -140,34 +123,17 @@ export class ChunkWorkers {
     });
   }
 
+  /** To the least busy worker; `transfer`'s memory moves there. */
   private send(
     request: WorkerRequest & { seq: number },
     transfer: Uint8Array | undefined,
-    rawLength: number,
   ): Promise<WorkerReply> {
     if (this.failure) return Promise.reject(this.failure);
     const index = this.load.indexOf(Math.min(...this.load));
-    const seq = this.seq++;
-    request.seq = seq;
+    request.seq = this.seq++;
     this.load[index]!++;
-    return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(seq, { worker: index, rawLength, resolve: (reply) => resolve(reply), reject });
-      this.workers[index]!.postMessage(request, transfer ? [transfer.buffer as ArrayBuffer] : []);
-    });
-  }
-
-  private settle(reply: WorkerReply): void {
-    const pending = this.pending.get(reply.seq);
-    if (!pending) return;
-    this.pending.delete(reply.seq);
-    this.load[pending.worker]!--;
-    pending.resolve(reply, pending.rawLength);
-  }
-
-  private fail(error: unknown): void {
-    this.failure ??= error;
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
+    const moved = transfer ? [transfer.buffer as ArrayBuffer] : [];
+    return this.replies.post(this.workers[index]!, request, moved).finally(() => this.load[index]!--);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BatchSlots, Replies, startBatchWorkers } from '../../functions/core/batch-slots';
+import { BatchSlots, Replies, startWorkers } from '../../functions/core/batch-slots';
 
 /** A task settled from outside. */
 function deferred() {
@@ -73,12 +73,14 @@ describe('BatchSlots (batches in flight per worker thread)', () => {
   test('replies find their batches in any order; a worker that dies fails the pool and every batch out', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-batch-slots-'));
     try {
-      // A worker that answers its first message with two replies, out of order, then dies.
+      // A worker that, once it has three messages, answers two of them out of order, then dies.
       const script = path.join(dir, 'worker.js');
       fs.writeFileSync(
         script,
         `const { parentPort } = require('node:worker_threads');
-         parentPort.once('message', () => {
+         let got = 0;
+         parentPort.on('message', () => {
+           if (++got < 3) return;
            parentPort.postMessage({ seq: 2, value: 'b' });
            parentPort.postMessage({ seq: 1, value: 'a' });
            setTimeout(() => process.exit(3), 50);
@@ -86,11 +88,10 @@ describe('BatchSlots (batches in flight per worker thread)', () => {
       );
       const slots = new BatchSlots(1, 4);
       const replies = new Replies<{ seq: number; value: string }>();
-      const [worker] = startBatchWorkers(script, {}, 1, slots, replies);
-      const one = replies.expect(1);
-      const two = replies.expect(2);
-      const never = replies.expect(3);
-      worker!.postMessage('go');
+      const [worker] = startWorkers(script, {}, 1, replies, (error) => slots.fail(error));
+      const one = replies.post(worker!, { seq: 1 });
+      const two = replies.post(worker!, { seq: 2 });
+      const never = replies.post(worker!, { seq: 3 });
       await expect(one).resolves.toEqual({ seq: 1, value: 'a' });
       await expect(two).resolves.toEqual({ seq: 2, value: 'b' });
       await expect(never).rejects.toThrow('worker.js exited with code 3');

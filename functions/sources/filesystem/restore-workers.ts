@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { BatchSlots, Replies, startBatchWorkers } from '../../core/batch-slots';
+import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import type { ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
@@ -117,7 +117,7 @@ export class RestoreWorkers {
     const setup: RestoreWorkerSetup = { idKey: repo.keys.id, umask: process.umask() };
     this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
     const script = workerScript(__dirname, 'restore-worker');
-    this.workers = startBatchWorkers(script, setup, count, this.slots, this.replies);
+    this.workers = startWorkers(script, setup, count, this.replies, (error) => this.slots.fail(error));
     this.lastPost = this.workers.map(() => Promise.resolve());
   }
 
@@ -236,9 +236,7 @@ export class RestoreWorkers {
       const seq = this.seq++;
       const batch: RestoreBatch = { seq, ranges, pieces };
       await previous;
-      const replied = this.replies.expect(seq);
-      this.workers[worker]!.postMessage(batch);
-      reply = await replied;
+      reply = await this.replies.post(this.workers[worker]!, batch);
     } finally {
       this.buffers.give(buffer);
     }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { BatchSlots, Replies, startBatchWorkers } from '../../core/batch-slots';
+import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
 import type { ExpectedFile, VerifyBatch, VerifyBatchReply, VerifyWorkerSetup } from './verify-worker';
@@ -30,7 +30,7 @@ export class VerifyWorkers {
     enableYoungGc();
     this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
     const script = workerScript(__dirname, 'verify-worker');
-    this.workers = startBatchWorkers(script, setup, count, this.slots, this.replies);
+    this.workers = startWorkers(script, setup, count, this.replies, (error) => this.slots.fail(error));
   }
 
   /** Queues a file; `done` gets what differs, or undefined when it matches. */
@@ -51,8 +51,7 @@ export class VerifyWorkers {
     this.callbacks = [];
     this.bytes = 0;
     const worker = await this.slots.take();
-    const reply = this.replies.expect(batch.seq);
-    this.workers[worker]!.postMessage(batch);
+    const reply = this.replies.post(this.workers[worker]!, batch);
     this.slots.track(
       worker,
       reply.then((r) => r.problems.forEach((problem, i) => callbacks[i]!(problem ?? undefined))),
