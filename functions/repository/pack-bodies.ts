@@ -57,10 +57,9 @@ export class PackBodies {
     });
     this.bodies.set(pack.key, { size, body });
     this.bytes += size;
-    for (const [key, { size: oldest }] of this.bodies) {
+    for (const key of this.bodies.keys()) {
       if (this.bytes <= this.limitBytes || key === pack.key) break;
-      this.bodies.delete(key);
-      this.bytes -= oldest;
+      this.forget(key);
     }
     return body;
   }

@@ -131,7 +131,8 @@ function main(): void {
         if (!file) throw new Error('piece of a file that was not started');
         for (const { range, entry } of piece.chunks) {
           const r = ranges[range]!;
-          const hex = Buffer.from(entry.id).toString('hex');
+          const id = Buffer.from(entry.id);
+          const hex = id.toString('hex');
           if (zeroChunks.has(hex)) {
             file.position += entry.rawLength;
             continue;
@@ -141,7 +142,6 @@ function main(): void {
             entry.offset - r.start + entry.storedLength,
           );
           // Decoded into the thread's scratch buffer: written at once, never kept.
-          const id = Buffer.from(entry.id);
           const checked = verifyRecord(r.header, { ...entry, id }, record, idKey, true);
           if (checked.problem !== undefined) {
             const problem = `${r.object} at offset ${entry.offset}: ${checked.problem}`;

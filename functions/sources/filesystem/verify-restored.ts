@@ -33,22 +33,22 @@ const MAX_PROBLEMS = 100;
  * directories and symbolic links must point where they pointed. With `readBack` (the default),
  * every regular file is also read back, cut with the repository's keyed chunker and hashed, and
  * its chunk ids must be the ones the snapshot records, in order (so its bytes are the backed-up
- * bytes). `includes`/`excludes` are the restore's filters (snapshot paths); `notRestored` the
- * paths it refused or left alone, which are not compared (nor anything below them).
+ * bytes). Of `options`, `includes`/`excludes` are the restore's filters (snapshot paths) and
+ * `notRestored` the paths it refused or left alone, which are not compared (nor anything below them).
  */
 export async function verifyRestoredTree(
   repo: Repository,
   reader: ChunkReader,
   manifest: SnapshotManifest,
   target: string,
-  filters: { includes?: string[]; excludes?: string[]; notRestored?: string[]; readBack?: boolean } = {},
+  options: { includes?: string[]; excludes?: string[]; notRestored?: string[]; readBack?: boolean } = {},
   onProgress?: (bytes: number) => void,
 ): Promise<RestoredTreeCheck> {
-  const readBack = filters.readBack ?? true;
+  const readBack = options.readBack ?? true;
   const split = (paths: string[] = []) => paths.map((p) => splitSnapshotPath(p) ?? []);
-  const filter = new PathFilter(split(filters.includes), split(filters.excludes));
+  const filter = new PathFilter(split(options.includes), split(options.excludes));
   // What the restore left alone on purpose (refused names, existing files kept): not its bytes.
-  const leftAlone = filters.notRestored ?? [];
+  const leftAlone = options.notRestored ?? [];
   const isLeftAlone = (p: string) => leftAlone.some((x) => p === x || p.startsWith(`${x}/`));
   const result: RestoredTreeCheck = {
     files_checked: 0,
