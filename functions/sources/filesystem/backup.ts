@@ -13,6 +13,7 @@ import { RepositoryWriter } from '../../repository/writer';
 import { ExcludeMatcher } from './exclude';
 import { FileWorkers, type FileChunk } from './file-workers';
 import { OwnerNames } from './owners';
+import { joinPath } from './paths';
 
 export interface TreeBackupRequest {
   paths: string[];
@@ -62,14 +63,6 @@ export class StrictBackupError extends LifeboatError {
       ExitCode.failure,
     );
   }
-}
-
-const SLASH = Buffer.from('/');
-
-function join(dir: Buffer, name: Buffer): Buffer {
-  return dir.length === 1 && dir[0] === 0x2f
-    ? Buffer.concat([SLASH, name])
-    : Buffer.concat([dir, SLASH, name]);
 }
 
 function describe(error: unknown): string {
@@ -183,7 +176,7 @@ class TreeWalk {
     names.sort(Buffer.compare);
     const nodes: Promise<TreeNode | undefined>[] = [];
     for (const name of names) {
-      const full = join(path, name);
+      const full = joinPath(path, name);
       if (!this.matcher.empty && this.matcher.excludes(full.toString(), name.toString())) continue;
       let st: BigIntStats;
       try {

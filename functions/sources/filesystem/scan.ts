@@ -1,11 +1,20 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import * as nodePath from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ExcludeMatcher } from './exclude';
+import { joinPath } from './paths';
+
+/** How long one slice of the scan may hold the event loop before it lets the backup run. */
+const SLICE_MS = 3;
 
 /**
  * Counts the bytes of the regular files below `paths` (excludes applied, symlinks not followed),
- * for a progress bar's total and ETA. It runs beside the backup on the thread pool; unreadable
- * entries count as nothing. Stops early when `cancelled()` turns true.
+ * for a progress bar's total and ETA. It runs beside the backup on the main thread in slices of
+ * a few milliseconds, with synchronous calls: a promise and a trip through the thread pool per
+ * entry made it cost 2-3 CPU seconds on the Linux tree (a fifth of the whole backup on two
+ * cores); this way it costs about 0.4 s. Only regular files are stat-ed: the directory listing's
+ * entry types say which are directories. Unreadable entries count as nothing. Stops early when
+ * `cancelled()` turns true.
  */
 export async function scanTreeSize(
   paths: string[],
@@ -14,21 +23,42 @@ export async function scanTreeSize(
 ): Promise<number> {
   const matcher = new ExcludeMatcher(excludes);
   let total = 0;
-  const pending = paths.map((p) => nodePath.resolve(p));
-  while (pending.length > 0 && !cancelled()) {
-    const path = pending.pop()!;
-    try {
-      const st = await lstat(path);
-      if (st.isFile()) total += st.size;
-      else if (st.isDirectory()) {
-        for (const name of await readdir(path)) {
-          const child = nodePath.join(path, name);
-          if (matcher.empty || !matcher.excludes(child, name)) pending.push(child);
-        }
-      }
-    } catch {
-      // vanished or unreadable: the backup reports it
+  const dirs: Buffer[] = [];
+  for (const root of paths) {
+    const path = nodePath.resolve(root);
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (st?.isFile()) total += st.size;
+    else if (st?.isDirectory()) dirs.push(Buffer.from(path));
+  }
+  let sliceEnd = performance.now() + SLICE_MS;
+  while (dirs.length > 0 && !cancelled()) {
+    const dir = dirs.pop()!;
+    for (const entry of list(dir)) {
+      const child = joinPath(dir, entry.name);
+      if (!matcher.empty && matcher.excludes(child.toString(), entry.name.toString())) continue;
+      if (entry.isDirectory()) dirs.push(child);
+      else if (entry.isFile()) total += sizeOf(child);
+    }
+    if (performance.now() >= sliceEnd) {
+      await nextTurn();
+      sliceEnd = performance.now() + SLICE_MS;
     }
   }
   return total;
+}
+
+function list(dir: Buffer): Dirent<Buffer>[] {
+  try {
+    return readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
+  } catch {
+    return []; // vanished or unreadable: the backup reports it
+  }
+}
+
+function sizeOf(path: Buffer): number {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
 }
