@@ -31,6 +31,9 @@ import {
   type ContentRef,
 } from '../../functions/repository/content-list';
 import {
+  ChunkIdHasher,
+  chunkDigest,
+  chunkIdOfDigest,
   deriveObjectKey,
   deriveRepositoryKeys,
   hmacSha256,
@@ -975,6 +978,13 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
     expect(byHand('enc')).toBe(stored.repository_keys.enc);
     expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_a))))).toBe(stored.chunk_ids.chunk_a);
     expect(hex(hmacSha256(keys.id, sha256(bytes(stored.inputs.chunk_b))))).toBe(stored.chunk_ids.chunk_b);
+    // The hot paths' two ways to the same ids: one-shot hashes, and hashes into kept buffers.
+    const hasher = new ChunkIdHasher(keys.id);
+    for (const name of ['chunk_a', 'chunk_b'] as const) {
+      const data = bytes(stored.inputs[name]);
+      expect(hex(chunkIdOfDigest(keys.id, chunkDigest(data)))).toBe(stored.chunk_ids[name]);
+      expect(hex(Buffer.from(hasher.idOf(data), 'latin1'))).toBe(stored.chunk_ids[name]);
+    }
     const gear = keyedGear(keys.gear);
     stored.gear.first_entries.forEach((entry, i) => {
       const mac = hmacSha256(keys.gear, Buffer.from('gear'), Buffer.of(i));

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { ExitCode, InputError, LifeboatError } from '../../core/errors';
 import { resolveParent, validateBackupName } from '../../core/services/backup-stream';
@@ -11,9 +11,10 @@ import type { FileContent, NodeMeta, TreeNode } from '../../repository/tree';
 import { fileContent, readTree, storeTree } from '../../repository/tree-io';
 import { RepositoryWriter } from '../../repository/writer';
 import { ExcludeMatcher } from './exclude';
-import { FileWorkers, type FileChunk } from './file-workers';
+import type { FileStat } from './file-worker';
+import { FileWorkers, type FileChunk, type FileReadResult } from './file-workers';
 import { OwnerNames } from './owners';
-import { joinPath } from './paths';
+import { joinPath, listDir } from './paths';
 
 export interface TreeBackupRequest {
   paths: string[];
@@ -140,12 +141,12 @@ class TreeWalk {
     return byName(nodes);
   }
 
-  private meta(name: Buffer, st: BigIntStats): NodeMeta {
+  private meta(name: Buffer, st: BigIntStats | FileStat): NodeMeta {
     const uid = Number(st.uid);
     const gid = Number(st.gid);
     return {
       name,
-      mode: Number(st.mode & 0o7777n),
+      mode: Number(st.mode) & 0o7777,
       uid,
       gid,
       user: this.owners?.user(uid) ?? '',
@@ -167,27 +168,32 @@ class TreeWalk {
     parent: NodeMap | undefined,
     rootDev: bigint,
   ): Promise<{ tree: Promise<StoredTree> }> {
-    let names: Buffer[] = [];
-    try {
-      names = readdirSync(path, { encoding: 'buffer' });
-    } catch (error) {
-      this.warn(path, `cannot list the directory (${describe(error)}); recorded as empty`);
-    }
-    names.sort(Buffer.compare);
+    const entries = listDir(path, (error) =>
+      this.warn(path, `cannot list the directory (${describe(error)}); recorded as empty`),
+    );
     const nodes: Promise<TreeNode | undefined>[] = [];
-    for (const name of names) {
+    for (const entry of entries) {
+      const name = Buffer.from(entry.name, 'latin1');
       const full = joinPath(path, name);
       if (!this.matcher.empty && this.matcher.excludes(full.toString(), name.toString())) continue;
-      let st: BigIntStats;
-      try {
-        st = lstatSync(full, { bigint: true });
-      } catch (error) {
-        this.warn(full, `cannot stat (${describe(error)}); skipped`);
-        continue;
+      const previous = parent?.get(entry.name);
+      let visited: { node: Promise<TreeNode | undefined> };
+      if (entry.kind === 'file' && previous?.type !== 'file') {
+        // Nothing to compare with: the worker's stat of the open file is the only one needed.
+        // (A stat per file was the walk's largest cost in a first backup of a source tree.)
+        visited = await this.newFile(full, name, previous);
+      } else {
+        let st: BigIntStats;
+        try {
+          st = lstatSync(full, { bigint: true });
+        } catch (error) {
+          this.warn(full, `cannot stat (${describe(error)}); skipped`);
+          continue;
+        }
+        visited = await this.visit(full, name, st, previous, rootDev);
       }
-      const { node } = await this.visit(full, name, st, parent?.get(name.toString('latin1')), rootDev);
-      node.catch(() => undefined);
-      nodes.push(node);
+      visited.node.catch(() => undefined);
+      nodes.push(visited.node);
     }
     const tree = Promise.all(nodes).then((list) =>
       storeTree(
@@ -272,30 +278,74 @@ class TreeWalk {
     await this.pool.whenReady();
     const node = this.pool
       .read(path, size, (chunk) => this.store(chunk))
-      .then(async (result) => {
-        if (result.error || !result.done) {
-          this.warn(
-            path,
-            `cannot read (${result.error?.code ?? 'EIO'}: ${result.error?.message ?? 'no result'}); skipped`,
-          );
-          return undefined;
-        }
-        const done = result.done;
-        if (done.changed)
-          this.warn(path, 'changed while it was read; the backed-up copy may be inconsistent');
-        this.countFile(previous, done.size);
-        const content: FileContent = await fileContent(this.writer, result.refs);
-        return {
-          ...meta,
-          mtimeNs: done.mtimeNs,
-          ctimeNs: done.ctimeNs,
-          type: 'file' as const,
-          size: done.size,
-          content,
-        };
-      });
+      .then((result) => this.readNode(path, meta, result, previous));
     if (linkKey) this.hardLinks.set(linkKey, node);
     return { node };
+  }
+
+  /** A file the walk did not stat; its worker stats it, and stops at a hard-linked one. */
+  private async newFile(
+    path: Buffer,
+    name: Buffer,
+    previous: TreeNode | undefined,
+  ): Promise<{ node: Promise<TreeNode | undefined> }> {
+    await this.pool.whenReady();
+    const node = this.pool
+      .read(path, undefined, (chunk) => this.store(chunk))
+      .then((result) =>
+        result.hardLink
+          ? this.hardLinked(path, this.meta(name, result.hardLink), result.hardLink, previous)
+          : this.readNode(path, result.done && this.meta(name, result.done), result, previous),
+      );
+    return { node };
+  }
+
+  /** A name of a hard-linked file found by a worker: read once, by the first name reported. */
+  private async hardLinked(
+    path: Buffer,
+    meta: NodeMeta,
+    st: FileStat,
+    previous: TreeNode | undefined,
+  ): Promise<TreeNode | undefined> {
+    const linkKey = `${st.dev}:${st.ino}`;
+    const first = this.hardLinks.get(linkKey);
+    if (first) {
+      this.countFile(previous, st.size);
+      return first.then((node) => (node?.type === 'file' ? { ...node, ...meta } : undefined));
+    }
+    const read = this.pool
+      .read(path, st.size, (chunk) => this.store(chunk))
+      .then((result) => this.readNode(path, meta, result, previous));
+    this.hardLinks.set(linkKey, read);
+    return read;
+  }
+
+  /** The tree node of a file a worker has read (undefined, and a warning, when it could not). */
+  private async readNode(
+    path: Buffer,
+    meta: NodeMeta | undefined,
+    result: FileReadResult,
+    previous: TreeNode | undefined,
+  ): Promise<TreeNode | undefined> {
+    if (result.error || !result.done || !meta) {
+      this.warn(
+        path,
+        `cannot read (${result.error?.code ?? 'EIO'}: ${result.error?.message ?? 'no result'}); skipped`,
+      );
+      return undefined;
+    }
+    const done = result.done;
+    if (done.changed) this.warn(path, 'changed while it was read; the backed-up copy may be inconsistent');
+    this.countFile(previous, done.size);
+    const content: FileContent = await fileContent(this.writer, result.refs);
+    return {
+      ...meta,
+      mtimeNs: done.mtimeNs,
+      ctimeNs: done.ctimeNs,
+      type: 'file' as const,
+      size: done.size,
+      content,
+    };
   }
 
   private countFile(previous: TreeNode | undefined, size: number): void {
@@ -313,13 +363,7 @@ class TreeWalk {
     const isNew =
       !chunk.known &&
       chunk.payload !== undefined &&
-      (await this.writer.putEncoded(
-        Buffer.from(chunk.id),
-        chunk.rawLength,
-        chunk.codec,
-        chunk.payload,
-        PackClass.data,
-      ));
+      (await this.writer.putEncoded(chunk.id, chunk.rawLength, chunk.codec, chunk.payload, PackClass.data));
     this.tally.count(isNew, chunk.rawLength);
   }
 

@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats }
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker, type ChunkerParams } from '../../repository/chunker';
 import { encodeSync, type CompressionSettings } from '../../repository/codec';
-import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
+import { ChunkIdHasher } from '../../repository/crypto';
 import { RingWriter } from '../../repository/ring-writer';
 import { YoungGcPacer } from '../../repository/young-gc';
 
@@ -27,11 +27,19 @@ export interface FileWorkerSetup {
 export interface FileJob {
   op: 'file';
   seq: number;
-  path: Uint8Array;
+  /** The path's bytes as latin1 characters: a string crosses threads without a buffer of its own. */
+  path: string;
+  /**
+   * The walk has not stat-ed this file (a new one: nothing to compare with). The worker's stat is
+   * then the only one, and a hard-linked file (more than one name) is not read but reported in
+   * `hardLink`: the walk decides whether another name already read it.
+   */
+  unstated?: boolean;
 }
 
 export interface EncodedFileChunk {
-  id: Uint8Array;
+  /** The chunk id's bytes as 32 latin1 characters (see ChunkIdHasher). */
+  id: string;
   rawLength: number;
   known: boolean;
   codec: number;
@@ -40,11 +48,21 @@ export interface EncodedFileChunk {
   length?: number;
 }
 
-/** What the file looked like while it was read; `changed` when it moved under the reader. */
-export interface FileReadDone {
+/** A file's stat, as the tree records it. */
+export interface FileStat {
   size: number;
   mtimeNs: bigint;
   ctimeNs: bigint;
+  mode: number;
+  uid: number;
+  gid: number;
+  nlink: number;
+  dev: bigint;
+  ino: bigint;
+}
+
+/** What the file looked like once read; `changed` when it moved under the reader. */
+export interface FileReadDone extends FileStat {
   changed: boolean;
 }
 
@@ -56,6 +74,8 @@ export interface FileChunksMessage {
   done?: FileReadDone;
   /** The file could not be read (it is skipped); errno code and message. */
   error?: { code: string; message: string };
+  /** An unstated job's file has more than one name: not read (see FileJob.unstated). */
+  hardLink?: FileStat;
 }
 
 const FLUSH_BYTES = 4 * 1024 * 1024;
@@ -68,7 +88,7 @@ function main(): void {
   const port = parentPort;
   if (!port) return;
   const setup = workerData as FileWorkerSetup;
-  const idKey = Buffer.from(setup.idKey);
+  const ids = new ChunkIdHasher(Buffer.from(setup.idKey));
   const outstanding = new Int32Array(setup.outstanding);
   const chunker = new Chunker(setup.chunker, setup.gear);
   const readBuffer = Buffer.allocUnsafe(READ_BYTES);
@@ -92,13 +112,11 @@ function main(): void {
       if (pending.length > 0) flush();
     };
     const add = (data: Buffer) => {
-      const digest = chunkDigest(data);
-      const id = chunkIdOfDigest(idKey, digest);
-      const hex = id.toString('hex');
-      if (known.has(hex)) {
+      const id = ids.idOf(data);
+      if (known.has(id)) {
         pending.push({ id, rawLength: data.length, known: true, codec: 0 });
       } else {
-        known.add(hex);
+        known.add(id);
         const { codec, payload } = encodeSync(data, setup.compression, true);
         const { at, bytes } = ring.put(payload, flushPending);
         pending.push({ id, rawLength: data.length, known: false, codec, at, length: payload.length });
@@ -110,9 +128,21 @@ function main(): void {
     let fd: number | undefined;
     let bytesRead = 0;
     try {
-      fd = openSync(Buffer.from(job.path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      fd = openSync(
+        Buffer.from(job.path, 'latin1'),
+        constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      );
       const before = fstatSync(fd, { bigint: true });
       if (!before.isFile()) throw Object.assign(new Error('no longer a regular file'), { code: 'ENOTFILE' });
+      if (job.unstated && before.nlink > 1n) {
+        port.postMessage({
+          seq: job.seq,
+          chunks: [],
+          bytes: 0,
+          hardLink: statOf(before, Number(before.size)),
+        });
+        return;
+      }
       const size = readChunked(fd, before, add);
       bytesRead = size;
       const after = fstatSync(fd, { bigint: true });
@@ -121,7 +151,7 @@ function main(): void {
         after.ctimeNs !== before.ctimeNs ||
         after.size !== before.size ||
         BigInt(size) !== after.size;
-      flush({ size, mtimeNs: after.mtimeNs, ctimeNs: after.ctimeNs, changed });
+      flush({ ...statOf(after, size), changed });
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       // Chunks already posted are stored; the file itself is skipped by the main thread.
@@ -175,6 +205,20 @@ function main(): void {
     for (const chunk of chunker.finish()) add(chunk.data);
     return total;
   }
+}
+
+function statOf(st: BigIntStats, size: number): FileStat {
+  return {
+    size,
+    mtimeNs: st.mtimeNs,
+    ctimeNs: st.ctimeNs,
+    mode: Number(st.mode),
+    uid: Number(st.uid),
+    gid: Number(st.gid),
+    nlink: Number(st.nlink),
+    dev: st.dev,
+    ino: st.ino,
+  };
 }
 
 main();

@@ -3,11 +3,11 @@ import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
 import type { ContentRef } from '../../repository/content-list';
 import { enableYoungGc, OldGcPacer, YoungGcPacer } from '../../repository/young-gc';
-import type { FileChunksMessage, FileJob, FileReadDone, FileWorkerSetup } from './file-worker';
+import type { FileChunksMessage, FileJob, FileReadDone, FileStat, FileWorkerSetup } from './file-worker';
 
 /** A chunk read from a file, its payload (when new) a view of the worker's ring. */
 export interface FileChunk {
-  id: Uint8Array;
+  id: Buffer;
   rawLength: number;
   known: boolean;
   codec: number;
@@ -19,6 +19,8 @@ export interface FileReadResult {
   refs: ContentRef[];
   done?: FileReadDone;
   error?: { code: string; message: string };
+  /** Not read: an unstated file with more than one name (see FileJob.unstated). */
+  hardLink?: FileStat;
 }
 
 /** Takes one chunk read from a file (stores it when new); called in file order. */
@@ -102,8 +104,11 @@ export class FileWorkers {
     if (this.failure) throw this.failure;
   }
 
-  /** Reads and encodes one file on a worker; every chunk goes through `onChunk`, in order. */
-  read(path: Buffer, size: number, onChunk: ChunkSink): Promise<FileReadResult> {
+  /**
+   * Reads and encodes one file on a worker; every chunk goes through `onChunk`, in order.
+   * `size` is what the walk's stat said, or undefined for a file it did not stat (`unstated`).
+   */
+  read(path: Buffer, size: number | undefined, onChunk: ChunkSink): Promise<FileReadResult> {
     if (this.failure) return Promise.reject(this.failure);
     this.oldGc.add();
     let worker = 0;
@@ -115,11 +120,12 @@ export class FileWorkers {
         worker = i;
     }
     const seq = this.seq++;
+    const queued = size ?? 0;
     this.queuedFiles[worker]!++;
-    this.queuedBytes[worker]! += size;
+    this.queuedBytes[worker]! += queued;
     return new Promise<FileReadResult>((resolve, reject) => {
-      this.jobs.set(seq, { worker, size, refs: [], onChunk, resolve, reject });
-      const job: FileJob = { op: 'file', seq, path };
+      this.jobs.set(seq, { worker, size: queued, refs: [], onChunk, resolve, reject });
+      const job: FileJob = { op: 'file', seq, path: path.toString('latin1'), unstated: size === undefined };
       this.workers[worker]!.postMessage(job);
     });
   }
@@ -130,10 +136,11 @@ export class FileWorkers {
       if (!job) return;
       const ring = this.rings[index]!;
       for (const chunk of message.chunks) {
-        const { at, length, ...rest } = chunk;
+        const { at, length, rawLength, known, codec } = chunk;
+        const id = Buffer.from(chunk.id, 'latin1');
         const payload = at === undefined ? undefined : Buffer.from(ring, at, length);
-        await job.onChunk({ ...rest, payload });
-        job.refs.push({ id: Buffer.from(chunk.id), rawLength: chunk.rawLength });
+        await job.onChunk({ id, rawLength, known, codec, payload });
+        job.refs.push({ id, rawLength });
       }
     } finally {
       this.gc.add(message.bytes);
@@ -143,11 +150,11 @@ export class FileWorkers {
         Atomics.notify(this.outstanding, index);
       }
     }
-    if (message.done || message.error) {
+    if (message.done || message.error || message.hardLink) {
       this.jobs.delete(message.seq);
       this.queuedFiles[index]!--;
       this.queuedBytes[index]! -= job.size;
-      job.resolve({ refs: job.refs, done: message.done, error: message.error });
+      job.resolve({ refs: job.refs, done: message.done, error: message.error, hardLink: message.hardLink });
       this.wake();
     }
   }

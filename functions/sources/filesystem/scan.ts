@@ -1,8 +1,8 @@
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ExcludeMatcher } from './exclude';
-import { joinPath } from './paths';
+import { joinPath, listDir } from './paths';
 
 /** How long one slice of the scan may hold the event loop before it lets the backup run. */
 const SLICE_MS = 3;
@@ -33,11 +33,16 @@ export async function scanTreeSize(
   let sliceEnd = performance.now() + SLICE_MS;
   while (dirs.length > 0 && !cancelled()) {
     const dir = dirs.pop()!;
-    for (const entry of list(dir)) {
-      const child = joinPath(dir, entry.name);
-      if (!matcher.empty && matcher.excludes(child.toString(), entry.name.toString())) continue;
-      if (entry.isDirectory()) dirs.push(child);
-      else if (entry.isFile()) total += sizeOf(child);
+    for (const entry of listDir(dir, () => undefined)) {
+      const name = Buffer.from(entry.name, 'latin1');
+      const child = joinPath(dir, name);
+      if (!matcher.empty && matcher.excludes(child.toString(), name.toString())) continue;
+      if (entry.kind === 'dir') dirs.push(child);
+      else if (entry.kind === 'file' || entry.kind === 'unknown') {
+        const st = statOf(child);
+        if (st?.isFile()) total += st.size;
+        else if (st?.isDirectory()) dirs.push(child);
+      }
     }
     if (performance.now() >= sliceEnd) {
       await nextTurn();
@@ -47,18 +52,11 @@ export async function scanTreeSize(
   return total;
 }
 
-function list(dir: Buffer): Dirent<Buffer>[] {
+/** Vanished or unreadable entries count as nothing: the backup reports them. */
+function statOf(path: Buffer): Stats | undefined {
   try {
-    return readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch {
-    return []; // vanished or unreadable: the backup reports it
-  }
-}
-
-function sizeOf(path: Buffer): number {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false })?.size ?? 0;
-  } catch {
-    return 0;
+    return undefined;
   }
 }
