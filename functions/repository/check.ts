@@ -3,6 +3,7 @@ import type { SnapshotManifest, TreeContent } from './snapshot';
 import { fileRefs, readTree, treeDigest } from './tree-io';
 import { IntegrityError } from '../core/errors';
 import { decodeContentList } from './content-list';
+import { ChunkIdHasher } from './crypto';
 import { readGenerationLinks } from './generations';
 import type { IndexEntry } from './index-object';
 import { packKey, storedPacks } from './pack';
@@ -234,9 +235,10 @@ async function checkTree(
 /** Decrypts, decompresses and re-hashes every record of a pack. Returns the bytes read. */
 async function readPackData(repo: Repository, pack: OpenedPack, problems: CheckProblem[]): Promise<number> {
   const bytes = await readAll(repo.store, pack.key);
+  const ids = new ChunkIdHasher(repo.keys.id);
   for (const entry of pack.entries.values()) {
     const record = bytes.subarray(entry.offset, entry.offset + entry.storedLength);
-    const checked = verifyRecord(pack.header, entry, record, repo.keys.id);
+    const checked = verifyRecord(pack.header, entry, record, ids);
     if (checked.problem !== undefined) {
       problems.push({ severity: 'error', object: pack.key, offset: entry.offset, problem: checked.problem });
     }

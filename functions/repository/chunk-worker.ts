@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeInPlace, encodeSync, type CompressionSettings } from './codec';
-import { chunkDigest, chunkIdOfDigest } from './crypto';
+import { ChunkIdHasher, chunkDigest, chunkIdOfDigest } from './crypto';
 import type { PackEntry, PackHeader } from './pack';
 import { owned } from './owned';
 import { verifyRecord } from './verify-record';
@@ -45,6 +45,7 @@ function main(): void {
   if (!port) return;
   const setup = workerData as WorkerSetup;
   const idKey = Buffer.from(setup.idKey);
+  const ids = new ChunkIdHasher(idKey);
   const known = new Set<string>();
   let handled = 0;
   let ring: SharedArrayBuffer | undefined;
@@ -100,7 +101,7 @@ function main(): void {
         key: { key: Buffer.from(request.key) },
       } as PackHeader;
       const entry = { ...request.entry, id: Buffer.from(request.entry.id) };
-      const checked = verifyRecord(header, entry, asBuffer(request.record), idKey);
+      const checked = verifyRecord(header, entry, asBuffer(request.record), ids);
       if (checked.problem !== undefined) {
         reply({ seq: request.seq, op: 'decode', problem: checked.problem }, undefined);
       } else {

@@ -83,11 +83,24 @@ export class ChunkIdHasher {
     pads.outer.copy(this.outer);
   }
 
+  private readonly id = Buffer.alloc(32);
+
   /** The chunk's id, as 32 latin1 characters (`Buffer.from(id, 'latin1')` gives its bytes). */
   idOf(data: Buffer): string {
     this.inner.write(hash('sha256', data, 'binary'), 64, 'latin1');
     this.outer.write(hash('sha256', this.inner, 'binary'), 64, 'latin1');
     return hash('sha256', this.outer, 'binary');
+  }
+
+  /** Whether `data` hashes to the chunk id `id`. */
+  matches(data: Buffer, id: Buffer): boolean {
+    this.id.write(this.idOf(data), 0, 'latin1');
+    return this.id.equals(id);
+  }
+
+  /** The SHA-256 of the data last given to idOf or matches, in a buffer of its own. */
+  lastDigest(): Buffer {
+    return Buffer.from(this.inner.subarray(64));
   }
 }
 

@@ -1,5 +1,6 @@
 import { IntegrityError, NewerKeyGenerationError, ObjectNotFoundError } from '../core/errors';
 import type { ChunkWorkers, VerifiedChunk } from './chunk-workers';
+import { ChunkIdHasher } from './crypto';
 import type { IndexEntry } from './index-object';
 import { PackClass, packKey } from './pack';
 import { PackBodies } from './pack-bodies';
@@ -43,6 +44,7 @@ export class ChunkReader {
   private readonly packs = new Map<string, Promise<OpenedPack>>();
   /** Metadata packs (tree objects, content lists) are read whole once a walk keeps asking. */
   private readonly metadata: PackBodies;
+  private ids: ChunkIdHasher | undefined;
 
   constructor(
     private readonly repo: Repository,
@@ -137,7 +139,12 @@ export class ChunkReader {
     if (record.length !== entry.storedLength)
       throw new IntegrityError(key, 'pack is truncated', entry.offset);
     if (this.workers) return this.workers.decode(key, pack.header, entry, record);
-    const checked = verifyRecord(pack.header, { ...entry, id }, record, this.repo.keys.id);
+    const checked = verifyRecord(
+      pack.header,
+      { ...entry, id },
+      record,
+      (this.ids ??= new ChunkIdHasher(this.repo.keys.id)),
+    );
     if (checked.problem !== undefined) throw new IntegrityError(key, checked.problem, entry.offset);
     return { data: checked.data, digest: checked.digest };
   }

@@ -1,5 +1,5 @@
 import { decodeSync } from './codec';
-import { chunkDigest, chunkIdOfDigest } from './crypto';
+import type { ChunkIdHasher } from './crypto';
 import { openRecord, type PackEntry, type PackHeader } from './pack';
 
 export type RecordCheck = { data: Buffer; digest: Buffer; problem?: undefined } | { problem: string };
@@ -15,7 +15,7 @@ export function verifyRecord(
   header: PackHeader,
   entry: PackEntry,
   record: Buffer,
-  idKey: Buffer,
+  ids: ChunkIdHasher,
   scratch = false,
 ): RecordCheck {
   const opened = openRecord(header, entry, record);
@@ -28,8 +28,6 @@ export function verifyRecord(
   } catch (error) {
     return { problem: `record does not decompress (${(error as Error).message})` };
   }
-  const digest = chunkDigest(data);
-  if (!chunkIdOfDigest(idKey, digest).equals(entry.id))
-    return { problem: 'chunk content does not match its id' };
-  return { data, digest };
+  if (!ids.matches(data, entry.id)) return { problem: 'chunk content does not match its id' };
+  return { data, digest: ids.lastDigest() };
 }

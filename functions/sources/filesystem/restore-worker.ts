@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PackEntry, PackHeader } from '../../repository/pack';
+import { ChunkIdHasher } from '../../repository/crypto';
 import { verifyRecord } from '../../repository/verify-record';
 import { YoungGcPacer } from '../../repository/young-gc';
 import { isZero } from './zeros';
@@ -39,16 +40,22 @@ export interface RangeData {
 
 export interface FilePiece {
   fid: number;
-  /** Set on the first piece: where the file goes, its mode, and whether it replaces an entry. */
-  path?: Uint8Array;
+  /**
+   * Set on the first piece: where the file goes (its bytes as latin1 characters: a string crosses
+   * threads without a buffer of its own), its mode, and whether it replaces an entry.
+   */
+  path?: string;
   mode?: number;
   replace?: boolean;
   /** The file failed elsewhere: remove what was written of it. */
   abandon?: boolean;
   /** Set on the last piece: the metadata to apply. */
   finish?: { size: number; mode: number; uid?: number; gid?: number; mtime: number };
-  chunks: { range: number; entry: PackEntry }[];
+  chunks: { range: number; entry: PieceEntry }[];
 }
+
+/** A chunk's pack entry, its id as latin1 characters (as the path). */
+export type PieceEntry = Omit<PackEntry, 'id'> & { id: string };
 
 export interface RestoreBatch {
   seq: number;
@@ -78,7 +85,7 @@ function main(): void {
   const port = parentPort;
   if (!port) return;
   const setup = workerData as RestoreWorkerSetup;
-  const idKey = Buffer.from(setup.idKey);
+  const ids = new ChunkIdHasher(Buffer.from(setup.idKey));
   const open = new Map<number, OpenFile>();
   const failedFiles = new Set<number>();
   const zeroChunks = new Set<string>();
@@ -115,7 +122,7 @@ function main(): void {
       try {
         let file = open.get(piece.fid);
         if (piece.path) {
-          const path = Buffer.from(piece.path);
+          const path = Buffer.from(piece.path, 'latin1');
           // A replacement is written beside the old entry and renamed over it at the end, so the
           // old file stays whole until the new one is.
           const dir = path.subarray(0, path.lastIndexOf(0x2f) + 1);
@@ -131,9 +138,7 @@ function main(): void {
         if (!file) throw new Error('piece of a file that was not started');
         for (const { range, entry } of piece.chunks) {
           const r = ranges[range]!;
-          const id = Buffer.from(entry.id);
-          const hex = id.toString('hex');
-          if (zeroChunks.has(hex)) {
+          if (zeroChunks.has(entry.id)) {
             file.position += entry.rawLength;
             continue;
           }
@@ -141,14 +146,15 @@ function main(): void {
             entry.offset - r.start,
             entry.offset - r.start + entry.storedLength,
           );
+          const id = Buffer.from(entry.id, 'latin1');
           // Decoded into the thread's scratch buffer: written at once, never kept.
-          const checked = verifyRecord(r.header, { ...entry, id }, record, idKey, true);
+          const checked = verifyRecord(r.header, { ...entry, id }, record, ids, true);
           if (checked.problem !== undefined) {
             const problem = `${r.object} at offset ${entry.offset}: ${checked.problem}`;
             throw Object.assign(new Error(problem), { integrity: true });
           }
           // Runs of zeros (sparse files, disk images) become holes: nothing is written.
-          if (isZero(checked.data)) zeroChunks.add(hex);
+          if (isZero(checked.data)) zeroChunks.add(entry.id);
           else {
             writeSync(file.fd, checked.data, 0, checked.data.length, file.position);
             file.end = file.position + checked.data.length;

@@ -133,7 +133,14 @@ export class RestoreWorkers {
     const fid = this.nextFid++;
     this.oldGc.add();
     if (rawSize <= BATCH_BYTES) {
-      const piece: FilePiece = { fid, path, mode: finish.mode, replace, finish, chunks: [] };
+      const piece: FilePiece = {
+        fid,
+        path: path.toString('latin1'),
+        mode: finish.mode,
+        replace,
+        finish,
+        chunks: [],
+      };
       this.pieces.push(piece);
       for await (const ref of refs) this.chunks.push({ piece, ref });
       this.batchBytes += rawSize;
@@ -143,7 +150,7 @@ export class RestoreWorkers {
     // A large file: its own batches, all to one worker so that its pieces stay in order.
     await this.dispatch();
     const worker = this.slots.leastBusy();
-    let piece: FilePiece = { fid, path, mode: finish.mode, replace, chunks: [] };
+    let piece: FilePiece = { fid, path: path.toString('latin1'), mode: finish.mode, replace, chunks: [] };
     this.pieces.push(piece);
     for await (const ref of refs) {
       this.chunks.push({ piece, ref });
@@ -225,7 +232,7 @@ export class RestoreWorkers {
         c.piece.chunks.push({
           range: rangeOf[i]!,
           entry: {
-            id: entry.id,
+            id: entry.id.toString('latin1'),
             offset: entry.offset,
             storedLength: entry.storedLength,
             rawLength: entry.rawLength,
