@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeInPlace, encodeSync, type CompressionSettings } from './codec';
-import { ChunkIdHasher, chunkDigest, chunkIdOfDigest } from './crypto';
+import { ChunkIdHasher } from './crypto';
 import type { PackEntry, PackHeader } from './pack';
 import { owned } from './owned';
 import { verifyRecord } from './verify-record';
@@ -44,8 +44,7 @@ function main(): void {
   const port = parentPort;
   if (!port) return;
   const setup = workerData as WorkerSetup;
-  const idKey = Buffer.from(setup.idKey);
-  const ids = new ChunkIdHasher(idKey);
+  const ids = new ChunkIdHasher(Buffer.from(setup.idKey));
   const known = new Set<string>();
   let handled = 0;
   let ring: SharedArrayBuffer | undefined;
@@ -55,12 +54,19 @@ function main(): void {
 
   /** The chunk's digest and keyed id, and whether this thread has seen the id already. */
   const identify = (seq: number, data: Buffer) => {
-    const digest = chunkDigest(data);
-    const id = chunkIdOfDigest(idKey, digest);
+    const id = Buffer.from(ids.idOf(data), 'latin1');
     const hex = id.toString('hex');
     const isKnown = known.has(hex);
     known.add(hex);
-    return { seq, op: 'encode', id, digest, known: isKnown, codec: 0 } as const;
+    // Posted: in memory of their own, not a slice of Node's pool (which would be copied whole).
+    return {
+      seq,
+      op: 'encode',
+      id: owned(id),
+      digest: owned(ids.lastDigest()),
+      known: isKnown,
+      codec: 0,
+    } as const;
   };
 
   port.on('message', (request: WorkerRequest) => {
@@ -106,7 +112,7 @@ function main(): void {
         reply({ seq: request.seq, op: 'decode', problem: checked.problem }, undefined);
       } else {
         const out = owned(checked.data);
-        reply({ seq: request.seq, op: 'decode', data: out, digest: checked.digest }, out);
+        reply({ seq: request.seq, op: 'decode', data: out, digest: owned(checked.digest) }, out);
       }
     }
     // Dead buffers would otherwise pile up: this thread allocates much memory but few objects.

@@ -68,22 +68,22 @@ export function chunkIdOfDigest(idKey: Buffer, digest: Buffer): Buffer {
 
 /**
  * chunkIdOfDigest(idKey, chunkDigest(data)) for many chunks under one key, with no buffer per
- * hash: each digest comes back as a string of 32 latin1 ('binary') characters (one per byte) and is written
- * into the MAC's next input, kept for the purpose. A buffer from a hash is native memory with a
+ * hash: each digest comes back as a string of 32 latin1 ('binary') characters, one per byte, and
+ * is written into the MAC's next input, kept for the purpose. A buffer from a hash is native memory with a
  * V8 object to track it; three per chunk were a measurable part of a backup of small files.
  */
 export class ChunkIdHasher {
   /** The inner pad and room for the chunk's digest; the outer pad and room for the inner hash. */
   private readonly inner = Buffer.alloc(96);
   private readonly outer = Buffer.alloc(96);
+  /** Where matches() puts the id it computed, to compare it with the expected one. */
+  private readonly id = Buffer.alloc(32);
 
   constructor(idKey: Buffer) {
     const pads = padsOf(idKey);
     pads.inner.copy(this.inner);
     pads.outer.copy(this.outer);
   }
-
-  private readonly id = Buffer.alloc(32);
 
   /** The chunk's id, as 32 latin1 characters (`Buffer.from(id, 'latin1')` gives its bytes). */
   idOf(data: Buffer): string {
@@ -98,7 +98,10 @@ export class ChunkIdHasher {
     return this.id.equals(id);
   }
 
-  /** The SHA-256 of the data last given to idOf or matches, in a buffer of its own. */
+  /**
+   * A copy of the SHA-256 of the data last given to idOf or matches: a slice of Node's buffer pool,
+   * as Buffer.from makes (`owned()` it before posting it to another thread).
+   */
   lastDigest(): Buffer {
     return Buffer.from(this.inner.subarray(64));
   }
