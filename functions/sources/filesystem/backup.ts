@@ -66,6 +66,11 @@ export class StrictBackupError extends LifeboatError {
   }
 }
 
+/** Names one file (inode) among its hard links. */
+function linkKeyOf(st: { dev: bigint; ino: bigint }): string {
+  return `${st.dev}:${st.ino}`;
+}
+
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String(error);
@@ -268,13 +273,9 @@ class TreeWalk {
       this.progress(size);
       return { node: Promise.resolve({ ...meta, type: 'file', size, content: previous.content }) };
     }
-    // A second name of a hard-linked file: same content, read once.
-    const linkKey = st.nlink > 1n ? `${st.dev}:${st.ino}` : undefined;
-    const first = linkKey ? this.hardLinks.get(linkKey) : undefined;
-    if (first) {
-      this.countFile(previous, size);
-      return { node: first.then((node) => (node?.type === 'file' ? { ...node, ...meta } : undefined)) };
-    }
+    const linkKey = st.nlink > 1n ? linkKeyOf(st) : undefined;
+    const later = linkKey && this.laterName(linkKey, meta, size, previous);
+    if (later) return { node: later };
     await this.pool.whenReady();
     const node = this.pool
       .read(path, size, (chunk) => this.store(chunk))
@@ -307,17 +308,30 @@ class TreeWalk {
     st: FileStat,
     previous: TreeNode | undefined,
   ): Promise<TreeNode | undefined> {
-    const linkKey = `${st.dev}:${st.ino}`;
-    const first = this.hardLinks.get(linkKey);
-    if (first) {
-      this.countFile(previous, st.size);
-      return first.then((node) => (node?.type === 'file' ? { ...node, ...meta } : undefined));
-    }
+    const linkKey = linkKeyOf(st);
+    const later = this.laterName(linkKey, meta, st.size, previous);
+    if (later) return later;
     const read = this.pool
       .read(path, st.size, (chunk) => this.store(chunk))
       .then((result) => this.readNode(path, meta, result, previous));
     this.hardLinks.set(linkKey, read);
     return read;
+  }
+
+  /**
+   * A later name of a hard-linked file whose first name is being read: that name's node (same
+   * content, read once) with this name's metadata. Undefined for the first name.
+   */
+  private laterName(
+    linkKey: string,
+    meta: NodeMeta,
+    size: number,
+    previous: TreeNode | undefined,
+  ): Promise<TreeNode | undefined> | undefined {
+    const first = this.hardLinks.get(linkKey);
+    if (!first) return undefined;
+    this.countFile(previous, size);
+    return first.then((node) => (node?.type === 'file' ? { ...node, ...meta } : undefined));
   }
 
   /** The tree node of a file a worker has read (undefined, and a warning, when it could not). */

@@ -6,7 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker, type ChunkerParams } from '../../repository/chunker';
-import { chunkDigest, chunkIdOfDigest } from '../../repository/crypto';
+import { ChunkIdHasher } from '../../repository/crypto';
 import { YoungGcPacer } from '../../repository/young-gc';
 
 export interface VerifyWorkerSetup {
@@ -42,7 +42,7 @@ function main(): void {
   const port = parentPort;
   if (!port) return;
   const setup = workerData as VerifyWorkerSetup;
-  const idKey = Buffer.from(setup.idKey);
+  const hasher = new ChunkIdHasher(Buffer.from(setup.idKey));
   // A file no longer than the smallest chunk is one chunk (most of a source tree): no chunker.
   const small = setup.chunker.min;
   const readBuffer = Buffer.allocUnsafe(Math.max(READ_BYTES, small + 1));
@@ -64,9 +64,8 @@ function main(): void {
     const check = (data: Buffer): string | undefined => {
       if (index >= file.lengths.length)
         return `longer than the backed-up file (extra data at chunk ${index})`;
-      const id = chunkIdOfDigest(idKey, chunkDigest(data));
       const expected = ids.subarray(index * ID_BYTES, (index + 1) * ID_BYTES);
-      if (!id.equals(expected) || data.length !== file.lengths[index])
+      if (!hasher.matches(data, expected) || data.length !== file.lengths[index])
         return `content differs from the backup (chunk ${index})`;
       index++;
       return undefined;
