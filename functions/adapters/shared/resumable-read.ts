@@ -20,13 +20,14 @@ const RESUME_ATTEMPTS = 5;
  * A download that survives a dropped connection: when the body fails or ends early, the rest is
  * requested again from where it stopped, pinned to the same version, a few times with backoff.
  * SDK retries cover a request that fails before its body starts; this covers the body itself,
- * which for a 32 MiB pack is most of the time a GET is exposed to the network.
+ * which for a 32 MiB pack is most of the time a GET is exposed to the network. The body comes as
+ * the pieces it arrives in; stopping early (a break out of for await) closes the response.
  */
-export async function resumableRead(
+export async function resumableBody(
   read: RangeReader,
   range: ByteRange | undefined,
   translate: (error: unknown) => unknown,
-): Promise<Readable> {
+): Promise<AsyncGenerator<Buffer>> {
   let first: RangeResponse;
   try {
     first = await read(range);
@@ -39,56 +40,61 @@ export async function resumableRead(
     let current = first;
     let delivered = 0;
     let failures = 0;
-    for (;;) {
-      try {
-        for await (const piece of current.body) {
-          delivered += piece.length;
-          yield piece;
-        }
-        if (delivered >= total) return;
-        throw new Error(`the response ended after ${delivered} of ${total} bytes`);
-      } catch (error) {
-        current.body.destroy?.();
-        if (error instanceof LifeboatError || ++failures > RESUME_ATTEMPTS) throw translate(error);
-        await delay(100 * 2 ** failures);
+    try {
+      for (;;) {
         try {
-          current = await read({ offset: start + delivered, length: total - delivered }, first.etag);
-        } catch (retryError) {
-          throw translate(retryError);
+          for await (const piece of current.body) {
+            delivered += piece.length;
+            yield piece;
+          }
+          if (delivered >= total) return;
+          throw new Error(`the response ended after ${delivered} of ${total} bytes`);
+        } catch (error) {
+          current.body.destroy?.();
+          if (error instanceof LifeboatError || ++failures > RESUME_ATTEMPTS) throw translate(error);
+          await delay(100 * 2 ** failures);
+          try {
+            current = await read({ offset: start + delivered, length: total - delivered }, first.etag);
+          } catch (retryError) {
+            throw translate(retryError);
+          }
         }
       }
+    } finally {
+      if (delivered < total) current.body.destroy?.();
     }
   }
-  return Readable.from(body(), { objectMode: false });
+  return body();
 }
 
 /**
- * get() of a cloud store. HTTP cannot ask for zero bytes, so a zero-length range only checks that
- * the object exists; anything else is a resumable download.
+ * The pieces of a cloud store's object or range. HTTP cannot ask for zero bytes, so a zero-length
+ * range only checks that the object exists; anything else is a resumable download.
  */
-export async function cloudGet(
+export async function cloudPieces(
   range: ByteRange | undefined,
   exists: () => Promise<boolean>,
   notFound: () => unknown,
   read: RangeReader,
   translate: (error: unknown) => unknown,
-): Promise<Readable> {
+): Promise<AsyncIterable<Buffer>> {
   if (range && range.length === 0) {
     if (!(await exists())) throw notFound();
     return Readable.from([]);
   }
-  return resumableRead(read, range, translate);
+  return resumableBody(read, range, translate);
 }
 
-/** A bounded range streamed into the caller's buffer, part by part (no buffer of its own). */
-export async function readStreamInto(stream: Readable, target: Uint8Array): Promise<number> {
+/**
+ * A bounded range copied into the caller's buffer piece by piece as it arrives (no buffer of its
+ * own, and no stream in between: each layer costs objects per piece on the reading thread).
+ */
+export async function readStreamInto(pieces: AsyncIterable<Buffer>, target: Uint8Array): Promise<number> {
   let filled = 0;
-  for await (const part of stream) {
-    const bytes = part as Buffer;
-    if (filled + bytes.length > target.length) {
-      stream.destroy();
+  for await (const bytes of pieces) {
+    // Leaving the loop closes the body (see resumableBody).
+    if (filled + bytes.length > target.length)
       throw new RangeError(`a ${target.length}-byte buffer is too small for the range read`);
-    }
     target.set(bytes, filled);
     filled += bytes.length;
   }
@@ -96,8 +102,8 @@ export async function readStreamInto(stream: Readable, target: Uint8Array): Prom
 }
 
 /** A bounded range (a record, a header) in one buffer. */
-export async function readToBuffer(stream: Readable): Promise<Buffer> {
+export async function readToBuffer(pieces: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part as Buffer);
+  for await (const part of pieces) parts.push(part);
   return Buffer.concat(parts);
 }

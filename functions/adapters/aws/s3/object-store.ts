@@ -18,7 +18,7 @@ import type {
   ObjectStore,
   PutOptions,
 } from '../../../core/ports/object-store';
-import { cloudGet, readStreamInto, readToBuffer, type RangeReader } from '../../shared/resumable-read';
+import { cloudPieces, readStreamInto, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
 import { PartBuffers } from '../../shared/part-buffers';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
@@ -146,7 +146,12 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    return cloudGet(
+    return Readable.from(await this.pieces(key, range), { objectMode: false });
+  }
+
+  /** An object or range as the pieces it arrives in: read and readInto take them without a stream. */
+  private pieces(key: string, range?: ByteRange): Promise<AsyncIterable<Buffer>> {
+    return cloudPieces(
       range,
       async () => (await this.head(key)) !== undefined,
       () => new ObjectNotFoundError(key),
@@ -156,11 +161,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async read(key: string, range: ByteRange): Promise<Buffer> {
-    return readToBuffer(await this.get(key, range));
+    return readToBuffer(await this.pieces(key, range));
   }
 
   async readInto(key: string, range: ByteRange, target: Uint8Array): Promise<number> {
-    return readStreamInto(await this.get(key, range), target);
+    return readStreamInto(await this.pieces(key, range), target);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

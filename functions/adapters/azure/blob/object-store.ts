@@ -15,7 +15,7 @@ import type {
   ObjectStore,
   PutOptions,
 } from '../../../core/ports/object-store';
-import { cloudGet, readStreamInto, readToBuffer, type RangeReader } from '../../shared/resumable-read';
+import { cloudPieces, readStreamInto, readToBuffer, type RangeReader } from '../../shared/resumable-read';
 import { assertValidKey } from '../../shared/object-keys';
 import { PartBuffers, partsOf } from '../../shared/part-buffers';
 import type { RequestCounter, RequestKind } from '../../shared/request-counter';
@@ -203,7 +203,7 @@ export class AzureBlobObjectStore implements ObjectStore {
       this.count('get');
       const out = await blob.download(range?.offset ?? 0, range?.length, {
         ...(etag ? { conditions: { ifMatch: etag } } : {}),
-        // resumableRead resumes a broken body itself; the SDK's own retries would nest inside it.
+        // resumableBody resumes a broken body itself; the SDK's own retries would nest inside it.
         maxRetryRequests: 0,
       });
       const body = (out.readableStreamBody as Readable | undefined) ?? Readable.from([]);
@@ -212,7 +212,12 @@ export class AzureBlobObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    return cloudGet(
+    return Readable.from(await this.pieces(key, range), { objectMode: false });
+  }
+
+  /** An object or range as the pieces it arrives in: read and readInto take them without a stream. */
+  private pieces(key: string, range?: ByteRange): Promise<AsyncIterable<Buffer>> {
+    return cloudPieces(
       range,
       async () => (await this.head(key)) !== undefined,
       () => new ObjectNotFoundError(key),
@@ -222,11 +227,11 @@ export class AzureBlobObjectStore implements ObjectStore {
   }
 
   async read(key: string, range: ByteRange): Promise<Buffer> {
-    return readToBuffer(await this.get(key, range));
+    return readToBuffer(await this.pieces(key, range));
   }
 
   async readInto(key: string, range: ByteRange, target: Uint8Array): Promise<number> {
-    return readStreamInto(await this.get(key, range), target);
+    return readStreamInto(await this.pieces(key, range), target);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
