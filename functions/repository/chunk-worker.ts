@@ -8,7 +8,9 @@ import { ChunkIdHasher } from './crypto';
 import type { PackEntry, PackHeader } from './pack';
 import { owned } from './owned';
 import { verifyRecord } from './verify-record';
-import { collectYoungGarbage } from './young-gc';
+import { collectYoungGarbage, compactHeap } from './young-gc';
+
+const COMPACT_AFTER_CHUNKS = 16;
 
 export interface WorkerSetup {
   idKey: Uint8Array;
@@ -117,6 +119,8 @@ function main(): void {
     }
     // Dead buffers would otherwise pile up: this thread allocates much memory but few objects.
     if (++handled % 2 === 0) collectYoungGarbage();
+    // Once started up (about COMPACT_AFTER_BYTES of chunks), as the main thread does.
+    if (handled === COMPACT_AFTER_CHUNKS) compactHeap();
   });
 }
 

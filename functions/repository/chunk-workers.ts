@@ -100,18 +100,23 @@ export class ChunkWorkers {
     });
   }
 
-  /** Decrypts, decompresses and checks one record; an IntegrityError names the pack and offset. */
+  /**
+   * Decrypts, decompresses and checks one record; an IntegrityError names the pack and offset.
+   * A record in shared memory is read there by the worker (leave it alone until this settles);
+   * any other record moves to the worker and must not be used again.
+   */
   decode(object: string, header: PackHeader, entry: PackEntry, record: Buffer): Promise<VerifiedChunk> {
-    const moved = owned(record);
+    const shared = record.buffer instanceof SharedArrayBuffer;
+    const sent = shared ? record : owned(record);
     const request: WorkerRequest = {
       op: 'decode',
       seq: 0,
       key: header.key.key,
       packId: header.packId,
       entry,
-      record: moved,
+      record: sent,
     };
-    return this.send(request, moved).then((reply) => {
+    return this.send(request, shared ? undefined : sent).then((reply) => {
       if (reply.op !== 'decode') throw new Error('unexpected worker reply');
       if (reply.problem || !reply.data || !reply.digest) {
         throw new IntegrityError(object, reply.problem ?? 'no data', entry.offset);

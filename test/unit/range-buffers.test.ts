@@ -1,4 +1,4 @@
-import { RangeBuffers } from '../../functions/sources/filesystem/range-buffers';
+import { RangeBuffers } from '../../functions/repository/range-buffers';
 
 const MiB = 1024 * 1024;
 

@@ -4,7 +4,9 @@
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { collectYoungGarbage } from '../../repository/young-gc';
+import { collectYoungGarbage, compactHeap } from '../../repository/young-gc';
+
+const COMPACT_AFTER_PIECES = 16;
 
 export type SinkRequest = { data: Uint8Array } | { end: true };
 export type SinkReply = { written: number } | { ended: true } | { error: string; code?: string };
@@ -41,6 +43,8 @@ function main(): void {
       port.postMessage({ written: request.data.length } satisfies SinkReply);
       // Each piece is garbage once written; collect it now (see young-gc.ts).
       if (++pieces % 4 === 0) collectYoungGarbage();
+      // Once started up, as the thread that feeds it does (young-gc.ts).
+      if (pieces === COMPACT_AFTER_PIECES) compactHeap();
     } catch (error) {
       failed = true;
       const e = error as NodeJS.ErrnoException;

@@ -5,18 +5,30 @@ import type { ByteSink } from '../ports/byte-sink';
 import { ChunkWorkers, type VerifiedChunk } from '../../repository/chunk-workers';
 import { StreamChecksum } from '../../repository/crypto';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
+import type { ContentRef } from '../../repository/content-list';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
-import { collectYoungGarbage } from '../../repository/young-gc';
+import { collectYoungGarbage, CompactOnce, COMPACT_AFTER_BYTES } from '../../repository/young-gc';
 import { readContentLists } from './content';
 
 export interface StreamRestoreOptions {
   onProgress?: (bytesWritten: number) => void;
-  /** Chunks fetched and decoded ahead of the writer. */
-  readAhead?: number;
+  /** Bytes of chunks (before compression) fetched and decoded ahead of the writer. */
+  readAheadBytes?: number;
   /** A pool to decode on (it must belong to this repository); by default one is made and closed. */
   workers?: ChunkWorkers;
 }
+
+/**
+ * Chunks are fetched in batches of about this many bytes, each batch in as few ranged reads as
+ * its packs allow (usually one), with two batches on their way while the writer writes: half the
+ * requests of a read per chunk and a quarter of their objects on this thread (one GET instead of
+ * two of a cloud store). Measured on 1 GiB streams from s3rver and Azurite against 4 MiB batches:
+ * the same peak memory, and two reads in flight kept the S3 restore at 9 s where one took 13-19 s.
+ */
+export const RESTORE_BATCH_BYTES = 2 * 1024 * 1024;
+const BATCH_CHUNKS = 64;
+const READ_AHEAD_BYTES = 2 * RESTORE_BATCH_BYTES;
 
 /** A Node stream as a ByteSink. */
 export function writableSink(stream: Writable): ByteSink {
@@ -47,20 +59,39 @@ export async function restoreStream(
       'Restore it into a directory with --target DIR.',
     );
   }
-  const readAhead = options.readAhead ?? 6;
+  const readAheadBytes = options.readAheadBytes ?? READ_AHEAD_BYTES;
   const workers = options.workers ?? new ChunkWorkers(repo.keys.id, repo.config.compression);
   const checksum = new StreamChecksum();
-  const queue: Promise<VerifiedChunk>[] = [];
+  const queue: { chunk: Promise<VerifiedChunk>; rawLength: number }[] = [];
+  let queuedBytes = 0;
+  let batch: ContentRef[] = [];
+  let batchBytes = 0;
   let written = 0;
   let chunks = 0;
+  const compact = new CompactOnce(COMPACT_AFTER_BYTES);
 
   const writeNext = async () => {
-    const { data, digest } = await queue.shift()!;
+    const next = queue.shift()!;
+    queuedBytes -= next.rawLength;
+    const { data, digest } = await next.chunk;
     checksum.add(digest);
     written += data.length;
+    compact.add(data.length);
+    // The sink may move data to another thread: its length is 0 from here on.
     await sink.write(data);
     if (++chunks % 4 === 0) collectYoungGarbage();
     options.onProgress?.(written);
+  };
+  const fetchBatch = (reader: ChunkReader) => {
+    const pending = reader.readBatch(batch.map((ref) => ref.id));
+    pending.forEach((chunk, i) => {
+      // Errors surface when the writer awaits it; keep them from being reported as unhandled first.
+      chunk.catch(() => undefined);
+      queue.push({ chunk, rawLength: batch[i]!.rawLength });
+    });
+    queuedBytes += batchBytes;
+    batch = [];
+    batchBytes = 0;
   };
 
   // Everything from here on releases the workers and the sink on failure: a thread left running
@@ -68,19 +99,20 @@ export async function restoreStream(
   try {
     const reader = new ChunkReader(repo, await loadChunkIndex(repo), workers);
     for await (const ref of readContentLists(reader, content)) {
-      const pending = reader.readVerified(ref.id);
-      // Errors surface when the writer awaits it; keep them from being reported as unhandled first.
-      pending.catch(() => undefined);
-      queue.push(pending);
-      if (queue.length >= readAhead) await writeNext();
+      batch.push(ref);
+      batchBytes += ref.rawLength;
+      if (batchBytes < RESTORE_BATCH_BYTES && batch.length < BATCH_CHUNKS) continue;
+      fetchBatch(reader);
+      while (queuedBytes > readAheadBytes) await writeNext();
     }
+    if (batch.length > 0) fetchBatch(reader);
     while (queue.length > 0) await writeNext();
     await sink.end();
   } catch (error) {
     await sink.abort();
     throw error;
   } finally {
-    for (const pending of queue) pending.catch(() => undefined);
+    for (const pending of queue) pending.chunk.catch(() => undefined);
     if (!options.workers) await workers.close();
   }
   const value = checksum.hex();

@@ -3,10 +3,11 @@ import type { Worker } from 'node:worker_threads';
 import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import type { ChunkReader } from '../../repository/reader';
+import { planReads } from '../../repository/range-plan';
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
 import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
-import { RangeBuffers } from './range-buffers';
+import { RangeBuffers } from '../../repository/range-buffers';
 import type {
   FilePiece,
   RangeData,
@@ -37,48 +38,8 @@ const BATCH_FILES = 1024;
 const MERGE_GAP = 256 * 1024;
 const BATCHES_PER_WORKER = 2;
 
-type Located = Awaited<ReturnType<ChunkReader['locate']>>;
-
-/** A ranged read of a pack: bytes `start` to `end`, covering one or more records. */
+/** A ranged read of a pack with the record data it gets, as the worker receives it. */
 type PlannedRange = RangeData & { end: number };
-
-/**
- * Groups located records by pack and merges records that lie within MERGE_GAP of each other
- * into one read. Returns the ranges (without data yet) and, per record, its range's index.
- */
-function planRanges(located: Located[]): { ranges: PlannedRange[]; rangeOf: number[] } {
-  const byPack = new Map<string, number[]>();
-  located.forEach((l, i) => {
-    const members = byPack.get(l.object);
-    if (members) members.push(i);
-    else byPack.set(l.object, [i]);
-  });
-  const ranges: PlannedRange[] = [];
-  const rangeOf = new Array<number>(located.length);
-  for (const members of byPack.values()) {
-    members.sort((a, b) => located[a]!.entry.offset - located[b]!.entry.offset);
-    let current: PlannedRange | undefined;
-    for (const i of members) {
-      const { object, pack, entry } = located[i]!;
-      const recordEnd = entry.offset + entry.storedLength;
-      if (current && entry.offset <= current.end + MERGE_GAP) {
-        current.end = Math.max(current.end, recordEnd);
-      } else {
-        current = {
-          data: new Uint8Array(0),
-          start: entry.offset,
-          end: recordEnd,
-          packId: pack.header.packId,
-          key: pack.header.key.key,
-          object,
-        };
-        ranges.push(current);
-      }
-      rangeOf[i] = ranges.length - 1;
-    }
-  }
-  return { ranges, rangeOf };
-}
 
 interface PendingChunk {
   piece: FilePiece;
@@ -219,7 +180,15 @@ export class RestoreWorkers {
       return r.value;
     });
     chunks = keptIndexes.map((i) => chunks[i]!);
-    const { ranges, rangeOf } = planRanges(located);
+    const { reads, readOf: rangeOf } = planReads(located, MERGE_GAP);
+    const ranges: PlannedRange[] = reads.map((r) => ({
+      data: new Uint8Array(0),
+      start: r.start,
+      end: r.end,
+      packId: r.pack.header.packId,
+      key: r.pack.header.key.key,
+      object: r.object,
+    }));
     // The ranges are read side by side into one shared buffer that the worker reads in place;
     // it is free again once the worker replies. (A fresh buffer per read made the main thread
     // collect garbage thousands of times in a restore, under "external memory pressure".)

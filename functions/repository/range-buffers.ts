@@ -4,8 +4,8 @@ const MIN_BYTES = 12 * 1024 * 1024;
 const KEEP_BYTES = 32 * 1024 * 1024;
 
 /**
- * Shared memory that restore batches read their pack ranges into, one buffer per batch in flight,
- * made once and reused: a worker reads the ranges in place and the buffer is taken again after it
+ * Shared memory that restores read their pack ranges into, one buffer per batch in flight, made
+ * once and reused: a worker reads the ranges in place and the buffer is taken again after it
  * replies. Unused pages of a buffer are never touched, so they cost no resident memory.
  */
 export class RangeBuffers {
