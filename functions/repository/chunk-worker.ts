@@ -8,9 +8,7 @@ import { ChunkIdHasher } from './crypto';
 import type { PackEntry, PackHeader } from './pack';
 import { owned } from './owned';
 import { verifyRecord } from './verify-record';
-import { collectYoungGarbage, compactHeap } from './young-gc';
-
-const COMPACT_AFTER_CHUNKS = 16;
+import { collectYoungGarbage, compactHeap, COMPACT_AFTER_PIECES } from './young-gc';
 
 export interface WorkerSetup {
   idKey: Uint8Array;
@@ -119,8 +117,8 @@ function main(): void {
     }
     // Dead buffers would otherwise pile up: this thread allocates much memory but few objects.
     if (++handled % 2 === 0) collectYoungGarbage();
-    // Once started up (about COMPACT_AFTER_BYTES of chunks), as the main thread does.
-    if (handled === COMPACT_AFTER_CHUNKS) compactHeap();
+    // Once started up, as the main thread does.
+    if (handled === COMPACT_AFTER_PIECES) compactHeap();
   });
 }
 

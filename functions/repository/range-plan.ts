@@ -16,15 +16,15 @@ export interface PlannedRead {
   end: number;
 }
 
+/** Records this close in a pack are fetched in one read, the gap included. */
+const MERGE_GAP = 256 * 1024;
+
 /**
- * Groups located records by pack and merges records that lie within `mergeGap` bytes of each
+ * Groups located records by pack and merges records that lie within MERGE_GAP bytes of each
  * other into one read (the gap is read too: a request costs more than a few hundred KiB).
  * Returns the reads and, per record, the index of the read that holds it.
  */
-export function planReads(
-  located: readonly LocatedRecord[],
-  mergeGap: number,
-): { reads: PlannedRead[]; readOf: number[] } {
+export function planReads(located: readonly LocatedRecord[]): { reads: PlannedRead[]; readOf: number[] } {
   const byPack = new Map<string, number[]>();
   located.forEach((l, i) => {
     const members = byPack.get(l.object);
@@ -39,7 +39,7 @@ export function planReads(
     for (const i of members) {
       const { object, pack, entry } = located[i]!;
       const recordEnd = entry.offset + entry.storedLength;
-      if (current && entry.offset <= current.end + mergeGap) {
+      if (current && entry.offset <= current.end + MERGE_GAP) {
         current.end = Math.max(current.end, recordEnd);
       } else {
         current = { object, pack, start: entry.offset, end: recordEnd };

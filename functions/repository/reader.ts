@@ -11,9 +11,6 @@ import { planReads, type LocatedRecord, type PlannedRead } from './range-plan';
 import type { Repository } from './repository';
 import { verifyRecord } from './verify-record';
 
-/** Records of a batch this close in a pack are fetched in one read, the gap included. */
-const BATCH_MERGE_GAP = 256 * 1024;
-
 /** Where copies of a chunk are; more than one after an independent full backup wrote it again. */
 export type ChunkIndex = Map<string, IndexEntry[]>;
 
@@ -124,13 +121,12 @@ export class ChunkReader {
     const planned = settled.flatMap((r, i) =>
       r.status === 'fulfilled' && r.value.entry.packClass !== PackClass.meta ? [{ i, located: r.value }] : [],
     );
-    const { reads, readOf } = planReads(
-      planned.map((p) => p.located),
-      BATCH_MERGE_GAP,
-    );
+    const { reads, readOf } = planReads(planned.map((p) => p.located));
+    const membersOf = reads.map((): typeof planned => []);
+    planned.forEach((p, n) => membersOf[readOf[n]!]!.push(p));
     const chunks = new Array<Promise<VerifiedChunk> | undefined>(ids.length);
     reads.forEach((read, r) => {
-      const members = planned.filter((_, n) => readOf[n] === r);
+      const members = membersOf[r]!;
       const decoded = this.decodeRead(
         read,
         members.map((m) => m.located),

@@ -57,8 +57,12 @@ export function compactHeap(): void {
   gc?.({ type: 'major', flavor: 'last-resort' });
 }
 
-/** Where streams compact their heaps: 16 chunks of the default 1 MiB average. */
-export const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
+/**
+ * Where a stream's threads compact their heaps: after this many pieces (chunks, or writes of one)
+ * on a worker, this many of the default 1 MiB average chunk counted in bytes on the main thread.
+ */
+export const COMPACT_AFTER_PIECES = 16;
+export const COMPACT_AFTER_BYTES = COMPACT_AFTER_PIECES * 1024 * 1024;
 
 /**
  * Calls compactHeap once, when the work counted reaches `afterBytes`: late enough that starting

@@ -4,9 +4,7 @@
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { collectYoungGarbage, compactHeap } from '../../repository/young-gc';
-
-const COMPACT_AFTER_PIECES = 16;
+import { collectYoungGarbage, compactHeap, COMPACT_AFTER_PIECES } from '../../repository/young-gc';
 
 export type SinkRequest = { data: Uint8Array } | { end: true };
 export type SinkReply = { written: number } | { ended: true } | { error: string; code?: string };

@@ -34,8 +34,6 @@ export interface FileOutcome {
 /** Raw bytes of chunks per batch: about a pack's worth of small files read in a few requests. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 const BATCH_FILES = 1024;
-/** Records this close in a pack are fetched in one read, the gap included. */
-const MERGE_GAP = 256 * 1024;
 const BATCHES_PER_WORKER = 2;
 
 /** A ranged read of a pack with the record data it gets, as the worker receives it. */
@@ -180,7 +178,7 @@ export class RestoreWorkers {
       return r.value;
     });
     chunks = keptIndexes.map((i) => chunks[i]!);
-    const { reads, readOf: rangeOf } = planReads(located, MERGE_GAP);
+    const { reads, readOf: rangeOf } = planReads(located);
     const ranges: PlannedRange[] = reads.map((r) => ({
       data: new Uint8Array(0),
       start: r.start,
