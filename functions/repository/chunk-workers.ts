@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { Replies, startWorkers } from '../core/batch-slots';
 import { IntegrityError } from '../core/errors';
 import { workerScript } from '../core/worker-script';
-import { enableYoungGc } from './young-gc';
+import { prepareWorkerIsolates } from './worker-isolates';
 import type { CompressionSettings } from './codec';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './chunk-worker';
 import { owned } from './owned';
@@ -48,8 +48,8 @@ export class ChunkWorkers {
     compression: CompressionSettings,
     count = Math.max(1, Math.min(availableParallelism(), 8)),
   ) {
-    // Before the workers start, so that they find gc() on their global object.
-    enableYoungGc();
+    // Before the workers start: the settings apply to isolates created afterwards.
+    prepareWorkerIsolates();
     const setup: WorkerSetup = { idKey, compression };
     const script = workerScript(__dirname, 'chunk-worker');
     this.workers = startWorkers(script, setup, count, this.replies, (error) => (this.failure ??= error));

@@ -1,4 +1,4 @@
-import { OldGcPacer } from '../../functions/repository/young-gc';
+import { OldGcPacer, StreamHeap } from '../../functions/repository/young-gc';
 
 const MiB = 1024 * 1024;
 
@@ -36,5 +36,29 @@ describe('OldGcPacer', () => {
     expect(afterLooks(1)).toBe(1); // 83: 33 over the floor
     expect(afterLooks(2)).toBe(1); // 50, 60: the floor is measured again after a collection
     expect(afterLooks(1)).toBe(2); // 83: 33 over the new floor of 50
+  });
+});
+
+describe('StreamHeap', () => {
+  test('collects when the heap has grown 8 MiB over its floor, looking every 8 chunks', () => {
+    const sizes = [30, 25, 32, 34, 30].map((m) => m * MiB);
+    const looks: number[] = [];
+    let collections = 0;
+    const heap = new StreamHeap(
+      () => {
+        looks.push(sizes[0]!);
+        return sizes.shift()!;
+      },
+      () => collections++,
+    );
+    const chunks = (n: number) => {
+      for (let i = 0; i < n; i++) heap.chunkDone(64 * 1024);
+      return collections;
+    };
+    expect(chunks(7)).toBe(0);
+    expect(looks).toHaveLength(0);
+    expect(chunks(8 * 3 - 7)).toBe(0); // 30, 25, 32: 7 MiB over the floor of 25
+    expect(chunks(8)).toBe(1); // 34: 9 over
+    expect(looks).toHaveLength(4);
   });
 });

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { LifeboatError, StorageFullError } from '../../core/errors';
 import type { ByteSink } from '../../core/ports/byte-sink';
 import { workerScript } from '../../core/worker-script';
-import { enableYoungGc } from '../../repository/young-gc';
+import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import type { SinkReply, SinkRequest } from './fd-sink-worker';
 
 /** Pieces handed to the worker and not yet written; bounds memory like a stream's high-water mark. */
@@ -35,7 +35,7 @@ export class FdSink implements ByteSink {
     fd: number,
     private readonly what = 'standard output',
   ) {
-    enableYoungGc();
+    prepareWorkerIsolates();
     this.worker = new Worker(workerScript(__dirname, 'fd-sink-worker'), { workerData: { fd } });
     this.worker.on('message', (reply: SinkReply) => this.waiting.shift()?.resolve(reply));
     this.worker.on('error', (error) => {

@@ -9,7 +9,7 @@ import type { BackupType, SnapshotManifest, StreamContent, TargetType } from '..
 import { RepositoryWriter } from '../../repository/writer';
 import { ChunkWorkers, type EncodedChunk } from '../../repository/chunk-workers';
 import { ChunkRing } from '../../repository/chunk-ring';
-import { YoungGcPacer, CompactOnce, COMPACT_AFTER_BYTES } from '../../repository/young-gc';
+import { YoungGcPacer, StreamHeap } from '../../repository/young-gc';
 import { readContentLists } from './content';
 import { ChunkTally, commitBackup } from './snapshot-commit';
 
@@ -181,7 +181,7 @@ async function runBackup(
   const ring = new ChunkRing(RING_CHUNKS * repo.chunkerParams.max);
   workers.shareRing(ring);
   const gc = new YoungGcPacer(GC_EVERY_SEALED_BYTES);
-  const compact = new CompactOnce(COMPACT_AFTER_BYTES);
+  const heap = new StreamHeap();
   const settleOldest = async () => {
     const encoded = await inFlight.shift()!;
     refs.push({ id: encoded.id, rawLength: encoded.rawLength });
@@ -198,7 +198,7 @@ async function runBackup(
     // Sealed into its pack (or not needed): its place in the ring can take the next chunk.
     if (encoded.ringStart !== undefined) ring.release(encoded.ringStart);
     gc.add(isNew ? encoded.payload.length : 0);
-    compact.add(encoded.rawLength);
+    heap.chunkDone(encoded.rawLength);
     tally.count(isNew, encoded.rawLength);
     if (refs.length === CONTENT_LIST_MAX_ENTRIES) await flushList();
   };

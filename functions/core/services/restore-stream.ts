@@ -8,7 +8,7 @@ import { ChunkReader, loadChunkIndex } from '../../repository/reader';
 import type { ContentRef } from '../../repository/content-list';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
-import { collectYoungGarbage, CompactOnce, COMPACT_AFTER_BYTES } from '../../repository/young-gc';
+import { collectYoungGarbage, StreamHeap } from '../../repository/young-gc';
 import { readContentLists } from './content';
 
 export interface StreamRestoreOptions {
@@ -68,7 +68,7 @@ export async function restoreStream(
   let batchBytes = 0;
   let written = 0;
   let chunks = 0;
-  const compact = new CompactOnce(COMPACT_AFTER_BYTES);
+  const heap = new StreamHeap();
 
   const writeNext = async () => {
     const next = queue.shift()!;
@@ -76,7 +76,7 @@ export async function restoreStream(
     const { data, digest } = await next.chunk;
     checksum.add(digest);
     written += data.length;
-    compact.add(data.length);
+    heap.chunkDone(data.length);
     // The sink may move data to another thread: its length is 0 from here on.
     await sink.write(data);
     if (++chunks % 4 === 0) collectYoungGarbage();

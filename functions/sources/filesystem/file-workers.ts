@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
 import type { ContentRef } from '../../repository/content-list';
-import { enableYoungGc, OldGcPacer, YoungGcPacer } from '../../repository/young-gc';
+import { OldGcPacer, YoungGcPacer } from '../../repository/young-gc';
+import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import type { FileChunksMessage, FileJob, FileReadDone, FileStat, FileWorkerSetup } from './file-worker';
 
 /** A chunk read from a file, its payload (when new) a view of the worker's ring. */
@@ -65,7 +66,7 @@ export class FileWorkers {
     setup: Omit<FileWorkerSetup, 'index' | 'outstanding' | 'ring'>,
     count = Math.max(1, Math.min(availableParallelism(), 8)),
   ) {
-    enableYoungGc();
+    prepareWorkerIsolates();
     const shared = new SharedArrayBuffer(4 * count);
     this.outstanding = new Int32Array(shared);
     // Twice the largest payload at least, so that one always fits once the ring is given back.

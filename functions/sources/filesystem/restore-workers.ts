@@ -6,7 +6,8 @@ import type { ChunkReader } from '../../repository/reader';
 import { planReads } from '../../repository/range-plan';
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
-import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
+import { OldGcPacer } from '../../repository/young-gc';
+import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import { RangeBuffers } from '../../repository/range-buffers';
 import type {
   FilePiece,
@@ -72,7 +73,7 @@ export class RestoreWorkers {
     private readonly onOutcome: (outcome: FileOutcome) => void,
     count = Math.max(1, Math.min(availableParallelism(), 8)),
   ) {
-    enableYoungGc();
+    prepareWorkerIsolates();
     const setup: RestoreWorkerSetup = { idKey: repo.keys.id, umask: process.umask() };
     this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
     const script = workerScript(__dirname, 'restore-worker');

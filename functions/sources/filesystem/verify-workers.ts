@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
-import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
+import { OldGcPacer } from '../../repository/young-gc';
+import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import type { ExpectedFile, VerifyBatch, VerifyBatchReply, VerifyWorkerSetup } from './verify-worker';
 
 /** A batch: many small files in one message, or a few MiB of larger ones. */
@@ -27,7 +28,7 @@ export class VerifyWorkers {
   private readonly oldGc = new OldGcPacer();
 
   constructor(setup: VerifyWorkerSetup, count = Math.max(1, Math.min(availableParallelism(), 8))) {
-    enableYoungGc();
+    prepareWorkerIsolates();
     this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
     const script = workerScript(__dirname, 'verify-worker');
     this.workers = startWorkers(script, setup, count, this.replies, (error) => this.slots.fail(error));
