@@ -62,7 +62,7 @@ export function compactHeap(): void {
  * on a worker, this many of the default 1 MiB average chunk counted in bytes on the main thread.
  */
 export const COMPACT_AFTER_PIECES = 16;
-export const COMPACT_AFTER_BYTES = COMPACT_AFTER_PIECES * 1024 * 1024;
+const COMPACT_AFTER_BYTES = COMPACT_AFTER_PIECES * 1024 * 1024;
 
 /**
  * Calls compactHeap once, when the work counted reaches `afterBytes`: late enough that starting
@@ -131,8 +131,8 @@ export class YoungGcPacer {
   }
 }
 
-export const STREAM_OLD_GC_EVERY_CHUNKS = 8;
-export const STREAM_OLD_GC_GROWTH_BYTES = 8 * 1024 * 1024;
+const STREAM_OLD_GC_EVERY_CHUNKS = 8;
+const STREAM_OLD_GC_GROWTH_BYTES = 8 * 1024 * 1024;
 
 /**
  * What a stream's main thread does for its heap, chunk by chunk: one compaction once started
