@@ -320,13 +320,27 @@ export function seal(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer 
 }
 
 /**
- * As seal, in pieces whose concatenation is the sealed bytes: a caller that writes them out
- * saves copying (and allocating) the whole once more.
+ * Ciphertext comes out in pieces of at most this size. Each piece is a new allocation; a whole
+ * record at once was one of about 1 MiB, of a different size every time, and glibc kept the freed
+ * ones in its arenas in pieces no later record fitted: the main thread's share of a 4 GiB cloud
+ * backup grew with the stream (peak RSS 222-236 MiB against 210-212 in pieces). Pieces of one size
+ * are reused.
+ */
+const SEAL_PIECE_BYTES = 64 * 1024;
+
+/**
+ * As seal, in pieces (of at most SEAL_PIECE_BYTES) whose concatenation is the sealed bytes: a
+ * caller that writes them out saves copying (and allocating) the whole once more.
  */
 export function sealInParts(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer[]): Buffer[] {
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
-  const out = plaintext.map((p) => cipher.update(p));
+  const out: Buffer[] = [];
+  for (const p of plaintext) {
+    for (let at = 0; at < p.length; at += SEAL_PIECE_BYTES) {
+      out.push(cipher.update(p.subarray(at, at + SEAL_PIECE_BYTES)));
+    }
+  }
   out.push(cipher.final(), cipher.getAuthTag());
   return out;
 }
