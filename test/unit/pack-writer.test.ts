@@ -17,17 +17,14 @@ const fixture = new KeyFixture('lifeboat-pack-writer-');
 beforeEach(() => fixture.setUp());
 afterEach(() => fixture.tearDown());
 
-const RECORD = 300 * 1024;
-
-test('a store that reads late still gets one piece per write, never records joined, and the pack opens', async () => {
-  const repo = await Repository.init(fixture.store, fixture.first);
-  let startReading!: () => void;
-  const late = new Promise<void>((resolve) => (startReading = resolve));
-  const pieces: number[] = [];
-  // A store slow to begin reading (a request in flight): the writer's records pile up meanwhile.
-  const slow: ObjectStore = Object.assign(Object.create(fixture.store) as ObjectStore, {
+/**
+ * The local store, recording the length of every piece of a body it is given; it begins reading
+ * only once `reading` settles.
+ */
+function countingStore(pieces: number[], reading: Promise<void> = Promise.resolve()): ObjectStore {
+  return Object.assign(Object.create(fixture.store) as ObjectStore, {
     put: async (key: string, body: ObjectBody, options?: PutOptions) => {
-      await late;
+      await reading;
       const seen: Buffer[] = [];
       for await (const piece of body as AsyncIterable<Buffer>) {
         pieces.push(piece.length);
@@ -36,7 +33,17 @@ test('a store that reads late still gets one piece per write, never records join
       return fixture.store.put(key, Buffer.concat(seen), options);
     },
   });
-  const pack = new PackWriter(slow, repo.keys, PackClass.data);
+}
+
+const RECORD = 300 * 1024;
+
+test('a store that reads late still gets one piece per write, never records joined, and the pack opens', async () => {
+  const repo = await Repository.init(fixture.store, fixture.first);
+  let startReading!: () => void;
+  const late = new Promise<void>((resolve) => (startReading = resolve));
+  const pieces: number[] = [];
+  // A store slow to begin reading (a request in flight): the writer's records pile up meanwhile.
+  const pack = new PackWriter(countingStore(pieces, late), repo.keys, PackClass.data);
   const payloads = [1, 2, 3, 4].map(() => randomBytes(RECORD));
   // Each add seals and writes at once; only its wait for room is left pending.
   const added = payloads.map((payload, i) => pack.add(Buffer.alloc(32, i + 1), 0, payload, RECORD));
@@ -52,20 +59,6 @@ test('a store that reads late still gets one piece per write, never records join
   expect(opened.entries.size).toBe(payloads.length);
   expect([...opened.entries.values()].map((e) => e.rawLength)).toEqual(payloads.map(() => RECORD));
 });
-
-/** A store that records the length of every piece of a body it is given. */
-function countingStore(pieces: number[]): ObjectStore {
-  return Object.assign(Object.create(fixture.store) as ObjectStore, {
-    put: async (key: string, body: ObjectBody, options?: PutOptions) => {
-      const seen: Buffer[] = [];
-      for await (const piece of body as AsyncIterable<Buffer>) {
-        pieces.push(piece.length);
-        seen.push(piece);
-      }
-      return fixture.store.put(key, Buffer.concat(seen), options);
-    },
-  });
-}
 
 test('a record is sealed in pieces of at most 64 KiB (one size, which malloc reuses), and reads back whole', async () => {
   // A whole record per allocation (about 1 MiB, a different size each time) left glibc's arenas
