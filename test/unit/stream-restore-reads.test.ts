@@ -1,8 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ContainerClient } from '@azure/storage-blob';
+import { AzureBlobObjectStore } from '../../functions/adapters/azure/blob/object-store';
+import { S3ObjectStore } from '../../functions/adapters/aws/s3/object-store';
 import type { ByteRange, ObjectStore } from '../../functions/core/ports/object-store';
-import { restoreStream, writableSink } from '../../functions/core/services/restore-stream';
+import {
+  restoreStream,
+  restoreWorkerCount,
+  writableSink,
+} from '../../functions/core/services/restore-stream';
+import * as chunkWorkers from '../../functions/repository/chunk-workers';
 import { chunkDigest } from '../../functions/repository/crypto';
 import { PackClass, packKey } from '../../functions/repository/pack';
 import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
@@ -111,4 +121,36 @@ test('a record that fails in a batched read is read from its other copy', async 
   expect(
     (await restored(await Repository.open(fixture.store, fixture.first), manifest)).equals(original),
   ).toBe(true);
+});
+
+test('a stream restore from a remote store decodes on one thread, from a local one on all but one core', async () => {
+  const original = randomData(3 * 1024 * 1024, 'remote');
+  const repo = await Repository.init(fixture.store, fixture.first);
+  const manifest = await backupBuffer(repo, original, 'db', 'full');
+  // The local store, marked as S3 and Azure mark themselves: only the flag differs.
+  const remote = Object.assign(Object.create(fixture.store) as ObjectStore, { remote: true });
+  const { ChunkWorkers } = chunkWorkers;
+  const made = jest
+    .spyOn(chunkWorkers, 'ChunkWorkers')
+    .mockImplementation((...args) => new ChunkWorkers(...args));
+  try {
+    const fromRemote = await restored(await Repository.open(remote, fixture.first), manifest);
+    const fromLocal = await restored(repo, manifest);
+    expect(fromRemote.equals(original)).toBe(true);
+    expect(fromLocal.equals(original)).toBe(true);
+    expect(made.mock.calls.map((call) => call[2])).toEqual([1, Math.max(1, availableParallelism() - 1)]);
+  } finally {
+    made.mockRestore();
+  }
+});
+
+test('the cloud stores say they are remote and the local store does not', () => {
+  const s3 = new S3ObjectStore(new S3Client({ region: 'us-east-1' }), { bucket: 'vault', prefix: '' });
+  const azure = new AzureBlobObjectStore(new ContainerClient('https://account.blob.core.windows.net/vault'), {
+    container: 'vault',
+    prefix: '',
+  });
+  expect(restoreWorkerCount(s3)).toBe(1);
+  expect(restoreWorkerCount(azure)).toBe(1);
+  expect((fixture.store as ObjectStore).remote).toBeUndefined();
 });

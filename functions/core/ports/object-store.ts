@@ -26,6 +26,11 @@ export interface PutOptions {
 export interface ObjectStore {
   /** Human-readable location for messages, e.g. a path or s3://bucket/prefix. */
   readonly location: string;
+  /**
+   * Reads cross a network (S3, Azure), so the network and not the CPU sets the pace of a restore.
+   * Absent for a local directory.
+   */
+  readonly remote?: boolean;
   put(key: string, body: ObjectBody, options?: PutOptions): Promise<ObjectInfo>;
   /** Throws ObjectNotFoundError when the key does not exist. */
   get(key: string, range?: ByteRange): Promise<Readable>;

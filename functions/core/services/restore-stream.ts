@@ -1,7 +1,9 @@
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { InputError, IntegrityError } from '../errors';
 import type { ByteSink } from '../ports/byte-sink';
+import type { ObjectStore } from '../ports/object-store';
 import { ChunkWorkers, type VerifiedChunk } from '../../repository/chunk-workers';
 import { StreamChecksum } from '../../repository/crypto';
 import { ChunkReader, loadChunkIndex } from '../../repository/reader';
@@ -29,6 +31,17 @@ export interface StreamRestoreOptions {
 export const RESTORE_BATCH_BYTES = 1024 * 1024;
 const BATCH_CHUNKS = 64;
 const READ_AHEAD_BYTES = 4 * RESTORE_BATCH_BYTES;
+
+/**
+ * Decode threads for a stream restore. The main thread reads, checks and writes, so locally one
+ * thread per other core; from a remote store one, since the network sets the pace and each further
+ * thread costs its own heap. Measured on 2 cores, 4 GiB streams, one thread against two: locally
+ * 138-140 MiB peak against 153-156 and 7-11 s against 7-13; from s3rver 188-195 MiB against
+ * 197-207, 32-36 s against 34-49; from Azurite 180-188 MiB against 205-207, 63-68 s against 64-71.
+ */
+export function restoreWorkerCount(store: ObjectStore): number {
+  return store.remote ? 1 : Math.max(1, availableParallelism() - 1);
+}
 
 /** A Node stream as a ByteSink. */
 export function writableSink(stream: Writable): ByteSink {
@@ -60,7 +73,9 @@ export async function restoreStream(
     );
   }
   const readAheadBytes = options.readAheadBytes ?? READ_AHEAD_BYTES;
-  const workers = options.workers ?? new ChunkWorkers(repo.keys.id, repo.config.compression);
+  const workers =
+    options.workers ??
+    new ChunkWorkers(repo.keys.id, repo.config.compression, restoreWorkerCount(repo.store));
   const checksum = new StreamChecksum();
   const queue: { chunk: Promise<VerifiedChunk>; rawLength: number }[] = [];
   let queuedBytes = 0;

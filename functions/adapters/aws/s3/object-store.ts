@@ -61,6 +61,7 @@ const DEFAULT_QUEUE_SIZE = 4;
  */
 export class S3ObjectStore implements ObjectStore {
   readonly location: string;
+  readonly remote = true;
   private readonly base: string;
   private readonly parts: PartBuffers;
 

@@ -68,6 +68,7 @@ const CONTAINER_NAME = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
  */
 export class AzureBlobObjectStore implements ObjectStore {
   readonly location: string;
+  readonly remote = true;
   private readonly base: string;
   private readonly blocks: PartBuffers;
 
