@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { InputError, IntegrityError } from '../errors';
 import type { ByteSink } from '../ports/byte-sink';
@@ -33,14 +32,15 @@ const BATCH_CHUNKS = 64;
 const READ_AHEAD_BYTES = 4 * RESTORE_BATCH_BYTES;
 
 /**
- * Decode threads for a stream restore. The main thread reads, checks and writes, so locally one
- * thread per other core; from a remote store one, since the network sets the pace and each further
- * thread costs its own heap. Measured on 2 cores, 4 GiB streams, one thread against two: locally
- * 138-140 MiB peak against 153-156 and 7-11 s against 7-13; from s3rver 188-195 MiB against
- * 197-207, 32-36 s against 34-49; from Azurite 180-188 MiB against 205-207, 63-68 s against 64-71.
+ * Decode threads for a stream restore: from a remote store one, since the network sets the pace
+ * and each further thread costs its own heap; locally the pool's default, one per core. Measured
+ * on 2 cores, 4 GiB of incompressible data, one thread against two: from s3rver 188-195 MiB peak
+ * against 197-207, 32-36 s against 34-49; from Azurite 180-188 MiB against 205-207, 63-68 s
+ * against 64-71. Locally one thread restored linux.tar (1.3 GiB, zstd) in 3.9-4.6 s against
+ * 3.5-3.9 with two: decompression wants the cores a network restore cannot use.
  */
-export function restoreWorkerCount(store: ObjectStore): number {
-  return store.remote ? 1 : Math.max(1, availableParallelism() - 1);
+export function restoreWorkerCount(store: ObjectStore): number | undefined {
+  return store.remote ? 1 : undefined;
 }
 
 /** A Node stream as a ByteSink. */
