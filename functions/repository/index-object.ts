@@ -23,18 +23,57 @@ export function encodeIndex(entries: IndexEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => Buffer.compare(a.id, b.id));
   const out = Buffer.alloc(4 + sorted.length * INDEX_ENTRY_BYTES);
   out.writeUInt32BE(sorted.length, 0);
-  let at = 4;
-  for (const e of sorted) {
-    e.id.copy(out, at);
-    e.packId.copy(out, at + 32);
-    out.writeUInt32BE(e.offset, at + 48);
-    out.writeUInt32BE(e.storedLength, at + 52);
-    out.writeUInt32BE(e.rawLength, at + 56);
-    out.writeUInt8(e.codec, at + 60);
-    out.writeUInt8(e.packClass, at + 61);
-    at += INDEX_ENTRY_BYTES;
-  }
+  sorted.forEach((e, i) => writeEntry(out, 4 + i * INDEX_ENTRY_BYTES, e));
   return out;
+}
+
+function writeEntry(out: Buffer, at: number, e: IndexEntry): void {
+  e.id.copy(out, at);
+  e.packId.copy(out, at + 32);
+  out.writeUInt32BE(e.offset, at + 48);
+  out.writeUInt32BE(e.storedLength, at + 52);
+  out.writeUInt32BE(e.rawLength, at + 56);
+  out.writeUInt8(e.codec, at + 60);
+  out.writeUInt8(e.packClass, at + 61);
+}
+
+/**
+ * The index entries of a backup in progress, kept as their encoded records until the index object
+ * is written. As objects (an entry, its id's Buffer) they cost about five times the 62 bytes and
+ * lived on the main thread's heap for the whole backup: 45,000 of them half-way through the
+ * Linux tree's.
+ */
+export class IndexEntries {
+  private readonly slabs: Buffer[] = [];
+  private count = 0;
+
+  constructor(private readonly entriesPerSlab = 1024) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(entry: IndexEntry): void {
+    const slot = this.count % this.entriesPerSlab;
+    if (slot === 0) this.slabs.push(Buffer.allocUnsafeSlow(this.entriesPerSlab * INDEX_ENTRY_BYTES));
+    writeEntry(this.slabs[this.slabs.length - 1]!, slot * INDEX_ENTRY_BYTES, entry);
+    this.count++;
+  }
+
+  /** The index object's plaintext, as encodeIndex gives it for the same entries. */
+  encode(): Buffer {
+    const per = this.entriesPerSlab;
+    const slabOf = (i: number) => this.slabs[Math.floor(i / per)]!;
+    const at = (i: number) => (i % per) * INDEX_ENTRY_BYTES;
+    const order = Uint32Array.from({ length: this.count }, (_, i) => i);
+    order.sort((a, b) => slabOf(a).compare(slabOf(b), at(b), at(b) + 32, at(a), at(a) + 32));
+    const out = Buffer.alloc(4 + this.count * INDEX_ENTRY_BYTES);
+    out.writeUInt32BE(this.count, 0);
+    order.forEach((i, n) => {
+      slabOf(i).copy(out, 4 + n * INDEX_ENTRY_BYTES, at(i), at(i) + INDEX_ENTRY_BYTES);
+    });
+    return out;
+  }
 }
 
 export function decodeIndex(plain: Buffer, name: string): IndexEntry[] {

@@ -1,7 +1,7 @@
 import type { ObjectStore } from '../core/ports/object-store';
 import { encode, encodeSync, type CompressionSettings } from './codec';
 import { chunkId, writingKey } from './crypto';
-import { encodeIndex, type IndexEntry } from './index-object';
+import { IndexEntries } from './index-object';
 import { PackClass } from './pack';
 import { PackWriter, type FinishedPack } from './pack-writer';
 import type { Repository } from './repository';
@@ -44,7 +44,7 @@ export class RepositoryWriter {
   private readonly packs = new Map<PackClass, PackWriter>();
   private readonly pending = new Set<Promise<void>>();
   private readonly finishing = new Set<Promise<void>>();
-  private indexEntries: IndexEntry[] = [];
+  private indexEntries = new IndexEntries();
   private packsSinceIndex = 0;
   private failure: unknown;
   private aborted: Error | undefined;
@@ -181,19 +181,19 @@ export class RepositoryWriter {
     this.stats.packsWritten++;
     this.stats.storedBytes += pack.size;
     for (const e of pack.entries) {
-      this.indexEntries.push({ ...e, packId: pack.packId, packClass: pack.packClass });
+      this.indexEntries.add({ ...e, packId: pack.packId, packClass: pack.packClass });
     }
     if (++this.packsSinceIndex >= PACKS_PER_INDEX) await this.writeIndex();
   }
 
   private async writeIndex(): Promise<void> {
-    if (this.indexEntries.length === 0) return;
+    if (this.indexEntries.size === 0) return;
     const entries = this.indexEntries;
-    this.indexEntries = [];
+    this.indexEntries = new IndexEntries();
     this.packsSinceIndex = 0;
     await this.repo.prepareWrite();
     const id = this.repo.newObjectId();
-    const sealed = this.repo.sealObject(StreamType.index, id, encodeIndex(entries));
+    const sealed = this.repo.sealObject(StreamType.index, id, entries.encode());
     await this.store.put(`${INDEX_PREFIX}${id}`, sealed, { createOnly: true });
     this.stats.storedBytes += sealed.length;
   }
