@@ -63,7 +63,8 @@ export class FileWorkers {
    * The heap of a backup's main thread, kept near its live size (see OldGcPacer). Its live size
    * stays about 20-28 MiB over the Linux tree; a collection once it has grown 16 MiB over that,
    * rather than 32, took the backup's peak from 304-347 MiB (median 315, seven rounds) to
-   * 289-330 (median 300, eight rounds; V8's pages 10 MiB fewer in each), in the same time. A restore's peak did not move (tmpfs, three rounds) and it keeps 32.
+   * 289-330 (median 300, eight rounds; V8's pages 10 MiB fewer in each), in the same time.
+   * A restore's peak did not move (tmpfs, three rounds) and it keeps 32.
    */
   private readonly oldGc = new OldGcPacer(1024, BACKUP_OLD_GC_GROWTH_BYTES);
   private failure: unknown;
