@@ -1,10 +1,11 @@
 /**
- * Copies of chunk ids that live for a whole backup (pack and index entries), packed densely in
- * slabs of their own.
+ * Copies of chunk ids that live as long as their pack is being written (its trailer's entries),
+ * packed densely in slabs of their own.
  *
  * An id that arrives as a 32-byte slice of Node's shared 8 KiB buffer pool keeps the whole slab
  * alive, together with the dead records sealed into the rest of it: on the Linux tree that
- * pinned 55 MiB for 7,000 ids, growing with every chunk. Here every byte of a slab is an id.
+ * pinned 55 MiB for 7,000 ids, growing with every chunk (when the index kept these same ids for the
+ * whole backup; it now copies their bytes, IndexEntries). Here every byte of a slab is an id.
  */
 export class IdArena {
   private slab = Buffer.alloc(0);
