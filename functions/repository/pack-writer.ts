@@ -42,7 +42,7 @@ export class PackWriter {
   private readonly upload: Promise<ObjectInfo>;
   private uploadError: unknown;
   private readonly entries: PackEntry[] = [];
-  /** The entries live until the pack is finished: their ids are kept apart from Node's buffer pool. */
+  /** The entries live until the pack is finished: their ids are kept out of Node's buffer pool. */
   private readonly ids = new IdArena();
   private offset = PACK_HEADER_BYTES;
 
