@@ -379,3 +379,60 @@ describe('validateChunkerParams', () => {
     expect(() => new Chunker(DEFAULT_CHUNKER, new BigUint64Array(255))).toThrow(/256 entries/);
   });
 });
+
+describe('reading straight into the chunker', () => {
+  const params: ChunkerParams = { min: 1024, avg: 4096, max: 16 * 1024, level: 2 };
+
+  /** The chunks of `data` as push and finish give them: offsets, lengths, bytes. */
+  function pushed(data: Buffer): { offset: number; bytes: string }[] {
+    const chunker = new Chunker(params, standardGear());
+    return [...chunker.push(data), ...chunker.finish()].map((c) => ({
+      offset: c.offset,
+      bytes: c.data.toString('hex'),
+    }));
+  }
+
+  test('space and commit, in reads of any size, cut where push does', () => {
+    const data = pseudoRandom(300_000, 11);
+    // A small input room: the buffered tail is moved back many times.
+    const chunker = new Chunker(params, standardGear(), { inputRoom: 5000 });
+    const seen: { offset: number; bytes: string }[] = [];
+    let offset = 0;
+    const visit = (chunk: Buffer) => {
+      seen.push({ offset, bytes: chunk.toString('hex') });
+      offset += chunk.length;
+    };
+    for (let pos = 0, step = 1; pos < data.length; step = (step * 7 + 3) % 9000) {
+      const space = chunker.space();
+      expect(space.length).toBeGreaterThanOrEqual(5000);
+      const n = Math.min(step + 1, space.length, data.length - pos);
+      data.copy(space, 0, pos, pos + n);
+      chunker.commit(n, visit);
+      pos += n;
+    }
+    chunker.flush(visit);
+    expect(seen).toEqual(pushed(data));
+
+    // write() copies in and gives views too; after a reset nothing of the last stream is left.
+    const again: { offset: number; bytes: string }[] = [];
+    offset = 0;
+    chunker.write(pseudoRandom(50_000, 12), () => undefined);
+    chunker.reset();
+    chunker.write(data, (chunk) => {
+      again.push({ offset, bytes: chunk.toString('hex') });
+      offset += chunk.length;
+    });
+    chunker.flush((chunk) => {
+      again.push({ offset, bytes: chunk.toString('hex') });
+      offset += chunk.length;
+    });
+    expect(again).toEqual(pushed(data));
+  });
+
+  test('committing more than the space is refused', () => {
+    const chunker = new Chunker(params, standardGear(), { inputRoom: 4096 });
+    const room = chunker.space().length;
+    expect(() => chunker.commit(room + 1, () => undefined)).toThrow(/more than its space/);
+    expect(() => new Chunker(params, standardGear(), { inputRoom: 0 })).toThrow(/input room/);
+  });
+});

@@ -203,11 +203,9 @@ async function runBackup(
     if (refs.length === CONTENT_LIST_MAX_ENTRIES) await flushList();
   };
 
-  const chunker = new Chunker(
-    repo.chunkerParams,
-    repo.gear(),
-    (length) => ring.take(length) ?? Buffer.allocUnsafe(length),
-  );
+  const chunker = new Chunker(repo.chunkerParams, repo.gear(), {
+    allocate: (length) => ring.take(length) ?? Buffer.allocUnsafe(length),
+  });
   try {
     for await (const chunk of chunkStream(source, chunker)) {
       size += chunk.length;

@@ -68,9 +68,21 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const GEAR_OFFSET = 0;
 const DATA_OFFSET = 4096;
 const WASM_PAGE = 65536;
-// Room for input beyond the max-sized window the cut needs; larger means the unconsumed tail is
-// moved back to the start of the buffer less often.
-const MIN_INPUT_ROOM = 8 * 1024 * 1024;
+/**
+ * Room for input beyond the max-sized window the cut needs, unless the caller chooses: larger means
+ * the unconsumed tail is moved back to the start of the buffer less often.
+ */
+const DEFAULT_INPUT_ROOM = 8 * 1024 * 1024;
+
+export interface ChunkerOptions {
+  /** Where each chunk's copy goes for `push` and `finish` (a stream backup's shared ring). */
+  allocate?: (length: number) => Buffer;
+  /** Bytes of input the chunker's memory holds beyond one max-sized window (default 8 MiB). */
+  inputRoom?: number;
+}
+
+/** Takes a chunk as a view of the chunker's memory: valid only until the callback returns. */
+export type ChunkVisitor = (data: Buffer) => void;
 
 let wasmModule: object | undefined;
 function loadModule(): object {
@@ -92,19 +104,18 @@ export class Chunker {
   private end = DATA_OFFSET;
   private offset = 0;
 
-  /**
-   * @param allocate where each chunk's copy goes (a stream backup's shared ring); the chunk owns it
-   */
-  constructor(
-    params: ChunkerParams,
-    gear: BigUint64Array,
-    private readonly allocate: (length: number) => Buffer = (length) => Buffer.allocUnsafe(length),
-  ) {
+  private readonly allocate: (length: number) => Buffer;
+
+  constructor(params: ChunkerParams, gear: BigUint64Array, options: ChunkerOptions = {}) {
     validateChunkerParams(params);
     if (gear.length !== 256) throw new Error(`gear table must have 256 entries, got ${gear.length}`);
     const { maskS, maskL } = selectMasks(params.avg, params.level);
     this.max = params.max;
-    this.limit = DATA_OFFSET + params.max + Math.max(params.max, MIN_INPUT_ROOM);
+    this.allocate = options.allocate ?? ((length) => Buffer.allocUnsafe(length));
+    const room = options.inputRoom ?? DEFAULT_INPUT_ROOM;
+    if (!Number.isSafeInteger(room) || room < 1)
+      throw new Error(`chunker input room must be positive, got ${room}`);
+    this.limit = DATA_OFFSET + params.max + room;
     // Per-instance memory so that several chunkers (streams, worker tasks) never share state.
     const memory = new wasmApi.Memory({ initial: Math.ceil(this.limit / WASM_PAGE) });
     const instance = new wasmApi.Instance(loadModule(), { env: { memory } });
@@ -116,8 +127,56 @@ export class Chunker {
     this.wasm.configure(params.min, params.avg, params.max, maskS, maskL);
   }
 
+  /** Chunks of `data` and what came before it, each an owned copy (see ChunkerOptions.allocate). */
   push(data: Buffer): Chunk[] {
     const chunks: Chunk[] = [];
+    this.copyIn(data, (start, length) => chunks.push(this.copied(start, length)));
+    return chunks;
+  }
+
+  /** Flushes the tail of the stream and resets the chunker for a new stream. */
+  finish(): Chunk[] {
+    const chunks: Chunk[] = [];
+    this.cutBuffered(true, (start, length) => chunks.push(this.copied(start, length)));
+    this.reset();
+    return chunks;
+  }
+
+  /** As `push`, without a copy: each chunk goes to `visit` as a view of the chunker's memory. */
+  write(data: Buffer, visit: ChunkVisitor): void {
+    this.copyIn(data, (start, length) => visit(this.bytes.subarray(start, start + length)));
+  }
+
+  /**
+   * Where the next bytes of the stream can be read to directly: a view of the chunker's memory,
+   * at least its input room long. Pass the number of bytes placed there to `commit`.
+   */
+  space(): Buffer {
+    if (this.limit - this.end < this.limit - DATA_OFFSET - this.max) this.compact();
+    return this.bytes.subarray(this.end, this.limit);
+  }
+
+  /** Takes `length` bytes read into `space()`; each chunk they complete goes to `visit`. */
+  commit(length: number, visit: ChunkVisitor): void {
+    if (!Number.isSafeInteger(length) || length < 0 || this.end + length > this.limit)
+      throw new Error(`cannot commit ${length} bytes to the chunker: more than its space`);
+    this.end += length;
+    this.cutBuffered(false, (start, n) => visit(this.bytes.subarray(start, start + n)));
+  }
+
+  /** As `finish`, without a copy: the tail's chunks go to `visit`, then the chunker is reset. */
+  flush(visit: ChunkVisitor): void {
+    this.cutBuffered(true, (start, length) => visit(this.bytes.subarray(start, start + length)));
+    this.reset();
+  }
+
+  /** Drops whatever is buffered (the rest of a stream that failed part-way). */
+  reset(): void {
+    this.start = this.end = DATA_OFFSET;
+    this.offset = 0;
+  }
+
+  private copyIn(data: Buffer, cut: (start: number, length: number) => void): void {
     let pos = 0;
     while (pos < data.length) {
       if (this.end === this.limit) this.compact();
@@ -125,33 +184,27 @@ export class Chunker {
       data.copy(this.bytes, this.end, pos, pos + n);
       this.end += n;
       pos += n;
-      this.cutBuffered(chunks, false);
+      this.cutBuffered(false, cut);
     }
-    return chunks;
   }
 
-  /** Flushes the tail of the stream and resets the chunker for a new stream. */
-  finish(): Chunk[] {
-    const chunks: Chunk[] = [];
-    this.cutBuffered(chunks, true);
-    this.start = this.end = DATA_OFFSET;
-    this.offset = 0;
-    return chunks;
+  private copied(start: number, length: number): Chunk {
+    const data = this.allocate(length);
+    this.bytes.copy(data, 0, start, start + length);
+    return { offset: this.offset - length, length, hash: BigInt.asUintN(64, this.wasm.hash.value), data };
   }
 
-  private cutBuffered(chunks: Chunk[], eof: boolean): void {
-    const { wasm, bytes, max } = this;
-    let start = this.start;
+  /** Cuts every chunk the buffered bytes allow; `cut` sees each before the next is searched. */
+  private cutBuffered(eof: boolean, cut: (start: number, length: number) => void): void {
+    const { wasm, max } = this;
     const end = this.end;
-    while (end - start >= max || (eof && end > start)) {
+    while (end - this.start >= max || (eof && end > this.start)) {
+      const start = this.start;
       const length = wasm.cut(start, end - start);
-      const data = this.allocate(length);
-      bytes.copy(data, 0, start, start + length);
-      chunks.push({ offset: this.offset, length, hash: BigInt.asUintN(64, wasm.hash.value), data });
       this.offset += length;
-      start += length;
+      this.start = start + length;
+      cut(start, length);
     }
-    this.start = start;
   }
 
   // After cutBuffered fewer than max bytes remain, so moving them to the front always frees room.

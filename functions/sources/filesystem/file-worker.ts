@@ -79,6 +79,10 @@ export interface FileChunksMessage {
 }
 
 const FLUSH_BYTES = 4 * 1024 * 1024;
+/**
+ * Files are read straight into the chunker's memory, this much at a time beyond its window: no
+ * read buffer of their own, and each chunk is hashed and compressed where it lies, not copied.
+ */
 const READ_BYTES = 4 * 1024 * 1024;
 const GC_EVERY_BYTES = 8 * 1024 * 1024;
 /** A file counts as this many bytes, so that small files trigger collections too (about every 128). */
@@ -90,8 +94,7 @@ function main(): void {
   const setup = workerData as FileWorkerSetup;
   const ids = new ChunkIdHasher(Buffer.from(setup.idKey));
   const outstanding = new Int32Array(setup.outstanding);
-  const chunker = new Chunker(setup.chunker, setup.gear);
-  const readBuffer = Buffer.allocUnsafe(READ_BYTES);
+  const chunker = new Chunker(setup.chunker, setup.gear, { inputRoom: READ_BYTES });
   // Small files (most of a source tree) are read into this one buffer: no allocation per file.
   const smallBuffer = Buffer.allocUnsafe(setup.chunker.min + 1);
   const known = new Set<string>();
@@ -155,7 +158,7 @@ function main(): void {
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       // Chunks already posted are stored; the file itself is skipped by the main thread.
-      chunker.finish(); // discards the rest of the failed file
+      chunker.reset(); // discards the rest of the failed file
       // Chunks placed and not posted are given back with the error, so the ring stays in step.
       const message: FileChunksMessage = {
         seq: job.seq,
@@ -194,15 +197,16 @@ function main(): void {
         return total;
       }
       // It grew past its size: chunk it like a large file, starting with what is read.
-      for (const chunk of chunker.push(own.subarray(0, n))) add(chunk.data);
+      chunker.write(own.subarray(0, n), add);
     }
     for (;;) {
-      const got = readSync(fd, readBuffer, 0, READ_BYTES, total);
+      const space = chunker.space();
+      const got = readSync(fd, space, 0, Math.min(space.length, READ_BYTES), total);
       if (got === 0) break;
       total += got;
-      for (const chunk of chunker.push(readBuffer.subarray(0, got))) add(chunk.data);
+      chunker.commit(got, add);
     }
-    for (const chunk of chunker.finish()) add(chunk.data);
+    chunker.flush(add);
     return total;
   }
 }

@@ -41,7 +41,7 @@ const QUEUE_FILES = 256;
 const QUEUE_BYTES = 64 * 1024 * 1024;
 const BACKUP_OLD_GC_GROWTH_BYTES = 16 * 1024 * 1024;
 /** Each worker's ring of payloads: what it may have waiting for the main thread before it pauses. */
-const RING_BYTES = 16 * 1024 * 1024;
+const RING_BYTES = 8 * 1024 * 1024;
 
 /**
  * A pool of worker threads that read and encode whole files (file-worker.ts). The main thread

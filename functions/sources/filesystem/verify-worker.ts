@@ -45,16 +45,10 @@ function main(): void {
   const hasher = new ChunkIdHasher(Buffer.from(setup.idKey));
   // A file no longer than the smallest chunk is one chunk (most of a source tree): no chunker.
   const small = setup.chunker.min;
-  const readBuffer = Buffer.allocUnsafe(Math.max(READ_BYTES, small + 1));
-  // Chunks are hashed as soon as a push returns them, so their copies go into one scratch buffer,
-  // from its start again at every push: no allocation per chunk. A push yields at most what it
-  // was given plus one maximal chunk held over from before.
-  const scratch = Buffer.allocUnsafe(readBuffer.length + setup.chunker.max);
-  let used = 0;
-  const chunker = new Chunker(setup.chunker, setup.gear, (length) => {
-    used += length;
-    return scratch.subarray(used - length, used);
-  });
+  const smallBuffer = Buffer.allocUnsafe(small + 1);
+  // Larger files are read straight into the chunker's memory and each chunk is hashed where it
+  // lies: no read buffer and no copy per chunk.
+  const chunker = new Chunker(setup.chunker, setup.gear, { inputRoom: READ_BYTES });
   const gc = new YoungGcPacer(8 * 1024 * 1024);
 
   /** Undefined when the file holds exactly the expected chunks; else what differs. */
@@ -88,27 +82,26 @@ function main(): void {
       if (file.size <= small) {
         // Read to the end even so: a file that grew since the stat has more than its size.
         for (let n = -1; n !== 0; position += n)
-          n = readSync(fd, readBuffer, position, small + 1 - position, position);
+          n = readSync(fd, smallBuffer, position, small + 1 - position, position);
         if (position > 0) {
-          const bad = check(readBuffer.subarray(0, position));
+          const bad = check(smallBuffer.subarray(0, position));
           if (bad) return bad;
         }
       } else {
+        let bad: string | undefined;
+        const visit = (data: Buffer) => {
+          bad ??= check(data);
+        };
         for (;;) {
-          const n = readSync(fd, readBuffer, 0, READ_BYTES, position);
+          const space = chunker.space();
+          const n = readSync(fd, space, 0, Math.min(space.length, READ_BYTES), position);
           if (n === 0) break;
           position += n;
-          used = 0;
-          for (const chunk of chunker.push(readBuffer.subarray(0, n))) {
-            const bad = check(chunk.data);
-            if (bad) return bad;
-          }
-        }
-        used = 0;
-        for (const chunk of chunker.finish()) {
-          const bad = check(chunk.data);
+          chunker.commit(n, visit);
           if (bad) return bad;
         }
+        chunker.flush(visit);
+        if (bad) return bad;
       }
       if (index < file.lengths.length) return 'shorter than the backed-up file';
       // The bytes went into the thread's one buffer; a file leaves little garbage (its path,
@@ -121,7 +114,7 @@ function main(): void {
       return `cannot be read back (${e.code ?? e.message})`;
     } finally {
       closeSync(fd);
-      chunker.finish(); // the rest of a file that failed part-way
+      chunker.reset(); // the rest of a file that failed part-way
     }
   };
 
