@@ -9,7 +9,8 @@ import type { IndexEntry } from './index-object';
 import { packKey, storedPacks } from './pack';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
-import { ChunkReader, type ChunkIndex } from './reader';
+import { ChunkIndex } from './chunk-index';
+import { ChunkReader } from './reader';
 import { Repository } from './repository';
 import { verifyRecord } from './verify-record';
 
@@ -81,7 +82,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
     });
 
   // 1. Indexes.
-  const index: ChunkIndex = new Map();
+  const index = new ChunkIndex();
   const byPack = new Map<string, IndexEntry[]>();
   for (const id of await repo.indexIds()) {
     report.indexes++;
@@ -93,8 +94,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
       continue;
     }
     for (const entry of entries) {
-      const hex = entry.id.toString('hex');
-      index.set(hex, [...(index.get(hex) ?? []), entry]);
+      index.add(entry);
       const key = packKey(entry.packClass, entry.packId.toString('hex'));
       byPack.set(key, [...(byPack.get(key) ?? []), entry]);
     }
@@ -154,7 +154,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
       const where = `snapshots/${id}`;
       const indexed = (ref: ContentRef) => {
         report.chunks++;
-        if (!index.has(ref.id.toString('hex'))) {
+        if (!index.has(ref.id)) {
           problems.push({
             severity: 'error',
             object: where,

@@ -27,7 +27,7 @@ export function encodeIndex(entries: IndexEntry[]): Buffer {
   return out;
 }
 
-function writeEntry(out: Buffer, at: number, e: IndexEntry): void {
+export function writeEntry(out: Buffer, at: number, e: IndexEntry): void {
   e.id.copy(out, at);
   e.packId.copy(out, at + 32);
   out.writeUInt32BE(e.offset, at + 48);
@@ -76,25 +76,36 @@ export class IndexEntries {
   }
 }
 
-export function decodeIndex(plain: Buffer, name: string): IndexEntry[] {
+/** The number of entries of an index object's plaintext, once its length and entries check. */
+export function validateIndexPlaintext(plain: Buffer, name: string): number {
   if (plain.length < 4) throw new IntegrityError(name, 'index is truncated');
   const count = plain.readUInt32BE(0);
   if (plain.length !== 4 + count * INDEX_ENTRY_BYTES)
     throw new IntegrityError(name, 'index has the wrong length');
-  const entries: IndexEntry[] = [];
   for (let i = 0, at = 4; i < count; i++, at += INDEX_ENTRY_BYTES) {
     const packClass = plain.readUInt8(at + 61);
     if (packClass !== PackClass.data && packClass !== PackClass.meta)
       throw new IntegrityError(name, `entry ${i} has an unknown pack class`, at + 61);
-    entries.push({
-      id: Buffer.from(plain.subarray(at, at + 32)),
-      packId: Buffer.from(plain.subarray(at + 32, at + 48)),
-      offset: plain.readUInt32BE(at + 48),
-      storedLength: plain.readUInt32BE(at + 52),
-      rawLength: plain.readUInt32BE(at + 56),
-      codec: plain.readUInt8(at + 60),
-      packClass,
-    });
   }
+  return count;
+}
+
+/** The entry encoded at `at` (its buffers are copies). */
+export function readEntry(plain: Buffer, at: number): IndexEntry {
+  return {
+    id: Buffer.from(plain.subarray(at, at + 32)),
+    packId: Buffer.from(plain.subarray(at + 32, at + 48)),
+    offset: plain.readUInt32BE(at + 48),
+    storedLength: plain.readUInt32BE(at + 52),
+    rawLength: plain.readUInt32BE(at + 56),
+    codec: plain.readUInt8(at + 60),
+    packClass: plain.readUInt8(at + 61) as PackClass,
+  };
+}
+
+export function decodeIndex(plain: Buffer, name: string): IndexEntry[] {
+  const count = validateIndexPlaintext(plain, name);
+  const entries: IndexEntry[] = [];
+  for (let i = 0, at = 4; i < count; i++, at += INDEX_ENTRY_BYTES) entries.push(readEntry(plain, at));
   return entries;
 }

@@ -1,40 +1,36 @@
 import { IntegrityError, NewerKeyGenerationError, ObjectNotFoundError } from '../core/errors';
 import type { ChunkWorkers, VerifiedChunk } from './chunk-workers';
 import { ChunkIdHasher } from './crypto';
-import type { IndexEntry } from './index-object';
+import { ChunkIndex } from './chunk-index';
 import { PackClass, packKey } from './pack';
 import { PackBodies } from './pack-bodies';
 import { openPack, sameEntry, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import { RangeBuffers } from './range-buffers';
 import { planReads, type LocatedRecord, type PlannedRead } from './range-plan';
-import type { Repository } from './repository';
+import type { IndexEntry } from './index-object';
+import { INDEX_PREFIX, type Repository } from './repository';
 import { verifyRecord } from './verify-record';
 
-/** Where copies of a chunk are; more than one after an independent full backup wrote it again. */
-export type ChunkIndex = Map<string, IndexEntry[]>;
+export { ChunkIndex } from './chunk-index';
 
+/** Every index object of the repository, oldest first: a chunk's first copy is its oldest. */
 export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
-  const index: ChunkIndex = new Map();
+  const index = new ChunkIndex();
   const ids = await repo.indexIds();
   // A key that a rotation left behind cannot open the indexes written since; they describe only
   // packs sealed under newer keys, which it could not read either (FORMAT.md §3.6).
-  const lists = await Promise.all(
+  const plaintexts = await Promise.all(
     ids.map((id) =>
-      repo.readIndex(id).catch((error: unknown) => {
-        if (error instanceof NewerKeyGenerationError) return [];
+      repo.readIndexPlaintext(id).catch((error: unknown) => {
+        if (error instanceof NewerKeyGenerationError) return undefined;
         throw error;
       }),
     ),
   );
-  for (const entries of lists) {
-    for (const entry of entries) {
-      const hex = entry.id.toString('hex');
-      const copies = index.get(hex);
-      if (copies) copies.push(entry);
-      else index.set(hex, [entry]);
-    }
-  }
+  plaintexts.forEach((plain, i) => {
+    if (plain) index.addIndexObject(plain, `${INDEX_PREFIX}${ids[i]!}`);
+  });
   return index;
 }
 
@@ -77,7 +73,7 @@ export class ChunkReader {
    * agrees with the pack's trailer: for readers that fetch many records in one ranged read.
    */
   async locate(id: Buffer): Promise<LocatedRecord> {
-    const copies = this.index.get(id.toString('hex')) ?? [];
+    const copies = this.index.get(id) ?? [];
     let firstError: unknown;
     for (const entry of copies) {
       const object = packKey(entry.packClass, entry.packId.toString('hex'));
@@ -168,7 +164,7 @@ export class ChunkReader {
   }
 
   async readVerified(id: Buffer): Promise<VerifiedChunk> {
-    const copies = this.index.get(id.toString('hex'));
+    const copies = this.index.get(id);
     if (!copies || copies.length === 0) {
       throw new IntegrityError(
         `chunk ${id.toString('hex')}`,

@@ -155,7 +155,7 @@ export async function replicateSnapshot(
 
   const chosen = new Set<string>();
   for (const hex of live) {
-    const copies = index.get(hex);
+    const copies = index.get(Buffer.from(hex, 'hex'));
     if (!copies?.length)
       throw new IntegrityError(`snapshot ${id}`, `chunk ${hex} is in no index of the source repository`);
     const keys = copies.map((e) => packKey(e.packClass, e.packId.toString('hex')));

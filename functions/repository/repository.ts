@@ -669,6 +669,11 @@ export class Repository {
     return decodeIndex(await this.readObject(StreamType.index, key, id), key);
   }
 
+  /** An index object's plaintext (index-object.ts), for a ChunkIndex to take as it is. */
+  readIndexPlaintext(id: string): Promise<Buffer> {
+    return this.readObject(StreamType.index, `${INDEX_PREFIX}${id}`, id);
+  }
+
   /** Sealed index objects for these entries, at most 100,000 each (objects stay a few MiB). */
   *sealIndexes(entries: IndexEntry[]): Generator<{ key: string; sealed: Buffer }> {
     for (let at = 0; at < entries.length; at += ENTRIES_PER_INDEX) {

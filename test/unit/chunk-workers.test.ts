@@ -46,8 +46,8 @@ test('encode and decode replies carry ids and digests in 32 bytes of their own',
   await backupBuffer(repo, original);
   const index = await loadChunkIndex(repo);
   const reader = new ChunkReader(repo, index, pool);
-  const [someId] = [...index.keys()];
-  const verified = await reader.readVerified(Buffer.from(someId!, 'hex'));
+  const [someCopies] = [...index.values()];
+  const verified = await reader.readVerified(someCopies![0]!.id);
   expect(verified.digest).toEqual(chunkDigest(verified.data));
 
   const encodeReply = replies.find((r) => r['op'] === 'encode');

@@ -106,7 +106,8 @@ test('a record that fails in a batched read is read from its other copy', async 
   await backupBuffer(repo, original, 'first', 'full');
   const manifest = await backupBuffer(repo, original, 'second', 'full');
   const index = await loadChunkIndex(repo);
-  const [someId, copies] = [...index.entries()][0]!;
+  const copies = [...index.values()][0]!;
+  const someId = copies[0]!.id.toString('hex');
   expect(copies.length).toBe(2);
 
   // Damage the copy a batched read would use first: one flipped byte inside its record.
