@@ -2,22 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { IntegrityError } from '../../functions/core/errors';
 import { ChunkIndex, IdSet } from '../../functions/repository/chunk-index';
 import { encodeIndex, type IndexEntry } from '../../functions/repository/index-object';
-import { PackClass } from '../../functions/repository/pack';
+import { indexEntry as entry } from '../helpers/index-entry';
 
 // The repository's index, loaded for restores and incremental backups, is kept as 62-byte records
 // in a hash table rather than a Map of objects; it must answer exactly as that Map did.
-
-function entry(i: number, id: Buffer = randomBytes(32)): IndexEntry {
-  return {
-    id,
-    packId: randomBytes(16),
-    packClass: i % 5 === 0 ? PackClass.meta : PackClass.data,
-    offset: i * 1000,
-    storedLength: 100 + i,
-    rawLength: 4096 + i,
-    codec: i % 2,
-  };
-}
 
 /** Ids that share their first 31 bytes: the same hash slot, told apart by the last byte only. */
 function alike(count: number): Buffer[] {

@@ -4,24 +4,11 @@ import {
   encodeIndex,
   IndexEntries,
   INDEX_ENTRY_BYTES,
-  type IndexEntry,
 } from '../../functions/repository/index-object';
-import { PackClass } from '../../functions/repository/pack';
+import { indexEntry as entry } from '../helpers/index-entry';
 
 // A backup keeps its index entries as encoded records until it writes the index object; the
 // object must be the one encodeIndex makes from the same entries (sorted by chunk id).
-
-function entry(i: number, id: Buffer = randomBytes(32)): IndexEntry {
-  return {
-    id,
-    packId: randomBytes(16),
-    packClass: i % 5 === 0 ? PackClass.meta : PackClass.data,
-    offset: i * 1000,
-    storedLength: 100 + i,
-    rawLength: 4096 + i,
-    codec: i % 2,
-  };
-}
 
 test('entries over several slabs encode as encodeIndex does, sorted by id', () => {
   // Ids that share their first 31 bytes, so the order is decided by the last one.
