@@ -40,6 +40,12 @@ interface Job {
 const QUEUE_FILES = 256;
 const QUEUE_BYTES = 64 * 1024 * 1024;
 const BACKUP_OLD_GC_GROWTH_BYTES = 16 * 1024 * 1024;
+/**
+ * Files handed to a worker in one message at most; the walk's files go out together once it
+ * yields to the event loop. A message per file cost the main thread a postMessage and the worker
+ * an event-loop turn each, 78,600 times for the Linux tree.
+ */
+const JOBS_PER_MESSAGE = 64;
 /** Each worker's ring of payloads: what it may have waiting for the main thread before it pauses. */
 const RING_BYTES = 8 * 1024 * 1024;
 
@@ -55,6 +61,9 @@ export class FileWorkers {
   private readonly queuedBytes: number[];
   private readonly chains: Promise<void>[];
   private readonly jobs = new Map<number, Job>();
+  /** Per worker: files to send it, once the walk yields. */
+  private readonly outbox: FileJob[][];
+  private sending = false;
   private waiters: (() => void)[] = [];
   private seq = 0;
   /** Sealing a record allocates its ciphertext, which only a collection frees. */
@@ -83,14 +92,15 @@ export class FileWorkers {
       const data: FileWorkerSetup = { ...setup, index, outstanding: shared, ring: this.rings[index]! };
       return new Worker(workerScript(__dirname, 'file-worker'), { workerData: data });
     });
+    this.outbox = this.workers.map(() => []);
     this.queuedFiles = this.workers.map(() => 0);
     this.queuedBytes = this.workers.map(() => 0);
     this.chains = this.workers.map(() => Promise.resolve());
     this.workers.forEach((worker, index) => {
-      worker.on('message', (message: FileChunksMessage) => {
-        this.chains[index] = this.chains[index]!.then(() => this.handle(index, message)).catch(
-          (error: unknown) => this.fail(error),
-        );
+      worker.on('message', (messages: FileChunksMessage[]) => {
+        this.chains[index] = this.chains[index]!.then(async () => {
+          for (const message of messages) await this.handle(index, message);
+        }).catch((error: unknown) => this.fail(error));
       });
       worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
@@ -134,7 +144,20 @@ export class FileWorkers {
     return new Promise<FileReadResult>((resolve, reject) => {
       this.jobs.set(seq, { worker, size: queued, refs: [], onChunk, resolve, reject });
       const job: FileJob = { op: 'file', seq, path: path.toString('latin1'), unstated: size === undefined };
-      this.workers[worker]!.postMessage(job);
+      this.outbox[worker]!.push(job);
+      if (!this.sending) {
+        this.sending = true;
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  private send(): void {
+    this.sending = false;
+    this.outbox.forEach((jobs, worker) => {
+      for (let at = 0; at < jobs.length; at += JOBS_PER_MESSAGE)
+        this.workers[worker]!.postMessage(jobs.slice(at, at + JOBS_PER_MESSAGE));
+      jobs.length = 0;
     });
   }
 
