@@ -12,8 +12,6 @@ import type { IndexEntry } from './index-object';
 import { INDEX_PREFIX, type Repository } from './repository';
 import { verifyRecord } from './verify-record';
 
-export { ChunkIndex } from './chunk-index';
-
 /** Every index object of the repository, oldest first: a chunk's first copy is its oldest. */
 export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
   const index = new ChunkIndex();

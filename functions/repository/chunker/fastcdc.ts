@@ -105,6 +105,8 @@ export class Chunker {
   private offset = 0;
 
   private readonly allocate: (length: number) => Buffer;
+  /** Bytes of input the memory holds beyond one max-sized window. */
+  private readonly room: number;
 
   constructor(params: ChunkerParams, gear: BigUint64Array, options: ChunkerOptions = {}) {
     validateChunkerParams(params);
@@ -112,10 +114,10 @@ export class Chunker {
     const { maskS, maskL } = selectMasks(params.avg, params.level);
     this.max = params.max;
     this.allocate = options.allocate ?? ((length) => Buffer.allocUnsafe(length));
-    const room = options.inputRoom ?? DEFAULT_INPUT_ROOM;
-    if (!Number.isSafeInteger(room) || room < 1)
-      throw new Error(`chunker input room must be positive, got ${room}`);
-    this.limit = DATA_OFFSET + params.max + room;
+    this.room = options.inputRoom ?? DEFAULT_INPUT_ROOM;
+    if (!Number.isSafeInteger(this.room) || this.room < 1)
+      throw new Error(`chunker input room must be positive, got ${this.room}`);
+    this.limit = DATA_OFFSET + params.max + this.room;
     // Per-instance memory so that several chunkers (streams, worker tasks) never share state.
     const memory = new wasmApi.Memory({ initial: Math.ceil(this.limit / WASM_PAGE) });
     const instance = new wasmApi.Instance(loadModule(), { env: { memory } });
@@ -152,7 +154,7 @@ export class Chunker {
    * at least its input room long. Pass the number of bytes placed there to `commit`.
    */
   space(): Buffer {
-    if (this.limit - this.end < this.limit - DATA_OFFSET - this.max) this.compact();
+    if (this.limit - this.end < this.room) this.compact();
     return this.bytes.subarray(this.end, this.limit);
   }
 

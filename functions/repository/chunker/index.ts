@@ -1,4 +1,4 @@
 export { Chunker, chunkStream, DEFAULT_CHUNKER, validateChunkerParams } from './fastcdc';
-export type { Chunk, ChunkerParams } from './fastcdc';
+export type { Chunk, ChunkerOptions, ChunkerParams, ChunkVisitor } from './fastcdc';
 export { keyedGear, MASKS, selectMasks, standardGear } from './gear';
 export type { Masks } from './gear';

@@ -6,11 +6,12 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Chunker, type ChunkerParams } from '../../repository/chunker';
+import type { ChunkerParams } from '../../repository/chunker';
 import { encodeSync, type CompressionSettings } from '../../repository/codec';
 import { ChunkIdHasher } from '../../repository/crypto';
 import { RingWriter } from '../../repository/ring-writer';
 import { YoungGcPacer } from '../../repository/young-gc';
+import { chunkFile, fileChunker } from './chunk-file';
 
 export interface FileWorkerSetup {
   index: number;
@@ -85,11 +86,6 @@ const FLUSH_BYTES = 4 * 1024 * 1024;
  * the main thread's event loop for the Linux tree.
  */
 const POST_MESSAGES = 32;
-/**
- * Files are read straight into the chunker's memory, this much at a time beyond its window: no
- * read buffer of their own, and each chunk is hashed and compressed where it lies, not copied.
- */
-const READ_BYTES = 4 * 1024 * 1024;
 const GC_EVERY_BYTES = 8 * 1024 * 1024;
 /** A file counts as this many bytes, so that small files trigger collections too (about every 128). */
 const GC_FILE_WEIGHT = 64 * 1024;
@@ -100,7 +96,7 @@ function main(): void {
   const setup = workerData as FileWorkerSetup;
   const ids = new ChunkIdHasher(Buffer.from(setup.idKey));
   const outstanding = new Int32Array(setup.outstanding);
-  const chunker = new Chunker(setup.chunker, setup.gear, { inputRoom: READ_BYTES });
+  const chunker = fileChunker(setup.chunker, setup.gear);
   // Small files (most of a source tree) are read into this one buffer: no allocation per file.
   const smallBuffer = Buffer.allocUnsafe(setup.chunker.min + 1);
   const known = new Set<string>();
@@ -220,15 +216,7 @@ function main(): void {
       // It grew past its size: chunk it like a large file, starting with what is read.
       chunker.write(own.subarray(0, n), add);
     }
-    for (;;) {
-      const space = chunker.space();
-      const got = readSync(fd, space, 0, Math.min(space.length, READ_BYTES), total);
-      if (got === 0) break;
-      total += got;
-      chunker.commit(got, add);
-    }
-    chunker.flush(add);
-    return total;
+    return chunkFile(fd, chunker, total, add);
   }
 }
 

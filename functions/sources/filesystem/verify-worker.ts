@@ -5,9 +5,10 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Chunker, type ChunkerParams } from '../../repository/chunker';
+import type { ChunkerParams } from '../../repository/chunker';
 import { ChunkIdHasher } from '../../repository/crypto';
 import { YoungGcPacer } from '../../repository/young-gc';
+import { chunkFile, fileChunker } from './chunk-file';
 
 export interface VerifyWorkerSetup {
   idKey: Uint8Array;
@@ -35,7 +36,6 @@ export interface VerifyBatchReply {
   problems: (string | null)[];
 }
 
-const READ_BYTES = 4 * 1024 * 1024;
 const ID_BYTES = 32;
 
 function main(): void {
@@ -46,9 +46,7 @@ function main(): void {
   // A file no longer than the smallest chunk is one chunk (most of a source tree): no chunker.
   const small = setup.chunker.min;
   const smallBuffer = Buffer.allocUnsafe(small + 1);
-  // Larger files are read straight into the chunker's memory and each chunk is hashed where it
-  // lies: no read buffer and no copy per chunk.
-  const chunker = new Chunker(setup.chunker, setup.gear, { inputRoom: READ_BYTES });
+  const chunker = fileChunker(setup.chunker, setup.gear);
   const gc = new YoungGcPacer(8 * 1024 * 1024);
 
   /** Undefined when the file holds exactly the expected chunks; else what differs. */
@@ -78,8 +76,8 @@ function main(): void {
       const stats = fstatSync(fd);
       if (!stats.isFile()) return 'not a regular file';
       if (stats.size !== file.size) return `size differs (${stats.size} bytes, backup ${file.size})`;
-      let position = 0;
       if (file.size <= small) {
+        let position = 0;
         // Read to the end even so: a file that grew since the stat has more than its size.
         for (let n = -1; n !== 0; position += n)
           n = readSync(fd, smallBuffer, position, small + 1 - position, position);
@@ -92,15 +90,7 @@ function main(): void {
         const visit = (data: Buffer) => {
           bad ??= check(data);
         };
-        for (;;) {
-          const space = chunker.space();
-          const n = readSync(fd, space, 0, Math.min(space.length, READ_BYTES), position);
-          if (n === 0) break;
-          position += n;
-          chunker.commit(n, visit);
-          if (bad) return bad;
-        }
-        chunker.flush(visit);
+        chunkFile(fd, chunker, 0, visit, () => bad !== undefined);
         if (bad) return bad;
       }
       if (index < file.lengths.length) return 'shorter than the backed-up file';
