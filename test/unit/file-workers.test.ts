@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_CHUNKER, standardGear } from '../../functions/repository/chunker';
 import { DEFAULT_COMPRESSION } from '../../functions/repository/codec';
 import { FileWorkers } from '../../functions/sources/filesystem/file-workers';
+import { fuseAvailable, mountEioFs } from '../helpers/eio-fs';
 
 test('files queued together reach the workers in a few messages, and each comes back whole', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lifeboat-file-workers-'));
@@ -58,3 +59,48 @@ test('files queued together reach the workers in a few messages, and each comes 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// A real read error partway through a file, from a FUSE filesystem (test/helpers/eio-fs.py).
+const withFuse = fuseAvailable() ? test : test.skip;
+
+withFuse(
+  'chunks read before a read error are delivered, so a later copy that finds them known is whole',
+  async () => {
+    // The bad file's first 12 MiB are another file's whole content; its disk fails right after them.
+    // The worker has placed some of those chunks and not yet posted them when the read fails.
+    const copy = randomBytes(12 * 1024 * 1024);
+    const fs = await mountEioFs({
+      'a-bad': { content: Buffer.concat([copy, randomBytes(4 * 1024 * 1024)]), failAt: copy.length },
+      'b-copy': { content: copy },
+    });
+    const workers = new FileWorkers(
+      {
+        idKey: randomBytes(32),
+        compression: DEFAULT_COMPRESSION,
+        chunker: DEFAULT_CHUNKER,
+        gear: standardGear(),
+      },
+      1, // one worker: the copy meets what the same worker read from the bad file
+    );
+    try {
+      const delivered = new Set<string>();
+      const known: string[] = [];
+      const sink = async (chunk: { id: Buffer; known: boolean; payload?: Buffer }) => {
+        const id = chunk.id.toString('hex');
+        if (chunk.known) known.push(id);
+        else if (chunk.payload) delivered.add(id);
+      };
+      const bad = await workers.read(Buffer.from(path.join(fs.dir, 'a-bad')), undefined, sink);
+      expect(bad.error?.code).toBe('EIO');
+      const good = await workers.read(Buffer.from(path.join(fs.dir, 'b-copy')), undefined, sink);
+      expect(good.error).toBeUndefined();
+      expect(good.done?.size).toBe(copy.length);
+      // Known means delivered before: a chunk the worker kept to itself would be stored by nobody.
+      expect(known.length).toBeGreaterThan(4);
+      expect(known.filter((id) => !delivered.has(id))).toEqual([]);
+    } finally {
+      await workers.close();
+      await fs.close();
+    }
+  },
+);

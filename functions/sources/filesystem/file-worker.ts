@@ -73,7 +73,10 @@ export interface FileChunksMessage {
   /** Bytes of the ring these chunks take; the main thread gives them back once it stored them. */
   bytes: number;
   done?: FileReadDone;
-  /** The file could not be read (it is skipped); errno code and message. */
+  /**
+   * The file could not be read (it is skipped); errno code and message. `chunks` holds what was
+   * read before the error: stored all the same (the worker counts them as known from then on).
+   */
   error?: { code: string; message: string };
   /** An unstated job's file has more than one name: not read (see FileJob.unstated). */
   hardLink?: FileStat;
@@ -176,10 +179,11 @@ function main(): void {
       const e = error as NodeJS.ErrnoException;
       // Chunks already posted are stored; the file itself is skipped by the main thread.
       chunker.reset(); // discards the rest of the failed file
-      // Chunks placed and not posted are given back with the error, so the ring stays in step.
+      // Chunks placed and not posted go with the error and are stored: this worker counts them
+      // as known, and a later file holding one of them must find it in the repository.
       const message: FileChunksMessage = {
         seq: job.seq,
-        chunks: [],
+        chunks: pending,
         bytes: pendingBytes,
         error: { code: e.code ?? 'EIO', message: e.message },
       };
