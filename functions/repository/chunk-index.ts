@@ -175,6 +175,14 @@ export class ChunkIndex {
     return first < 0 ? undefined : this.copies(first);
   }
 
+  /** The first copy of a chunk (the one readers try first), or undefined. */
+  first(id: Buffer): IndexEntry | undefined {
+    const first = this.table.first(id);
+    if (first < 0) return undefined;
+    const { slab, at } = this.table.locate(first);
+    return readEntry(slab, at);
+  }
+
   /** Every chunk's copies. */
   *values(): Generator<IndexEntry[]> {
     for (const head of this.table.heads()) yield this.copies(head);

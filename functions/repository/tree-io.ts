@@ -55,6 +55,25 @@ export async function fileContent(writer: RepositoryWriter, refs: ContentRef[]):
   return { lists };
 }
 
+/**
+ * A file's chunks: the tree's own list when it holds them inline (most files), without an await
+ * per chunk; fileRefs otherwise.
+ */
+export function fileRefList(
+  reader: ChunkReader,
+  content: FileContent,
+): readonly ContentRef[] | AsyncGenerator<ContentRef> {
+  return 'refs' in content ? content.refs : fileRefs(reader, content);
+}
+
+/** A file's whole chunk list (the tree's own array when inline: do not change it). */
+export async function allFileRefs(reader: ChunkReader, content: FileContent): Promise<readonly ContentRef[]> {
+  if ('refs' in content) return content.refs;
+  const refs: ContentRef[] = [];
+  for await (const ref of fileRefs(reader, content)) refs.push(ref);
+  return refs;
+}
+
 /** A file's chunks in order, reading its content lists one at a time when it has them. */
 export async function* fileRefs(reader: ChunkReader, content: FileContent): AsyncGenerator<ContentRef> {
   if ('refs' in content) {

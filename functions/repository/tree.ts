@@ -155,7 +155,9 @@ class ByteReader {
   }
   bytes(n: number): Buffer {
     this.need(n);
-    const v = Buffer.from(this.b.subarray(this.at, this.at + n));
+    // A copy, so that a node does not hold on to its whole tree part; no view made on the way.
+    const v = Buffer.allocUnsafe(n);
+    this.b.copy(v, 0, this.at, this.at + n);
     this.at += n;
     return v;
   }

@@ -28,16 +28,30 @@ export function rootParts(manifest: SnapshotManifest): Buffer[] {
   return manifest.content.tree.map((hex) => Buffer.from(hex, 'hex'));
 }
 
-/** Every entry below `parts`, depth first, in name order. */
+/**
+ * Every entry below `parts`, depth first, in name order. The directories on the way are a stack
+ * here, not a generator each: through nested generators (`yield*`) every entry cost a promise and
+ * a result object per level it passed, a tenth of what a restore's main thread allocated.
+ */
 export async function* walkTree(
   reader: ChunkReader,
   parts: Buffer[],
   prefix: Bytes = Buffer.alloc(0),
 ): AsyncGenerator<ListedEntry> {
-  for (const node of await readTree(reader, parts)) {
-    const path = childPath(prefix, node.name);
+  const stack: { nodes: TreeNode[]; next: number; prefix: Bytes }[] = [
+    { nodes: await readTree(reader, parts), next: 0, prefix },
+  ];
+  while (stack.length > 0) {
+    const dir = stack[stack.length - 1]!;
+    const node = dir.nodes[dir.next++];
+    if (!node) {
+      stack.pop();
+      continue;
+    }
+    const path = childPath(dir.prefix, node.name);
     yield { path, node };
-    if (node.type === 'dir') yield* walkTree(reader, node.subtree, path);
+    if (node.type === 'dir')
+      stack.push({ nodes: await readTree(reader, node.subtree), next: 0, prefix: path });
   }
 }
 

@@ -32,6 +32,10 @@ export interface FileOutcome {
   integrity?: boolean;
 }
 
+function isRefArray(refs: readonly ContentRef[] | AsyncIterable<ContentRef>): refs is readonly ContentRef[] {
+  return Array.isArray(refs);
+}
+
 /** Raw bytes of chunks per batch: about a pack's worth of small files read in a few requests. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 const BATCH_FILES = 1024;
@@ -84,7 +88,7 @@ export class RestoreWorkers {
   /** Queues a file; returns its id (for the outcome). Its content goes out with the next batches. */
   async addFile(
     path: Buffer,
-    refs: AsyncIterable<ContentRef>,
+    refs: readonly ContentRef[] | AsyncIterable<ContentRef>,
     rawSize: number,
     replace: boolean,
     finish: FileFinish,
@@ -102,7 +106,8 @@ export class RestoreWorkers {
         chunks: [],
       };
       this.pieces.push(piece);
-      for await (const ref of refs) this.chunks.push({ piece, ref });
+      if (isRefArray(refs)) for (const ref of refs) this.chunks.push({ piece, ref });
+      else for await (const ref of refs) this.chunks.push({ piece, ref });
       this.batchBytes += rawSize;
       if (this.batchBytes >= BATCH_BYTES || this.pieces.length >= BATCH_FILES) await this.dispatch();
       return fid;
@@ -161,7 +166,7 @@ export class RestoreWorkers {
     let chunks = batchChunks;
     // Locate every record, then read each pack's records in as few ranges as possible. A file
     // with a chunk in no readable pack is taken out here and reported for the slow path.
-    const settled = await Promise.allSettled(chunks.map((c) => this.reader.locate(c.ref.id)));
+    const settled = await this.reader.locateAll(chunks.map((c) => c.ref.id));
     settled.forEach((r, i) => {
       if (r.status === 'rejected') this.damagedFiles.set(chunks[i]!.piece.fid, (r.reason as Error).message);
     });

@@ -18,7 +18,7 @@ import { ChunkReader, loadChunkIndex } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
 import type { FileNode, TreeNode } from '../../repository/tree';
-import { fileRefs, readTree, treeDigest } from '../../repository/tree-io';
+import { fileRefList, fileRefs, readTree, treeDigest } from '../../repository/tree-io';
 import { OwnerNames } from './owners';
 import { isZero } from './zeros';
 import { PathFilter, splitSnapshotPath, unsafeNameReason } from './restore-safety';
@@ -256,7 +256,7 @@ class TreeRestore {
     if (!replaced) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
     const replace = existing !== undefined && !existing.isDirectory();
-    const fid = await this.writers.addFile(abs, fileRefs(this.reader, node.content), node.size, replace, {
+    const fid = await this.writers.addFile(abs, fileRefList(this.reader, node.content), node.size, replace, {
       size: node.size,
       mode: node.mode,
       uid: this.asRoot ? this.uid(node) : undefined,

@@ -2,7 +2,7 @@ import { lstatSync, readlinkSync } from 'node:fs';
 import type { ChunkReader } from '../../repository/reader';
 import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
-import { fileRefs } from '../../repository/tree-io';
+import { allFileRefs } from '../../repository/tree-io';
 import { rootParts, walkTree } from './browse';
 import { PathFilter, splitSnapshotPath } from './restore-safety';
 import { VerifyWorkers } from './verify-workers';
@@ -79,8 +79,7 @@ export async function verifyRestoredTree(
       if (!filter.whole(shown) || isLeftAlone(shown)) continue;
       const full = Buffer.concat([targetBytes, Buffer.from('/'), path]);
       if (node.type === 'file' && workers) {
-        const refs = [];
-        for await (const ref of fileRefs(reader, node.content)) refs.push(ref);
+        const refs = await allFileRefs(reader, node.content);
         const at = order++;
         await workers.add(
           {
