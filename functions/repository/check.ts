@@ -7,7 +7,7 @@ import { ChunkIdHasher } from './crypto';
 import { readGenerationLinks } from './generations';
 import type { IndexEntry } from './index-object';
 import { packKey, storedPacks } from './pack';
-import { openPack, sameEntry, type OpenedPack } from './pack-reader';
+import { openPack, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import { ChunkIndex } from './chunk-index';
 import { ChunkReader } from './reader';
@@ -123,8 +123,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
         });
       } else {
         for (const entry of indexed) {
-          const listed = pack.entries.get(entry.offset);
-          if (!listed || !sameEntry(listed, entry)) {
+          if (!pack.entries.agrees(entry)) {
             problems.push({
               severity: 'error',
               object: key,

@@ -7,9 +7,9 @@ import {
   trailerLength,
   PACK_FOOTER_BYTES,
   PACK_HEADER_BYTES,
-  type PackEntry,
   type PackHeader,
 } from './pack';
+import { PackEntryTable } from './pack-entries';
 import { readAll } from './read';
 
 export interface OpenedPack {
@@ -17,7 +17,7 @@ export interface OpenedPack {
   size: number;
   header: PackHeader;
   /** Trailer entries by record offset. */
-  entries: Map<number, PackEntry>;
+  entries: PackEntryTable;
   trailerOffset: number;
 }
 
@@ -44,31 +44,14 @@ export async function openPack(store: ObjectStore, keys: RepositoryKeys, key: st
     const length = trailerLength(footer, key, info.size);
     const trailerOffset = info.size - PACK_FOOTER_BYTES - length;
     const trailer = await readAll(store, key, { offset: trailerOffset, length });
-    const list = openTrailer(header, trailer, footer, key, trailerOffset);
-    let expected = PACK_HEADER_BYTES;
-    const entries = new Map<number, PackEntry>();
-    for (const entry of [...list].sort((a, b) => a.offset - b.offset)) {
-      if (entry.offset !== expected)
-        throw new IntegrityError(key, 'records do not tile the pack (gap or overlap)', expected);
-      expected += entry.storedLength;
-      entries.set(entry.offset, entry);
-    }
-    if (expected !== trailerOffset)
-      throw new IntegrityError(key, 'records do not reach the trailer', expected);
+    const entries = new PackEntryTable(
+      openTrailer(header, trailer, footer, key, trailerOffset),
+      key,
+      trailerOffset,
+    );
     return { key, size: info.size, header, entries, trailerOffset };
   } catch (error) {
     if (error instanceof ObjectNotFoundError) throw new IntegrityError(key, 'pack is missing');
     throw error;
   }
-}
-
-/** Does the index's view of a record agree with the pack's own trailer? */
-export function sameEntry(a: PackEntry, b: PackEntry): boolean {
-  return (
-    a.id.equals(b.id) &&
-    a.offset === b.offset &&
-    a.storedLength === b.storedLength &&
-    a.rawLength === b.rawLength &&
-    a.codec === b.codec
-  );
 }

@@ -167,24 +167,6 @@ export function encodeEntries(entries: PackEntry[]): Buffer {
   return out;
 }
 
-function decodeEntries(plain: Buffer, name: string): PackEntry[] {
-  if (plain.length < 4) throw new IntegrityError(name, 'pack index is truncated');
-  const count = plain.readUInt32BE(0);
-  if (plain.length !== 4 + count * PACK_ENTRY_BYTES)
-    throw new IntegrityError(name, 'pack index has the wrong length');
-  const entries: PackEntry[] = [];
-  for (let i = 0, at = 4; i < count; i++, at += PACK_ENTRY_BYTES) {
-    entries.push({
-      id: Buffer.from(plain.subarray(at, at + 32)),
-      offset: plain.readUInt32BE(at + 32),
-      storedLength: plain.readUInt32BE(at + 36),
-      rawLength: plain.readUInt32BE(at + 40),
-      codec: plain.readUInt8(at + 44),
-    });
-  }
-  return entries;
-}
-
 /** The encrypted trailer index and the footer that locates it, bound to the header. */
 export function sealTrailer(header: PackHeader, entries: PackEntry[]): Buffer {
   const trailer = seal(
@@ -220,26 +202,20 @@ export function trailerLength(footer: Buffer, name: string, packSize: number): n
   return length;
 }
 
+/**
+ * The trailer's plaintext (a count, then PACK_ENTRY_BYTES per record; PackEntryTable reads it),
+ * once its checksum and authentication hold.
+ */
 export function openTrailer(
   header: PackHeader,
   trailer: Buffer,
   footer: Buffer,
   name: string,
   trailerOffset: number,
-): PackEntry[] {
+): Buffer {
   if (crc32(trailer) !== footer.readUInt32LE(4))
     throw new IntegrityError(name, 'pack trailer checksum mismatch', trailerOffset);
   const plain = open(header.key.key, counterNonce(TRAILER_NONCE_COUNTER, 1), header.bytes, trailer);
   if (!plain) throw new IntegrityError(name, 'pack trailer does not authenticate', trailerOffset);
-  const entries = decodeEntries(plain, name);
-  for (const e of entries) {
-    if (e.offset < PACK_HEADER_BYTES || e.offset + e.storedLength > trailerOffset) {
-      throw new IntegrityError(
-        name,
-        `trailer entry points outside the records (offset ${e.offset})`,
-        trailerOffset,
-      );
-    }
-  }
-  return entries;
+  return plain;
 }

@@ -4,7 +4,7 @@ import { ChunkIdHasher } from './crypto';
 import { ChunkIndex } from './chunk-index';
 import { PackClass, packKey } from './pack';
 import { PackBodies } from './pack-bodies';
-import { openPack, sameEntry, type OpenedPack } from './pack-reader';
+import { openPack, type OpenedPack } from './pack-reader';
 import { readAll } from './read';
 import { RangeBuffers } from './range-buffers';
 import { planReads, type LocatedRecord, type PlannedRead } from './range-plan';
@@ -107,8 +107,7 @@ export class ChunkReader {
     if (!entry) return undefined;
     const object = packKey(entry.packClass, entry.packId.toString('hex'));
     const pack = this.opened.get(object);
-    const listed = pack?.entries.get(entry.offset);
-    if (!pack || !listed || !sameEntry(listed, entry)) return undefined;
+    if (!pack?.entries.agrees(entry)) return undefined;
     return { object, pack, entry };
   }
 
@@ -123,8 +122,7 @@ export class ChunkReader {
       const object = packKey(entry.packClass, entry.packId.toString('hex'));
       try {
         const pack = await this.pack(object);
-        const listed = pack.entries.get(entry.offset);
-        if (!listed || !sameEntry(listed, entry))
+        if (!pack.entries.agrees(entry))
           throw new IntegrityError(object, 'index entry disagrees with the pack trailer', entry.offset);
         return { object, pack, entry };
       } catch (error) {
@@ -229,8 +227,7 @@ export class ChunkReader {
   private async readCopy(id: Buffer, entry: IndexEntry): Promise<VerifiedChunk> {
     const key = packKey(entry.packClass, entry.packId.toString('hex'));
     const pack = await this.pack(key);
-    const listed = pack.entries.get(entry.offset);
-    if (!listed || !sameEntry(listed, entry))
+    if (!pack.entries.agrees(entry))
       throw new IntegrityError(key, 'index entry disagrees with the pack trailer', entry.offset);
     let record: Buffer;
     try {

@@ -64,6 +64,7 @@ import {
   PACK_HEADER_BYTES,
   type PackEntry,
 } from '../../functions/repository/pack';
+import { PackEntryTable } from '../../functions/repository/pack-entries';
 import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
 import { Repository } from '../../functions/repository/repository';
 import { decodeTreePart, encodeTree, type TreeNode } from '../../functions/repository/tree';
@@ -1169,7 +1170,9 @@ describe('format v1 vectors: the stored bytes read back with the reading functio
       const trailerOffset = pack.length - PACK_FOOTER_BYTES - length;
       const trailer = pack.subarray(trailerOffset, trailerOffset + length);
       expect(hex(trailer)).toBe(v.trailer);
-      const entries = openTrailer(header, trailer, footer, v.name, trailerOffset);
+      const plain = openTrailer(header, trailer, footer, v.name, trailerOffset);
+      expect(hex(plain)).toBe(v.trailer_plaintext);
+      const entries = [...new PackEntryTable(plain, v.name, trailerOffset).values()];
       expect(hex(encodeEntries(entries))).toBe(v.trailer_plaintext);
       expect(entries).toHaveLength(v.records.length);
 

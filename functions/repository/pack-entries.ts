@@ -1,0 +1,108 @@
+import { IntegrityError } from '../core/errors';
+import { PACK_ENTRY_BYTES, PACK_HEADER_BYTES, type PackEntry } from './pack';
+
+const ID_BYTES = 32;
+
+/**
+ * A pack's trailer entries as the trailer holds them (45 bytes each, docs/FORMAT.md §Packs), found
+ * by record offset, checked to tile the pack from its header to its trailer. A reader keeps the
+ * packs it opened: as a Map of entry objects that was an object and an id Buffer per record on
+ * the main thread's heap, every record of a restore (78,700 for the Linux source tree), promoted
+ * and carried by every collection.
+ */
+export class PackEntryTable {
+  /** Row of each entry in the trailer, in the order of their offsets. */
+  private readonly rows: Uint32Array;
+  private readonly offsets: Uint32Array;
+
+  /** `plain` is the trailer's plaintext (a count, then the entries); it is kept, not copied. */
+  constructor(
+    private readonly plain: Buffer,
+    name: string,
+    trailerOffset: number,
+  ) {
+    if (plain.length < 4) throw new IntegrityError(name, 'pack index is truncated');
+    const count = plain.readUInt32BE(0);
+    if (plain.length !== 4 + count * PACK_ENTRY_BYTES)
+      throw new IntegrityError(name, 'pack index has the wrong length');
+    const rows = Array.from({ length: count }, (_, i) => i);
+    const offsetOf = (row: number) => plain.readUInt32BE(4 + row * PACK_ENTRY_BYTES + ID_BYTES);
+    rows.sort((a, b) => offsetOf(a) - offsetOf(b));
+    this.rows = Uint32Array.from(rows);
+    this.offsets = Uint32Array.from(rows, offsetOf);
+    for (let row = 0; row < count; row++) {
+      const offset = offsetOf(row);
+      if (offset < PACK_HEADER_BYTES || offset + this.storedLength(row) > trailerOffset)
+        throw new IntegrityError(
+          name,
+          `trailer entry points outside the records (offset ${offset})`,
+          trailerOffset,
+        );
+    }
+    let expected = PACK_HEADER_BYTES;
+    for (let i = 0; i < count; i++) {
+      if (this.offsets[i] !== expected)
+        throw new IntegrityError(name, 'records do not tile the pack (gap or overlap)', expected);
+      expected += this.storedLength(this.rows[i]!);
+    }
+    if (expected !== trailerOffset)
+      throw new IntegrityError(name, 'records do not reach the trailer', expected);
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** The entry of the record at `offset`, or undefined. */
+  get(offset: number): PackEntry | undefined {
+    const row = this.rowAt(offset);
+    return row === undefined ? undefined : this.entry(row);
+  }
+
+  /** Whether the record at `entry.offset` is this entry (the index agrees with the trailer). */
+  agrees(entry: PackEntry): boolean {
+    const row = this.rowAt(entry.offset);
+    if (row === undefined) return false;
+    const at = 4 + row * PACK_ENTRY_BYTES;
+    return (
+      this.storedLength(row) === entry.storedLength &&
+      this.plain.readUInt32BE(at + 40) === entry.rawLength &&
+      this.plain[at + 44] === entry.codec &&
+      entry.id.length === ID_BYTES &&
+      this.plain.compare(entry.id, 0, ID_BYTES, at, at + ID_BYTES) === 0
+    );
+  }
+
+  /** Every entry, in offset order. */
+  *values(): Generator<PackEntry> {
+    for (const row of this.rows) yield this.entry(row);
+  }
+
+  private rowAt(offset: number): number | undefined {
+    let lo = 0;
+    let hi = this.offsets.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const value = this.offsets[mid]!;
+      if (value === offset) return this.rows[mid];
+      if (value < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  private storedLength(row: number): number {
+    return this.plain.readUInt32BE(4 + row * PACK_ENTRY_BYTES + ID_BYTES + 4);
+  }
+
+  private entry(row: number): PackEntry {
+    const at = 4 + row * PACK_ENTRY_BYTES;
+    return {
+      id: Buffer.from(this.plain.subarray(at, at + ID_BYTES)),
+      offset: this.plain.readUInt32BE(at + 32),
+      storedLength: this.plain.readUInt32BE(at + 36),
+      rawLength: this.plain.readUInt32BE(at + 40),
+      codec: this.plain[at + 44]!,
+    };
+  }
+}
