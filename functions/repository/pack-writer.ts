@@ -23,16 +23,6 @@ export interface FinishedPack {
 }
 
 /**
- * Pieces of records up to this size are copied into pieces of STAGE_BYTES before they go to the
- * store; larger ones go as they are. A record was three or four writes to the body and as many
- * turns of the store's reading loop (a promise and a result each): for the Linux source tree's
- * 78,700 mostly small records, about 170 MiB of the main thread's 1,270 MiB of allocations.
- */
-const STAGE_PART_BYTES = 16 * 1024;
-/** One size, as sealInParts's pieces (crypto.ts): glibc reuses freed ones. */
-const STAGE_BYTES = 64 * 1024;
-
-/**
  * Streams one pack to the store as its records are sealed, so a pack never sits whole in memory.
  * The object appears in the store only when finish() has written the trailer (the store's put is atomic).
  */
@@ -55,9 +45,6 @@ export class PackWriter {
   /** The entries live until the pack is finished: their ids are kept out of Node's buffer pool. */
   private readonly ids = new IdArena();
   private offset = PACK_HEADER_BYTES;
-  /** Small pieces (codec bytes, tags, small records) gathered to go to the body together. */
-  private stage: Buffer | undefined;
-  private staged = 0;
 
   constructor(store: ObjectStore, keys: RepositoryKeys, packClass: PackClass) {
     this.header = newPackHeader(keys, packClass);
@@ -85,15 +72,7 @@ export class PackWriter {
     let room = true;
     for (const part of parts) {
       storedLength += part.length;
-      if (part.length === 0) continue;
-      if (part.length <= STAGE_PART_BYTES) {
-        if (this.staged + part.length > STAGE_BYTES) room = this.writeStage();
-        this.stage ??= Buffer.allocUnsafe(STAGE_BYTES);
-        this.staged += part.copy(this.stage, this.staged);
-      } else {
-        this.writeStage();
-        room = this.body.write(part);
-      }
+      if (part.length > 0) room = this.body.write(part);
     }
     this.entries.push({ id: this.ids.keep(id), offset: this.offset, storedLength, rawLength, codec });
     this.offset += storedLength;
@@ -105,17 +84,7 @@ export class PackWriter {
     }
   }
 
-  /** Writes out the small pieces gathered so far; false when the body asks to wait for 'drain'. */
-  private writeStage(): boolean {
-    if (!this.stage || this.staged === 0) return true;
-    const piece = this.stage.subarray(0, this.staged);
-    this.stage = undefined;
-    this.staged = 0;
-    return this.body.write(piece);
-  }
-
   async finish(): Promise<FinishedPack> {
-    this.writeStage();
     const tail = sealTrailer(this.header, this.entries);
     this.body.end(tail);
     const info = await this.upload;

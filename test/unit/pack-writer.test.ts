@@ -80,29 +80,3 @@ test('a record is sealed in pieces of at most 64 KiB (one size, which malloc reu
   });
   expect(openRecord(opened.header, entry!, record)?.payload.equals(payload)).toBe(true);
 });
-
-test('small records go to the store gathered into pieces of 64 KiB, and each reads back', async () => {
-  // A piece per codec byte, payload and tag was three turns of the store's reading loop per record.
-  const repo = await Repository.init(fixture.store, fixture.first);
-  const pieces: number[] = [];
-  const pack = new PackWriter(countingStore(pieces), repo.keys, PackClass.data);
-  const payloads = Array.from({ length: 400 }, (_, i) => randomBytes(100 + ((i * 997) % 6000)));
-  payloads.push(randomBytes(200 * 1024)); // a large one among them goes as it is, in order
-  payloads.push(randomBytes(10));
-  for (const [i, payload] of payloads.entries())
-    await pack.add(Buffer.alloc(32, i % 250), 0, payload, payload.length);
-  const finished = await pack.finish();
-
-  expect(pieces.length).toBeLessThan(payloads.length / 5);
-  expect(Math.max(...pieces)).toBeLessThanOrEqual(64 * 1024);
-  const opened = await openPack(fixture.store, repo.keys, finished.key);
-  const entries = [...opened.entries.values()].sort((a, b) => a.offset - b.offset);
-  expect(entries).toHaveLength(payloads.length);
-  for (const [i, entry] of entries.entries()) {
-    const record = await readAll(fixture.store, finished.key, {
-      offset: entry.offset,
-      length: entry.storedLength,
-    });
-    expect(openRecord(opened.header, entry, record)?.payload.equals(payloads[i]!)).toBe(true);
-  }
-});
