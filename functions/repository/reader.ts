@@ -32,14 +32,18 @@ export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
   return index;
 }
 
+/** A pack being opened, and once it is open the pack itself: for lookups that need not wait (locateAll). */
+interface PackSlot {
+  opening: Promise<OpenedPack>;
+  opened?: OpenedPack;
+}
+
 /**
  * Reads chunks back: one ranged read per record, decrypts, decompresses and checks that the
  * content hashes to its id. A damaged copy is skipped in favour of another copy when one exists.
  */
 export class ChunkReader {
-  private readonly packs = new Map<string, Promise<OpenedPack>>();
-  /** The packs of `packs` that have opened, for lookups that need not wait (locateAll). */
-  private readonly opened = new Map<string, OpenedPack>();
+  private readonly packs = new Map<string, PackSlot>();
   /** Metadata packs (tree objects, content lists) are read whole once a walk keeps asking. */
   private readonly metadata: PackBodies;
   private ids: ChunkIdHasher | undefined;
@@ -57,25 +61,20 @@ export class ChunkReader {
 
   /** Each pack's header and trailer are checked once, before its first record is used. */
   private pack(key: string): Promise<OpenedPack> {
-    let pack = this.packs.get(key);
-    if (!pack) {
+    let slot = this.packs.get(key);
+    if (!slot) {
       const opening = openPack(this.repo.store, this.repo.keys, key);
-      pack = opening;
+      const fresh: PackSlot = { opening };
       opening.then(
-        (opened) => {
-          if (this.packs.get(key) === opening) this.opened.set(key, opened);
-        },
+        (opened) => void (fresh.opened = opened),
         () => undefined,
       );
-      this.packs.set(key, pack);
+      slot = fresh;
+      this.packs.set(key, slot);
       // Bounded cache: a huge restore touches many packs; an evicted one is simply opened again.
-      if (this.packs.size > 1024) {
-        const oldest = this.packs.keys().next().value as string;
-        this.packs.delete(oldest);
-        this.opened.delete(oldest);
-      }
+      if (this.packs.size > 1024) this.packs.delete(this.packs.keys().next().value as string);
     }
-    return pack;
+    return slot.opening;
   }
 
   /**
@@ -106,7 +105,7 @@ export class ChunkReader {
     const entry = this.index.first(id);
     if (!entry) return undefined;
     const object = packKey(entry.packClass, entry.packId.toString('hex'));
-    const pack = this.opened.get(object);
+    const pack = this.packs.get(object)?.opened;
     if (!pack?.entries.agrees(entry)) return undefined;
     return { object, pack, entry };
   }
