@@ -39,7 +39,9 @@ export async function mountEioFs(
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const close = async () => {
-    spawnSync('fusermount', ['-u', dir]);
+    // Unmounting ends the filesystem's process; when there is nothing to unmount (it never
+    // mounted), it is stopped instead, or this would wait for it forever.
+    if (spawnSync('fusermount', ['-u', dir]).status !== 0) child.kill();
     if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
     rmSync(base, { recursive: true, force: true });
   };
