@@ -1,8 +1,7 @@
-import { PassThrough } from 'node:stream';
-import { once } from 'node:events';
 import type { ObjectInfo, ObjectStore } from '../core/ports/object-store';
 import type { RepositoryKeys } from './crypto';
 import { IdArena } from './id-arena';
+import { PieceQueue } from './piece-queue';
 import {
   newPackHeader,
   packKey,
@@ -30,15 +29,11 @@ export class PackWriter {
   readonly header: PackHeader;
   readonly key: string;
   /**
-   * The records' pieces go to the store one by one, as written (object mode on the reading side):
-   * a byte stream's reader gets everything buffered at once, which costs a new buffer the size
-   * of a record and a copy, per record (1 GiB of allocations per GiB backed up into S3 or Azure).
+   * The records' pieces go to the store one by one, as written: a byte stream's reader gets
+   * everything buffered at once, which costs a new buffer the size of a record and a copy, per
+   * record (1 GiB of allocations per GiB backed up into S3 or Azure).
    */
-  private readonly body = new PassThrough({
-    writableHighWaterMark: 1024 * 1024,
-    readableObjectMode: true,
-    readableHighWaterMark: 4,
-  });
+  private readonly body = new PieceQueue(1024 * 1024);
   private readonly upload: Promise<ObjectInfo>;
   private uploadError: unknown;
   private readonly entries: PackEntry[] = [];
@@ -49,16 +44,14 @@ export class PackWriter {
   constructor(store: ObjectStore, keys: RepositoryKeys, packClass: PackClass) {
     this.header = newPackHeader(keys, packClass);
     this.key = packKey(packClass, this.header.packId.toString('hex'));
-    // abort() destroys the body with an error; the upload reads it from there. Without a listener
-    // of its own, an abort before the store has begun to read would be an uncaught 'error' event.
-    this.body.on('error', () => undefined);
+    // abort() destroys the body with an error; the upload reads it from there.
     this.upload = store.put(this.key, this.body, { createOnly: true });
     this.upload.catch((error: unknown) => {
       this.uploadError = error;
-      // Unblock a writer waiting for 'drain' on a stream nobody reads any more.
+      // Unblock a writer waiting for room in a body nobody reads any more.
       this.body.destroy();
     });
-    this.body.write(this.header.bytes);
+    this.body.push(this.header.bytes);
   }
 
   get size(): number {
@@ -72,14 +65,12 @@ export class PackWriter {
     let room = true;
     for (const part of parts) {
       storedLength += part.length;
-      if (part.length > 0) room = this.body.write(part);
+      if (part.length > 0) room = this.body.push(part);
     }
     this.entries.push({ id: this.ids.keep(id), offset: this.offset, storedLength, rawLength, codec });
     this.offset += storedLength;
     if (!room) {
-      await Promise.race([once(this.body, 'drain'), this.upload.then(() => undefined)]).catch(
-        () => undefined,
-      );
+      await Promise.race([this.body.drained(), this.upload.then(() => undefined)]).catch(() => undefined);
       if (this.uploadError) throw this.uploadError;
     }
   }

@@ -12,12 +12,13 @@ import {
   StorageFullError,
   StoragePermissionError,
 } from '../../core/errors';
-import type {
-  ByteRange,
-  ObjectBody,
-  ObjectInfo,
-  ObjectStore,
-  PutOptions,
+import {
+  bodyBatches,
+  type ByteRange,
+  type ObjectBody,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
 } from '../../core/ports/object-store';
 
 /** Temporary files live inside the store so that rename and link stay on one filesystem. */
@@ -92,9 +93,11 @@ export class LocalObjectStore implements ObjectStore {
           // call per record would cost more than the data.
           let batch: Buffer[] = [];
           let batchBytes = 0;
-          for await (const piece of body as AsyncIterable<Buffer>) {
-            batch.push(piece);
-            batchBytes += piece.length;
+          for await (const pieces of bodyBatches(body, WRITE_BATCH_BYTES)) {
+            for (const piece of pieces) {
+              batch.push(piece);
+              batchBytes += piece.length;
+            }
             if (batchBytes >= WRITE_BATCH_BYTES) {
               await handle.writev(batch);
               size += batchBytes;

@@ -14,6 +14,24 @@ export interface ByteRange {
 
 export type ObjectBody = Buffer | AsyncIterable<Buffer>;
 
+/**
+ * A body that can also hand over its pieces in batches of at least `minBytes` (but the last, or
+ * fewer where it holds less): one promise per batch instead of one per piece, for a store that
+ * gathers pieces into larger writes anyway.
+ */
+export interface BatchedBody extends AsyncIterable<Buffer> {
+  batches(minBytes?: number): AsyncIterable<Buffer[]>;
+}
+
+/** The pieces of a streamed body in batches: as it hands them over, or one by one. */
+export async function* bodyBatches(body: AsyncIterable<Buffer>, minBytes?: number): AsyncGenerator<Buffer[]> {
+  if ('batches' in body && typeof body.batches === 'function') {
+    yield* (body as BatchedBody).batches(minBytes);
+    return;
+  }
+  for await (const piece of body) yield [piece];
+}
+
 export interface PutOptions {
   /** Fail with ObjectExistsError instead of replacing an existing object. */
   createOnly?: boolean;

@@ -186,7 +186,9 @@ class TreeWalk {
       if (entry.kind === 'file' && previous?.type !== 'file') {
         // Nothing to compare with: the worker's stat of the open file is the only one needed.
         // (A stat per file was the walk's largest cost in a first backup of a source tree.)
-        visited = await this.newFile(full, name, previous);
+        // No promise per file while the workers have room: most files of a first backup.
+        if (!this.pool.ready) await this.pool.whenReady();
+        visited = this.newFile(full, name, previous);
       } else {
         let st: BigIntStats;
         try {
@@ -276,7 +278,7 @@ class TreeWalk {
     const linkKey = st.nlink > 1n ? linkKeyOf(st) : undefined;
     const later = linkKey && this.laterName(linkKey, meta, size, previous);
     if (later) return { node: later };
-    await this.pool.whenReady();
+    if (!this.pool.ready) await this.pool.whenReady();
     const node = this.pool
       .read(path, size, (chunk) => this.store(chunk))
       .then((result) => this.readNode(path, meta, result, previous));
@@ -284,13 +286,15 @@ class TreeWalk {
     return { node };
   }
 
-  /** A file the walk did not stat; its worker stats it, and stops at a hard-linked one. */
-  private async newFile(
+  /**
+   * A file the walk did not stat, once a worker has room; its worker stats it, and stops at a
+   * hard-linked one.
+   */
+  private newFile(
     path: Buffer,
     name: Buffer,
     previous: TreeNode | undefined,
-  ): Promise<{ node: Promise<TreeNode | undefined> }> {
-    await this.pool.whenReady();
+  ): { node: Promise<TreeNode | undefined> } {
     const node = this.pool
       .read(path, undefined, (chunk) => this.store(chunk))
       .then((result) =>

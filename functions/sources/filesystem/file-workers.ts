@@ -113,6 +113,11 @@ export class FileWorkers {
     return this.queuedFiles[i]! < QUEUE_FILES && this.queuedBytes[i]! < QUEUE_BYTES;
   }
 
+  /** Whether a worker can take another file now (so the walk need not wait on whenReady). */
+  get ready(): boolean {
+    return this.failure === undefined && this.workers.some((_, i) => this.hasRoom(i));
+  }
+
   /** Resolves when a worker can take another file (backpressure for the tree walker). */
   async whenReady(): Promise<void> {
     while (!this.workers.some((_, i) => this.hasRoom(i))) {
