@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './cli/compile-cache';
 import './cli/quiet-warnings';
 import { CommanderError } from 'commander';
 import { ExitCode } from '../functions/core/errors';
