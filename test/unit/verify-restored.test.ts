@@ -135,3 +135,20 @@ test('a restore wrong everywhere lists the first 100 problems in tree order, not
   expect(check.problems.every((p) => p.problem === 'missing')).toBe(true);
   expect(check.files_checked).toBe(1);
 });
+
+test('without read-back too, files are found on the workers and their problems keep tree order', async () => {
+  const { repo, manifest, target, reader } = await backedUpAndRestored();
+  fs.rmSync(path.join(target, 'many'), { recursive: true });
+  fs.mkdirSync(path.join(target, 'many'));
+  for (let i = 0; i < FILES; i += 2)
+    fs.writeFileSync(path.join(target, 'many', `f${String(i).padStart(4, '0')}`), 'x');
+  const check = await verifyRestoredTree(repo, reader, manifest, target, { readBack: false });
+  // Every file of `many` is missing or of the wrong size (f0001 is one byte: `file 1\n` is 7).
+  expect(check.problems).toHaveLength(100);
+  expect(check.problems.map((p) => p.path)).toEqual(
+    Array.from({ length: 100 }, (_, i) => `many/f${String(i).padStart(4, '0')}`),
+  );
+  expect(check.problems[0]).toEqual({ path: 'many/f0000', problem: 'size differs (1 bytes, backup 0)' });
+  expect(check.problems[1]).toEqual({ path: 'many/f0001', problem: 'missing' });
+  expect(check.files_checked).toBe(1);
+});
