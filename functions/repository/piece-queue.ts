@@ -11,8 +11,13 @@ import type { BatchedBody } from '../core/ports/object-store';
  * about 190 MiB of the 1,271 MiB a backup of the Linux tree allocated on its main thread (V8's
  * sampling heap profiler, with the objects collections freed counted in).
  */
+/** Left in a taken piece's place, so that the queue does not keep it alive. */
+const EMPTY = Buffer.alloc(0);
+
 export class PieceQueue implements BatchedBody {
   private pieces: Buffer[] = [];
+  /** Pieces before this index were taken one at a time (see the iterator); batches start here. */
+  private head = 0;
   private queuedBytes = 0;
   private ended = false;
   private failure: { error: unknown } | undefined;
@@ -45,6 +50,7 @@ export class PieceQueue implements BatchedBody {
     if (this.failure) return;
     this.failure = { error };
     this.pieces = [];
+    this.head = 0;
     this.queuedBytes = 0;
     this.wake();
     this.releaseWriters();
@@ -60,9 +66,10 @@ export class PieceQueue implements BatchedBody {
   private async nextBatch(): Promise<Buffer[] | undefined> {
     for (;;) {
       if (this.failure) throw this.failure.error;
-      if (this.queuedBytes >= this.wantBytes || (this.ended && this.pieces.length > 0)) {
-        const batch = this.pieces;
+      if (this.queuedBytes >= this.wantBytes || (this.ended && this.pieces.length > this.head)) {
+        const batch = this.head === 0 ? this.pieces : this.pieces.slice(this.head);
         this.pieces = [];
+        this.head = 0;
         this.queuedBytes = 0;
         this.releaseWriters();
         return batch;
@@ -96,11 +103,48 @@ export class PieceQueue implements BatchedBody {
       for (let batch = await this.nextBatch(); batch; batch = await this.nextBatch()) yield batch;
     } finally {
       // A reader that stopped early (its write failed): nothing will take the rest.
-      if (!this.ended || this.pieces.length > 0) this.destroy(new Error('the store stopped reading'));
+      if (!this.ended || this.pieces.length > this.head) this.destroy(new Error('the store stopped reading'));
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    for await (const batch of this.batches()) yield* batch;
+  /**
+   * One piece at a time, each counted out of the queue's room as it is taken: what a cloud store
+   * copies into its part buffers. (Taking a batch and handing its pieces out one by one held them
+   * longer, and a 2 GiB stream into s3rver peaked at 201 MiB against 185-187.)
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    this.wantBytes = 1;
+    const next = async (): Promise<IteratorResult<Buffer>> => {
+      for (;;) {
+        if (this.failure) throw this.failure.error;
+        const piece = this.takeOne();
+        if (piece) return { value: piece, done: false };
+        if (this.ended) return { value: undefined, done: true };
+        if (this.wakeReader) throw new Error('a piece queue has one reader');
+        await new Promise<void>((resolve) => (this.wakeReader = resolve));
+      }
+    };
+    return {
+      next,
+      return: () => {
+        // A reader that stopped early (its write failed): nothing will take the rest.
+        if (!this.ended || this.pieces.length > this.head)
+          this.destroy(new Error('the store stopped reading'));
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+
+  private takeOne(): Buffer | undefined {
+    if (this.head === this.pieces.length) return undefined;
+    const piece = this.pieces[this.head]!;
+    this.pieces[this.head++] = EMPTY;
+    this.queuedBytes -= piece.length;
+    if (this.head === this.pieces.length) {
+      this.pieces = [];
+      this.head = 0;
+    }
+    if (this.queuedBytes < this.highWater) this.releaseWriters();
+    return piece;
   }
 }
