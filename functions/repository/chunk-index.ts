@@ -1,3 +1,4 @@
+import { CHUNK_ID_BYTES as ID_BYTES, sameChunkId } from './crypto';
 import {
   INDEX_ENTRY_BYTES,
   readEntry,
@@ -6,7 +7,6 @@ import {
   type IndexEntry,
 } from './index-object';
 
-const ID_BYTES = 32;
 const RECORDS_PER_SLAB = 4096;
 
 /**
@@ -100,7 +100,7 @@ export class RecordTable {
       const head = this.slots[slot]! - 1;
       if (head < 0) return slot;
       const { slab, at: where } = this.locate(head);
-      if (sameId(slab, where, id, at)) return slot;
+      if (sameChunkId(slab, where, id, at)) return slot;
     }
   }
 
@@ -116,15 +116,6 @@ export class RecordTable {
       this.slots[slot] = value;
     }
   }
-}
-
-/**
- * Whether two 32-byte ids are equal, compared in JavaScript: Buffer.compare with offsets is a call
- * into C++ that checks its arguments, about four times slower (a restore looks up every chunk).
- */
-function sameId(a: Buffer, at: number, b: Buffer, bt: number): boolean {
-  for (let i = 0; i < ID_BYTES; i += 4) if (a.readUInt32LE(at + i) !== b.readUInt32LE(bt + i)) return false;
-  return true;
 }
 
 function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -1,7 +1,6 @@
 import { IntegrityError } from '../core/errors';
+import { CHUNK_ID_BYTES as ID_BYTES, sameChunkId } from './crypto';
 import { PACK_ENTRY_BYTES, PACK_HEADER_BYTES, type PackEntry } from './pack';
-
-const ID_BYTES = 32;
 
 /**
  * A pack's trailer entries as the trailer holds them (45 bytes each, docs/FORMAT.md §Packs), found
@@ -69,7 +68,7 @@ export class PackEntryTable {
       this.plain.readUInt32BE(at + 40) === entry.rawLength &&
       this.plain[at + 44] === entry.codec &&
       entry.id.length === ID_BYTES &&
-      this.plain.compare(entry.id, 0, ID_BYTES, at, at + ID_BYTES) === 0
+      sameChunkId(this.plain, at, entry.id, 0)
     );
   }
 
