@@ -1,5 +1,8 @@
 import type { BatchedBody } from '../core/ports/object-store';
 
+/** Left in a taken piece's place, so that the queue does not keep it alive. */
+const EMPTY = Buffer.alloc(0);
+
 /**
  * The pieces of an object being written, from the one writer that makes them to the one store
  * that reads them, with room for `highWater` bytes between them. A store reads them one by one
@@ -11,9 +14,6 @@ import type { BatchedBody } from '../core/ports/object-store';
  * about 190 MiB of the 1,271 MiB a backup of the Linux tree allocated on its main thread (V8's
  * sampling heap profiler, with the objects collections freed counted in).
  */
-/** Left in a taken piece's place, so that the queue does not keep it alive. */
-const EMPTY = Buffer.alloc(0);
-
 export class PieceQueue implements BatchedBody {
   private pieces: Buffer[] = [];
   /** Pieces before this index were taken one at a time (see the iterator); batches start here. */
@@ -75,9 +75,19 @@ export class PieceQueue implements BatchedBody {
         return batch;
       }
       if (this.ended) return undefined;
-      if (this.wakeReader) throw new Error('a piece queue has one reader');
-      await new Promise<void>((resolve) => (this.wakeReader = resolve));
+      await this.readerWaits();
     }
+  }
+
+  /** Until a push, the end or a failure wakes the one reader. */
+  private readerWaits(): Promise<void> {
+    if (this.wakeReader) return Promise.reject(new Error('a piece queue has one reader'));
+    return new Promise<void>((resolve) => (this.wakeReader = resolve));
+  }
+
+  /** The reader stopped: early (its write failed) if pieces were left, and nothing will take them. */
+  private readerStopped(): void {
+    if (!this.ended || this.pieces.length > this.head) this.destroy(new Error('the store stopped reading'));
   }
 
   private wake(): void {
@@ -102,8 +112,7 @@ export class PieceQueue implements BatchedBody {
     try {
       for (let batch = await this.nextBatch(); batch; batch = await this.nextBatch()) yield batch;
     } finally {
-      // A reader that stopped early (its write failed): nothing will take the rest.
-      if (!this.ended || this.pieces.length > this.head) this.destroy(new Error('the store stopped reading'));
+      this.readerStopped();
     }
   }
 
@@ -120,16 +129,13 @@ export class PieceQueue implements BatchedBody {
         const piece = this.takeOne();
         if (piece) return { value: piece, done: false };
         if (this.ended) return { value: undefined, done: true };
-        if (this.wakeReader) throw new Error('a piece queue has one reader');
-        await new Promise<void>((resolve) => (this.wakeReader = resolve));
+        await this.readerWaits();
       }
     };
     return {
       next,
       return: () => {
-        // A reader that stopped early (its write failed): nothing will take the rest.
-        if (!this.ended || this.pieces.length > this.head)
-          this.destroy(new Error('the store stopped reading'));
+        this.readerStopped();
         return Promise.resolve({ value: undefined, done: true });
       },
     };

@@ -120,11 +120,10 @@ export class FileWorkers {
 
   /** Resolves when a worker can take another file (backpressure for the tree walker). */
   async whenReady(): Promise<void> {
-    while (!this.workers.some((_, i) => this.hasRoom(i))) {
+    while (!this.ready) {
       if (this.failure) throw this.failure;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-    if (this.failure) throw this.failure;
   }
 
   /**
