@@ -136,14 +136,15 @@ test('a restore wrong everywhere lists the first 100 problems in tree order, not
   expect(check.files_checked).toBe(1);
 });
 
-test('without read-back too, files are found on the workers and their problems keep tree order', async () => {
+test('without read-back too, a restore wrong everywhere lists its first 100 problems in tree order', async () => {
   const { repo, manifest, target, reader } = await backedUpAndRestored();
   fs.rmSync(path.join(target, 'many'), { recursive: true });
   fs.mkdirSync(path.join(target, 'many'));
   for (let i = 0; i < FILES; i += 2)
     fs.writeFileSync(path.join(target, 'many', `f${String(i).padStart(4, '0')}`), 'x');
   const check = await verifyRestoredTree(repo, reader, manifest, target, { readBack: false });
-  // Every file of `many` is missing or of the wrong size (f0001 is one byte: `file 1\n` is 7).
+  // Every file of `many` is wrong: the even ones hold one byte (f0000 should be empty, the others
+  // longer), the odd ones are missing.
   expect(check.problems).toHaveLength(100);
   expect(check.problems.map((p) => p.path)).toEqual(
     Array.from({ length: 100 }, (_, i) => `many/f${String(i).padStart(4, '0')}`),
