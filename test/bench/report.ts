@@ -62,6 +62,29 @@ function caseRatio(
   return ratio(metric(l), metric(r));
 }
 
+/**
+ * Lifeboat / restic in each round, paired by round (the tree part runs both in every round, case
+ * by case): how far the load moved the ratio, which the ratio of medians does not show.
+ */
+export function roundRatios(
+  results: CaseResult[],
+  dataset: string,
+  c: CaseName,
+  metric: (r: Pick<CaseResult, 'wallS'>) => number | undefined,
+): number[] {
+  const l = find(results, dataset, c, 'lifeboat')?.runs ?? [];
+  const r = find(results, dataset, c, 'restic')?.runs ?? [];
+  const out: number[] = [];
+  for (let i = 0; i < Math.min(l.length, r.length); i++) {
+    const li = l[i];
+    const ri = r[i];
+    if (!li?.ok || !ri?.ok) continue;
+    const v = ratio(metric(li), metric(ri));
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
 function ratioGoal(
   dataset: string,
   goal: string,
@@ -412,16 +435,27 @@ export function renderMarkdown(rep: Report): string {
       r.userS === undefined || r.sysS === undefined ? undefined : r.userS + r.sysS;
     const cases: CaseName[] = ['full', 'incremental', 'restore'];
     if (rs.some((r) => r.case === 'restore-read-back')) cases.push('restore-read-back');
+    const byRound = (c: CaseName): string =>
+      roundRatios(rep.results, ds.key, c, (r) => r.wallS)
+        .map((v) => v.toFixed(2))
+        .join(', ') || '—';
     const ratios: string[][] = cases.map((c) => [
       c,
       n2(caseRatio(rep.results, ds.key, c, (r) => r.wallS)),
-      ...(tree ? [n2(caseRatio(rep.results, ds.key, c, cpu))] : []),
+      ...(tree ? [byRound(c), n2(caseRatio(rep.results, ds.key, c, cpu))] : []),
       c.startsWith('restore') ? '—' : n2(caseRatio(rep.results, ds.key, c, (r) => r.growthBytes)),
       n2(caseRatio(rep.results, ds.key, c, (r) => r.peakRssMiB)),
     ]);
     // For the full backup the growth is the repository's whole size.
     const ratioHead = tree
-      ? ['case', 'wall time', 'CPU time', 'stored (full: size, then growth)', 'peak RSS']
+      ? [
+          'case',
+          'wall time',
+          'wall time by round',
+          'CPU time',
+          'stored (full: size, then growth)',
+          'peak RSS',
+        ]
       : ['case', 'wall time', 'stored growth', 'peak RSS'];
     out.push(
       `### ${ds.name}: Lifeboat / restic`,

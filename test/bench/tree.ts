@@ -212,8 +212,11 @@ function field(obj: unknown, key: string): unknown {
 }
 
 /**
- * Runs `repeats` times with fresh repositories (and a fresh working copy for every tool) and
- * reports medians, like benchFileDataset.
+ * Runs `repeats` rounds with fresh repositories (and a fresh working copy for every tool) and
+ * reports medians, like benchFileDataset. Within a round the tools take turns case by case, in
+ * the opposite order each round: on a shared machine the load drifts over minutes, and a tool that
+ * ran all its cases while the machine was busy, before or after the other's, made the ratios move
+ * by 0.2-0.5 between rounds.
  *
  * Nothing of the tree's copies is deleted until the end: a restore that creates 78,579 files right
  * after 78,579 were deleted spends most of its time in the kernel skipping recently freed inodes
@@ -235,76 +238,97 @@ export async function benchTree(
   for (let i = 1; i <= repeats; i++) {
     const dir = path.join(ctx.runDir, ds.key, `rep-${i}`);
     const tag = repeats > 1 ? `${ds.key}-r${i}` : ds.key;
-    const results: CaseResult[] = [];
-    for (const tool of makeTools(dir)) {
+    // Each tool's repository goes below it; whichever tool starts the round finds it there.
+    fs.mkdirSync(dir, { recursive: true });
+    const runs = makeTools(dir).map((tool): ToolRun => {
       // Paths of one length for every tool and round, as the tools record them.
       const n = String(++copies).padStart(3, '0');
-      const paths = {
+      return {
+        tool,
+        results: [],
         work: path.join(scratch, `work-${n}`),
         target: path.join(scratch, `restore-${n}`),
         readBackTarget: path.join(scratch, `verify-${n}`),
       };
-      results.push(...(await runTreeTool(ds, tool, ctx, tag, paths)));
-    }
-    samples.push(results);
+    });
+    const order = turnOrder(runs, i);
+    ctx.log(`${tag}: tools in the order ${order.map((r) => r.tool.name).join(', ')}`);
+    await runRound(ds, order, ctx, tag);
+    samples.push(runs.flatMap((r) => r.results));
     fs.rmSync(dir, { recursive: true, force: true });
   }
   fs.rmSync(scratch, { recursive: true, force: true });
   return aggregate(samples);
 }
 
+/** The tools' order in round `round` (from 1): as given in odd rounds, reversed in even ones. */
+export function turnOrder<T>(tools: readonly T[], round: number): T[] {
+  return round % 2 === 1 ? [...tools] : [...tools].reverse();
+}
+
+/** One tool's part of a round: where its copies go, what it measured, how far it got. */
+interface ToolRun {
+  tool: TreeTool;
+  results: CaseResult[];
+  /** A fresh copy of the pristine tree, backed up and then changed. */
+  work: string;
+  /** Empty directories for the restore and for the restore that reads back. All stay (benchTree). */
+  target: string;
+  readBackTarget: string;
+}
+
 /**
- * One tool, start to end: a fresh copy of the pristine tree at `work`, backup 1, the change,
- * backup 2, a restore of backup 1 into the empty directory `target`, and one that reads back into
- * `readBackTarget`. All stay (benchTree).
+ * Every tool does each step before any tool does the next: the copies, backup 1, the change,
+ * backup 2, a restore of backup 1 into an empty directory, and one that reads back. A tool whose
+ * init or first backup failed is reported failed for the cases that needed it.
  */
-async function runTreeTool(
-  ds: TreeDataset,
-  tool: TreeTool,
-  ctx: CaseContext,
-  tag: string,
-  { work, target, readBackTarget }: { work: string; target: string; readBackTarget: string },
-): Promise<CaseResult[]> {
-  const base = { dataset: ds.key, tool: tool.name };
-  const cases: CaseName[] = ['full', 'incremental', 'restore'];
-  if (tool.restoreReadBack) cases.push('restore-read-back');
-  const failAll = (error: string): CaseResult[] =>
-    cases.map((c) => ({
-      ...base,
-      case: c,
-      label: c,
-      ok: false,
-      error,
-    }));
+async function runRound(ds: TreeDataset, order: ToolRun[], ctx: CaseContext, tag: string): Promise<void> {
+  const fail = (r: ToolRun, cases: CaseName[], error: string): void => {
+    for (const c of cases) {
+      r.results.push({ dataset: ds.key, tool: r.tool.name, case: c, label: c, ok: false, error });
+    }
+  };
+  const casesOf = (tool: TreeTool): CaseName[] =>
+    tool.restoreReadBack
+      ? ['full', 'incremental', 'restore', 'restore-read-back']
+      : ['full', 'incremental', 'restore'];
 
-  ctx.log(`${tag} ${tool.name}: copying the tree to ${work}`);
-  await copyTree(ds.root, work);
-  try {
-    await tool.init(files(ctx, tool.name, `${tag}-init`).log);
-  } catch (err) {
-    return failAll(`init failed: ${err instanceof Error ? err.message : String(err)}`);
+  const ready: ToolRun[] = [];
+  for (const r of order) {
+    ctx.log(`${tag} ${r.tool.name}: copying the tree to ${r.work}`);
+    await copyTree(ds.root, r.work);
+    try {
+      await r.tool.init(files(ctx, r.tool.name, `${tag}-init`).log);
+      ready.push(r);
+    } catch (err) {
+      fail(r, casesOf(r.tool), `init failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
-  const results: CaseResult[] = [];
-  const full = await treeBackup(ds, tool, work, 'full', 1, ctx, tag);
-  results.push(full.result);
-  if (full.id === undefined) {
-    const error = 'skipped: the full backup failed';
-    results.push(...failAll(error).slice(1));
-    return results;
+  const backedUp: { r: ToolRun; id: string }[] = [];
+  for (const r of ready) {
+    const full = await treeBackup(ds, r.tool, r.work, 'full', 1, ctx, tag);
+    r.results.push(full.result);
+    if (full.id === undefined) fail(r, casesOf(r.tool).slice(1), 'skipped: the full backup failed');
+    else backedUp.push({ r, id: full.id });
   }
-
-  await applyChange(work, ds.change);
-  const incremental = await treeBackup(ds, tool, work, 'incremental', 2, ctx, tag);
-  results.push(incremental.result);
-  checkCounts(ds, tool.name, incremental.result, ctx);
-
-  results.push(await treeRestore(ds, tool, tool.restore(full.id, target), 'restore', work, target, ctx, tag));
-  if (tool.restoreReadBack) {
-    const command = tool.restoreReadBack(full.id, readBackTarget);
-    results.push(await treeRestore(ds, tool, command, 'restore-read-back', work, readBackTarget, ctx, tag));
+  for (const { r } of backedUp) await applyChange(r.work, ds.change);
+  for (const { r } of backedUp) {
+    const incremental = await treeBackup(ds, r.tool, r.work, 'incremental', 2, ctx, tag);
+    r.results.push(incremental.result);
+    checkCounts(ds, r.tool.name, incremental.result, ctx);
   }
-  return results;
+  for (const { r, id } of backedUp) {
+    const command = r.tool.restore(id, r.target);
+    r.results.push(await treeRestore(ds, r.tool, command, 'restore', r.work, r.target, ctx, tag));
+  }
+  for (const { r, id } of backedUp) {
+    if (!r.tool.restoreReadBack) continue;
+    const command = r.tool.restoreReadBack(id, r.readBackTarget);
+    r.results.push(
+      await treeRestore(ds, r.tool, command, 'restore-read-back', r.work, r.readBackTarget, ctx, tag),
+    );
+  }
 }
 
 async function treeBackup(
