@@ -39,8 +39,13 @@ export interface CaseResult {
   store?: CloudStore;
   /** With --repeat: how many runs the medians above are taken over, and each run's figures. */
   samples?: number;
-  runs?: Partial<Pick<CaseResult, 'ok' | 'wallS' | 'userS' | 'sysS' | 'peakRssMiB' | 'growthBytes'>>[];
+  runs?: RunFigures[];
 }
+
+/** One run's figures, of those a case reports the median of. */
+export type RunFigures = Partial<
+  Pick<CaseResult, 'ok' | 'wallS' | 'userS' | 'sysS' | 'peakRssMiB' | 'growthBytes'>
+>;
 
 export interface CaseContext {
   runDir: string;

@@ -1,6 +1,6 @@
 // Turns case results into goal verdicts, a Markdown report and a JSON document.
 import { GOALS, MiB, STREAM_GOALS_ISSUE, TREE_GOALS } from './config';
-import type { CaseName, CaseResult, CloudStore } from './cases';
+import type { CaseName, CaseResult, CloudStore, RunFigures } from './cases';
 import type { Machine } from './machine';
 
 export interface DatasetInfo {
@@ -70,7 +70,7 @@ export function roundRatios(
   results: CaseResult[],
   dataset: string,
   c: CaseName,
-  metric: (r: Pick<CaseResult, 'wallS'>) => number | undefined,
+  metric: (r: RunFigures) => number | undefined,
 ): number[] {
   const l = find(results, dataset, c, 'lifeboat')?.runs ?? [];
   const r = find(results, dataset, c, 'restic')?.runs ?? [];

@@ -214,9 +214,9 @@ function field(obj: unknown, key: string): unknown {
 /**
  * Runs `repeats` rounds with fresh repositories (and a fresh working copy for every tool) and
  * reports medians, like benchFileDataset. Within a round the tools take turns case by case, in
- * the opposite order each round: on a shared machine the load drifts over minutes, and a tool that
- * ran all its cases while the machine was busy, before or after the other's, made the ratios move
- * by 0.2-0.5 between rounds.
+ * the opposite order each round: on a shared machine the load drifts over minutes, and when each
+ * tool ran all its cases in one stretch, one tool could get a busy stretch and another a quiet one
+ * (the ratios moved by 0.2-0.5 between rounds then).
  *
  * Nothing of the tree's copies is deleted until the end: a restore that creates 78,579 files right
  * after 78,579 were deleted spends most of its time in the kernel skipping recently freed inodes

@@ -1,10 +1,11 @@
 // The tree bench's rounds: the tools take turns in alternating order, and the report pairs their
 // figures round by round.
 import type { CaseResult } from '../bench/cases';
+import type { ToolName } from '../bench/tools';
 import { roundRatios } from '../bench/report';
 import { turnOrder } from '../bench/tree';
 
-function result(tool: string, walls: (number | undefined)[], failedRound?: number): CaseResult {
+function result(tool: ToolName, walls: (number | undefined)[], failedRound?: number): CaseResult {
   return {
     dataset: 'tree',
     case: 'full',
@@ -12,7 +13,7 @@ function result(tool: string, walls: (number | undefined)[], failedRound?: numbe
     tool,
     ok: true,
     runs: walls.map((wallS, i) => ({ ok: i !== failedRound, wallS })),
-  } as CaseResult;
+  };
 }
 
 describe('tree bench rounds', () => {
@@ -30,9 +31,8 @@ describe('tree bench rounds', () => {
       result('restic', [10, 10, 18, 16]),
       result('borg', [30, 30, 30, 30]),
     ];
-    const wall = (r: { wallS?: number }): number | undefined => r.wallS;
-    expect(roundRatios(results, 'tree', 'full', wall)).toEqual([0.6, 1.2, 0.5]);
-    expect(roundRatios(results, 'tree', 'incremental', wall)).toEqual([]);
-    expect(roundRatios(results, 'other', 'full', wall)).toEqual([]);
+    expect(roundRatios(results, 'tree', 'full', (r) => r.wallS)).toEqual([0.6, 1.2, 0.5]);
+    expect(roundRatios(results, 'tree', 'incremental', (r) => r.wallS)).toEqual([]);
+    expect(roundRatios(results, 'other', 'full', (r) => r.wallS)).toEqual([]);
   });
 });
