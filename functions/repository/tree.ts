@@ -161,6 +161,13 @@ class ByteReader {
     this.at += n;
     return v;
   }
+  /** UTF-8 text of `n` bytes, decoded in place: no buffer made for it, per node and name. */
+  text(n: number): string {
+    this.need(n);
+    const v = n === 0 ? '' : this.b.toString('utf8', this.at, this.at + n);
+    this.at += n;
+    return v;
+  }
   get done(): boolean {
     return this.at === this.b.length;
   }
@@ -224,8 +231,8 @@ function readNode(r: ByteReader, name: string): TreeNode {
     mode: r.u32(),
     uid: r.u32(),
     gid: r.u32(),
-    user: r.bytes(r.u8()).toString('utf8'),
-    group: r.bytes(r.u8()).toString('utf8'),
+    user: r.text(r.u8()),
+    group: r.text(r.u8()),
     mtimeNs: r.i64(),
     ctimeNs: r.i64(),
     dev: r.u64(),

@@ -42,3 +42,34 @@ test('parts of one tree stay as they were when the next tree is encoded', () => 
   expect(decodeTreePart(second[0]!, 'tree')).toHaveLength(1);
   expect(encodeTree([])).toEqual([Buffer.from([1, 0, 0, 0, 0])]);
 });
+
+test('every kind of node decodes to what was encoded, owner names in UTF-8 included', () => {
+  const meta = {
+    mode: 0o640,
+    uid: 1000,
+    gid: 50,
+    user: 'jürgen',
+    group: '',
+    mtimeNs: 1_700_000_000_123_456_789n,
+    ctimeNs: -5n,
+    dev: 2049n,
+    ino: 1234567n,
+    nlink: 2,
+  };
+  const id = (fill: number) => Buffer.alloc(32, fill);
+  const nodes: TreeNode[] = [
+    { ...meta, type: 'dir', name: Buffer.from('a-dir'), size: 0, subtree: [id(1), id(2)] },
+    {
+      ...meta,
+      type: 'file',
+      name: Buffer.from('b-inline'),
+      size: 9,
+      content: { refs: [{ id: id(3), rawLength: 9 }] },
+    },
+    { ...meta, type: 'file', name: Buffer.from('c-lists'), size: 1 << 30, content: { lists: [id(4)] } },
+    { ...meta, type: 'file', name: Buffer.from([0x64, 0xff]), size: 0, content: { refs: [] } },
+    { ...meta, type: 'symlink', name: Buffer.from('e-link'), size: 3, target: Buffer.from('../') },
+  ];
+  const [part] = encodeTree(nodes.map((n) => ({ ...n })));
+  expect(decodeTreePart(part!, 'tree')).toEqual(nodes);
+});
