@@ -153,3 +153,32 @@ test('without read-back too, a restore wrong everywhere lists its first 100 prob
   expect(check.problems[1]).toEqual({ path: 'many/f0001', problem: 'missing' });
   expect(check.files_checked).toBe(1);
 });
+
+test('with filters, only what was restored is checked, and a problem is named as the snapshot shows it', async () => {
+  // The check makes a path's UTF-8 form only for the filters and for what it reports: both must
+  // still see every entry under its own name, here one that is not ASCII.
+  const source = path.join(fixture.dir, 'source');
+  fs.mkdirSync(path.join(source, 'kept', 'sub'), { recursive: true });
+  fs.mkdirSync(path.join(source, 'other'));
+  fs.writeFileSync(path.join(source, 'kept', 'sub', 'Jürgen ü.txt'), 'a');
+  fs.writeFileSync(path.join(source, 'kept', 'plain'), 'bb');
+  fs.writeFileSync(path.join(source, 'kept', 'refused'), 'ccc');
+  fs.writeFileSync(path.join(source, 'other', 'x'), 'dddd');
+  const repo = await Repository.init(fixture.store, fixture.first);
+  const { manifest } = await backupTree(repo, { paths: [source], name: 'tree', backupType: 'full' });
+  const target = path.join(fixture.dir, 'target');
+  await restoreTree(repo, manifest, { target, includes: ['kept'] });
+  fs.rmSync(path.join(target, 'kept', 'sub', 'Jürgen ü.txt'));
+  fs.rmSync(path.join(target, 'kept', 'refused'));
+  const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+  for (const readBack of [false, true]) {
+    const check = await verifyRestoredTree(repo, reader, manifest, target, {
+      includes: ['kept'],
+      notRestored: ['kept/refused'],
+      readBack,
+    });
+    // `other` was not restored and is not looked for; `kept/refused` was left alone on purpose.
+    expect(check.problems).toEqual([{ path: 'kept/sub/Jürgen ü.txt', problem: 'missing' }]);
+    expect(check).toMatchObject({ files_checked: 1, dirs_checked: 2, symlinks_checked: 0 });
+  }
+});

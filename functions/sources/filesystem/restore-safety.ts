@@ -33,6 +33,11 @@ export class PathFilter {
     this.excludes = excludes.map((p) => p.join('/'));
   }
 
+  /** Whether any filter was given: without one, everything is restored whole. */
+  get narrows(): boolean {
+    return this.includes.length > 0 || this.excludes.length > 0;
+  }
+
   private static under(path: string, prefix: string): boolean {
     return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
   }
