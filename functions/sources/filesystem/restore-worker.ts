@@ -18,57 +18,24 @@ import {
 } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PackEntry, PackHeader } from '../../repository/pack';
-import { ChunkIdHasher } from '../../repository/crypto';
+import { CHUNK_ID_BYTES, ChunkIdHasher } from '../../repository/crypto';
 import { verifyRecord } from '../../repository/verify-record';
 import { YoungGcPacer } from '../../repository/young-gc';
+import {
+  Chunk,
+  CHUNK_FIELDS,
+  Piece,
+  PIECE_FIELDS,
+  PieceFlag,
+  type RestoreBatch,
+  type RestoreBatchReply,
+} from './restore-batch';
 import { isZero } from './zeros';
 
 export interface RestoreWorkerSetup {
   idKey: Uint8Array;
   /** The process umask: a file created with its mode needs no chmod unless the umask cut bits. */
   umask: number;
-}
-
-export interface RangeData {
-  /** Bytes of a pack from `start`, covering the records the pieces name. */
-  data: Uint8Array;
-  start: number;
-  packId: Uint8Array;
-  key: Uint8Array;
-  object: string;
-}
-
-export interface FilePiece {
-  fid: number;
-  /**
-   * Set on the first piece: where the file goes (its bytes as latin1 characters: a string crosses
-   * threads without a buffer of its own), its mode, and whether it replaces an entry.
-   */
-  path?: string;
-  mode?: number;
-  replace?: boolean;
-  /** The file failed elsewhere: remove what was written of it. */
-  abandon?: boolean;
-  /** Set on the last piece: the metadata to apply. */
-  finish?: { size: number; mode: number; uid?: number; gid?: number; mtime: number };
-  chunks: { range: number; entry: PieceEntry }[];
-}
-
-/** A chunk's pack entry, its id as latin1 characters (as the path). */
-export type PieceEntry = Omit<PackEntry, 'id'> & { id: string };
-
-export interface RestoreBatch {
-  seq: number;
-  ranges: RangeData[];
-  pieces: FilePiece[];
-}
-
-export interface RestoreBatchReply {
-  seq: number;
-  /** Files finished in this batch, with their byte counts. */
-  finished: { fid: number; bytes: number }[];
-  /** Files that failed (damage or I/O); the main thread retries or reports them. */
-  failed: { fid: number; problem: string; integrity: boolean }[];
 }
 
 interface OpenFile {
@@ -85,7 +52,7 @@ function main(): void {
   const port = parentPort;
   if (!port) return;
   const setup = workerData as RestoreWorkerSetup;
-  const ids = new ChunkIdHasher(Buffer.from(setup.idKey));
+  const hasher = new ChunkIdHasher(Buffer.from(setup.idKey));
   const open = new Map<number, OpenFile>();
   const failedFiles = new Set<number>();
   const zeroChunks = new Set<string>();
@@ -106,6 +73,15 @@ function main(): void {
     rmSync(file.tmp ?? file.path, { force: true });
   };
 
+  // One entry object serves every chunk: verifyRecord reads it and keeps nothing of it.
+  const entry: PackEntry = {
+    id: Buffer.alloc(CHUNK_ID_BYTES),
+    offset: 0,
+    storedLength: 0,
+    rawLength: 0,
+    codec: 0,
+  };
+
   port.on('message', (batch: RestoreBatch) => {
     const reply: RestoreBatchReply = { seq: batch.seq, finished: [], failed: [] };
     const ranges = batch.ranges.map((r) => ({
@@ -113,32 +89,50 @@ function main(): void {
       bytes: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength),
       header: { packId: Buffer.from(r.packId), key: { key: Buffer.from(r.key) } } as PackHeader,
     }));
-    for (const piece of batch.pieces) {
-      if (failedFiles.has(piece.fid)) continue;
-      if (piece.abandon) {
-        abandon(piece.fid);
+    const p = batch.pieces;
+    const c = batch.chunks;
+    const ids = Buffer.from(batch.ids.buffer, batch.ids.byteOffset, batch.ids.byteLength);
+    const paths = batch.paths.split('\0');
+    let nextPath = 0;
+    let nextChunk = 0;
+    for (let at = 0; at < p.length; at += PIECE_FIELDS) {
+      const fid = p[at + Piece.fid]!;
+      const flags = p[at + Piece.flags]!;
+      const firstChunk = nextChunk;
+      nextChunk += p[at + Piece.chunks]!;
+      const startPath = flags & PieceFlag.starts ? paths[nextPath++] : undefined;
+      if (failedFiles.has(fid)) continue;
+      if (flags & PieceFlag.abandon) {
+        abandon(fid);
         continue;
       }
       try {
-        let file = open.get(piece.fid);
-        if (piece.path) {
-          const path = Buffer.from(piece.path, 'latin1');
+        let file = open.get(fid);
+        if (startPath !== undefined) {
+          const path = Buffer.from(startPath, 'latin1');
           // A replacement is written beside the old entry and renamed over it at the end, so the
           // old file stays whole until the new one is.
           const dir = path.subarray(0, path.lastIndexOf(0x2f) + 1);
-          const tmp = piece.replace
-            ? Buffer.concat([dir, Buffer.from(`.lifeboat-${process.pid}-${piece.fid}.tmp`)])
-            : undefined;
-          const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+          const tmp =
+            flags & PieceFlag.replace
+              ? Buffer.concat([dir, Buffer.from(`.lifeboat-${process.pid}-${fid}.tmp`)])
+              : undefined;
+          const openFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
           // Created with its permissions (not setuid/setgid/sticky, which only chmod sets).
-          const mode = (piece.mode ?? 0o600) & 0o777;
-          file = { fd: openSync(tmp ?? path, flags, mode), position: 0, end: 0, mode, path, tmp };
-          open.set(piece.fid, file);
+          const mode = p[at + Piece.mode]! & 0o777;
+          file = { fd: openSync(tmp ?? path, openFlags, mode), position: 0, end: 0, mode, path, tmp };
+          open.set(fid, file);
         }
         if (!file) throw new Error('piece of a file that was not started');
-        for (const { range, entry } of piece.chunks) {
-          const r = ranges[range]!;
-          if (zeroChunks.has(entry.id)) {
+        for (let k = firstChunk; k < nextChunk; k++) {
+          const ck = k * CHUNK_FIELDS;
+          const r = ranges[c[ck + Chunk.range]!]!;
+          entry.offset = c[ck + Chunk.offset]!;
+          entry.storedLength = c[ck + Chunk.storedLength]!;
+          entry.rawLength = c[ck + Chunk.rawLength]!;
+          entry.codec = c[ck + Chunk.codec]!;
+          ids.copy(entry.id, 0, k * CHUNK_ID_BYTES, (k + 1) * CHUNK_ID_BYTES);
+          if (zeroChunks.size > 0 && zeroChunks.has(entry.id.toString('latin1'))) {
             file.position += entry.rawLength;
             continue;
           }
@@ -146,15 +140,14 @@ function main(): void {
             entry.offset - r.start,
             entry.offset - r.start + entry.storedLength,
           );
-          const id = Buffer.from(entry.id, 'latin1');
           // Decoded into the thread's scratch buffer: written at once, never kept.
-          const checked = verifyRecord(r.header, { ...entry, id }, record, ids, true);
+          const checked = verifyRecord(r.header, entry, record, hasher, true);
           if (checked.problem !== undefined) {
             const problem = `${r.object} at offset ${entry.offset}: ${checked.problem}`;
             throw Object.assign(new Error(problem), { integrity: true });
           }
           // Runs of zeros (sparse files, disk images) become holes: nothing is written.
-          if (isZero(checked.data)) zeroChunks.add(entry.id);
+          if (isZero(checked.data)) zeroChunks.add(entry.id.toString('latin1'));
           else {
             writeSync(file.fd, checked.data, 0, checked.data.length, file.position);
             file.end = file.position + checked.data.length;
@@ -162,27 +155,32 @@ function main(): void {
           file.position += checked.data.length;
           gc.add(record.length); // the decrypted copy is the garbage now, not the decoded data
         }
-        if (piece.finish) {
-          const f = piece.finish;
-          if (file.position !== f.size)
-            throw Object.assign(new Error(`chunks hold ${file.position} bytes, the file ${f.size}`), {
+        if (flags & PieceFlag.finish) {
+          const size = p[at + Piece.size]!;
+          const mode = p[at + Piece.finishMode]!;
+          if (file.position !== size)
+            throw Object.assign(new Error(`chunks hold ${file.position} bytes, the file ${size}`), {
               integrity: true,
             });
-          if (file.end < f.size) ftruncateSync(file.fd, f.size);
-          if (f.uid !== undefined && f.gid !== undefined && (f.uid !== uid || f.gid !== gid))
-            fchownSync(file.fd, f.uid, f.gid);
-          if (f.mode !== (file.mode & ~setup.umask)) fchmodSync(file.fd, f.mode);
-          futimesSync(file.fd, f.mtime, f.mtime);
+          if (file.end < size) ftruncateSync(file.fd, size);
+          if (flags & PieceFlag.owner) {
+            const fileUid = p[at + Piece.uid]!;
+            const fileGid = p[at + Piece.gid]!;
+            if (fileUid !== uid || fileGid !== gid) fchownSync(file.fd, fileUid, fileGid);
+          }
+          if (mode !== (file.mode & ~setup.umask)) fchmodSync(file.fd, mode);
+          const mtime = p[at + Piece.mtime]!;
+          futimesSync(file.fd, mtime, mtime);
           closeSync(file.fd);
           if (file.tmp) renameSync(file.tmp, file.path);
-          open.delete(piece.fid);
-          reply.finished.push({ fid: piece.fid, bytes: f.size });
+          open.delete(fid);
+          reply.finished.push({ fid, bytes: size });
         }
       } catch (error) {
         const e = error as Error & { integrity?: boolean; code?: string };
-        abandon(piece.fid);
+        abandon(fid);
         reply.failed.push({
-          fid: piece.fid,
+          fid,
           problem: e.code ? `${e.code}: ${e.message}` : e.message,
           integrity: e.integrity === true,
         });

@@ -9,21 +9,14 @@ import type { ContentRef } from '../../repository/content-list';
 import { OldGcPacer } from '../../repository/young-gc';
 import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import { RangeBuffers } from '../../repository/range-buffers';
-import type {
-  FilePiece,
-  RangeData,
-  RestoreBatch,
-  RestoreBatchReply,
-  RestoreWorkerSetup,
-} from './restore-worker';
-
-export interface FileFinish {
-  size: number;
-  mode: number;
-  uid?: number;
-  gid?: number;
-  mtime: number;
-}
+import {
+  RestoreBatchWriter,
+  type FileFinish,
+  type FilePiece,
+  type RangeData,
+  type RestoreBatchReply,
+} from './restore-batch';
+import type { RestoreWorkerSetup } from './restore-worker';
 
 export interface FileOutcome {
   fid: number;
@@ -103,7 +96,6 @@ export class RestoreWorkers {
         mode: finish.mode,
         replace,
         finish,
-        chunks: [],
       };
       this.pieces.push(piece);
       if (isRefArray(refs)) for (const ref of refs) this.chunks.push({ piece, ref });
@@ -115,14 +107,14 @@ export class RestoreWorkers {
     // A large file: its own batches, all to one worker so that its pieces stay in order.
     await this.dispatch();
     const worker = this.slots.leastBusy();
-    let piece: FilePiece = { fid, path: path.toString('latin1'), mode: finish.mode, replace, chunks: [] };
+    let piece: FilePiece = { fid, path: path.toString('latin1'), mode: finish.mode, replace };
     this.pieces.push(piece);
     for await (const ref of refs) {
       this.chunks.push({ piece, ref });
       this.batchBytes += ref.rawLength;
       if (this.batchBytes >= BATCH_BYTES) {
         await this.dispatch(worker);
-        piece = { fid, chunks: [] };
+        piece = { fid };
         this.pieces.push(piece);
       }
     }
@@ -174,9 +166,7 @@ export class RestoreWorkers {
     for (const piece of pieces) {
       if (this.damagedFiles.has(piece.fid) && !this.reported.has(piece.fid)) reportDamaged.add(piece.fid);
     }
-    pieces = pieces.map((p) =>
-      this.damagedFiles.has(p.fid) ? { fid: p.fid, abandon: true, chunks: [] } : p,
-    );
+    pieces = pieces.map((p) => (this.damagedFiles.has(p.fid) ? { fid: p.fid, abandon: true } : p));
     const keptIndexes = chunks.flatMap((c, i) => (this.damagedFiles.has(c.piece.fid) ? [] : [i]));
     const located = keptIndexes.map((i) => {
       const r = settled[i]!;
@@ -200,23 +190,18 @@ export class RestoreWorkers {
     let reply: RestoreBatchReply;
     try {
       await this.readRanges(buffer, ranges);
-      chunks.forEach((c, i) => {
-        const { entry } = located[i]!;
-        c.piece.chunks.push({
-          range: rangeOf[i]!,
-          entry: {
-            id: entry.id.toString('latin1'),
-            offset: entry.offset,
-            storedLength: entry.storedLength,
-            rawLength: entry.rawLength,
-            codec: entry.codec,
-          },
-        });
-      });
-      const seq = this.seq++;
-      const batch: RestoreBatch = { seq, ranges, pieces };
+      // A piece's chunks follow one another in `chunks`, in the order of the pieces.
+      const writer = new RestoreBatchWriter(pieces.length, chunks.length);
+      let next = 0;
+      for (const piece of pieces) {
+        const first = next;
+        while (next < chunks.length && chunks[next]!.piece.fid === piece.fid) next++;
+        writer.addPiece(piece, next - first);
+        for (let i = first; i < next; i++) writer.addChunk(rangeOf[i]!, located[i]!.entry);
+      }
+      const batch = writer.batch(this.seq++, ranges);
       await previous;
-      reply = await this.replies.post(this.workers[worker]!, batch);
+      reply = await this.replies.post(this.workers[worker]!, batch, [writer.buffer]);
     } finally {
       this.buffers.give(buffer);
     }
