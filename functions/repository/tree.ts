@@ -161,7 +161,7 @@ class ByteReader {
     this.at += n;
     return v;
   }
-  /** UTF-8 text of `n` bytes, decoded in place: no buffer made for it, per node and name. */
+  /** UTF-8 text of `n` bytes, decoded in place: no buffer is made for it (two per node). */
   text(n: number): string {
     this.need(n);
     const v = n === 0 ? '' : this.b.toString('utf8', this.at, this.at + n);

@@ -75,7 +75,8 @@ export async function verifyRestoredTree(
   try {
     const targetDir = Buffer.from(`${target}/`);
     // A path as the snapshot shows it (UTF-8) is made only where it is needed, for the filters and
-    // for what is reported: made for every entry, it was a tenth of a check without read-back.
+    // for what is reported: made for every entry, it took about 70 ms of a 1 s check of the Linux
+    // source tree without read-back.
     const filtering = filter.narrows || leftAlone.length > 0;
     for await (const { path, node } of walkTree(reader, rootParts(manifest))) {
       const filtered = filtering ? path.toString() : undefined;
