@@ -73,3 +73,38 @@ test('every kind of node decodes to what was encoded, owner names in UTF-8 inclu
   const [part] = encodeTree(nodes.map((n) => ({ ...n })));
   expect(decodeTreePart(part!, 'tree')).toEqual(nodes);
 });
+
+test('64-bit fields keep their extremes, also from a part inside a larger buffer', () => {
+  const node: TreeNode = {
+    type: 'file',
+    name: Buffer.from('edge'),
+    size: Number.MAX_SAFE_INTEGER,
+    content: { refs: [] },
+    mode: 0o600,
+    uid: 0xffff_fffe,
+    gid: 0,
+    user: '',
+    group: '',
+    mtimeNs: -(2n ** 63n),
+    ctimeNs: 2n ** 63n - 1n,
+    dev: 2n ** 64n - 1n,
+    ino: 2n ** 32n + 7n,
+    nlink: 1,
+  };
+  const [part] = encodeTree([{ ...node }]);
+  // Decoded parts are often views of a bigger buffer (a decrypted pack range): offsets must hold.
+  const host = Buffer.alloc(part!.length + 13, 0xaa);
+  part!.copy(host, 7);
+  expect(decodeTreePart(host.subarray(7, 7 + part!.length), 'tree')).toEqual([node]);
+});
+
+test('a size past 2^53 - 1 is refused as damage, not rounded', () => {
+  const [part] = encodeTree([symlink('big', Buffer.from('x'))]);
+  // The size field follows the name, mode, ids, owner names, four 64-bit fields and nlink.
+  const sizeAt = 5 + 1 + 2 + 3 + 12 + 1 + 1 + 32 + 4;
+  expect(part!.readBigUInt64BE(sizeAt)).toBe(1n);
+  part!.writeBigUInt64BE(2n ** 53n, sizeAt);
+  expect(() => decodeTreePart(part!, 'tree')).toThrow('size out of range');
+  part!.writeBigUInt64BE(2n ** 53n - 1n, sizeAt);
+  expect(decodeTreePart(part!, 'tree')[0]!.size).toBe(2 ** 53 - 1);
+});
