@@ -183,6 +183,15 @@ export class ChunkIndex {
     return readEntry(slab, at);
   }
 
+  /**
+   * Where the first copy's record is (INDEX_ENTRY_BYTES at `at` of `slab`), for a caller that
+   * reads only some fields in place instead of a whole entry's copies (ChunkReader.locateAll).
+   */
+  firstRecord(id: Buffer): { slab: Buffer; at: number } | undefined {
+    const first = this.table.first(id);
+    return first < 0 ? undefined : this.table.locate(first);
+  }
+
   /** Every chunk's copies. */
   *values(): Generator<IndexEntry[]> {
     for (const head of this.table.heads()) yield this.copies(head);

@@ -8,6 +8,9 @@ import { PackClass } from './pack';
  *   entry = chunkId 32 | packId 16 | offset u32 | storedLength u32 | rawLength u32 | codec u8 | class u8
  */
 export const INDEX_ENTRY_BYTES = 62;
+/** Where an entry's pack id and pack class are, from its start (its first 32 bytes are the id). */
+export const PACK_ID_AT = 32;
+export const PACK_CLASS_AT = 61;
 
 export interface IndexEntry {
   id: Buffer;
@@ -83,23 +86,36 @@ export function validateIndexPlaintext(plain: Buffer, name: string): number {
   if (plain.length !== 4 + count * INDEX_ENTRY_BYTES)
     throw new IntegrityError(name, 'index has the wrong length');
   for (let i = 0, at = 4; i < count; i++, at += INDEX_ENTRY_BYTES) {
-    const packClass = plain.readUInt8(at + 61);
+    const packClass = plain.readUInt8(at + PACK_CLASS_AT);
     if (packClass !== PackClass.data && packClass !== PackClass.meta)
-      throw new IntegrityError(name, `entry ${i} has an unknown pack class`, at + 61);
+      throw new IntegrityError(name, `entry ${i} has an unknown pack class`, at + PACK_CLASS_AT);
   }
   return count;
 }
 
 /** The entry encoded at `at` (its buffers are copies). */
 export function readEntry(plain: Buffer, at: number): IndexEntry {
+  return entryInPlace(
+    plain,
+    at,
+    Buffer.from(plain.subarray(at, at + 32)),
+    Buffer.from(plain.subarray(at + PACK_ID_AT, at + PACK_ID_AT + 16)),
+  );
+}
+
+/**
+ * The entry encoded at `at`, with `id` and `packId` given by a caller that already holds buffers
+ * of those bytes (no copies made).
+ */
+export function entryInPlace(plain: Buffer, at: number, id: Buffer, packId: Buffer): IndexEntry {
   return {
-    id: Buffer.from(plain.subarray(at, at + 32)),
-    packId: Buffer.from(plain.subarray(at + 32, at + 48)),
+    id,
+    packId,
     offset: plain.readUInt32BE(at + 48),
     storedLength: plain.readUInt32BE(at + 52),
     rawLength: plain.readUInt32BE(at + 56),
     codec: plain.readUInt8(at + 60),
-    packClass: plain.readUInt8(at + 61) as PackClass,
+    packClass: plain.readUInt8(at + PACK_CLASS_AT) as PackClass,
   };
 }
 

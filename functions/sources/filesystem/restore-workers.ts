@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import type { ChunkReader } from '../../repository/reader';
-import { planReads } from '../../repository/range-plan';
+import { planReads, type LocatedRecord } from '../../repository/range-plan';
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
 import { OldGcPacer } from '../../repository/young-gc';
@@ -27,6 +27,11 @@ export interface FileOutcome {
 
 function isRefArray(refs: readonly ContentRef[] | AsyncIterable<ContentRef>): refs is readonly ContentRef[] {
   return Array.isArray(refs);
+}
+
+function locatedValue(r: PromiseSettledResult<LocatedRecord>): LocatedRecord {
+  if (r.status !== 'fulfilled') throw new Error('a located chunk was not found');
+  return r.value;
 }
 
 /** Raw bytes of chunks per batch: about a pack's worth of small files read in a few requests. */
@@ -163,17 +168,19 @@ export class RestoreWorkers {
       if (r.status === 'rejected') this.damagedFiles.set(chunks[i]!.piece.fid, (r.reason as Error).message);
     });
     const reportDamaged = new Set<number>();
-    for (const piece of pieces) {
-      if (this.damagedFiles.has(piece.fid) && !this.reported.has(piece.fid)) reportDamaged.add(piece.fid);
+    let located: LocatedRecord[];
+    if (this.damagedFiles.size > 0 && pieces.some((p) => this.damagedFiles.has(p.fid))) {
+      for (const piece of pieces) {
+        if (this.damagedFiles.has(piece.fid) && !this.reported.has(piece.fid)) reportDamaged.add(piece.fid);
+      }
+      pieces = pieces.map((p) => (this.damagedFiles.has(p.fid) ? { fid: p.fid, abandon: true } : p));
+      const keptIndexes = chunks.flatMap((c, i) => (this.damagedFiles.has(c.piece.fid) ? [] : [i]));
+      located = keptIndexes.map((i) => locatedValue(settled[i]!));
+      chunks = keptIndexes.map((i) => chunks[i]!);
+    } else {
+      // The usual batch: every chunk found, nothing to take out.
+      located = settled.map(locatedValue);
     }
-    pieces = pieces.map((p) => (this.damagedFiles.has(p.fid) ? { fid: p.fid, abandon: true } : p));
-    const keptIndexes = chunks.flatMap((c, i) => (this.damagedFiles.has(c.piece.fid) ? [] : [i]));
-    const located = keptIndexes.map((i) => {
-      const r = settled[i]!;
-      if (r.status !== 'fulfilled') throw new Error('a located chunk was not found');
-      return r.value;
-    });
-    chunks = keptIndexes.map((i) => chunks[i]!);
     const { reads, readOf: rangeOf } = planReads(located);
     const ranges: PlannedRange[] = reads.map((r) => ({
       data: new Uint8Array(0),

@@ -74,7 +74,11 @@ export class RestoreFailedError extends LifeboatError {
 }
 
 function join(dir: Buffer, name: Buffer): Buffer {
-  return Buffer.concat([dir, Buffer.from('/'), name]);
+  const path = Buffer.allocUnsafe(dir.length + 1 + name.length);
+  dir.copy(path, 0);
+  path[dir.length] = 0x2f; // '/'
+  name.copy(path, dir.length + 1);
+  return path;
 }
 
 function lstatOrUndefined(path: Buffer): BigIntStats | undefined {
