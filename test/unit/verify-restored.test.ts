@@ -182,3 +182,42 @@ test('with filters, only what was restored is checked, and a problem is named as
     expect(check).toMatchObject({ files_checked: 1, dirs_checked: 2, symlinks_checked: 0 });
   }
 });
+
+test('entries after a nested directory are found where they are, at every depth', async () => {
+  // The check walks the tree with one target path per directory: leaving a/b for a, and a for
+  // the top, must land each later entry in its own directory.
+  const source = path.join(fixture.dir, 'nested');
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(source, rel)), { recursive: true });
+    fs.writeFileSync(path.join(source, rel), text);
+  };
+  write('a/b/c/deep', 'deep');
+  write('a/b/later', 'later in b');
+  write('a/x', 'after b');
+  write('m', 'after a');
+  fs.mkdirSync(path.join(source, 'y-empty'));
+  write('zz', 'last');
+  const repo = await Repository.init(fixture.store, fixture.first);
+  const { manifest } = await backupTree(repo, { paths: [source], name: 'nested', backupType: 'full' });
+  const target = path.join(fixture.dir, 'nested-target');
+  await restoreTree(repo, manifest, { target });
+  const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+
+  const clean = await verifyRestoredTree(repo, reader, manifest, target, { readBack: false });
+  expect(clean).toMatchObject({ problems: [], files_checked: 5, dirs_checked: 4 });
+
+  fs.rmSync(path.join(target, 'a', 'b', 'c', 'deep'));
+  fs.appendFileSync(path.join(target, 'a', 'b', 'later'), '!');
+  fs.rmSync(path.join(target, 'a', 'x'));
+  fs.writeFileSync(path.join(target, 'm'), 'x');
+  fs.rmdirSync(path.join(target, 'y-empty'));
+  const damaged = await verifyRestoredTree(repo, reader, manifest, target, { readBack: false });
+  expect(damaged.problems).toEqual([
+    { path: 'a/b/c/deep', problem: 'missing' },
+    { path: 'a/b/later', problem: 'size differs (11 bytes, backup 10)' },
+    { path: 'a/x', problem: 'missing' },
+    { path: 'm', problem: 'size differs (1 bytes, backup 7)' },
+    { path: 'y-empty', problem: 'missing' },
+  ]);
+  expect(damaged).toMatchObject({ files_checked: 1, dirs_checked: 3 });
+});

@@ -1,7 +1,7 @@
 import { InputError } from '../../core/errors';
 import type { ChunkReader } from '../../repository/reader';
 import type { SnapshotManifest } from '../../repository/snapshot';
-import type { TreeNode } from '../../repository/tree';
+import type { DirNode, TreeNode } from '../../repository/tree';
 import { readTree } from '../../repository/tree-io';
 import { splitSnapshotPath } from './restore-safety';
 
@@ -14,10 +14,6 @@ export interface ListedEntry {
 const SLASH = Buffer.from('/');
 type Bytes = Buffer<ArrayBufferLike>;
 
-function childPath(prefix: Bytes, name: Bytes): Bytes {
-  return prefix.length === 0 ? name : Buffer.concat([prefix, SLASH, name]);
-}
-
 export function rootParts(manifest: SnapshotManifest): Buffer[] {
   if (manifest.content.kind !== 'tree') {
     throw new InputError(
@@ -29,29 +25,62 @@ export function rootParts(manifest: SnapshotManifest): Buffer[] {
 }
 
 /**
- * Every entry below `parts`, depth first, in name order. The directories on the way are a stack
- * here, not a generator each: through nested generators (`yield*`) every entry cost a promise and
- * a result object per level it passed, a tenth of what a restore's main thread allocated.
+ * A depth-first walk of a tree, in name order, as a cursor: `next` gives the entries of the
+ * directory on top of the stack synchronously, and a caller that wants a directory's entries
+ * `descend`s into it, the one step that waits (for its tree parts). The directories on the way
+ * are a stack, not a generator each: through nested generators (`yield*`) every entry cost a
+ * promise and a result object per level it passed, a tenth of what a restore's main thread
+ * allocated.
  */
+export class TreeWalk {
+  private readonly stack: { nodes: TreeNode[]; next: number; path: Bytes }[] = [];
+
+  private constructor(private readonly reader: ChunkReader) {}
+
+  static async start(reader: ChunkReader, parts: Buffer[], path: Bytes = Buffer.alloc(0)): Promise<TreeWalk> {
+    const walk = new TreeWalk(reader);
+    walk.stack.push({ nodes: await readTree(reader, parts), next: 0, path });
+    return walk;
+  }
+
+  /** The path of the directory that the last entry `next` gave is in ("" for the top). */
+  get dir(): Bytes {
+    return this.stack[this.stack.length - 1]!.path;
+  }
+
+  /** The next entry in walk order, or undefined at the end. */
+  next(): TreeNode | undefined {
+    while (this.stack.length > 0) {
+      const top = this.stack[this.stack.length - 1]!;
+      const node = top.nodes[top.next++];
+      if (node) return node;
+      this.stack.pop();
+    }
+    return undefined;
+  }
+
+  /** Makes `node` (the last entry given, a directory at `path`) the next to walk through. */
+  async descend(node: DirNode, path: Bytes): Promise<void> {
+    this.stack.push({ nodes: await readTree(this.reader, node.subtree), next: 0, path });
+  }
+}
+
+/** The path of `name` in the directory at `dir` (as TreeWalk.dir gives it). */
+export function childPath(dir: Bytes, name: Bytes): Bytes {
+  return dir.length === 0 ? name : Buffer.concat([dir, SLASH, name]);
+}
+
+/** Every entry below `parts`, depth first, in name order. */
 export async function* walkTree(
   reader: ChunkReader,
   parts: Buffer[],
   prefix: Bytes = Buffer.alloc(0),
 ): AsyncGenerator<ListedEntry> {
-  const stack: { nodes: TreeNode[]; next: number; prefix: Bytes }[] = [
-    { nodes: await readTree(reader, parts), next: 0, prefix },
-  ];
-  while (stack.length > 0) {
-    const dir = stack[stack.length - 1]!;
-    const node = dir.nodes[dir.next++];
-    if (!node) {
-      stack.pop();
-      continue;
-    }
-    const path = childPath(dir.prefix, node.name);
+  const walk = await TreeWalk.start(reader, parts, prefix);
+  for (let node = walk.next(); node; node = walk.next()) {
+    const path = childPath(walk.dir, node.name);
     yield { path, node };
-    if (node.type === 'dir')
-      stack.push({ nodes: await readTree(reader, node.subtree), next: 0, prefix: path });
+    if (node.type === 'dir') await walk.descend(node, path);
   }
 }
 
