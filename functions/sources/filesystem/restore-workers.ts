@@ -83,31 +83,41 @@ export class RestoreWorkers {
     this.lastPost = this.workers.map(() => Promise.resolve());
   }
 
-  /** Queues a file; returns its id (for the outcome). Its content goes out with the next batches. */
-  async addFile(
+  /**
+   * Queues a file; returns its id (for the outcome). Its content goes out with the next batches.
+   * A small file whose chunks are listed in its node (nearly every file) is queued at once: a
+   * promise only when its batch goes out (or the file needs more than that).
+   */
+  addFile(
+    path: Buffer,
+    refs: readonly ContentRef[] | AsyncIterable<ContentRef>,
+    rawSize: number,
+    replace: boolean,
+    finish: FileFinish,
+  ): number | Promise<number> {
+    this.slots.check();
+    const fid = this.nextFid++;
+    this.oldGc.add();
+    if (rawSize > BATCH_BYTES || !isRefArray(refs))
+      return this.addFileAsync(fid, path, refs, rawSize, replace, finish);
+    const piece = this.smallFile(fid, path, replace, finish);
+    for (const ref of refs) this.chunks.push({ piece, ref });
+    return this.added(fid, rawSize);
+  }
+
+  /** addFile for a file whose chunks are read from content lists, or that fills batches itself. */
+  private async addFileAsync(
+    fid: number,
     path: Buffer,
     refs: readonly ContentRef[] | AsyncIterable<ContentRef>,
     rawSize: number,
     replace: boolean,
     finish: FileFinish,
   ): Promise<number> {
-    this.slots.check();
-    const fid = this.nextFid++;
-    this.oldGc.add();
     if (rawSize <= BATCH_BYTES) {
-      const piece: FilePiece = {
-        fid,
-        path: path.toString('latin1'),
-        mode: finish.mode,
-        replace,
-        finish,
-      };
-      this.pieces.push(piece);
-      if (isRefArray(refs)) for (const ref of refs) this.chunks.push({ piece, ref });
-      else for await (const ref of refs) this.chunks.push({ piece, ref });
-      this.batchBytes += rawSize;
-      if (this.batchBytes >= BATCH_BYTES || this.pieces.length >= BATCH_FILES) await this.dispatch();
-      return fid;
+      const piece = this.smallFile(fid, path, replace, finish);
+      for await (const ref of refs) this.chunks.push({ piece, ref });
+      return this.added(fid, rawSize);
     }
     // A large file: its own batches, all to one worker so that its pieces stay in order.
     await this.dispatch();
@@ -125,6 +135,21 @@ export class RestoreWorkers {
     }
     piece.finish = finish;
     await this.dispatch(worker);
+    return fid;
+  }
+
+  /** A file that goes to a worker in one piece, in the batch being gathered. */
+  private smallFile(fid: number, path: Buffer, replace: boolean, finish: FileFinish): FilePiece {
+    const piece: FilePiece = { fid, path: path.toString('latin1'), mode: finish.mode, replace, finish };
+    this.pieces.push(piece);
+    return piece;
+  }
+
+  /** Counts a small file's bytes into the batch, which goes out when full. */
+  private added(fid: number, rawSize: number): number | Promise<number> {
+    this.batchBytes += rawSize;
+    if (this.batchBytes >= BATCH_BYTES || this.pieces.length >= BATCH_FILES)
+      return this.dispatch().then(() => fid);
     return fid;
   }
 

@@ -99,6 +99,17 @@ function seconds(ns: bigint): number {
   return Number(ns / 1000n) / 1e6 + 4e-7;
 }
 
+/** An entry's path as the snapshot shows it (UTF-8), from its directory's (`dir`). */
+function pathIn(dir: string, node: TreeNode): string {
+  return dir ? `${dir}/${node.name.toString()}` : node.name.toString();
+}
+
+interface PendingFile {
+  abs: Buffer;
+  dir: string;
+  node: FileNode;
+}
+
 class TreeRestore {
   readonly result: TreeRestoreResult = {
     files_restored: 0,
@@ -119,8 +130,9 @@ class TreeRestore {
   private readonly links: { first: Buffer; path: Buffer; rel: string }[] = [];
   private readonly linkFirst = new Map<string, Buffer>();
   private readonly zeroChunks = new Set<string>();
-  private readonly pendingFiles = new Map<number, { abs: Buffer; path: string; node: FileNode }>();
-  private readonly retries: { abs: Buffer; path: string; node: FileNode }[] = [];
+  /** Files with the workers, by id; `dir` is their directory's snapshot path (see pathIn). */
+  private readonly pendingFiles = new Map<number, PendingFile>();
+  private readonly retries: PendingFile[] = [];
   private readonly failures: RestoreProblem[] = [];
   private damaged = false;
   private readonly writers: RestoreWorkers;
@@ -136,43 +148,75 @@ class TreeRestore {
     this.writers = new RestoreWorkers(repo, reader, (outcome) => this.outcome(outcome));
   }
 
-  /** `fresh`: the directory was just created, so nothing in it exists yet (no lstat per entry). */
+  /**
+   * `fresh`: the directory was just created, so nothing in it exists yet (no lstat per entry).
+   * `rel` is the directory's path as the snapshot shows it; an entry's own path (UTF-8, for
+   * filters and reports) is made only where one is needed, not for each of a restore's files.
+   */
   async restoreDir(parts: Buffer[], rel: string, dir: Buffer, whole: boolean, fresh: boolean): Promise<void> {
     const nodes = await readTree(this.reader, parts);
-    const names = new Set<string>();
-    const accepted: { node: TreeNode; path: string }[] = [];
-    for (const node of nodes) {
-      const path = rel ? `${rel}/${node.name.toString()}` : node.name.toString();
-      const reason = unsafeNameReason(node.name);
-      if (reason) {
-        this.result.refused.push({ path, problem: reason });
-        continue;
+    const keep = this.deleteExtra && whole && !fresh ? new Set<string>() : undefined;
+    const accepted = this.acceptedNodes(nodes, rel, keep);
+    if (keep) this.removeExtra(dir, keep);
+    const narrows = this.filter.narrows;
+    for (const node of accepted) {
+      let path: string | undefined;
+      let entireEntry = true; // without filters, everything is restored whole
+      if (narrows) {
+        path = pathIn(rel, node);
+        entireEntry = whole ? !this.filter.excluded(path) : this.filter.whole(path);
+        if (!entireEntry && !(node.type === 'dir' && this.filter.onTheWay(path))) continue;
       }
-      const key = node.name.toString('latin1');
-      if (names.has(key)) {
-        this.result.refused.push({ path, problem: 'second entry of the same name in one directory' });
-        continue;
-      }
-      names.add(key);
-      accepted.push({ node, path });
-    }
-    if (this.deleteExtra && whole && !fresh) this.removeExtra(dir, names);
-    for (const { node, path } of accepted) {
-      const entireEntry = whole ? !this.filter.excluded(path) : this.filter.whole(path);
-      if (!entireEntry && !(node.type === 'dir' && this.filter.onTheWay(path))) continue;
       const abs = join(dir, node.name);
       if (node.type === 'dir') {
-        const made = fresh ? this.makeDir(abs) : this.ensureDir(abs, path);
+        const dirPath = path ?? pathIn(rel, node);
+        const made = fresh ? this.makeDir(abs) : this.ensureDir(abs, dirPath);
         if (made === undefined) continue;
         this.result.dirs++;
-        await this.restoreDir(node.subtree, path, abs, entireEntry, made);
+        await this.restoreDir(node.subtree, dirPath, abs, entireEntry, made);
         this.dirMeta.push({ path: abs, node });
       } else if (node.type === 'symlink') {
-        await this.symlink(abs, path, node, fresh);
+        await this.symlink(abs, path ?? pathIn(rel, node), node, fresh);
       } else {
-        await this.file(abs, path, node, fresh);
+        // Most files are queued without waiting: a promise (and a turn of the event loop) per
+        // file only when its batch goes out.
+        const queued = this.file(abs, rel, node, fresh);
+        if (queued) await queued;
       }
     }
+  }
+
+  /**
+   * The entries that may be created: safe names, each once (refused ones are reported). Names in
+   * order, as encodeTree writes them, cannot repeat: only a directory out of order (a damaged or
+   * crafted tree) needs a set of the names seen. `keep` (for --delete) is given every name kept.
+   */
+  private acceptedNodes(nodes: TreeNode[], rel: string, keep: Set<string> | undefined): TreeNode[] {
+    let inOrder = true;
+    for (let i = 1; i < nodes.length && inOrder; i++)
+      inOrder = Buffer.compare(nodes[i - 1]!.name, nodes[i]!.name) < 0;
+    const seen = inOrder ? keep : (keep ?? new Set<string>());
+    const accepted: TreeNode[] = [];
+    for (const node of nodes) {
+      const reason = unsafeNameReason(node.name);
+      if (reason) {
+        this.result.refused.push({ path: pathIn(rel, node), problem: reason });
+        continue;
+      }
+      if (seen) {
+        const key = node.name.toString('latin1');
+        if (seen.has(key)) {
+          this.result.refused.push({
+            path: pathIn(rel, node),
+            problem: 'second entry of the same name in one directory',
+          });
+          continue;
+        }
+        seen.add(key);
+      }
+      accepted.push(node);
+    }
+    return accepted;
   }
 
   private removeExtra(dir: Buffer, keep: Set<string>): void {
@@ -245,29 +289,31 @@ class TreeRestore {
     this.result.symlinks++;
   }
 
-  private async file(abs: Buffer, path: string, node: FileNode, fresh: boolean): Promise<void> {
+  /** Queues a file for the workers; a promise only when that has to wait (see restoreDir). */
+  private file(abs: Buffer, dir: string, node: FileNode, fresh: boolean): Promise<void> | undefined {
     const linkKey = node.nlink > 1 ? `${node.dev}:${node.ino}` : undefined;
     const first = linkKey ? this.linkFirst.get(linkKey) : undefined;
     if (first) {
-      this.links.push({ first, path: abs, rel: path });
+      this.links.push({ first, path: abs, rel: pathIn(dir, node) });
       return;
     }
     const existing = fresh ? undefined : lstatOrUndefined(abs);
-    const replaced = this.replaces(existing, path, node);
+    const replaced = !existing || this.replaces(existing, pathIn(dir, node), node);
     // Later names link to this one only if it holds the backed-up content: restored now, or
     // found unchanged. A file left alone (--overwrite never) may hold anything.
     if (linkKey && (replaced || this.overwrite === 'if-changed')) this.linkFirst.set(linkKey, abs);
     if (!replaced) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
     const replace = existing !== undefined && !existing.isDirectory();
-    const fid = await this.writers.addFile(abs, fileRefList(this.reader, node.content), node.size, replace, {
+    const added = this.writers.addFile(abs, fileRefList(this.reader, node.content), node.size, replace, {
       size: node.size,
       mode: node.mode,
       uid: this.asRoot ? this.uid(node) : undefined,
       gid: this.asRoot ? this.gid(node) : undefined,
       mtime: seconds(node.mtimeNs),
     });
-    this.pendingFiles.set(fid, { abs, path, node });
+    if (typeof added === 'number') this.pendingFiles.set(added, { abs, dir, node });
+    else return added.then((fid) => void this.pendingFiles.set(fid, { abs, dir, node }));
   }
 
   /** What the workers report for each file. */
@@ -281,7 +327,7 @@ class TreeRestore {
       // The first copy is damaged: read this file again chunk by chunk, trying every copy.
       this.retries.push(file);
     } else {
-      this.failures.push({ path: file.path, problem: outcome.problem ?? 'failed' });
+      this.failures.push({ path: pathIn(file.dir, file.node), problem: outcome.problem ?? 'failed' });
     }
   }
 
@@ -361,7 +407,7 @@ class TreeRestore {
         await this.writeFile(retry.abs, retry.node);
       } catch (error) {
         this.damaged ||= (error as { code?: string }).code === 'INTEGRITY';
-        this.failures.push({ path: retry.path, problem: (error as Error).message });
+        this.failures.push({ path: pathIn(retry.dir, retry.node), problem: (error as Error).message });
       }
     }
     if (this.failures.length > 0) throw new RestoreFailedError(this.failures, this.damaged);
