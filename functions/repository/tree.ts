@@ -51,6 +51,8 @@ const TYPE_NAMES = new Map<number, NodeTypeName>(
 
 class ByteWriter {
   private buffer = Buffer.allocUnsafe(64 * 1024);
+  /** 64-bit fields go through a DataView: Buffer's writeBigInt64BE makes several BigInts each. */
+  private view = viewOf(this.buffer);
   length = 0;
 
   /** Starts again at `from`: the buffer is kept, so one writer serves every tree of a backup. */
@@ -71,6 +73,7 @@ class ByteWriter {
     const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + n));
     this.buffer.copy(bigger, 0, 0, this.length);
     this.buffer = bigger;
+    this.view = viewOf(bigger);
   }
   u8(v: number): void {
     this.room(1);
@@ -84,13 +87,23 @@ class ByteWriter {
     this.room(4);
     this.length = this.buffer.writeUInt32BE(v, this.length);
   }
-  u64(v: bigint | number): void {
+  u64(v: bigint): void {
     this.room(8);
-    this.length = this.buffer.writeBigUInt64BE(BigInt(v), this.length);
+    this.view.setBigUint64(this.length, v);
+    this.length += 8;
   }
   i64(v: bigint): void {
     this.room(8);
-    this.length = this.buffer.writeBigInt64BE(v, this.length);
+    this.view.setBigInt64(this.length, v);
+    this.length += 8;
+  }
+  /** A safe integer (a size) as a u64, written as two halves: no BigInt made. */
+  safeNumber(v: number): void {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`not a size in bytes: ${v}`);
+    this.room(8);
+    this.buffer.writeUInt32BE(Math.floor(v / 2 ** 32), this.length);
+    this.buffer.writeUInt32BE(v >>> 0, this.length + 4);
+    this.length += 8;
   }
   bytes(b: Buffer): void {
     this.room(b.length);
@@ -100,6 +113,10 @@ class ByteWriter {
   take(): Buffer {
     return Buffer.from(this.buffer.subarray(0, this.length));
   }
+}
+
+function viewOf(b: Buffer): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
 const PART_HEADER_BYTES = 5;
@@ -205,7 +222,7 @@ function writeNode(w: ByteWriter, node: TreeNode): void {
   w.u64(node.dev);
   w.u64(node.ino);
   w.u32(node.nlink);
-  w.u64(node.size);
+  w.safeNumber(node.size);
   switch (node.type) {
     case 'file':
       if ('refs' in node.content) {

@@ -108,3 +108,10 @@ test('a size past 2^53 - 1 is refused as damage, not rounded', () => {
   part!.writeBigUInt64BE(2n ** 53n - 1n, sizeAt);
   expect(decodeTreePart(part!, 'tree')[0]!.size).toBe(2 ** 53 - 1);
 });
+
+test('a size that is not a whole number of bytes is not encoded', () => {
+  for (const size of [-1, 1.5, 2 ** 53])
+    expect(() => encodeTree([{ ...symlink('bad', Buffer.from('x')), size } as TreeNode])).toThrow(
+      'not a size in bytes',
+    );
+});
