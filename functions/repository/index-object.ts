@@ -32,12 +32,12 @@ export function encodeIndex(entries: IndexEntry[]): Buffer {
 
 export function writeEntry(out: Buffer, at: number, e: IndexEntry): void {
   e.id.copy(out, at);
-  e.packId.copy(out, at + 32);
+  e.packId.copy(out, at + PACK_ID_AT);
   out.writeUInt32BE(e.offset, at + 48);
   out.writeUInt32BE(e.storedLength, at + 52);
   out.writeUInt32BE(e.rawLength, at + 56);
   out.writeUInt8(e.codec, at + 60);
-  out.writeUInt8(e.packClass, at + 61);
+  out.writeUInt8(e.packClass, at + PACK_CLASS_AT);
 }
 
 /**

@@ -138,7 +138,7 @@ class ByteReader {
     private readonly b: Buffer,
     private readonly name: string,
   ) {
-    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    this.view = viewOf(b);
   }
   private need(n: number): void {
     if (this.at + n > this.b.length) throw new IntegrityError(this.name, 'tree part is truncated', this.at);

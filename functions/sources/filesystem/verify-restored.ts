@@ -91,7 +91,8 @@ export async function verifyRestoredTree(
       }
       const dir = inDir;
       const name = node.name;
-      const path = () => childPath(dir, name);
+      let pathBytes: Buffer | undefined; // made once, if at all
+      const path = () => (pathBytes ??= childPath(dir, name));
       if (node.type === 'dir') await walk.descend(node, path());
       const filtered = filtering ? path().toString() : undefined;
       if (filtered !== undefined && (!filter.whole(filtered) || isLeftAlone(filtered))) continue;
