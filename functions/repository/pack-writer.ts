@@ -58,6 +58,11 @@ export class PackWriter {
     return this.offset;
   }
 
+  /** Records added so far. */
+  get records(): number {
+    return this.entries.length;
+  }
+
   async add(id: Buffer, codec: number, payload: Buffer, rawLength: number): Promise<void> {
     if (this.uploadError) throw this.uploadError;
     const parts = sealRecordInParts(this.header, this.offset, id, codec, payload);

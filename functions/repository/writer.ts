@@ -19,11 +19,21 @@ export interface WriterStats {
 export interface WriterOptions {
   compression?: CompressionSettings;
   packBytes?: number;
+  /** Records after which a pack is closed whatever its size (RECORDS_PER_PACK by default). */
+  packRecords?: number;
   /** Chunks being compressed at once; each holds up to max-chunk bytes twice. */
   concurrency?: number;
 }
 
 const SYNC_ENCODE_BYTES = 128 * 1024;
+
+/**
+ * A pack is closed once it holds this many records, whatever its size. Tiny files make tiny
+ * records: a tree of a million 16-byte files put 668,544 records in one 32 MiB pack, whose entries
+ * the main thread held (about 380 bytes of heap each) until the pack was finished, and whose
+ * trailer of 30 MB a reader must open to read any one of them. At this count a trailer is 737 KB.
+ */
+export const RECORDS_PER_PACK = 16_384;
 
 /** Index objects are written every this many packs, so that memory does not grow with the stream. */
 const PACKS_PER_INDEX = 64;
@@ -59,6 +69,7 @@ export class RepositoryWriter {
   private aborted: Error | undefined;
   private readonly compression: CompressionSettings;
   private readonly packBytes: number;
+  private readonly packRecords: number;
   private readonly concurrency: number;
   private readonly store: ObjectStore;
 
@@ -72,6 +83,7 @@ export class RepositoryWriter {
     this.store = repo.store;
     this.compression = options.compression ?? repo.config.compression;
     this.packBytes = options.packBytes ?? repo.config.pack_bytes;
+    this.packRecords = options.packRecords ?? RECORDS_PER_PACK;
     this.concurrency = options.concurrency ?? 4;
   }
 
@@ -161,7 +173,8 @@ export class RepositoryWriter {
       this.packs.set(packClass, pack);
     }
     await pack.add(id, codec, payload, rawLength);
-    if (pack.size >= this.packBytes && this.packs.get(packClass) === pack) {
+    const full = pack.size >= this.packBytes || pack.records >= this.packRecords;
+    if (full && this.packs.get(packClass) === pack) {
       this.packs.delete(packClass);
       await this.finishPack(pack);
     }
