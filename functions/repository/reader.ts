@@ -13,22 +13,36 @@ import { INDEX_PREFIX, type Repository } from './repository';
 import { verifyRecord } from './verify-record';
 
 /** Every index object of the repository, oldest first: a chunk's first copy is its oldest. */
+/**
+ * Index objects read ahead of the one being added: enough to overlap a cloud store's latency,
+ * and few enough that their plaintexts do not pile up. Reading all of them at once held every
+ * object's sealed, compressed and plain copies together with the table they were copied into:
+ * an incremental backup of a million files peaked at 907 MiB.
+ */
+const INDEX_READ_AHEAD = 8;
+
 export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
   const index = new ChunkIndex();
   const ids = await repo.indexIds();
   // A key that a rotation left behind cannot open the indexes written since; they describe only
   // packs sealed under newer keys, which it could not read either (FORMAT.md §3.6).
-  const plaintexts = await Promise.all(
-    ids.map((id) =>
-      repo.readIndexPlaintext(id).catch((error: unknown) => {
-        if (error instanceof NewerKeyGenerationError) return undefined;
-        throw error;
-      }),
-    ),
-  );
-  plaintexts.forEach((plain, i) => {
-    if (plain) index.addIndexObject(plain, `${INDEX_PREFIX}${ids[i]!}`);
-  });
+  const read = (id: string): Promise<Buffer | undefined> =>
+    repo.readIndexPlaintext(id).catch((error: unknown) => {
+      if (error instanceof NewerKeyGenerationError) return undefined;
+      throw error;
+    });
+  const ahead: Promise<Buffer | undefined>[] = [];
+  let next = 0;
+  for (const id of ids) {
+    while (next < ids.length && ahead.length < INDEX_READ_AHEAD) {
+      const reading = read(ids[next++]!);
+      // Awaited in turn below; a failure before its turn must not count as unhandled meanwhile.
+      reading.catch(() => undefined);
+      ahead.push(reading);
+    }
+    const plain = await ahead.shift()!;
+    if (plain) index.addIndexObject(plain, `${INDEX_PREFIX}${id}`);
+  }
   return index;
 }
 

@@ -39,3 +39,30 @@ test('40,000 chunks in 30-odd packs are indexed in several objects of about 16,3
   expect(index.size).toBe(ids.length);
   for (const id of ids.slice(0, 100)) expect(index.get(id)?.[0]?.id).toEqual(id);
 });
+
+test('loading the index reads at most eight index objects at a time', async () => {
+  const repo = await Repository.init(fixture.store, fixture.first);
+  // One record a pack, an index object every 64 packs: 20 index objects.
+  const writer = new RepositoryWriter(repo, { packRecords: 1 });
+  const ids = Array.from({ length: 20 * 64 }, () => randomBytes(32));
+  for (const id of ids) await writer.putEncoded(id, 4, 0, randomBytes(4), PackClass.data);
+  await writer.flush();
+  expect(await repo.indexIds()).toHaveLength(20);
+
+  let reading = 0;
+  let most = 0;
+  const read = repo.readIndexPlaintext.bind(repo);
+  jest.spyOn(repo, 'readIndexPlaintext').mockImplementation(async (id) => {
+    most = Math.max(most, ++reading);
+    try {
+      return await read(id);
+    } finally {
+      reading--;
+    }
+  });
+  const index = await loadChunkIndex(repo);
+  expect(most).toBeGreaterThan(1);
+  expect(most).toBeLessThanOrEqual(8);
+  expect(index.size).toBe(ids.length);
+  for (const id of ids) expect(index.get(id)).toHaveLength(1);
+});
