@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Repository } from '../../functions/repository/repository';
+import * as treeIo from '../../functions/repository/tree-io';
 import { readTree } from '../../functions/repository/tree-io';
 import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
 import { backupTree } from '../../functions/sources/filesystem/backup';
@@ -126,4 +127,60 @@ test('a directory listed without entry types (a filesystem that does not report 
     ['file', 'file'],
     ['link', 'symlink'],
   ]);
+});
+
+test("an incremental reads the parent's listings a few ahead of the walk, not a whole level at once", async () => {
+  const source = path.join(fixture.dir, 'source');
+  for (let d = 0; d < 40; d++) {
+    fs.mkdirSync(path.join(source, `d${String(d).padStart(2, '0')}`, 'inner'), { recursive: true });
+    fs.writeFileSync(path.join(source, `d${String(d).padStart(2, '0')}`, 'inner', 'f'), `file ${d}\n`);
+  }
+  const repo = await Repository.init(fixture.store, fixture.first);
+  await backupTree(repo, { paths: [source], name: 'tree', backupType: 'full' });
+  // Directories the walk passes by: gone, or a file now. Listings read ahead for them are dropped
+  // and the window moves on past them.
+  for (let d = 5; d < 25; d++)
+    fs.rmSync(path.join(source, `d${String(d).padStart(2, '0')}`), { recursive: true });
+  fs.writeFileSync(path.join(source, 'd07'), 'a file now\n');
+
+  const reads = jest.spyOn(treeIo, 'readTree');
+  const readsAtFirstFile: number[] = [];
+  const { manifest } = await backupTree(repo, {
+    paths: [source],
+    name: 'tree',
+    backupType: 'incremental',
+    onProgress: () => readsAtFirstFile.push(reads.mock.calls.length),
+  });
+  // The root's listing, d00's and d00/inner's, and eight read ahead at each of those two levels.
+  expect(readsAtFirstFile[0]).toBeLessThanOrEqual(3 + 8 + 8);
+  expect(manifest.stats.tree).toMatchObject({ files_unmodified: 20, files_new: 1, files_changed: 0 });
+  // Each directory's listing was read once: no read ahead was wasted but the dropped ones.
+  expect(reads.mock.calls.length).toBeLessThanOrEqual(1 + 2 * 20 + 8);
+});
+
+test('a walk that never waits for a worker still lets the event loop turn', async () => {
+  const source = path.join(fixture.dir, 'source');
+  fs.mkdirSync(source);
+  for (let i = 0; i < 2000; i++) fs.writeFileSync(path.join(source, `f${i}`), `${i}\n`);
+  const repo = await Repository.init(fixture.store, fixture.first);
+  await backupTree(repo, { paths: [source], name: 'tree', backupType: 'full' });
+
+  // Every file is unchanged: the walk answers each one itself, in one directory already read.
+  let turned = false;
+  let turnedBy = -1;
+  const { manifest } = await backupTree(repo, {
+    paths: [source],
+    name: 'tree',
+    backupType: 'incremental',
+    onProgress: ({ files }) => {
+      if (files === 1) {
+        setImmediate(() => (turned = true));
+        const until = performance.now() + 50; // longer than a slice of the walk
+        while (performance.now() < until);
+      } else if (turned && turnedBy < 0) turnedBy = files;
+    },
+  });
+  expect(manifest.stats.tree?.files_unmodified).toBe(2000);
+  expect(turnedBy).toBeGreaterThan(1);
+  expect(turnedBy).toBeLessThan(2000);
 });
