@@ -68,8 +68,14 @@ export class IndexEntries {
     const per = this.entriesPerSlab;
     const slabOf = (i: number) => this.slabs[Math.floor(i / per)]!;
     const at = (i: number) => (i % per) * INDEX_ENTRY_BYTES;
+    // Ids are keyed hashes: their first four bytes nearly always decide the order, compared as
+    // numbers; a Buffer.compare with offsets for every comparison took a backup of a million
+    // small files 1 s of its main thread per 200,000 entries.
+    const heads = Uint32Array.from({ length: this.count }, (_, i) => slabOf(i).readUInt32BE(at(i)));
     const order = Uint32Array.from({ length: this.count }, (_, i) => i);
-    order.sort((a, b) => slabOf(a).compare(slabOf(b), at(b), at(b) + 32, at(a), at(a) + 32));
+    order.sort(
+      (a, b) => heads[a]! - heads[b]! || slabOf(a).compare(slabOf(b), at(b), at(b) + 32, at(a), at(a) + 32),
+    );
     const out = Buffer.alloc(4 + this.count * INDEX_ENTRY_BYTES);
     out.writeUInt32BE(this.count, 0);
     order.forEach((i, n) => {
