@@ -552,6 +552,7 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
           s.st,
           parentRoot?.get(s.name.toString('latin1')),
           s.st.dev,
+          parentRoot,
         );
         nodes.push(node);
       }
