@@ -120,8 +120,12 @@ class ParentDir {
     return this.byName.get(name);
   }
 
-  /** The listing of one of this directory's subdirectories. */
-  listing(node: DirNode): Promise<TreeNode[]> {
+  /** The parent's listing of one of this directory's subdirectories (a node of this listing). */
+  async child(node: DirNode): Promise<ParentDir> {
+    return new ParentDir(await this.listing(node), this.read);
+  }
+
+  private listing(node: DirNode): Promise<TreeNode[]> {
     let reading: Promise<TreeNode[]> | undefined;
     for (const [dir, read] of this.ahead) {
       this.ahead.delete(dir);
@@ -188,24 +192,11 @@ class TreeWalk {
     this.warnings.push({ path: path.toString(), problem });
   }
 
-  /** The parent's listing of a subdirectory that the walk enters, `node` the parent's node for it. */
-  async parentNodes(
-    node: TreeNode | undefined,
-    within: ParentDir | undefined,
-  ): Promise<ParentDir | undefined> {
-    if (!this.reader || node?.type !== 'dir') return undefined;
-    return this.parentDir(within ? within.listing(node) : readTree(this.reader, node.subtree));
-  }
-
   /** The parent's listing of the backup's root (its tree's parts). */
   async parentRoot(parts: Buffer[]): Promise<ParentDir | undefined> {
-    if (!this.reader) return undefined;
-    return this.parentDir(readTree(this.reader, parts));
-  }
-
-  private async parentDir(reading: Promise<TreeNode[]>): Promise<ParentDir> {
-    const reader = this.reader!;
-    return new ParentDir(await reading, (parts) => readTree(reader, parts));
+    const reader = this.reader;
+    if (!reader) return undefined;
+    return new ParentDir(await readTree(reader, parts), (subtree) => readTree(reader, subtree));
   }
 
   private meta(name: Buffer, st: BigIntStats | FileStat): NodeMeta {
@@ -278,7 +269,10 @@ class TreeWalk {
     return { tree };
   }
 
-  /** One entry; directories are walked before this returns, files are queued to the workers. */
+  /**
+   * One entry; directories are walked before this returns, files are queued to the workers.
+   * `previous` is the parent snapshot's node of this name, from `within`'s listing.
+   */
   async visit(
     path: Buffer,
     name: Buffer,
@@ -296,7 +290,11 @@ class TreeWalk {
         const { parts } = await storeTree(this.writer, []);
         return { node: Promise.resolve({ ...meta, type: 'dir', size: 0, subtree: parts }) };
       }
-      const { tree } = await this.walkDir(path, await this.parentNodes(previous, within), rootDev);
+      const { tree } = await this.walkDir(
+        path,
+        previous?.type === 'dir' ? await within?.child(previous) : undefined,
+        rootDev,
+      );
       return { node: tree.then(({ parts }) => ({ ...meta, type: 'dir', size: 0, subtree: parts })) };
     }
     if (st.isSymbolicLink()) {

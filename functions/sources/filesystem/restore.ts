@@ -253,8 +253,7 @@ class TreeRestore {
   }
 
   /** Whether an existing entry is replaced; counts what is kept. */
-  private replaces(existing: BigIntStats | undefined, path: string, node: TreeNode): boolean {
-    if (!existing) return true;
+  private replaces(existing: BigIntStats, path: string, node: TreeNode): boolean {
     if (this.overwrite === 'never') {
       this.result.files_skipped++;
       this.result.skipped.push({ path, problem: 'exists; left alone (--overwrite never)' });
@@ -281,7 +280,7 @@ class TreeRestore {
     fresh: boolean,
   ): Promise<void> {
     const existing = fresh ? undefined : lstatOrUndefined(abs);
-    if (!this.replaces(existing, path, node)) return;
+    if (existing && !this.replaces(existing, path, node)) return;
     if (existing) rmSync(abs, { recursive: existing.isDirectory(), force: true });
     await fs.symlink(node.target, abs);
     if (this.asRoot) await fs.lchown(abs, this.uid(node), this.gid(node)).catch(() => undefined);
