@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MOUNT_PATH_PATTERN } from './file-system';
 import type { LifeboatStackProps } from './lifeboat-stack';
 
 const list = z.union([
@@ -41,6 +42,21 @@ const ContextSchema = z.object({
     .refine((v) => !/aws|amazon|cognito/.test(v), 'must not contain aws, amazon or cognito')
     .optional(),
   'lifeboat:securityGroupIds': list.optional(),
+  'lifeboat:fileSystem': json(
+    z
+      .object({
+        fileSystemId: z.string().regex(/^fs-[0-9a-f]+$/, 'is an EFS file system id (fs-...)'),
+        accessPointId: z.string().regex(/^fsap-[0-9a-f]+$/, 'is an EFS access point id (fsap-...)'),
+        securityGroupId: z
+          .string()
+          .regex(/^sg-[0-9a-f]+$/, "is its mount targets' security group id (sg-...)"),
+        mountPath: z
+          .string()
+          .regex(MOUNT_PATH_PATTERN, "is /mnt/ and one name (Lambda's rule), e.g. /mnt/efs")
+          .optional(),
+      })
+      .strict(),
+  ).optional(),
   'lifeboat:targets': json(
     z.array(
       z
@@ -86,12 +102,17 @@ export function readContext(get: (key: string) => unknown): LifeboatContext {
         '. See docs/OPERATIONS.md §8 for the options.',
     );
   const c = parsed.data;
+  if (c['lifeboat:fileSystem'] && !c['lifeboat:vpcId'])
+    throw new Error(
+      'The CDK context is not valid: lifeboat:fileSystem needs lifeboat:vpcId, the VPC of its mount targets (the workers mount it from there). See docs/OPERATIONS.md §8.',
+    );
   return {
     stackName: c['lifeboat:stackName'],
     props: {
       ...(c['lifeboat:vpcId'] ? { vpcId: c['lifeboat:vpcId'] } : {}),
       ...(c['lifeboat:subnetIds'] ? { subnetIds: c['lifeboat:subnetIds'] } : {}),
       ...(c['lifeboat:securityGroupIds'] ? { securityGroupIds: c['lifeboat:securityGroupIds'] } : {}),
+      ...(c['lifeboat:fileSystem'] ? { fileSystem: c['lifeboat:fileSystem'] } : {}),
       vault: {
         ...(c['lifeboat:objectLock'] ? { objectLock: c['lifeboat:objectLock'] } : {}),
         ...(c['lifeboat:infrequentAccessAfterDays'] !== undefined

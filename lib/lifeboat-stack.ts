@@ -1,5 +1,6 @@
 import { CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -27,6 +28,12 @@ export interface LifeboatStackProps extends StackProps {
   readonly subnetIds?: string[];
   /** Security groups the workers join besides their own. @default none */
   readonly securityGroupIds?: string[];
+  /**
+   * The EFS file system with the files to back up and restore into on AWS, mounted through the
+   * access point at `mountPath` (default /mnt/efs). Its mount targets' security group admits the
+   * workers on the NFS port. Needs `vpcId` or `vpc`. @default none
+   */
+  readonly fileSystem?: FileSystemIds;
   /** ARNs of the Secrets Manager secrets holding database passwords that targets name. @default none */
   readonly databaseSecretArns?: string[];
   /** E-mail addresses for alerts. @default none (subscribe to the topic yourself) */
@@ -42,6 +49,16 @@ export interface LifeboatStackProps extends StackProps {
    * @default true, with the sign-in domain prefix of AdminUiProps
    */
   readonly adminUi?: boolean | { domainPrefix: string };
+}
+
+/** An existing EFS file system, by ids (context `lifeboat:fileSystem`). */
+export interface FileSystemIds {
+  readonly fileSystemId: string;
+  readonly accessPointId: string;
+  /** The security group of its mount targets. */
+  readonly securityGroupId: string;
+  /** @default /mnt/efs */
+  readonly mountPath?: string;
 }
 
 /**
@@ -96,6 +113,7 @@ export class LifeboatStack extends Stack {
         ec2.SecurityGroup.fromSecurityGroupId(this, `WorkerSecurityGroup-${id}`, id),
       ),
       ...(props.fargateThresholdBytes ? { fargateThresholdBytes: props.fargateThresholdBytes } : {}),
+      ...(props.fileSystem ? { fileSystem: this.importFileSystem(props.fileSystem) } : {}),
     });
     // The repository is created at deploy (functions/handlers/init-repository.ts) with a reader slot
     // and the workers' writer slot, both KMS: the workers never see the master key. An existing
@@ -184,5 +202,21 @@ export class LifeboatStack extends Stack {
     for (const [name, machine] of Object.entries(machines))
       new CfnOutput(this, `${name}StateMachineArn`, { value: machine.stateMachineArn });
     acknowledgeFindings(this);
+  }
+
+  private importFileSystem(ids: FileSystemIds) {
+    const fileSystem = efs.FileSystem.fromFileSystemAttributes(this, 'FileSystem', {
+      fileSystemId: ids.fileSystemId,
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(
+        this,
+        'FileSystemSecurityGroup',
+        ids.securityGroupId,
+      ),
+    });
+    const accessPoint = efs.AccessPoint.fromAccessPointAttributes(this, 'FileSystemAccessPoint', {
+      accessPointId: ids.accessPointId,
+      fileSystem,
+    });
+    return { accessPoint, mountPath: ids.mountPath ?? '/mnt/efs' };
   }
 }

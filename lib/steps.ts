@@ -1,3 +1,5 @@
+import type { FileAccess } from './file-system';
+
 /**
  * What each workflow step may touch in AWS, and its memory (its timeout is its Task's
  * TimeoutSeconds in the ASL file, so Step Functions and Lambda give up together): the
@@ -9,6 +11,9 @@
  * - `read`: opens the repository (restore, verification, replication to copies).
  * - `prune`: read, rewrite the index, delete (retention and GC).
  * - `catalog`: the catalog and events only (failure records).
+ *
+ * `files` is what a step does with the operator's files on the EFS mount: the backup reads them,
+ * the restore writes them, and the two validations look at the target before and after.
  */
 export type Duty = 'backup' | 'read' | 'prune' | 'catalog';
 
@@ -18,29 +23,34 @@ export interface StepProfile {
   readonly secrets: boolean;
   /** Lambda memory; CPU grows with it (1769 MB is one full vCPU). */
   readonly memoryMb: number;
+  /** The operator's files (the EFS mount, where the stack has one). */
+  readonly files: FileAccess;
 }
 
-const quick = (duty: Duty, secrets = false): StepProfile => ({
+const quick = (duty: Duty, secrets = false, files: FileAccess = 'none'): StepProfile => ({
   duty,
   secrets,
   memoryMb: 512,
+  files,
 });
-const heavy = (duty: Duty, secrets: boolean): StepProfile => ({
+const heavy = (duty: Duty, secrets: boolean, files: FileAccess = 'none'): StepProfile => ({
   duty,
   secrets,
   memoryMb: 3008,
+  files,
 });
 
 export const STEP_PROFILES: Readonly<Record<string, StepProfile>> = {
   PrepareBackup: quick('backup', true),
-  RunBackup: heavy('backup', true),
+  RunBackup: heavy('backup', true, 'read'),
   ReplicateBackup: heavy('read', false),
   CommitBackup: quick('backup'),
   RecordBackupFailure: quick('catalog'),
-  ValidateRestore: quick('read', true),
+  // A data directory must be empty before a restore starts.
+  ValidateRestore: quick('read', true, 'read'),
   PlanRestore: quick('read', true),
-  RunRestore: heavy('read', true),
-  ValidateRecovery: { ...quick('read', true), memoryMb: 1024 },
+  RunRestore: heavy('read', true, 'write'),
+  ValidateRecovery: { ...quick('read', true, 'read'), memoryMb: 1024 },
   FinalizeRestore: quick('catalog'),
   RecordRestoreFailure: quick('catalog'),
   StartVerification: quick('read'),

@@ -10,6 +10,13 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
 import type { Catalog } from './catalog';
+import {
+  lambdaMount,
+  mountInTask,
+  MOUNT_PATH_PATTERN,
+  type FileAccess,
+  type WorkerFileSystem,
+} from './file-system';
 import { handlerEntry, projectRoot, projectVersion } from './project';
 import { profileOf, type Duty } from './steps';
 import type { Vault } from './vault';
@@ -39,6 +46,13 @@ export interface WorkersProps {
    * @default 10 GiB
    */
   readonly fargateThresholdBytes?: number;
+  /**
+   * The operator's files on AWS: mounted by the steps that back up, restore or check files and
+   * by both Fargate tasks, at the same path. Needs `vpc` (the file system's). The workers'
+   * security group is admitted to the file system's on the NFS port.
+   * @default none: filesystem targets and directory restores cannot run on AWS
+   */
+  readonly fileSystem?: WorkerFileSystem;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
   /** Build the Fargate image for this architecture. @default ARM64, like the functions */
@@ -81,6 +95,14 @@ export class Workers extends Construct {
   constructor(scope: Construct, id: string, props: WorkersProps) {
     super(scope, id);
     this.props = props;
+    if (props.fileSystem && !props.vpc)
+      throw new Error(
+        'The workers mount the file system from its VPC: give that VPC (lifeboat:vpcId) with lifeboat:fileSystem.',
+      );
+    if (props.fileSystem && !MOUNT_PATH_PATTERN.test(props.fileSystem.mountPath))
+      throw new Error(
+        `The file system's mount path "${props.fileSystem.mountPath}" is not /mnt/ and one name (Lambda's rule), e.g. /mnt/efs.`,
+      );
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.inVpc = props.vpc !== undefined;
     this.vpc =
@@ -102,11 +124,17 @@ export class Workers extends Construct {
       allowAllOutbound: true,
     });
     this.securityGroups = [this.securityGroup, ...(props.securityGroups ?? [])];
+    props.fileSystem?.accessPoint.fileSystem.connections.allowDefaultPortFrom(
+      this.securityGroup,
+      'Lifeboat workers mount the file system',
+    );
     this.environment = {
       LIFEBOAT_CATALOG_TABLE: props.catalog.table.tableName,
       LIFEBOAT_REPOSITORY: props.vault.repositoryUrl,
       LIFEBOAT_EVENT_BUS: props.eventBusName,
       LIFEBOAT_FARGATE_THRESHOLD_BYTES: String(props.fargateThresholdBytes ?? 10 * 1024 ** 3),
+      // Where the workers see the operator's files; empty: nowhere (functions/core/services/worker-files.ts).
+      LIFEBOAT_FILES_MOUNT: props.fileSystem?.mountPath ?? '',
       POWERTOOLS_SERVICE_NAME: 'lifeboat',
       POWERTOOLS_METRICS_NAMESPACE: 'Lifeboat',
     };
@@ -122,8 +150,8 @@ export class Workers extends Construct {
           ? Platform.LINUX_AMD64
           : Platform.LINUX_ARM64,
     });
-    this.backupTask = this.taskDefinition('BackupTask', image, 'backup');
-    this.restoreTask = this.taskDefinition('RestoreTask', image, 'read');
+    this.backupTask = this.taskDefinition('BackupTask', image, 'backup', 'read');
+    this.restoreTask = this.taskDefinition('RestoreTask', image, 'read', 'write');
   }
 
   /** The Lambda function of a step (made on first use): entry, duty and timeout. */
@@ -135,6 +163,7 @@ export class Workers extends Construct {
       memoryMb: profile.memoryMb,
       timeoutSeconds: Math.min(spec.timeoutSeconds, 900),
       vpc: this.inVpc,
+      files: profile.files,
     });
     this.grantDuty(fn, profile.duty, profile.secrets);
     this.functions.set(spec.step, fn);
@@ -153,10 +182,14 @@ export class Workers extends Construct {
       timeoutSeconds?: number;
       vpc?: boolean;
       environment?: Record<string, string>;
+      /** Mounts the file system, where there is one, for this use. */
+      files?: FileAccess;
     } = {},
   ): nodejs.NodejsFunction {
     const root = projectRoot();
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: this.logRetention });
+    const files = this.props.fileSystem;
+    const access = options.files ?? 'none';
     return new nodejs.NodejsFunction(this, name, {
       entry,
       handler: 'handler',
@@ -179,6 +212,7 @@ export class Workers extends Construct {
             securityGroups: this.securityGroups,
           }
         : {}),
+      ...(files && access !== 'none' ? { filesystem: lambdaMount(files, access) } : {}),
       bundling: {
         format: nodejs.OutputFormat.CJS,
         target: 'node22',
@@ -211,6 +245,7 @@ export class Workers extends Construct {
     id: string,
     image: ecs.ContainerImage,
     duty: 'backup' | 'read',
+    files: Exclude<FileAccess, 'none'>,
   ): ecs.FargateTaskDefinition {
     const task = new ecs.FargateTaskDefinition(this, id, {
       cpu: 2048,
@@ -221,7 +256,7 @@ export class Workers extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    task.addContainer('worker', {
+    const container = task.addContainer('worker', {
       containerName: 'worker',
       image,
       essential: true,
@@ -232,6 +267,7 @@ export class Workers extends Construct {
       }),
     });
     this.grantDuty(task.taskRole, duty, true);
+    if (this.props.fileSystem) mountInTask(task, container, this.props.fileSystem, files);
     return task;
   }
 }

@@ -9,6 +9,7 @@ import { EventBridgePublisher } from '../adapters/aws/events/event-publisher';
 import { InputError } from '../core/errors';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { ServiceContext } from '../core/services/context';
+import { workerFilesFromEnv } from '../core/services/worker-files';
 import { openOrInitRepository, openRepository, resolveSettings, storageContext } from '../local/home';
 import type { Repository } from '../repository/repository';
 
@@ -53,6 +54,7 @@ export function awsContext(env: NodeJS.ProcessEnv = process.env): ServiceContext
     now: () => new Date(),
     fargateThresholdBytes: threshold,
     secrets: new SecretsManagerReader(new SecretsManagerClient({})),
+    workerFiles: workerFilesFromEnv(env),
     // The API function creates EventBridge Scheduler schedules with the schedules it records.
     ...(schedulerTarget
       ? { scheduleRegistry: new EventBridgeScheduleRegistry(new SchedulerClient({}), schedulerTarget) }

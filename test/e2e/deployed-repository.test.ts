@@ -62,6 +62,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
     LIFEBOAT_CATALOG_TABLE: 'catalog',
     LIFEBOAT_REPOSITORY: 's3://vault/repository',
+    // The stack's lifeboat:fileSystem mount: this directory stands for it.
+    LIFEBOAT_FILES_MOUNT: dir,
     LIFEBOAT_HOME: path.join(dir, 'empty-home'),
     LIFEBOAT_EVENT_BUS: 'lifeboat-events',
     POWERTOOLS_LOG_LEVEL: 'ERROR',

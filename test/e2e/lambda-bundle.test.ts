@@ -123,6 +123,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${(bus.address() as AddressInfo).port}`,
     LIFEBOAT_CATALOG_TABLE: 'catalog',
     LIFEBOAT_REPOSITORY: 's3://vault/repository',
+    // The stack's lifeboat:fileSystem mount: this directory stands for it.
+    LIFEBOAT_FILES_MOUNT: dir,
     LIFEBOAT_EVENT_BUS: 'Lifeboat-events',
     LIFEBOAT_KEY_FILE: path.join(dir, 'key'),
     LIFEBOAT_HOME: path.join(dir, 'home'),

@@ -44,6 +44,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
     LIFEBOAT_CATALOG_TABLE: 'lifeboat-catalog',
     LIFEBOAT_REPOSITORY: 's3://vault/lifeboat',
+    // The stack's lifeboat:fileSystem mount: this directory stands for it.
+    LIFEBOAT_FILES_MOUNT: dir,
     LIFEBOAT_KEY_FILE: path.join(dir, 'key'),
     LIFEBOAT_HOME: dir,
     LIFEBOAT_EVENT_BUS: 'lifeboat',

@@ -13,6 +13,7 @@ import { initRepository, resolveSettings } from '../../functions/local/home';
 import { handler as commit } from '../../functions/handlers/commit-backup';
 import { handler as prepare } from '../../functions/handlers/prepare-backup';
 import { handler as run } from '../../functions/handlers/run-backup';
+import { handler as validateRestore } from '../../functions/handlers/validate-restore';
 import { ROOT, NODE } from '../helpers/cli';
 import { lambdaContext } from '../helpers/lambda';
 import { startDynalite, type Dynalite } from '../helpers/dynalite';
@@ -58,6 +59,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
     LIFEBOAT_CATALOG_TABLE: 'lifeboat-catalog',
     LIFEBOAT_REPOSITORY: settings.repoUrl,
+    // The stack's lifeboat:fileSystem mount: this directory stands for it (the repository is on it too).
+    LIFEBOAT_FILES_MOUNT: dir,
     LIFEBOAT_KEY_FILE: settings.keyFile,
     LIFEBOAT_HOME: dir,
     LIFEBOAT_EVENT_BUS: 'lifeboat',
@@ -150,6 +153,53 @@ describe('Lambda handlers', () => {
       expect((await catalog.getBackup(backup_id))?.status).toBe('completed');
     } finally {
       quiet.stop();
+    }
+  });
+});
+
+describe("the operator's files on AWS", () => {
+  it('are where the stack mounts its file system: a backup or restore of a path elsewhere stops at its first step, saying so', async () => {
+    // Recorded straight into the catalog: the API refuses such a target (worker-files.test.ts).
+    await catalog.createTarget(target('elsewhere', path.join(os.tmpdir(), 'not-on-the-mount')));
+    const output = capture();
+    let backupError: Error | undefined;
+    let restoreError: Error | undefined;
+    try {
+      backupError = await prepare({ target: 'elsewhere' }, lambdaContext('prepare')).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      restoreError = await validateRestore(
+        { backup: 'latest:web', target_config: { kind: 'directory', path: '/var/task/restored' } },
+        lambdaContext('validate'),
+      ).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+    } finally {
+      output.stop();
+    }
+    // The step's error carries the next step to take, for the execution's history.
+    const hint = `Name a path under ${dir}/ (the root of the EFS access point is ${dir}).`;
+    expect(backupError?.message).toBe(
+      `Cannot back up ${path.join(os.tmpdir(), 'not-on-the-mount')}: the workers see files only on the file system mounted at ${dir}. ${hint}`,
+    );
+    expect(restoreError?.message).toBe(
+      `Cannot restore into /var/task/restored: the workers see files only on the file system mounted at ${dir}. ${hint}`,
+    );
+    // Nothing was recorded for the refused backup: its target has no backup at all.
+    expect((await catalog.listBackupsByTarget('elsewhere')).items).toEqual([]);
+    // A restore under the mount passes the same check.
+    const output2 = capture();
+    try {
+      await expect(
+        validateRestore(
+          { backup: 'latest:web', target_config: { kind: 'directory', path: path.join(dir, 'restored') } },
+          lambdaContext('validate'),
+        ),
+      ).resolves.toMatchObject({ validate_only: false });
+    } finally {
+      output2.stop();
     }
   });
 });

@@ -4,6 +4,7 @@ import type { ObjectStore } from '../ports/object-store';
 import type { EventPublisher } from '../ports/events';
 import type { ScheduleRegistry } from '../ports/schedule-registry';
 import type { SecretReader } from '../ports/secrets';
+import type { WorkerFiles } from './worker-files';
 
 /** Who asked: written into every audit entry. */
 export interface Actor {
@@ -36,6 +37,8 @@ export interface ServiceContext {
   secrets?: SecretReader;
   /** Where schedules fire from besides the catalog (EventBridge Scheduler in AWS); none locally. */
   scheduleRegistry?: ScheduleRegistry;
+  /** Where the workers see the operator's files (AWS: the EFS mount); absent locally. */
+  workerFiles?: WorkerFiles;
 }
 
 export interface OpenedStore {

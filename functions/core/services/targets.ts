@@ -15,6 +15,7 @@ import {
 import { audit } from './audit';
 import { allItems } from './catalog/pages';
 import type { ServiceContext } from './context';
+import { checkWorkerPaths } from './worker-files';
 
 export interface AddTargetRequest {
   name: string;
@@ -62,6 +63,7 @@ export function parseTargetConfig(config: unknown): TargetConfig {
 export async function addTarget(ctx: ServiceContext, request: AddTargetRequest): Promise<Target> {
   validateName('target', request.name);
   const config = parseTargetConfig(request.target_config);
+  if (config.kind === 'filesystem') checkWorkerPaths(ctx.workerFiles, config.paths, 'back up');
   if (config.kind === 'application')
     for (const component of config.components) {
       const member = await ctx.catalog.getTarget(component);
@@ -138,6 +140,13 @@ export async function testTarget(ctx: ServiceContext, name: string): Promise<Tar
   const target = await getTarget(ctx, name);
   const config = target.target_config;
   if (config.kind === 'filesystem') {
+    checkWorkerPaths(ctx.workerFiles, config.paths, 'back up');
+    // On AWS this runs in the API's function, which mounts no file system (it runs outside the VPC).
+    if (ctx.workerFiles)
+      throw new InputError(
+        `The API cannot look at target "${name}": the file system is mounted by the backup and restore steps only.`,
+        'Run a backup of it: a path that does not exist fails its Run backup step, naming the path.',
+      );
     for (const path of config.paths)
       if (!existsSync(path))
         throw new InputError(

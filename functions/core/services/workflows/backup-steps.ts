@@ -27,6 +27,7 @@ import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
 import { runner } from './runner';
 import { CaughtErrorSchema, describeStepError, StepFailureSchema, type CaughtError } from './step-failure';
+import { checkWorkerPaths } from '../worker-files';
 
 /** A piped stream (`lifeboat backup --stdin`): only its name is recorded. */
 const StreamSourceSchema = z.object({ kind: z.literal('stream') });
@@ -155,6 +156,7 @@ export function newBackupRecord(
 export async function prepareBackup(ctx: ServiceContext, input: unknown): Promise<PreparedBackup> {
   const request = BackupRequestSchema.parse(input);
   const source = await sourceOf(ctx, request);
+  if (source.kind === 'filesystem') checkWorkerPaths(ctx.workerFiles, source.paths, 'back up');
   const schedule = request.schedule_id ? await ctx.catalog.getSchedule(request.schedule_id) : undefined;
   if (request.schedule_id && !schedule) throw new RecordNotFoundError('schedule', request.schedule_id);
   const replicas = await checkedReplicas(ctx, [

@@ -33,6 +33,7 @@ import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
 import { runner } from './runner';
 import { describeStepError, StepFailureSchema } from './step-failure';
+import { checkWorkerPaths } from '../worker-files';
 import {
   checkRestoredDatabase,
   DatabaseRestoreTargetSchema,
@@ -152,6 +153,8 @@ export async function validateRestore(
   const repo = await ctx.repository();
   const manifest = await repo.resolveSnapshot(request.backup);
   const target = request.target_config;
+  if (target.kind === 'directory' || target.kind === 'data-directory')
+    checkWorkerPaths(ctx.workerFiles, [target.path], 'restore into');
   let walCoverage: WalRange | undefined;
   if (request.point_in_time && target.kind !== 'data-directory')
     throw new InputError(
