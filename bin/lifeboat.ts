@@ -16,6 +16,14 @@ process.on('exit', () => {
     process.exitCode = 1;
   }
 });
+// A reader that stops early (`lifeboat ls ID | head`) closes the pipe: it has what it wanted, so
+// the command ends quietly, as ls(1) does, and not with a stack trace. (A restore to standard
+// output writes the descriptor itself, FdSink, and fails when its reader goes away.)
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  settled = true;
+  process.exit(0);
+});
 buildProgram()
   .parseAsync(process.argv)
   .then(

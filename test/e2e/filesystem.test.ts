@@ -101,6 +101,12 @@ describe('filesystem backup and restore', () => {
     expect(diff.changed[0]!.what).toEqual(expect.arrayContaining(['size', 'content', 'mtime']));
   });
 
+  it('ends a listing quietly when its reader stops early (ls | head)', async () => {
+    // The read end is closed before the CLI writes its first line: every write fails with EPIPE.
+    const ls = await runCli(['ls', firstId, '--long'], { env, onSpawn: (child) => child.stdout!.destroy() });
+    expect({ code: ls.code, stderr: ls.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('restores a subtree and single files only (--include, --exclude)', async () => {
     const out = path.join(home.dir, 'out-part');
     const r = await runCli(
