@@ -1,4 +1,5 @@
 import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
+import { PackClass } from '../../functions/repository/pack';
 import { openRepository, resolveSettings } from '../../functions/local/home';
 import type { TreeNode } from '../../functions/repository/tree';
 import { diffTrees, listSnapshot, rootParts } from '../../functions/sources/filesystem/browse';
@@ -32,7 +33,7 @@ function jsonPath(path: Buffer): { path: string; path_base64?: string } {
 export async function runLs(reference: string, start: string | undefined, options: LsOptions): Promise<void> {
   const repository = await openRepository(resolveSettings(options));
   const manifest = await repository.resolveSnapshot(reference);
-  const reader = new ChunkReader(repository, await loadChunkIndex(repository));
+  const reader = new ChunkReader(repository, await loadChunkIndex(repository, PackClass.meta));
   const entries: object[] = [];
   for await (const { path, node } of listSnapshot(reader, manifest, start)) {
     if (options.json) {
@@ -76,7 +77,7 @@ export async function runDiff(first: string, second: string, options: GlobalOpti
   const repository = await openRepository(resolveSettings(options));
   const older = await repository.resolveSnapshot(first);
   const newer = await repository.resolveSnapshot(second);
-  const reader = new ChunkReader(repository, await loadChunkIndex(repository));
+  const reader = new ChunkReader(repository, await loadChunkIndex(repository, PackClass.meta));
   const result = { added: [] as object[], removed: [] as object[], changed: [] as object[] };
   for await (const change of diffTrees(reader, rootParts(older), rootParts(newer))) {
     if (options.json) {

@@ -1,11 +1,13 @@
 import { CHUNK_ID_BYTES as ID_BYTES, sameChunkId } from './crypto';
 import {
   INDEX_ENTRY_BYTES,
+  PACK_CLASS_AT,
   readEntry,
   validateIndexPlaintext,
   writeEntry,
   type IndexEntry,
 } from './index-object';
+import type { PackClass } from './pack';
 
 const RECORDS_PER_SLAB = 4096;
 
@@ -159,10 +161,14 @@ export class ChunkIndex {
     this.table.add(this.scratch);
   }
 
-  /** Adds every entry of an index object's plaintext (see index-object.ts), checked as decodeIndex checks. */
-  addIndexObject(plain: Buffer, name: string): void {
+  /**
+   * Adds every entry of an index object's plaintext (see index-object.ts), checked as decodeIndex
+   * checks; with `only`, just the entries of that pack class.
+   */
+  addIndexObject(plain: Buffer, name: string, only?: PackClass): void {
     const count = validateIndexPlaintext(plain, name);
-    for (let i = 0, at = 4; i < count; i++, at += INDEX_ENTRY_BYTES) this.table.add(plain, at);
+    for (let i = 0, at = 4; i < count; i++, at += INDEX_ENTRY_BYTES)
+      if (only === undefined || plain[at + PACK_CLASS_AT] === only) this.table.add(plain, at);
   }
 
   has(id: Buffer): boolean {

@@ -20,8 +20,12 @@ import { verifyRecord } from './verify-record';
  */
 const INDEX_READ_AHEAD = 8;
 
-/** Every index object of the repository, oldest first: a chunk's first copy is its oldest. */
-export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
+/**
+ * Every index object of the repository, oldest first: a chunk's first copy is its oldest. With
+ * `only`, the entries of that pack class alone: PackClass.meta for a reader of trees and content
+ * lists (ls, diff), which then holds a few thousand entries where a million files have a million.
+ */
+export async function loadChunkIndex(repo: Repository, only?: PackClass): Promise<ChunkIndex> {
   const index = new ChunkIndex();
   const ids = await repo.indexIds();
   // A key that a rotation left behind cannot open the indexes written since; they describe only
@@ -41,7 +45,7 @@ export async function loadChunkIndex(repo: Repository): Promise<ChunkIndex> {
       ahead.push(reading);
     }
     const plain = await ahead.shift()!;
-    if (plain) index.addIndexObject(plain, `${INDEX_PREFIX}${id}`);
+    if (plain) index.addIndexObject(plain, `${INDEX_PREFIX}${id}`, only);
   }
   return index;
 }

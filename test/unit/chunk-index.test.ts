@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { IntegrityError } from '../../functions/core/errors';
 import { ChunkIndex, IdSet } from '../../functions/repository/chunk-index';
 import { encodeIndex, type IndexEntry } from '../../functions/repository/index-object';
+import { PackClass } from '../../functions/repository/pack';
 import { indexEntry as entry } from '../helpers/index-entry';
 
 // The repository's index, loaded for restores and incremental backups, is kept as 62-byte records
@@ -69,6 +70,17 @@ test('an index object is taken as its records, and a damaged one is refused', ()
   const badClass = Buffer.from(plain);
   badClass[4 + 61] = 9;
   expect(() => new ChunkIndex().addIndexObject(badClass, 'index/d')).toThrow(/unknown pack class/);
+});
+
+test('an index of one pack class holds only the entries of packs of that class', () => {
+  const entries = Array.from({ length: 3000 }, (_, i) => entry(i)); // every fifth is metadata
+  const meta = new ChunkIndex();
+  meta.addIndexObject(encodeIndex(entries), 'index/a', PackClass.meta);
+  expect(meta.size).toBe(600);
+  for (const e of entries) expect(meta.get(e.id)).toEqual(e.packClass === PackClass.meta ? [e] : undefined);
+  const data = new ChunkIndex();
+  data.addIndexObject(encodeIndex(entries), 'index/a', PackClass.data);
+  expect(data.size).toBe(2400);
 });
 
 test('an id set says once that an id is new', () => {

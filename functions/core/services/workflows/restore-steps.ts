@@ -18,6 +18,7 @@ import {
   validateApplicationRestore,
 } from './application-restore';
 import { ChunkReader, loadChunkIndex } from '../../../repository/reader';
+import { PackClass } from '../../../repository/pack';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { listSnapshot } from '../../../sources/filesystem/browse';
 import { checkRestoreTarget, restoreTree, type TreeRestoreResult } from '../../../sources/filesystem/restore';
@@ -191,7 +192,8 @@ export async function validateRestore(
     checkRestoreTarget(target.path, target.overwrite);
   }
   if (target.kind === 'directory' && target.includes.length > 0) {
-    const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+    // Only trees are read here: the index of metadata packs will do.
+    const reader = new ChunkReader(repo, await loadChunkIndex(repo, PackClass.meta));
     for (const include of target.includes) {
       // Throws InputError naming the path when the backup does not hold it.
       for await (const _ of listSnapshot(reader, manifest, include)) break;
