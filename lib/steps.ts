@@ -12,8 +12,9 @@ import type { FileAccess } from './file-system';
  * - `prune`: read, rewrite the index, delete (retention and GC).
  * - `catalog`: the catalog and events only (failure records).
  *
- * `files` is what a step does with the operator's files on the EFS mount: the backup reads them,
- * the restore writes them, and the two validations look at the target before and after.
+ * `files` is what a step does with the operator's files on the EFS mount: the backup reads them
+ * (and Prepare sizes a tree never backed up), the restore writes them, and the two validations
+ * look at the target before and after.
  */
 export type Duty = 'backup' | 'read' | 'prune' | 'catalog';
 
@@ -41,7 +42,8 @@ const heavy = (duty: Duty, secrets: boolean, files: FileAccess = 'none'): StepPr
 });
 
 export const STEP_PROFILES: Readonly<Record<string, StepProfile>> = {
-  PrepareBackup: quick('backup', true),
+  // Sizes a tree that was never backed up, to choose between Lambda and Fargate.
+  PrepareBackup: quick('backup', true, 'read'),
   RunBackup: heavy('backup', true, 'read'),
   ReplicateBackup: heavy('read', false),
   CommitBackup: quick('backup'),

@@ -53,7 +53,13 @@ describe('an EFS file system (lifeboat:fileSystem)', () => {
       .filter(([, p]) => p.files !== 'none')
       .map(([step]) => step)
       .sort();
-    expect(mounting).toEqual(['RunBackup', 'RunRestore', 'ValidateRecovery', 'ValidateRestore']);
+    expect(mounting).toEqual([
+      'PrepareBackup',
+      'RunBackup',
+      'RunRestore',
+      'ValidateRecovery',
+      'ValidateRestore',
+    ]);
     for (const step of s.stack.workers.functions.keys()) {
       const configs = fnProps(step).FileSystemConfigs as
         { Arn: unknown; LocalMountPath: string }[] | undefined;

@@ -61,6 +61,7 @@ beforeAll(async () => {
     LIFEBOAT_REPOSITORY: settings.repoUrl,
     // The stack's lifeboat:fileSystem mount: this directory stands for it (the repository is on it too).
     LIFEBOAT_FILES_MOUNT: dir,
+    LIFEBOAT_FARGATE_THRESHOLD_BYTES: String(1.5 * 1024 * 1024),
     LIFEBOAT_KEY_FILE: settings.keyFile,
     LIFEBOAT_HOME: dir,
     LIFEBOAT_EVENT_BUS: 'lifeboat',
@@ -201,6 +202,37 @@ describe("the operator's files on AWS", () => {
     } finally {
       output2.stop();
     }
+  });
+});
+
+describe('choosing the compute of a first backup of files', () => {
+  it('walks the tree until it is over the Fargate threshold, and sends it to Fargate', async () => {
+    // Three directories of 1 MiB each against a threshold of 1.5 MiB: the walk stops after two.
+    const large = path.join(dir, 'large');
+    for (const sub of ['a', 'b', 'c']) {
+      fs.mkdirSync(path.join(large, sub), { recursive: true });
+      fs.writeFileSync(path.join(large, sub, 'f.bin'), Buffer.alloc(1024 * 1024, 1));
+    }
+    await catalog.createTarget(target('large', large));
+    // A small tree is walked whole: its size is the estimate.
+    const small = path.join(dir, 'small');
+    fs.mkdirSync(path.join(small, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(small, 'one.txt'), '12345');
+    fs.writeFileSync(path.join(small, 'sub', 'two.txt'), '123');
+    await catalog.createTarget(target('small', small));
+    const quiet = capture();
+    type Prepared = { compute: string; estimated_bytes: number };
+    let prepared: Prepared[];
+    try {
+      prepared = [
+        (await prepare({ target: 'large' }, lambdaContext('p'))) as Prepared,
+        (await prepare({ target: 'small' }, lambdaContext('p'))) as Prepared,
+      ];
+    } finally {
+      quiet.stop();
+    }
+    expect(prepared[0]).toMatchObject({ compute: 'fargate', estimated_bytes: 2 * 1024 * 1024 });
+    expect(prepared[1]).toMatchObject({ compute: 'lambda', estimated_bytes: 8 });
   });
 });
 

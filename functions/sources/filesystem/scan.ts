@@ -19,7 +19,8 @@ const SLICE_MS = 3;
 export async function scanTreeSize(
   paths: string[],
   excludes: string[],
-  cancelled: () => boolean,
+  /** Asked after each directory, with the bytes counted so far: true stops the walk there. */
+  cancelled: (bytesSoFar: number) => boolean,
 ): Promise<number> {
   const matcher = new ExcludeMatcher(excludes);
   let total = 0;
@@ -31,7 +32,7 @@ export async function scanTreeSize(
     else if (st?.isDirectory()) dirs.push(path);
   }
   let sliceEnd = performance.now() + SLICE_MS;
-  while (dirs.length > 0 && !cancelled()) {
+  while (dirs.length > 0 && !cancelled(total)) {
     const dir = dirs.pop()!;
     for (const entry of listDir(dir, () => undefined)) {
       const name = Buffer.from(entry.name, 'latin1');

@@ -65,7 +65,10 @@ const BackupMetadataSchema = z.object({
   source: z.union([TargetConfigSchema, StreamSourceSchema]),
   requested_type: BackupTypeSchema,
   strict: z.boolean(),
-  /** Prepare's size estimate: a database's size on its server, else the last backup's. */
+  /**
+   * Prepare's size estimate: a database's size on its server, else the last backup's; for a
+   * first backup of files on AWS, a walk's.
+   */
   estimated_bytes: z.number().nonnegative().optional(),
 });
 
@@ -166,12 +169,12 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
   const parent = await parentOf(ctx, request.target, request.backup_type);
   const now = ctx.now();
   // A database says how big it is; otherwise the size of the last backup of this target is the
-  // estimate, and a first backup counts as small.
+  // estimate. A first backup of files on AWS is sized by a walk; elsewhere it counts as small.
   const last = parent ?? (await ctx.catalog.latestCompleted(request.target));
   const estimated =
     (isDatabaseConfig(source) ? await databaseSize(ctx, source) : undefined) ??
     last?.original_size_bytes ??
-    0;
+    (source.kind === 'filesystem' && ctx.workerFiles ? await unbackedTreeSize(ctx, source) : 0);
   const backup = newBackupRecord(ctx, {
     id: newUlid(now.getTime()),
     schedule_id: request.schedule_id,
@@ -204,6 +207,31 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
     estimated_bytes: estimated,
     replicas,
   };
+}
+
+/** How long Prepare may walk a tree never backed up (its Task's timeout is 60 s). */
+const SIZE_WALK_MS = 30_000;
+
+/**
+ * The size of a tree with no backup yet, to choose its compute: on Lambda, a tree too big for
+ * its 15 minutes would time out on every attempt, since no backup of it ever completes to give
+ * the next estimate. The walk stops once the tree is over the Fargate threshold, or after
+ * SIZE_WALK_MS (a tree that cannot even be listed in that time is no job for Lambda), and then
+ * answers "over the threshold".
+ */
+async function unbackedTreeSize(
+  ctx: ServiceContext,
+  source: { paths: string[]; exclude: string[] },
+): Promise<number> {
+  const threshold = ctx.fargateThresholdBytes;
+  const deadline = Date.now() + SIZE_WALK_MS;
+  let stopped = false;
+  const total = await scanTreeSize(
+    source.paths,
+    source.exclude,
+    (bytes) => (stopped = bytes > threshold || Date.now() > deadline),
+  );
+  return stopped ? Math.max(total, threshold + 1) : total;
 }
 
 /** How long a backup waits for a running garbage collection before it gives up (and is retried). */
