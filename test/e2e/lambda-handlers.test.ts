@@ -12,6 +12,7 @@ import { RecordCatalog } from '../../functions/core/services/catalog/record-cata
 import { initRepository, resolveSettings } from '../../functions/local/home';
 import { handler as commit } from '../../functions/handlers/commit-backup';
 import { handler as prepare } from '../../functions/handlers/prepare-backup';
+import { handler as recordFailure } from '../../functions/handlers/record-backup-failure';
 import { handler as run } from '../../functions/handlers/run-backup';
 import { handler as validateRestore } from '../../functions/handlers/validate-restore';
 import { ROOT, NODE } from '../helpers/cli';
@@ -233,6 +234,58 @@ describe('choosing the compute of a first backup of files', () => {
     }
     expect(prepared[0]).toMatchObject({ compute: 'fargate', estimated_bytes: 2 * 1024 * 1024 });
     expect(prepared[1]).toMatchObject({ compute: 'lambda', estimated_bytes: 8 });
+  });
+});
+
+describe("a backup that runs out of Lambda's time", () => {
+  it('is recorded as such, and the backups of its target run on Fargate from then on', async () => {
+    const source = path.join(dir, 'slow');
+    fs.mkdirSync(source);
+    fs.writeFileSync(path.join(source, 'f.txt'), 'many small files, say\n');
+    await catalog.createTarget(target('slow', source));
+    const quiet = capture();
+    type Prepared = { backup_id: string; compute: string; estimated_bytes: number; replicas: string[] };
+    let first: Prepared;
+    let second: Prepared;
+    let third: Prepared;
+    try {
+      first = (await prepare({ target: 'slow' }, lambdaContext('p'))) as Prepared;
+      // What the Catch of "Run backup on Lambda" hands Record failure when Lambda stops the function.
+      const timedOut = {
+        Error: 'Sandbox.Timedout',
+        Cause: JSON.stringify({
+          errorType: 'Sandbox.Timedout',
+          errorMessage: 'RequestId: 1 Error: Task timed out after 900.00 seconds',
+        }),
+      };
+      await recordFailure({ target: 'slow', prepared: first, error: timedOut }, lambdaContext('f'));
+      second = (await prepare({ target: 'slow' }, lambdaContext('p'))) as Prepared;
+      // Sticky: after that attempt (whatever became of it), the next one goes to Fargate too.
+      await recordFailure(
+        {
+          target: 'slow',
+          prepared: second,
+          error: { Error: 'States.TaskFailed', Cause: 'ECS task stopped' },
+        },
+        lambdaContext('f'),
+      );
+      third = (await prepare({ target: 'slow' }, lambdaContext('p'))) as Prepared;
+    } finally {
+      quiet.stop();
+    }
+    expect(first.compute).toBe('lambda');
+    const failed = await catalog.getBackup(first.backup_id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      metadata: expect.objectContaining({ timed_out_on: 'lambda' }),
+    });
+    expect(failed?.error_message).toBe(
+      'RequestId: 1 Error: Task timed out after 900.00 seconds. It ran on Lambda, which stops a step at 15 minutes; the next backup of slow runs on Fargate.',
+    );
+    expect(second).toMatchObject({ compute: 'fargate', estimated_bytes: first.estimated_bytes });
+    expect(third.compute).toBe('fargate');
+    // A Fargate failure is not a Lambda timeout: recorded as it was.
+    expect((await catalog.getBackup(second.backup_id))?.error_message).toBe('ECS task stopped');
   });
 });
 

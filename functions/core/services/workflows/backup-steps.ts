@@ -26,7 +26,13 @@ import { checkedReplicas } from '../schedules/schedules';
 import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
 import { runner } from './runner';
-import { CaughtErrorSchema, describeStepError, StepFailureSchema, type CaughtError } from './step-failure';
+import {
+  CaughtErrorSchema,
+  describeStepError,
+  StepFailureSchema,
+  stepTimedOut,
+  type CaughtError,
+} from './step-failure';
 import { checkWorkerPaths } from '../worker-files';
 
 /** A piped stream (`lifeboat backup --stdin`): only its name is recorded. */
@@ -70,6 +76,10 @@ const BackupMetadataSchema = z.object({
    * first backup of files on AWS, a walk's.
    */
   estimated_bytes: z.number().nonnegative().optional(),
+  /** Set by recordBackupFailure: this attempt ran out of Lambda's time. */
+  timed_out_on: z.literal('lambda').optional(),
+  /** Sent to Fargate because an earlier attempt ran out of Lambda's time (sticky). */
+  fargate_after_timeout: z.boolean().optional(),
 });
 
 /** The seed's target_type of a source. */
@@ -171,6 +181,12 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
   // A database says how big it is; otherwise the size of the last backup of this target is the
   // estimate. A first backup of files on AWS is sized by a walk; elsewhere it counts as small.
   const last = parent ?? (await ctx.catalog.latestCompleted(request.target));
+  // Once a backup of this target ran out of Lambda's 15 minutes (recordBackupFailure), its
+  // backups stay on Fargate: the estimate that sent it to Lambda came from a completed backup,
+  // and would send the next one there again.
+  const lastAttempt = (await ctx.catalog.listBackupsByTarget(request.target, { limit: 1 })).items[0];
+  const lambdaTooShort =
+    lastAttempt?.metadata?.timed_out_on === 'lambda' || lastAttempt?.metadata?.fargate_after_timeout === true;
   const estimated =
     (isDatabaseConfig(source) ? await databaseSize(ctx, source) : undefined) ??
     last?.original_size_bytes ??
@@ -189,6 +205,7 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
       requested_type: request.backup_type,
       strict: request.strict,
       estimated_bytes: estimated,
+      ...(lambdaTooShort ? { fargate_after_timeout: true } : {}),
       runner: runner(),
     },
     created_at: now.toISOString(),
@@ -203,7 +220,7 @@ export async function prepareBackup(ctx: ServiceContext, input: unknown): Promis
   });
   return {
     backup_id: backup.id,
-    compute: estimated > ctx.fargateThresholdBytes ? 'fargate' : 'lambda',
+    compute: lambdaTooShort || estimated > ctx.fargateThresholdBytes ? 'fargate' : 'lambda',
     estimated_bytes: estimated,
     replicas,
   };
@@ -640,12 +657,22 @@ export async function recordBackupFailure(
 ): Promise<{ backup_id: string | null }> {
   const state = StepFailureSchema.parse(input);
   const backupId = state.prepared?.backup_id ?? null;
-  const message = describeStepError(state.error);
+  // Out of Lambda's time: Prepare sends the next backup of this target to Fargate (see there).
+  const lambdaTimedOut = state.prepared?.compute === 'lambda' && stepTimedOut(state.error);
+  const message = lambdaTimedOut
+    ? `${describeStepError(state.error).replace(/\.?$/, '.')} It ran on Lambda, which stops a step at 15 minutes; the next backup of ${state.target ?? 'this target'} runs on Fargate.`
+    : describeStepError(state.error);
   if (backupId) {
     try {
+      const metadata = lambdaTimedOut ? (await ctx.catalog.getBackup(backupId))?.metadata : undefined;
       await ctx.catalog.updateBackup(
         backupId,
-        { status: 'failed', error_message: message, completed_at: ctx.now().toISOString() },
+        {
+          status: 'failed',
+          error_message: message,
+          completed_at: ctx.now().toISOString(),
+          ...(lambdaTimedOut ? { metadata: { ...metadata, timed_out_on: 'lambda' } } : {}),
+        },
         ['pending', 'running'],
       );
     } catch (error) {

@@ -8,7 +8,10 @@ export type CaughtError = z.infer<typeof CaughtErrorSchema>;
 export const StepFailureSchema = z
   .object({
     target: z.string().optional(),
-    prepared: z.object({ backup_id: z.string().optional() }).partial().optional(),
+    prepared: z
+      .object({ backup_id: z.string().optional(), compute: z.enum(['lambda', 'fargate']).optional() })
+      .partial()
+      .optional(),
     validated: z.object({ recovery_job_id: z.string().optional() }).partial().optional(),
     started: z.object({ verification_id: z.string().optional() }).partial().optional(),
     error: CaughtErrorSchema.optional(),
@@ -32,4 +35,14 @@ export function describeStepError(error: CaughtError | undefined): string {
     return error.Cause;
   }
   return error.Error === 'States.Timeout' ? 'The step timed out.' : error.Error;
+}
+
+/**
+ * Whether the step ran out of time: Step Functions' own timeout (the Task's TimeoutSeconds) or
+ * Lambda's (the function's timeout, which Lambda reports as Sandbox.Timedout).
+ */
+export function stepTimedOut(error: CaughtError | undefined): boolean {
+  if (!error) return false;
+  if (error.Error === 'States.Timeout' || error.Error === 'Sandbox.Timedout') return true;
+  return /"errorType"\s*:\s*"Sandbox\.Timedout"|Task timed out after/.test(error.Cause ?? '');
 }
