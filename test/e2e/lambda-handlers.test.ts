@@ -13,6 +13,8 @@ import { initRepository, resolveSettings } from '../../functions/local/home';
 import { handler as commit } from '../../functions/handlers/commit-backup';
 import { handler as prepare } from '../../functions/handlers/prepare-backup';
 import { handler as recordFailure } from '../../functions/handlers/record-backup-failure';
+import { handler as planRestore } from '../../functions/handlers/plan-restore';
+import { handler as recordRestoreFailure } from '../../functions/handlers/record-restore-failure';
 import { handler as run } from '../../functions/handlers/run-backup';
 import { handler as validateRestore } from '../../functions/handlers/validate-restore';
 import { ROOT, NODE } from '../helpers/cli';
@@ -286,6 +288,59 @@ describe("a backup that runs out of Lambda's time", () => {
     expect(third.compute).toBe('fargate');
     // A Fargate failure is not a Lambda timeout: recorded as it was.
     expect((await catalog.getBackup(second.backup_id))?.error_message).toBe('ECS task stopped');
+  });
+});
+
+describe("a restore that runs out of Lambda's time", () => {
+  it('is recorded as such, and the next restore of that backup runs on Fargate', async () => {
+    const source = path.join(dir, 'restorable');
+    fs.mkdirSync(source);
+    fs.writeFileSync(path.join(source, 'f.txt'), 'restore me\n');
+    await catalog.createTarget(target('restorable', source));
+    const quiet = capture();
+    type Plan = { compute: string; estimated_bytes: number };
+    let firstPlan: Plan;
+    let secondPlan: Plan;
+    let jobId: string;
+    try {
+      const { backup_id } = (await prepare({ target: 'restorable' }, lambdaContext('p'))) as {
+        backup_id: string;
+      };
+      await run({ backup_id }, lambdaContext('r'));
+      await commit({ backup_id }, lambdaContext('c'));
+      const request = (to: string) => ({
+        backup: 'latest:restorable',
+        target_config: { kind: 'directory', path: path.join(dir, to) },
+      });
+      jobId = ((await validateRestore(request('r1'), lambdaContext('v'))) as { recovery_job_id: string })
+        .recovery_job_id;
+      firstPlan = (await planRestore({ recovery_job_id: jobId }, lambdaContext('pl'))) as Plan;
+      await recordRestoreFailure(
+        {
+          validated: { recovery_job_id: jobId },
+          plan: firstPlan,
+          error: { Error: 'States.Timeout', Cause: 'The task timed out.' },
+        },
+        lambdaContext('f'),
+      );
+      const again = (await validateRestore(request('r2'), lambdaContext('v'))) as { recovery_job_id: string };
+      secondPlan = (await planRestore(
+        { recovery_job_id: again.recovery_job_id },
+        lambdaContext('pl'),
+      )) as Plan;
+    } finally {
+      quiet.stop();
+    }
+    expect(firstPlan.compute).toBe('lambda');
+    const failed = await catalog.getRecoveryJob(jobId);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      validation_results: expect.objectContaining({ timed_out_on: 'lambda' }),
+    });
+    expect(failed?.error_message).toBe(
+      'The task timed out. It ran on Lambda, which stops a step at 15 minutes; the next restore of this backup runs on Fargate.',
+    );
+    expect(secondPlan).toMatchObject({ compute: 'fargate', estimated_bytes: firstPlan.estimated_bytes });
   });
 });
 

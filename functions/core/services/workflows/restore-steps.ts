@@ -33,7 +33,7 @@ import { restoreStream } from '../restore-stream';
 import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
 import { runner } from './runner';
-import { describeStepError, StepFailureSchema } from './step-failure';
+import { describeStepError, StepFailureSchema, stepTimedOut } from './step-failure';
 import { checkWorkerPaths } from '../worker-files';
 import {
   checkRestoredDatabase,
@@ -285,6 +285,12 @@ export async function planRestore(
 ): Promise<{ compute: 'lambda' | 'fargate'; estimated_bytes: number }> {
   const job = await loadJob(ctx, input);
   const bytes = restoreSize(await manifestOf(ctx, job));
+  // An earlier restore of this backup ran out of Lambda's time (recordRestoreFailure): the same
+  // size would send this one there too.
+  const earlier = (await ctx.catalog.listRecoveryJobsByBackup(job.backup_id, { limit: 20 })).items;
+  const lambdaTooShort = earlier.some(
+    (j) => j.id !== job.id && j.validation_results?.timed_out_on === 'lambda',
+  );
   const now = ctx.now();
   await ctx.catalog.updateRecoveryJob(
     job.id,
@@ -303,7 +309,10 @@ export async function planRestore(
     },
     ['validating'],
   );
-  return { compute: bytes > ctx.fargateThresholdBytes ? 'fargate' : 'lambda', estimated_bytes: bytes };
+  return {
+    compute: lambdaTooShort || bytes > ctx.fargateThresholdBytes ? 'fargate' : 'lambda',
+    estimated_bytes: bytes,
+  };
 }
 
 const NOT_RESTORED_KEPT = 1000;
@@ -564,7 +573,11 @@ export async function recordRestoreFailure(
 ): Promise<{ recovery_job_id: string | null }> {
   const state = StepFailureSchema.parse(input);
   const jobId = state.validated?.recovery_job_id ?? null;
-  const message = describeStepError(state.error);
+  // Out of Lambda's time: planRestore sends the next restore of this backup to Fargate.
+  const lambdaTimedOut = state.plan?.compute === 'lambda' && stepTimedOut(state.error);
+  const message = lambdaTimedOut
+    ? `${describeStepError(state.error).replace(/\.?$/, '.')} It ran on Lambda, which stops a step at 15 minutes; the next restore of this backup runs on Fargate.`
+    : describeStepError(state.error);
   if (jobId) {
     try {
       const job = await ctx.catalog.getRecoveryJob(jobId);
@@ -575,6 +588,9 @@ export async function recordRestoreFailure(
           status: 'failed',
           error_message: message,
           completed_at: ctx.now().toISOString(),
+          ...(lambdaTimedOut
+            ? { validation_results: { ...job?.validation_results, timed_out_on: 'lambda' } }
+            : {}),
           ...(job && failedStep
             ? { steps: withStep(job, failedStep, 'failed', ctx.now().toISOString(), message) }
             : {}),

@@ -13,6 +13,10 @@ export const StepFailureSchema = z
       .partial()
       .optional(),
     validated: z.object({ recovery_job_id: z.string().optional() }).partial().optional(),
+    plan: z
+      .object({ compute: z.enum(['lambda', 'fargate']).optional() })
+      .partial()
+      .optional(),
     started: z.object({ verification_id: z.string().optional() }).partial().optional(),
     error: CaughtErrorSchema.optional(),
   })
