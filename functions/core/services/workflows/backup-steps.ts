@@ -28,9 +28,9 @@ import { JobProgress } from './job-progress';
 import { runner } from './runner';
 import {
   CaughtErrorSchema,
+  describeFailure,
   describeStepError,
   StepFailureSchema,
-  stepTimedOut,
   type CaughtError,
 } from './step-failure';
 import { checkWorkerPaths } from '../worker-files';
@@ -658,10 +658,11 @@ export async function recordBackupFailure(
   const state = StepFailureSchema.parse(input);
   const backupId = state.prepared?.backup_id ?? null;
   // Out of Lambda's time: Prepare sends the next backup of this target to Fargate (see there).
-  const lambdaTimedOut = state.prepared?.compute === 'lambda' && stepTimedOut(state.error);
-  const message = lambdaTimedOut
-    ? `${describeStepError(state.error).replace(/\.?$/, '.')} It ran on Lambda, which stops a step at 15 minutes; the next backup of ${state.target ?? 'this target'} runs on Fargate.`
-    : describeStepError(state.error);
+  const { message, lambdaTimedOut } = describeFailure(
+    state.error,
+    state.prepared?.compute,
+    `the next backup of ${state.target ?? 'this target'}`,
+  );
   if (backupId) {
     try {
       const metadata = lambdaTimedOut ? (await ctx.catalog.getBackup(backupId))?.metadata : undefined;

@@ -33,7 +33,7 @@ import { restoreStream } from '../restore-stream';
 import type { ServiceContext } from '../context';
 import { JobProgress } from './job-progress';
 import { runner } from './runner';
-import { describeStepError, StepFailureSchema, stepTimedOut } from './step-failure';
+import { describeFailure, StepFailureSchema } from './step-failure';
 import { checkWorkerPaths } from '../worker-files';
 import {
   checkRestoredDatabase,
@@ -574,10 +574,11 @@ export async function recordRestoreFailure(
   const state = StepFailureSchema.parse(input);
   const jobId = state.validated?.recovery_job_id ?? null;
   // Out of Lambda's time: planRestore sends the next restore of this backup to Fargate.
-  const lambdaTimedOut = state.plan?.compute === 'lambda' && stepTimedOut(state.error);
-  const message = lambdaTimedOut
-    ? `${describeStepError(state.error).replace(/\.?$/, '.')} It ran on Lambda, which stops a step at 15 minutes; the next restore of this backup runs on Fargate.`
-    : describeStepError(state.error);
+  const { message, lambdaTimedOut } = describeFailure(
+    state.error,
+    state.plan?.compute,
+    'the next restore of this backup',
+  );
   if (jobId) {
     try {
       const job = await ctx.catalog.getRecoveryJob(jobId);

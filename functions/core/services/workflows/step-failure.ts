@@ -50,3 +50,21 @@ export function stepTimedOut(error: CaughtError | undefined): boolean {
   if (error.Error === 'States.Timeout' || error.Error === 'Sandbox.Timedout') return true;
   return /"errorType"\s*:\s*"Sandbox\.Timedout"|Task timed out after/.test(error.Cause ?? '');
 }
+
+/**
+ * A failure's message for the catalog and the alert, and whether it was Lambda's time running
+ * out; then the message says that `nextRun` ("the next backup of web") runs on Fargate, which
+ * Prepare and Plan see to (backup-steps.ts, restore-steps.ts).
+ */
+export function describeFailure(
+  error: CaughtError | undefined,
+  compute: 'lambda' | 'fargate' | undefined,
+  nextRun: string,
+): { message: string; lambdaTimedOut: boolean } {
+  const message = describeStepError(error);
+  if (compute !== 'lambda' || !stepTimedOut(error)) return { message, lambdaTimedOut: false };
+  return {
+    message: `${message.replace(/\.?$/, '.')} It ran on Lambda, which stops a step at 15 minutes; ${nextRun} runs on Fargate.`,
+    lambdaTimedOut: true,
+  };
+}
