@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MOUNT_PATH_PATTERN } from './file-system';
+import { DEFAULT_MOUNT_PATH, MOUNT_PATH_PATTERN, onMount } from './file-system';
 import type { LifeboatStackProps } from './lifeboat-stack';
 
 const list = z.union([
@@ -106,6 +106,8 @@ export function readContext(get: (key: string) => unknown): LifeboatContext {
     throw new Error(
       'The CDK context is not valid: lifeboat:fileSystem needs lifeboat:vpcId, the VPC of its mount targets (the workers mount it from there). See docs/OPERATIONS.md §8.',
     );
+  const fileSystem = c['lifeboat:fileSystem'];
+  checkDeclaredPaths(c['lifeboat:targets'] ?? [], fileSystem && (fileSystem.mountPath ?? DEFAULT_MOUNT_PATH));
   return {
     stackName: c['lifeboat:stackName'],
     props: {
@@ -136,4 +138,28 @@ export function readContext(get: (key: string) => unknown): LifeboatContext {
         : {}),
     },
   };
+}
+
+/**
+ * A declared filesystem target's paths must be on the mounted file system (`mountPath`, undefined
+ * when nothing is mounted): found at synth rather than at the schedule's first run.
+ */
+function checkDeclaredPaths(
+  targets: { name: string; target_config: Record<string, unknown> }[],
+  mountPath: string | undefined,
+): void {
+  for (const target of targets) {
+    const { kind, paths } = target.target_config;
+    if (kind !== 'filesystem' || !Array.isArray(paths)) continue;
+    for (const path of paths) {
+      if (typeof path !== 'string' || (mountPath !== undefined && onMount(path, mountPath))) continue;
+      throw new Error(
+        `The CDK context is not valid: lifeboat:targets "${target.name}" backs up ${path}, which the workers cannot see: ${
+          mountPath === undefined
+            ? 'on AWS they see only the file system of lifeboat:fileSystem, and none is given'
+            : `name a path under ${mountPath}`
+        }. See docs/OPERATIONS.md §8.`,
+      );
+    }
+  }
 }

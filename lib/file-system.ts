@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,6 +23,16 @@ export type FileAccess = 'none' | 'read' | 'write';
 
 /** Lambda's rule for a file system's mount path. */
 export const MOUNT_PATH_PATTERN = /^\/mnt\/[A-Za-z0-9._-]+$/;
+export const DEFAULT_MOUNT_PATH = '/mnt/efs';
+
+/**
+ * Whether the workers can see `path`: an absolute path on the mount. (The workers check the same
+ * at run time, functions/core/services/worker-files.ts; lib/ checks declared targets at synth.)
+ */
+export function onMount(path: string, mountPath: string): boolean {
+  const normal = posix.normalize(path);
+  return path.startsWith('/') && (normal === mountPath || normal.startsWith(`${mountPath}/`));
+}
 
 /**
  * The EFS client rights of a step, on the file system and only through the access point. Root

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { AdminUi } from './admin-ui';
 import { Api } from './api';
 import { Catalog } from './catalog';
+import { DEFAULT_MOUNT_PATH } from './file-system';
 import { LifeboatEvents } from './events';
 import { acknowledgeFindings } from './findings';
 import { Alerts, Monitoring } from './monitoring';
@@ -217,6 +218,6 @@ export class LifeboatStack extends Stack {
       accessPointId: ids.accessPointId,
       fileSystem,
     });
-    return { accessPoint, mountPath: ids.mountPath ?? '/mnt/efs' };
+    return { accessPoint, mountPath: ids.mountPath ?? DEFAULT_MOUNT_PATH };
   }
 }

@@ -177,6 +177,24 @@ describe('an EFS file system (lifeboat:fileSystem)', () => {
     ).toThrow(/lifeboat:fileSystem\.fileSystemId: is an EFS file system id/);
   });
 
+  test('a declared filesystem target off the mount, or with nothing mounted, stops the synth', () => {
+    const files = (paths: string[]) =>
+      JSON.stringify([{ name: 'files', target_config: { kind: 'filesystem', paths } }]);
+    const withMount = { ...IN_VPC, 'lifeboat:fileSystem': JSON.stringify(FILE_SYSTEM) };
+    expect(() => synth({ ...withMount, 'lifeboat:targets': files(['/mnt/efs/data', '/srv/data']) })).toThrow(
+      'lifeboat:targets "files" backs up /srv/data, which the workers cannot see: name a path under /mnt/efs.',
+    );
+    expect(() => synth({ ...withMount, 'lifeboat:targets': files(['/mnt/efs/../etc']) })).toThrow(
+      /backs up \/mnt\/efs\/\.\.\/etc, which the workers cannot see/,
+    );
+    expect(() => synth({ ...IN_VPC, 'lifeboat:targets': files(['/mnt/efs/data']) })).toThrow(
+      'backs up /mnt/efs/data, which the workers cannot see: on AWS they see only the file system of lifeboat:fileSystem, and none is given.',
+    );
+    expect(
+      synth({ ...withMount, 'lifeboat:targets': files(['/mnt/efs/data', '/mnt/efs']) }).findings,
+    ).toEqual([]);
+  });
+
   test('without one, nothing is mounted and the workers know it', () => {
     const none = synth(IN_VPC);
     for (const fn of Object.values(resources(none.template, 'AWS::Lambda::Function')))

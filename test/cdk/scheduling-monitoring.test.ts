@@ -13,7 +13,21 @@ import { resources, roleStatements, asList, synth, type Synthesized } from '../h
 
 jest.setTimeout(120_000);
 
-const TARGETS = [{ name: 'db-main', target_config: { kind: 'filesystem', paths: ['/mnt/efs/data'] } }];
+const TARGETS = [
+  {
+    name: 'db-main',
+    target_config: {
+      kind: 'postgres',
+      connection: {
+        host: 'db.internal',
+        port: 5432,
+        user: 'backup',
+        password: { source: 'secret', arn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf' },
+      },
+      database: 'app',
+    },
+  },
+];
 const SCHEDULES = [
   {
     name: 'nightly',
