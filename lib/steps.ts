@@ -26,6 +26,8 @@ export interface StepProfile {
   readonly memoryMb: number;
   /** The operator's files (the EFS mount, where the stack has one). */
   readonly files: FileAccess;
+  /** Lambda's /tmp, where it is more than the default 512 MiB. */
+  readonly scratchGiB?: number;
 }
 
 const quick = (duty: Duty, secrets = false, files: FileAccess = 'none'): StepProfile => ({
@@ -56,7 +58,8 @@ export const STEP_PROFILES: Readonly<Record<string, StepProfile>> = {
   FinalizeRestore: quick('catalog'),
   RecordRestoreFailure: quick('catalog'),
   StartVerification: quick('read'),
-  RunVerification: heavy('read', true),
+  // A restore test restores a file tree into /tmp: Lambda's most, 10 GiB (more runs elsewhere).
+  RunVerification: { ...heavy('read', true), scratchGiB: 10 },
   RecordVerificationFailure: quick('catalog'),
   ApplyRetention: { ...quick('prune'), memoryMb: 1024 },
   CollectGarbage: heavy('prune', false),

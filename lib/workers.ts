@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -164,6 +164,7 @@ export class Workers extends Construct {
       timeoutSeconds: Math.min(spec.timeoutSeconds, 900),
       vpc: this.inVpc,
       files: profile.files,
+      ...(profile.scratchGiB ? { scratchGiB: profile.scratchGiB } : {}),
     });
     this.grantDuty(fn, profile.duty, profile.secrets);
     this.functions.set(spec.step, fn);
@@ -184,6 +185,8 @@ export class Workers extends Construct {
       environment?: Record<string, string>;
       /** Mounts the file system, where there is one, for this use. */
       files?: FileAccess;
+      /** /tmp beyond Lambda's default 512 MiB. */
+      scratchGiB?: number;
     } = {},
   ): nodejs.NodejsFunction {
     const root = projectRoot();
@@ -197,6 +200,7 @@ export class Workers extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: options.memoryMb ?? 512,
       timeout: Duration.seconds(options.timeoutSeconds ?? 60),
+      ...(options.scratchGiB ? { ephemeralStorageSize: Size.gibibytes(options.scratchGiB) } : {}),
       environment: { ...this.environment, ...options.environment },
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -63,7 +63,17 @@ export function report(v: BackupVerification, options: GlobalOptions): void {
     );
   }
   if (v.status !== 'passed') {
-    if (!options.json) say('  Run `lifeboat check --read-data` for a full report of the repository.');
+    // A restore test that could not run (no room to restore into) says why and what to do instead.
+    const test = (v.verification_details as { restore_test?: { error?: unknown; hint?: unknown } } | null)
+      ?.restore_test;
+    if (!options.json) {
+      if (typeof test?.error === 'string') say(`  ${test.error}`);
+      say(
+        typeof test?.hint === 'string'
+          ? `  ${test.hint}`
+          : '  Run `lifeboat check --read-data` for a full report of the repository.',
+      );
+    }
     process.exitCode = ExitCode.integrity;
   }
 }

@@ -147,6 +147,14 @@ describe('workers', () => {
       });
   });
 
+  test('the restore test has 10 GiB of /tmp to restore into; the other functions keep the default', () => {
+    for (const step of s.stack.workers.functions.keys())
+      expect({ step, storage: fn(step).EphemeralStorage }).toEqual({
+        step,
+        storage: step === 'RunVerification' ? { Size: 10240 } : undefined,
+      });
+  });
+
   test("each function's timeout is its Task's TimeoutSeconds", () => {
     for (const machine of MACHINES)
       for (const [placeholder, seconds] of stepTimeouts(loadDefinition(machine).text))

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ExitCode } from '../../functions/core/errors';
@@ -245,6 +254,45 @@ describe('disk full', () => {
     const restored = await runCli(['restore', backup.id, '--stdout'], { env });
     expect(restored.code).toBe(0);
     expect(sha256(restored.stdout)).toBe(sha256(data));
+  });
+});
+
+describe('a restore test without room to restore into (TMPDIR on a 3 MiB tmpfs)', () => {
+  const home = new TempHome('lifeboat-scratch-');
+  const mounted = mountSmallTmpfs();
+  afterAll(() => {
+    home.cleanup();
+    if ('dir' in mounted) {
+      execFileSync('umount', [mounted.dir]);
+      rmSync(mounted.dir, { recursive: true, force: true });
+    }
+  });
+  const diskTest = 'dir' in mounted ? test : test.skip;
+
+  diskTest('fails the verification (11), saying it is the disk and not the backup', async () => {
+    const source = path.join(home.dir, 'source');
+    mkdirSync(source);
+    writeFileSync(path.join(source, 'data.bin'), randomData(5 * MiB, 'scratch'));
+    expect((await runCli(['backup', source, '--name', 'files'], { env: home.env })).code).toBe(0);
+    const env = { ...home.env, TMPDIR: 'dir' in mounted ? mounted.dir : '' };
+    const human = await runCli(['verify', 'latest:files', '--type', 'restore_test'], { env });
+    expect(human.code).toBe(ExitCode.integrity);
+    expect(human.stderr).toContain('The restore test ran out of scratch space in ');
+    expect(human.stderr).toContain('This says nothing about the backup.');
+    expect(human.stderr).toContain('Give the verification more room: TMPDIR on a larger disk');
+    expect(human.stderr).not.toContain('check --read-data');
+    const json = await runCli(['verify', 'latest:files', '--type', 'restore_test', '--json'], { env });
+    expect(JSON.parse(json.stdout.toString())).toMatchObject({
+      status: 'failed',
+      restore_test_passed: false,
+      verification_details: {
+        restore_test: { error: expect.stringMatching(/bytes of files\), so it could not finish/) },
+      },
+    });
+    // With room, the same backup passes its restore test.
+    expect((await runCli(['verify', 'latest:files', '--type', 'restore_test'], { env: home.env })).code).toBe(
+      0,
+    );
   });
 });
 

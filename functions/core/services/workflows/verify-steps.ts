@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import type { SnapshotManifest } from '../../../repository/snapshot';
 import { treeDigest } from '../../../repository/tree-io';
 import { fileRefs } from '../../../repository/tree-io';
 import { rootParts, walkTree } from '../../../sources/filesystem/browse';
-import { restoreTree } from '../../../sources/filesystem/restore';
+import { RestoreFailedError, restoreTree, type TreeRestoreResult } from '../../../sources/filesystem/restore';
 import { verifyRestoredTree } from '../../../sources/filesystem/verify-restored';
 import { ConflictError, LifeboatError, RecordNotFoundError, TransientError } from '../../errors';
 import { IdSchema } from '../../model/common';
@@ -156,9 +156,26 @@ async function restoreTest(
     return { ok: checksum === manifest.checksum_value, details: { bytes_restored: bytes, checksum } };
   }
   const scratch = mkdtempSync(path.join(tmpdir(), 'lifeboat-restore-test-'));
+  const { bavail, bsize } = statfsSync(scratch);
   try {
     const target = path.join(scratch, 'restore');
-    const restored = await restoreTree(repo, manifest, { target });
+    let restored: TreeRestoreResult;
+    try {
+      restored = await restoreTree(repo, manifest, { target });
+    } catch (error) {
+      if (!(error instanceof RestoreFailedError) || !error.problems.every((p) => NO_SPACE.test(p.problem)))
+        throw error;
+      // The worker's disk, not the backup: say so, or the alert reads like a broken backup.
+      return {
+        ok: false,
+        details: {
+          error:
+            `The restore test ran out of scratch space in ${tmpdir()} (${bavail * bsize} bytes free at the start; ` +
+            `the backup holds ${manifest.content.size} bytes of files), so it could not finish. This says nothing about the backup.`,
+          hint: "Give the verification more room: TMPDIR on a larger disk. On AWS, RunVerification has Lambda's most (10 GiB): run a bigger restore test from a machine with room (`lifeboat verify ID --type restore_test` with the repository's URL).",
+        },
+      };
+    }
     const check = await verifyRestoredTree(repo, reader, manifest, target);
     return {
       ok: check.problems.length === 0 && restored.refused.length === 0,
@@ -168,6 +185,9 @@ async function restoreTest(
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** What a write into a full disk (or an exhausted quota) reports. */
+const NO_SPACE = /^(ENOSPC|EDQUOT)\b/;
 
 /** A check stopped by damage (an unreadable tree, a restore that hit a bad chunk) failed; it did not crash. */
 async function damageIsAResult(check: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
