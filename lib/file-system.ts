@@ -53,11 +53,11 @@ export function fileSystemStatements(files: WorkerFileSystem, access: Exclude<Fi
 }
 
 /**
- * lambda.FileSystem.fromEfsAccessPoint grants ClientMount on "*" and always ClientWrite; this one
- * grants the step's access on the file system alone. The security group rule is the Workers'
- * (one for every worker), so the function adds none.
+ * A Lambda function's mount of the file system. lambda.FileSystem.fromEfsAccessPoint grants
+ * ClientMount on "*" and always ClientWrite; this one grants the step's access on the file system
+ * alone. The security group rule is the Workers' (one for every worker), so the function adds none.
  */
-class ScopedEfsMount extends lambda.FileSystem {
+export class LambdaMount extends lambda.FileSystem {
   constructor(files: WorkerFileSystem, access: Exclude<FileAccess, 'none'>) {
     super({
       localMountPath: files.mountPath,
@@ -66,10 +66,6 @@ class ScopedEfsMount extends lambda.FileSystem {
       policies: fileSystemStatements(files, access),
     });
   }
-}
-
-export function lambdaMount(files: WorkerFileSystem, access: Exclude<FileAccess, 'none'>): lambda.FileSystem {
-  return new ScopedEfsMount(files, access);
 }
 
 /** Mounts the file system into a task's container (read-only for `read`), with IAM and TLS. */

@@ -11,7 +11,7 @@ import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { Construct } from 'constructs';
 import type { Catalog } from './catalog';
 import {
-  lambdaMount,
+  LambdaMount,
   mountInTask,
   MOUNT_PATH_PATTERN,
   type FileAccess,
@@ -164,7 +164,7 @@ export class Workers extends Construct {
       timeoutSeconds: Math.min(spec.timeoutSeconds, 900),
       vpc: this.inVpc,
       files: profile.files,
-      ...(profile.scratchGiB ? { scratchGiB: profile.scratchGiB } : {}),
+      scratchGiB: profile.scratchGiB,
     });
     this.grantDuty(fn, profile.duty, profile.secrets);
     this.functions.set(spec.step, fn);
@@ -216,7 +216,7 @@ export class Workers extends Construct {
             securityGroups: this.securityGroups,
           }
         : {}),
-      ...(files && access !== 'none' ? { filesystem: lambdaMount(files, access) } : {}),
+      ...(files && access !== 'none' ? { filesystem: new LambdaMount(files, access) } : {}),
       bundling: {
         format: nodejs.OutputFormat.CJS,
         target: 'node22',

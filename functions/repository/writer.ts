@@ -29,9 +29,10 @@ const SYNC_ENCODE_BYTES = 128 * 1024;
 
 /**
  * A pack is closed once it holds this many records, whatever its size. Tiny files make tiny
- * records: a tree of a million files of a few bytes put 668,544 records in one 32 MiB pack, whose entries
- * the main thread held (about 380 bytes of heap each) until the pack was finished, and whose
- * trailer of 30 MB a reader must open to read any one of them. At this count a trailer is 737 KB.
+ * records: a tree of a million files of a few bytes put 668,544 records in one 32 MiB pack,
+ * whose entries the main thread held (about 380 bytes of heap each) until the pack was finished,
+ * and whose trailer of 30 MB a reader must open to read any one of them. At this count a trailer
+ * is 737 KB.
  */
 export const RECORDS_PER_PACK = 16_384;
 

@@ -208,22 +208,26 @@ describe('permission denied (repository owned by root, mode 0700; the CLI runs a
   });
 });
 
-describe('disk full', () => {
+/**
+ * A 3 MiB tmpfs for the describe block that calls this, unmounted after it. Where none can be
+ * mounted, `diskTest` skips the block's tests and says why.
+ */
+function smallTmpfsFor(what: string): { dir: string; diskTest: typeof test } {
   const mounted = mountSmallTmpfs();
-  const home = new TempHome('lifeboat-errors-');
-  const repo = 'dir' in mounted ? path.join(mounted.dir, 'repository') : '';
-  const env = { ...home.env, LIFEBOAT_REPOSITORY: repo };
   afterAll(() => {
-    home.cleanup();
-    if ('dir' in mounted) {
-      execFileSync('umount', [mounted.dir]);
-      rmSync(mounted.dir, { recursive: true, force: true });
-    }
+    if (!('dir' in mounted)) return;
+    execFileSync('umount', [mounted.dir]);
+    rmSync(mounted.dir, { recursive: true, force: true });
   });
-  if ('reason' in mounted) {
-    console.warn(`Skipping the disk-full tests: cannot mount a tmpfs (${mounted.reason}).`);
-  }
-  const diskTest = 'dir' in mounted ? test : test.skip;
+  if ('reason' in mounted) console.warn(`Skipping ${what}: cannot mount a tmpfs (${mounted.reason}).`);
+  return 'dir' in mounted ? { dir: mounted.dir, diskTest: test } : { dir: '', diskTest: test.skip };
+}
+
+describe('disk full', () => {
+  const { dir, diskTest } = smallTmpfsFor('the disk-full tests');
+  const home = new TempHome('lifeboat-errors-');
+  const env = { ...home.env, LIFEBOAT_REPOSITORY: dir && path.join(dir, 'repository') };
+  afterAll(() => home.cleanup());
 
   diskTest(
     'a backup larger than the free space: 14, says no space; nothing is listed; check passes',
@@ -258,23 +262,16 @@ describe('disk full', () => {
 });
 
 describe('a restore test without room to restore into (TMPDIR on a 3 MiB tmpfs)', () => {
+  const { dir, diskTest } = smallTmpfsFor('the restore test without room');
   const home = new TempHome('lifeboat-scratch-');
-  const mounted = mountSmallTmpfs();
-  afterAll(() => {
-    home.cleanup();
-    if ('dir' in mounted) {
-      execFileSync('umount', [mounted.dir]);
-      rmSync(mounted.dir, { recursive: true, force: true });
-    }
-  });
-  const diskTest = 'dir' in mounted ? test : test.skip;
+  afterAll(() => home.cleanup());
 
   diskTest('fails the verification (11), saying it is the disk and not the backup', async () => {
     const source = path.join(home.dir, 'source');
     mkdirSync(source);
     writeFileSync(path.join(source, 'data.bin'), randomData(5 * MiB, 'scratch'));
     expect((await runCli(['backup', source, '--name', 'files'], { env: home.env })).code).toBe(0);
-    const env = { ...home.env, TMPDIR: 'dir' in mounted ? mounted.dir : '' };
+    const env = { ...home.env, TMPDIR: dir };
     const human = await runCli(['verify', 'latest:files', '--type', 'restore_test'], { env });
     expect(human.code).toBe(ExitCode.integrity);
     expect(human.stderr).toContain('The restore test ran out of scratch space in ');

@@ -85,6 +85,16 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** A directory `dir/name` holding `files` (by relative path), recorded as the target `name`. */
+async function fileTarget(name: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [file, content] of Object.entries(files)) {
+    const at = path.join(dir, name, file);
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    fs.writeFileSync(at, content);
+  }
+  await catalog.createTarget(target(name, path.join(dir, name)));
+}
+
 beforeEach(() => {
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
@@ -211,18 +221,10 @@ describe("the operator's files on AWS", () => {
 describe('choosing the compute of a first backup of files', () => {
   it('walks the tree until it is over the Fargate threshold, and sends it to Fargate', async () => {
     // Three directories of 1 MiB each against a threshold of 1.5 MiB: the walk stops after two.
-    const large = path.join(dir, 'large');
-    for (const sub of ['a', 'b', 'c']) {
-      fs.mkdirSync(path.join(large, sub), { recursive: true });
-      fs.writeFileSync(path.join(large, sub, 'f.bin'), Buffer.alloc(1024 * 1024, 1));
-    }
-    await catalog.createTarget(target('large', large));
+    const mib = Buffer.alloc(1024 * 1024, 1);
+    await fileTarget('large', { 'a/f.bin': mib, 'b/f.bin': mib, 'c/f.bin': mib });
     // A small tree is walked whole: its size is the estimate.
-    const small = path.join(dir, 'small');
-    fs.mkdirSync(path.join(small, 'sub'), { recursive: true });
-    fs.writeFileSync(path.join(small, 'one.txt'), '12345');
-    fs.writeFileSync(path.join(small, 'sub', 'two.txt'), '123');
-    await catalog.createTarget(target('small', small));
+    await fileTarget('small', { 'one.txt': '12345', 'sub/two.txt': '123' });
     const quiet = capture();
     type Prepared = { compute: string; estimated_bytes: number };
     let prepared: Prepared[];
@@ -241,10 +243,7 @@ describe('choosing the compute of a first backup of files', () => {
 
 describe("a backup that runs out of Lambda's time", () => {
   it('is recorded as such, and the backups of its target run on Fargate from then on', async () => {
-    const source = path.join(dir, 'slow');
-    fs.mkdirSync(source);
-    fs.writeFileSync(path.join(source, 'f.txt'), 'many small files, say\n');
-    await catalog.createTarget(target('slow', source));
+    await fileTarget('slow', { 'f.txt': 'many small files, say\n' });
     const quiet = capture();
     type Prepared = { backup_id: string; compute: string; estimated_bytes: number; replicas: string[] };
     let first: Prepared;
@@ -293,10 +292,7 @@ describe("a backup that runs out of Lambda's time", () => {
 
 describe("a restore that runs out of Lambda's time", () => {
   it('is recorded as such, and the next restore of that backup runs on Fargate', async () => {
-    const source = path.join(dir, 'restorable');
-    fs.mkdirSync(source);
-    fs.writeFileSync(path.join(source, 'f.txt'), 'restore me\n');
-    await catalog.createTarget(target('restorable', source));
+    await fileTarget('restorable', { 'f.txt': 'restore me\n' });
     const quiet = capture();
     type Plan = { compute: string; estimated_bytes: number };
     let firstPlan: Plan;

@@ -170,7 +170,7 @@ async function restoreTest(
         ok: false,
         details: {
           error:
-            `The restore test ran out of scratch space in ${tmpdir()} (${bavail * bsize} bytes free at the start; ` +
+            `The restore test ran out of scratch space in ${path.dirname(scratch)} (${bavail * bsize} bytes free at the start; ` +
             `the backup holds ${manifest.content.size} bytes of files), so it could not finish. This says nothing about the backup.`,
           hint: "Give the verification more room: TMPDIR on a larger disk. On AWS, RunVerification has Lambda's most (10 GiB): run a bigger restore test from a machine with room (`lifeboat verify ID --type restore_test` with the repository's URL).",
         },
