@@ -154,6 +154,10 @@ describe('filesystem backup and restore', () => {
     appendFileSync(path.join(out, 'src', 'lib', 'file-010.c'), 'more');
     writeFileSync(path.join(out, 'extra-file'), 'not in the backup');
     mkdirSync(path.join(out, 'docs', 'extra-dir'));
+    // Content kept, metadata not: neither changes size or mtime, so the file is not rewritten,
+    // but its mode (set-user-id 0o4755) and owner must be the backup's again.
+    chmodSync(path.join(out, 'script.sh'), 0o700);
+    if (process.getuid?.() === 0) chownSync(path.join(out, 'script.sh'), 4321, 4321);
 
     const never = json<{ files_restored: number; files_skipped: number }>(
       (await runCli(['restore', firstId, '--target', out, '--overwrite', 'never', '--json'], { env })).stdout,
@@ -446,6 +450,23 @@ describe('unreadable files and special files (the CLI runs as nobody)', () => {
     expect(r.stderr).toMatch(/--strict was given: no snapshot was saved/);
     expect((await runCli(['snapshots', '--json'], asNobody)).stdout.equals(before)).toBe(true);
     expect(lstatSync(home).uid).toBe(NOBODY);
+  });
+
+  it('--overwrite if-changed gives a kept file that its user cannot read its mode back', async () => {
+    const id = json<{ id: string }>(
+      (await runCli(['backup', src, '--name', 'perm', '--json'], asNobody)).stdout,
+    ).id;
+    const out = path.join(base, 'out-if-changed');
+    mkdirSync(out);
+    chownSync(out, NOBODY, NOBODY);
+    expect((await runCli(['restore', id, '--target', out], asNobody)).code).toBe(0);
+    const kept = path.join(out, 'readable');
+    const backedUp = lstatSync(kept).mode & 0o7777;
+    chmodSync(kept, 0o000); // its owner can no longer open it, only chmod it by name
+    const r = await runCli(['restore', id, '--target', out, '--overwrite', 'if-changed', '--json'], asNobody);
+    expect(r.stderr).toBe('');
+    expect(json(r.stdout)).toMatchObject({ files_restored: 0, files_unchanged: 1 });
+    expect(lstatSync(kept).mode & 0o7777).toBe(backedUp);
   });
 });
 

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  closeSync,
   constants,
+  fchmodSync,
+  fchownSync,
   lchownSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   rmSync,
   utimesSync,
@@ -97,6 +101,16 @@ function lstatOrUndefined(path: Buffer): BigIntStats | undefined {
  */
 function seconds(ns: bigint): number {
   return Number(ns / 1000n) / 1e6 + 4e-7;
+}
+
+/** A descriptor of the file at `abs` (never through a symlink), or undefined when reading it is forbidden. */
+function openUnlessForbidden(abs: Buffer): number | undefined {
+  try {
+    return openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') return undefined;
+    throw error;
+  }
 }
 
 /** An entry's path as the snapshot shows it (UTF-8), from its directory's (`dir`). */
@@ -253,7 +267,7 @@ class TreeRestore {
   }
 
   /** Whether an existing entry is replaced; counts what is kept. */
-  private replaces(existing: BigIntStats, path: string, node: TreeNode): boolean {
+  private replaces(existing: BigIntStats, abs: Buffer, path: string, node: TreeNode): boolean {
     if (this.overwrite === 'never') {
       this.result.files_skipped++;
       this.result.skipped.push({ path, problem: 'exists; left alone (--overwrite never)' });
@@ -268,9 +282,42 @@ class TreeRestore {
       existing.mtimeNs / 1000n === node.mtimeNs / 1000n
     ) {
       this.result.files_unchanged++;
+      this.keepWithBackupsMetadata(abs, existing, path, node);
       return false;
     }
     return true;
+  }
+
+  /**
+   * A file kept for its content (--overwrite if-changed) still gets the backup's mode and owner:
+   * a chmod or chown changes neither size nor mtime, so the content check cannot see it. Through
+   * a descriptor opened without following a symlink, like every file a restore writes; by path
+   * only when the file cannot be opened (mode 000 for a user other than root), as directories are.
+   */
+  private keepWithBackupsMetadata(abs: Buffer, existing: BigIntStats, path: string, node: TreeNode): void {
+    const owner = this.asRoot ? { uid: this.uid(node), gid: this.gid(node) } : undefined;
+    const ownerDiffers = owner && (existing.uid !== BigInt(owner.uid) || existing.gid !== BigInt(owner.gid));
+    if (!ownerDiffers && Number(existing.mode & 0o7777n) === node.mode) return;
+    try {
+      const fd = openUnlessForbidden(abs);
+      try {
+        // The owner first: chown clears the set-user-id and set-group-id bits that chmod sets.
+        if (fd === undefined) {
+          if (ownerDiffers) lchownSync(abs, owner.uid, owner.gid);
+          chmodSync(abs, node.mode);
+        } else {
+          if (ownerDiffers) fchownSync(fd, owner.uid, owner.gid);
+          fchmodSync(fd, node.mode);
+        }
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    } catch (error) {
+      this.failures.push({
+        path,
+        problem: `its content is the backup's, but not its mode or owner: ${(error as Error).message}`,
+      });
+    }
   }
 
   private async symlink(
@@ -280,7 +327,7 @@ class TreeRestore {
     fresh: boolean,
   ): Promise<void> {
     const existing = fresh ? undefined : lstatOrUndefined(abs);
-    if (existing && !this.replaces(existing, path, node)) return;
+    if (existing && !this.replaces(existing, abs, path, node)) return;
     if (existing) rmSync(abs, { recursive: existing.isDirectory(), force: true });
     await fs.symlink(node.target, abs);
     if (this.asRoot) await fs.lchown(abs, this.uid(node), this.gid(node)).catch(() => undefined);
@@ -297,7 +344,7 @@ class TreeRestore {
       return;
     }
     const existing = fresh ? undefined : lstatOrUndefined(abs);
-    const replaced = !existing || this.replaces(existing, pathIn(dir, node), node);
+    const replaced = !existing || this.replaces(existing, abs, pathIn(dir, node), node);
     // Later names link to this one only if it holds the backed-up content: restored now, or
     // found unchanged. A file left alone (--overwrite never) may hold anything.
     if (linkKey && (replaced || this.overwrite === 'if-changed')) this.linkFirst.set(linkKey, abs);
