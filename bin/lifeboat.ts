@@ -5,6 +5,7 @@ import { CommanderError } from 'commander';
 import { ExitCode } from '../functions/core/errors';
 import { buildProgram } from './cli/program';
 import { printJson, reportError, say } from './cli/output';
+import { argumentsWithBytes } from './cli/raw-argv';
 
 const json = process.argv.includes('--json');
 let settled = false;
@@ -25,7 +26,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 buildProgram()
-  .parseAsync(process.argv)
+  .parseAsync(argumentsWithBytes())
   .then(
     () => {
       settled = true;

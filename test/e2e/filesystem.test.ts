@@ -136,6 +136,64 @@ describe('filesystem backup and restore', () => {
     expect(readdirSync(out).sort()).toEqual(['docs', 'src']);
   });
 
+  it('names a path that is not UTF-8 by its bytes, as a shell passes it (--include, --exclude, ls)', async () => {
+    // Two names that read the same once their invalid bytes are replaced by U+FFFD, and a
+    // directory in latin1 ("Résumé"), as an older system writes names.
+    const tree = path.join(home.dir, 'bytes');
+    const one = Buffer.from('f\xff\xfe.bin', 'latin1');
+    const other = Buffer.from('f\xfe\xff.bin', 'latin1');
+    const latin1Dir = Buffer.from('R\xe9sum\xe9', 'latin1');
+    mkdirSync(tree);
+    const joined = (...names: Buffer[]) =>
+      Buffer.concat(names.flatMap((n, i) => (i === 0 ? [n] : [Buffer.from('/'), n])));
+    const at = (...names: Buffer[]) => joined(Buffer.from(tree), ...names);
+    writeFileSync(at(one), 'one');
+    writeFileSync(at(other), 'other');
+    mkdirSync(at(latin1Dir));
+    writeFileSync(at(latin1Dir, Buffer.from('cv.txt')), 'cv');
+    const id = backupJson(await runCli(['backup', tree, '--name', 'bytes', '--json'], { env })).id;
+    const names = (dir: string) =>
+      readdirSync(dir, { encoding: 'buffer' })
+        .map((n) => n.toString('latin1'))
+        .sort();
+
+    const out = path.join(home.dir, 'out-bytes');
+    const r = await runCli(
+      ['restore', id, '--target', out, '--include', one, '--include', latin1Dir, '--json'],
+      { env },
+    );
+    expect(r.stderr).toBe('');
+    expect(json(r.stdout)).toMatchObject({ files_restored: 2, refused: [] });
+    expect(names(out)).toEqual([one, latin1Dir].map((n) => n.toString('latin1')).sort());
+    expect(readFileSync(Buffer.concat([Buffer.from(`${out}/`), one]), 'utf8')).toBe('one');
+
+    const out2 = path.join(home.dir, 'out-bytes-2');
+    const r2 = await runCli(['restore', id, '--target', out2, '--exclude', one, '--json'], { env });
+    expect(r2.code).toBe(0);
+    expect(names(out2)).toEqual([other, latin1Dir].map((n) => n.toString('latin1')).sort());
+
+    const ls = await runCli(['ls', id, latin1Dir], { env });
+    expect(ls.code).toBe(0);
+    expect(
+      ls.stdout.equals(
+        Buffer.concat([
+          latin1Dir,
+          Buffer.from('\n'),
+          joined(latin1Dir, Buffer.from('cv.txt')),
+          Buffer.from('\n'),
+        ]),
+      ),
+    ).toBe(true);
+
+    // The directory backed up by its own path, and restored into a target whose name is not UTF-8.
+    const byPath = await runCli(['backup', at(latin1Dir), '--name', 'resume', '--json'], { env });
+    expect(backupJson(byPath).files_new).toBe(1);
+    const target = Buffer.from(`${home.dir}/out-\xff`, 'latin1');
+    const r3 = await runCli(['restore', 'latest:resume', '--target', target, '--json'], { env });
+    expect(r3.stderr).toBe('');
+    expect(readFileSync(Buffer.concat([target, Buffer.from('/cv.txt')]), 'utf8')).toBe('cv');
+  });
+
   it('refuses a non-empty target unless an overwrite mode is chosen', async () => {
     const out = path.join(home.dir, 'out-busy');
     mkdirSync(out);

@@ -25,10 +25,23 @@ export interface RunOptions {
   onSpawn?: (child: ReturnType<typeof spawn>) => void;
 }
 
+/**
+ * Node can only pass arguments as text (UTF-8): an argument given as bytes (a file name that is
+ * not UTF-8, as a shell passes it) goes through python3, which starts the CLI with those bytes.
+ */
+const EXEC_BYTES = 'import os, sys; a = [bytes.fromhex(x) for x in sys.argv[1:]]; os.execv(a[0], a)';
+
+function command(args: (string | Buffer)[]): [string, string[]] {
+  if (!args.some((arg) => Buffer.isBuffer(arg))) return [NODE, [CLI, ...(args as string[])]];
+  const hex = [NODE, CLI, ...args].map((arg) => Buffer.from(arg).toString('hex'));
+  return ['python3', ['-c', EXEC_BYTES, ...hex]];
+}
+
 /** Runs the built CLI as a user would, with its own LIFEBOAT_HOME. */
-export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
+export function runCli(args: (string | Buffer)[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [CLI, ...args], {
+    const [file, argv] = command(args);
+    const child = spawn(file, argv, {
       env: { PATH: process.env.PATH, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       uid: options.uid,

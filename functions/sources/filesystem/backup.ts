@@ -15,6 +15,7 @@ import { ExcludeMatcher } from './exclude';
 import type { FileStat } from './file-worker';
 import { FileWorkers, type FileChunk, type FileReadResult } from './file-workers';
 import { OwnerNames } from './owners';
+import { nameBytes } from './path-text';
 import { joinPath, listDir } from './paths';
 
 export interface TreeBackupRequest {
@@ -473,14 +474,14 @@ function resolveSources(paths: string[]): Source[] {
     const absolute = nodePath.resolve(p);
     let st: BigIntStats;
     try {
-      st = lstatSync(absolute, { bigint: true });
+      st = lstatSync(nameBytes(absolute), { bigint: true });
     } catch (error) {
       throw new InputError(
         `Cannot back up ${absolute}: ${describe(error)}.`,
         'Check the path (and that it is readable by this user).',
       );
     }
-    return { absolute, name: Buffer.from(nodePath.basename(absolute) || '/'), st };
+    return { absolute, name: nameBytes(nodePath.basename(absolute) || '/'), st };
   });
   const seen = new Set<string>();
   for (const s of sources) {
@@ -539,13 +540,13 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
     const only = sources.length === 1 ? sources[0] : undefined;
     if (only?.st.isDirectory()) {
       walk.stats.dirs++;
-      const { tree } = await walk.walkDir(Buffer.from(only.absolute), parentRoot, only.st.dev);
+      const { tree } = await walk.walkDir(nameBytes(only.absolute), parentRoot, only.st.dev);
       root = await tree;
     } else {
       const nodes: Promise<TreeNode | undefined>[] = [];
       for (const s of sources) {
         const { node } = await walk.visit(
-          Buffer.from(s.absolute),
+          nameBytes(s.absolute),
           s.name,
           s.st,
           parentRoot?.get(s.name.toString('latin1')),

@@ -3,6 +3,7 @@ import type { ChunkReader } from '../../repository/reader';
 import type { SnapshotManifest } from '../../repository/snapshot';
 import type { DirNode, TreeNode } from '../../repository/tree';
 import { readTree } from '../../repository/tree-io';
+import { nameBytes } from './path-text';
 import { splitSnapshotPath } from './restore-safety';
 
 export interface ListedEntry {
@@ -96,7 +97,7 @@ export async function* listSnapshot(
   if (!components)
     throw new InputError(`Invalid snapshot path ${start}.`, 'Give a path as `lifeboat ls ID` shows it.');
   for (const [i, component] of components.entries()) {
-    const name = Buffer.from(component);
+    const name = nameBytes(component);
     const node = (await readTree(reader, parts)).find((n) => n.name.equals(name));
     if (!node)
       throw new InputError(

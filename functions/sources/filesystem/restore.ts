@@ -24,6 +24,7 @@ import type { SnapshotManifest } from '../../repository/snapshot';
 import type { FileNode, TreeNode } from '../../repository/tree';
 import { fileRefList, fileRefs, readTree, treeDigest } from '../../repository/tree-io';
 import { OwnerNames } from './owners';
+import { nameBytes, nameText } from './path-text';
 import { isZero } from './zeros';
 import { PathFilter, splitSnapshotPath, unsafeNameReason } from './restore-safety';
 
@@ -113,9 +114,9 @@ function openUnlessForbidden(abs: Buffer): number | undefined {
   }
 }
 
-/** An entry's path as the snapshot shows it (UTF-8), from its directory's (`dir`). */
+/** An entry's path as text (path-text.ts: a byte that is not UTF-8 kept), from its directory's (`dir`). */
 function pathIn(dir: string, node: TreeNode): string {
-  return dir ? `${dir}/${node.name.toString()}` : node.name.toString();
+  return dir ? `${dir}/${nameText(node.name)}` : nameText(node.name);
 }
 
 interface PendingFile {
@@ -502,7 +503,7 @@ export function checkRestoreTarget(
   overwrite: OverwriteMode | undefined,
 ): { target: string; fresh: boolean } {
   const target = nodePath.resolve(requested);
-  const existing = lstatOrUndefined(Buffer.from(target));
+  const existing = lstatOrUndefined(nameBytes(target));
   if (existing && !existing.isDirectory()) {
     throw new InputError(
       `The target ${target} exists and is not a directory.`,
@@ -510,7 +511,7 @@ export function checkRestoreTarget(
     );
   }
   // A target that is new or empty needs no check, entry by entry, of what is already there.
-  const fresh = !existing || readdirSync(target).length === 0;
+  const fresh = !existing || readdirSync(nameBytes(target)).length === 0;
   if (!fresh && overwrite === undefined) {
     throw new InputError(
       `The target ${target} is not empty; nothing was restored.`,
@@ -539,7 +540,7 @@ export async function restoreTree(
     parseFilters(request.excludes, '--exclude'),
   );
   const { target, fresh } = checkRestoreTarget(request.target, request.overwrite);
-  mkdirSync(target, { recursive: true });
+  mkdirSync(nameBytes(target), { recursive: true });
 
   let restore: TreeRestore | undefined;
   try {
@@ -560,7 +561,7 @@ export async function restoreTree(
       request.delete ?? false,
       request.onProgress,
     );
-    await restore.restoreDir(rootParts, '', Buffer.from(target), filter.whole(''), fresh);
+    await restore.restoreDir(rootParts, '', nameBytes(target), filter.whole(''), fresh);
     await restore.finish();
     restore.result.duration_ms = Date.now() - started;
     return restore.result;

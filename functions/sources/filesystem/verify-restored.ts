@@ -4,6 +4,7 @@ import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
 import { allFileRefs } from '../../repository/tree-io';
 import { childPath, rootParts, TreeWalk } from './browse';
+import { nameBytes, nameText } from './path-text';
 import { PathFilter, splitSnapshotPath } from './restore-safety';
 import { VerifyWorkers } from './verify-workers';
 
@@ -75,12 +76,12 @@ export async function verifyRestoredTree(
     ? new VerifyWorkers({ idKey: repo.keys.id, chunker: repo.chunkerParams, gear: repo.gear() })
     : undefined;
   try {
-    // A path as the snapshot shows it (UTF-8) is made only where it is needed, for the filters and
+    // A path as text (path-text.ts) is made only where it is needed, for the filters and
     // for what is reported: made for every entry, it took about 70 ms of a 1 s check of the Linux
     // source tree without read-back. Its bytes are made once per entry, and its place in the
     // target from the directory's (made once per directory).
     const filtering = filter.narrows || leftAlone.length > 0;
-    const root = Buffer.from(`${target}/`);
+    const root = nameBytes(`${target}/`);
     const walk = await TreeWalk.start(reader, rootParts(manifest));
     let inDir = walk.dir;
     let targetDir = root;
@@ -94,9 +95,9 @@ export async function verifyRestoredTree(
       let pathBytes: Buffer | undefined; // made once, if at all
       const path = () => (pathBytes ??= childPath(dir, name));
       if (node.type === 'dir') await walk.descend(node, path());
-      const filtered = filtering ? path().toString() : undefined;
+      const filtered = filtering ? nameText(path()) : undefined;
       if (filtered !== undefined && (!filter.whole(filtered) || isLeftAlone(filtered))) continue;
-      const shown = () => filtered ?? path().toString();
+      const shown = () => filtered ?? nameText(path());
       const full = Buffer.concat([targetDir, name]);
       if (node.type === 'file' && workers) {
         const refs = await allFileRefs(reader, node.content);

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { nameBytes, nameText } from '../../functions/sources/filesystem/path-text';
+import { argumentsWithBytes } from '../../bin/cli/raw-argv';
+
+// A snapshot path as text must map back to exactly its bytes, whatever they are: --include and
+// --exclude name entries by that text, and two names must never read the same.
+
+describe('snapshot paths as text', () => {
+  it('round-trips any bytes, and different bytes never give the same text', () => {
+    const samples = [
+      Buffer.from('plain/ascii name'),
+      Buffer.from('café/Résumé/日本語/😀'),
+      Buffer.from('f\xff\xfe.bin', 'latin1'),
+      Buffer.from('f\xfe\xff.bin', 'latin1'),
+      Buffer.from('R\xe9sum\xe9', 'latin1'),
+      Buffer.from([0xc0, 0xaf]), // overlong "/"
+      Buffer.from([0xed, 0xa0, 0x80]), // a surrogate, encoded
+      Buffer.from([0xf4, 0x90, 0x80, 0x80]), // beyond U+10FFFF
+      Buffer.from([0xe2, 0x82]), // cut short
+      Buffer.from([0xef, 0xbf, 0xbd]), // U+FFFD itself, valid
+      Buffer.from([0xed, 0xb3, 0xbf]), // the UTF-8 of U+DCFF, the escape of byte 0xff
+      ...Array.from({ length: 2000 }, (_, i) => randomBytes(1 + (i % 24))),
+    ];
+    const texts = new Map<string, string>();
+    for (const bytes of samples) {
+      const text = nameText(bytes);
+      expect(nameBytes(text).equals(bytes)).toBe(true);
+      const hex = bytes.toString('hex');
+      expect(texts.get(text) ?? hex).toBe(hex);
+      texts.set(text, hex);
+    }
+  });
+
+  it('leaves valid UTF-8 as it reads, escapes only the bytes that are not part of it', () => {
+    for (const text of ['docs/deep', 'café', '日本語/😀', '\ufffd']) {
+      expect(nameText(Buffer.from(text))).toBe(text);
+      expect(nameBytes(text).equals(Buffer.from(text))).toBe(true);
+    }
+    expect(nameText(Buffer.from('R\xe9sum\xe9', 'latin1'))).toBe('R\udce9sum\udce9');
+    expect(nameText(Buffer.from([0x61, 0xe2, 0x82, 0x61]))).toBe('a\udce2\udc82a');
+  });
+
+  it("keeps Node's arguments when they do not line up with the bytes the process was given", () => {
+    // The e2e test (filesystem.test.ts) passes real bytes; here the last argument is not among
+    // this process's own (/proc/self/cmdline), so nothing is taken from there.
+    const other = [...process.argv, 'f\ufffd'];
+    expect(argumentsWithBytes(other)).toEqual(other);
+  });
+});
