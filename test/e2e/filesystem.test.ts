@@ -185,6 +185,32 @@ describe('filesystem backup and restore', () => {
       ),
     ).toBe(true);
 
+    // An exclude names its bytes: the other name, which reads the same once decoded lossily, stays.
+    const excluding = await runCli(['backup', tree, '--name', 'bytes-x', '--exclude', one, '--json'], {
+      env,
+    });
+    const excludeFile = path.join(home.dir, 'bytes-excludes');
+    writeFileSync(excludeFile, Buffer.concat([Buffer.from('# names\n'), one, Buffer.from('\n')]));
+    const fromFile = await runCli(
+      ['backup', tree, '--name', 'bytes-f', '--exclude-file', excludeFile, '--json'],
+      {
+        env,
+      },
+    );
+    expect(backupJson(fromFile).files_new).toBe(2); // other and Résumé/cv.txt
+    const listed = await runCli(['ls', backupJson(excluding).id], { env });
+    expect(
+      listed.stdout.equals(
+        Buffer.concat([
+          latin1Dir,
+          Buffer.from('\n'),
+          joined(latin1Dir, Buffer.from('cv.txt\n')),
+          other,
+          Buffer.from('\n'),
+        ]),
+      ),
+    ).toBe(true);
+
     // The directory backed up by its own path, and restored into a target whose name is not UTF-8.
     const byPath = await runCli(['backup', at(latin1Dir), '--name', 'resume', '--json'], { env });
     expect(backupJson(byPath).files_new).toBe(1);

@@ -15,7 +15,7 @@ import { ExcludeMatcher } from './exclude';
 import type { FileStat } from './file-worker';
 import { FileWorkers, type FileChunk, type FileReadResult } from './file-workers';
 import { OwnerNames } from './owners';
-import { nameBytes } from './path-text';
+import { nameBytes, nameText } from './path-text';
 import { joinPath, listDir } from './paths';
 
 export interface TreeBackupRequest {
@@ -190,7 +190,7 @@ class TreeWalk {
 
   warn(path: Buffer | string, problem: string): void {
     this.stats.warnings++;
-    this.warnings.push({ path: path.toString(), problem });
+    this.warnings.push({ path: typeof path === 'string' ? path : nameText(path), problem });
   }
 
   /** The parent's listing of the backup's root (its tree's parts). */
@@ -238,7 +238,7 @@ class TreeWalk {
       }
       const name = Buffer.from(entry.name, 'latin1');
       const full = joinPath(path, name);
-      if (!this.matcher.empty && this.matcher.excludes(full.toString(), name.toString())) continue;
+      if (!this.matcher.empty && this.matcher.excludes(nameText(full), nameText(name))) continue;
       const previous = parent?.get(entry.name);
       let visited: { node: Promise<TreeNode | undefined> };
       if (entry.kind === 'file' && previous?.type !== 'file') {
@@ -318,7 +318,7 @@ class TreeWalk {
             ? 'character device'
             : 'special file';
     this.stats.skipped++;
-    this.skipped.push({ path: path.toString(), problem: `${kind}: not backed up` });
+    this.skipped.push({ path: nameText(path), problem: `${kind}: not backed up` });
     return { node: Promise.resolve(undefined) };
   }
 

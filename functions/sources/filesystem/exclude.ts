@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import picomatch from 'picomatch';
 import { InputError } from '../../core/errors';
+import { nameBytes, nameText } from './path-text';
 
 /**
  * Exclusion patterns, as restic users write them: a pattern without a slash matches a name at
@@ -29,11 +30,14 @@ export class ExcludeMatcher {
   }
 }
 
-/** Patterns from --exclude-file: one per line; blank lines and lines starting with # are ignored. */
+/**
+ * Patterns from --exclude-file: one per line; blank lines and lines starting with # are ignored.
+ * Bytes that are not UTF-8 are kept (path-text.ts), as names are matched.
+ */
 export function readExcludeFile(path: string): string[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = nameText(readFileSync(nameBytes(path)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new InputError(
