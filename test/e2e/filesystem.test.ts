@@ -89,6 +89,7 @@ describe('filesystem backup and restore', () => {
     appendFileSync(path.join(src, 'src', 'lib', 'file-007.c'), '// changed\n');
     writeFileSync(path.join(src, 'added.txt'), 'new\n');
     rmSync(path.join(src, 'empty-file'));
+    chmodSync(path.join(src, 'docs', 'deep', 'er'), 0o700); // a directory's own metadata
     const second = backupJson(await runCli(['backup', src, '--name', 'tree', '--json'], { env }));
     const diff = json<{
       added: { path: string }[];
@@ -97,8 +98,10 @@ describe('filesystem backup and restore', () => {
     }>((await runCli(['diff', firstId, second.id, '--json'], { env })).stdout);
     expect(diff.added.map((e) => e.path)).toEqual(['added.txt']);
     expect(diff.removed.map((e) => e.path)).toEqual(['empty-file']);
-    expect(diff.changed.map((e) => e.path)).toEqual(['src/lib/file-007.c']);
-    expect(diff.changed[0]!.what).toEqual(expect.arrayContaining(['size', 'content', 'mtime']));
+    expect(diff.changed).toEqual([
+      { path: 'docs/deep/er', what: ['mode'] },
+      { path: 'src/lib/file-007.c', what: expect.arrayContaining(['size', 'content', 'mtime']) },
+    ]);
   });
 
   it('ends a listing quietly when its reader stops early (ls | head)', async () => {

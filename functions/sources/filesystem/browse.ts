@@ -178,6 +178,9 @@ export async function* diffTrees(
     } else {
       const path = childPath(prefix, left!.name);
       if (left!.type === 'dir' && right!.type === 'dir') {
+        // A directory's own mode, owner and mtime are in this listing, not in its subtree.
+        const what = differences(left!, right!);
+        if (what.length > 0) yield { kind: 'changed', path, what };
         yield* diffTrees(reader, left!.subtree, right!.subtree, path);
       } else {
         const what = differences(left!, right!);
