@@ -6,6 +6,7 @@ import { SqliteRecordStore } from '../adapters/local/sqlite/record-store';
 import type { Catalog } from '../core/ports/catalog';
 import { RecordCatalog } from '../core/services/catalog/record-catalog';
 import type { Actor, ServiceContext } from '../core/services/context';
+import type { OwnFile } from '../sources/filesystem/own-files';
 import type { Repository } from '../repository/repository';
 import { LocalEventBus } from './event-bus';
 import {
@@ -51,6 +52,20 @@ export function catalogPath(settings: LocalSettings, env: NodeJS.ProcessEnv = pr
   return path.join(settings.home, 'catalogs', `${tag}.db`);
 }
 
+/** The repository when it is a directory here, and the catalog's database with its journals. */
+function ownFilesOf(settings: LocalSettings, env: NodeJS.ProcessEnv): OwnFile[] {
+  const catalog = catalogPath(settings, env);
+  return [
+    ...(settings.repo.backend === 'local'
+      ? [{ path: settings.repo.path, what: "Lifeboat's repository" }]
+      : []),
+    ...['', '-wal', '-shm', '-journal'].map((suffix) => ({
+      path: catalog + suffix,
+      what: "Lifeboat's catalog",
+    })),
+  ];
+}
+
 /**
  * The local composition root: SQLite catalog, local repository (created on first use), the
  * in-process event bus, and the local user as the actor.
@@ -89,6 +104,7 @@ export function localSystem(
       Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_FARGATE_THRESHOLD,
     // Locally too: a target may keep its password in Secrets Manager (with AWS credentials here).
     secrets: lazySecretsManagerReader(),
+    ownFiles: ownFilesOf(settings, env),
   };
   return { ctx, catalog, events, created: () => created, close: () => catalog.close() };
 }

@@ -496,6 +496,45 @@ describe('a 5 GiB sparse file', () => {
   });
 });
 
+describe("Lifeboat's own files in the tree", () => {
+  const base = new TempHome('lifeboat-fs-own-');
+  afterAll(() => base.cleanup());
+
+  it('leaves out the repository and the catalog found in the tree (`lifeboat backup ~`), nothing else', async () => {
+    const tree = path.join(base.dir, 'home');
+    mkdirSync(tree);
+    writeFileSync(path.join(tree, 'notes.txt'), 'mine');
+    const env = { LIFEBOAT_HOME: path.join(tree, '.lifeboat') };
+    const backup = async () =>
+      json<{
+        id: string;
+        files_new: number;
+        files_changed: number;
+        skipped: { path: string; problem: string }[];
+      }>((await runCli(['backup', tree, '--name', 'home', '--json'], { env })).stdout);
+    const first = await backup();
+    expect(first.skipped).toEqual(
+      expect.arrayContaining([
+        { path: path.join(tree, '.lifeboat', 'repository'), problem: "Lifeboat's repository: not backed up" },
+        { path: path.join(tree, '.lifeboat', 'catalog.db'), problem: "Lifeboat's catalog: not backed up" },
+      ]),
+    );
+    const listed = (await runCli(['ls', first.id], { env })).stdout.toString().split('\n');
+    expect(listed.filter(Boolean)).toEqual(['.lifeboat', '.lifeboat/key', 'notes.txt']);
+    // Each backup would otherwise store the packs (and the catalog) the last one wrote.
+    const second = await backup();
+    expect({ new: second.files_new, changed: second.files_changed }).toEqual({ new: 0, changed: 0 });
+
+    // A repository named with --repo is found in the tree too.
+    const elsewhere = { LIFEBOAT_HOME: path.join(base.dir, 'lifeboat-home') };
+    const repo = path.join(tree, 'backups');
+    const third = json<{ skipped: { path: string }[] }>(
+      (await runCli(['--repo', repo, 'backup', tree, '--name', 'home', '--json'], { env: elsewhere })).stdout,
+    );
+    expect(third.skipped.map((s) => s.path)).toEqual(expect.arrayContaining([repo]));
+  });
+});
+
 describe('unreadable files and special files (the CLI runs as nobody)', () => {
   const base = mkdtempSync(path.join(tmpdir(), 'lifeboat-fs-nobody-'));
   const home = path.join(base, 'home');

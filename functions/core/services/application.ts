@@ -101,6 +101,7 @@ async function backupComponent(
           backupType,
           strict: true,
           snapshotId,
+          ownFiles: ctx.ownFiles,
         })
       : await backupDatabase(ctx, repo, config, { name, backupType, snapshotId });
   return {

@@ -4,6 +4,7 @@ import type { ObjectStore } from '../ports/object-store';
 import type { EventPublisher } from '../ports/events';
 import type { ScheduleRegistry } from '../ports/schedule-registry';
 import type { SecretReader } from '../ports/secrets';
+import type { OwnFile } from '../../sources/filesystem/own-files';
 import type { WorkerFiles } from './worker-files';
 
 /** Who asked: written into every audit entry. */
@@ -39,6 +40,11 @@ export interface ServiceContext {
   scheduleRegistry?: ScheduleRegistry;
   /** Where the workers see the operator's files (AWS: the EFS mount); absent locally. */
   workerFiles?: WorkerFiles;
+  /**
+   * Lifeboat's own files on this machine (a local repository, the catalog): a file backup that
+   * finds them in its tree leaves them out. None on AWS, where both live in the cloud.
+   */
+  ownFiles?: OwnFile[];
 }
 
 export interface OpenedStore {

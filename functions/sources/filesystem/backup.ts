@@ -14,6 +14,7 @@ import { RepositoryWriter } from '../../repository/writer';
 import { ExcludeMatcher } from './exclude';
 import type { FileStat } from './file-worker';
 import { FileWorkers, type FileChunk, type FileReadResult } from './file-workers';
+import { OwnFiles, type OwnFile } from './own-files';
 import { OwnerNames } from './owners';
 import { nameBytes, nameText } from './path-text';
 import { joinPath, listDir } from './paths';
@@ -34,6 +35,8 @@ export interface TreeBackupRequest {
    * null for none. Absent: chosen from the repository by name and backup type.
    */
   parentId?: string | null;
+  /** Lifeboat's own files here (the local repository, the catalog): left out wherever found. */
+  ownFiles?: OwnFile[];
 }
 
 export interface TreeBackupProgress {
@@ -186,6 +189,7 @@ class TreeWalk {
     private readonly matcher: ExcludeMatcher,
     private readonly oneFileSystem: boolean,
     private readonly onProgress: ((p: TreeBackupProgress) => void) | undefined,
+    private readonly own: OwnFiles = new OwnFiles(),
   ) {}
 
   warn(path: Buffer | string, problem: string): void {
@@ -239,6 +243,14 @@ class TreeWalk {
       const name = Buffer.from(entry.name, 'latin1');
       const full = joinPath(path, name);
       if (!this.matcher.empty && this.matcher.excludes(nameText(full), nameText(name))) continue;
+      if (this.own.names.has(entry.name)) {
+        const what = this.own.whatIs(full);
+        if (what) {
+          this.stats.skipped++;
+          this.skipped.push({ path: nameText(full), problem: `${what}: not backed up` });
+          continue;
+        }
+      }
       const previous = parent?.get(entry.name);
       let visited: { node: Promise<TreeNode | undefined> };
       if (entry.kind === 'file' && previous?.type !== 'file') {
@@ -530,6 +542,7 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
     new ExcludeMatcher(request.excludes ?? []),
     request.oneFileSystem ?? false,
     request.onProgress,
+    new OwnFiles(request.ownFiles),
   );
   let root: StoredTree;
   try {

@@ -395,6 +395,7 @@ export async function runBackup(
       strict: metadata.strict,
       snapshotId: backup_id,
       parentId: record.parent_backup_id,
+      ownFiles: ctx.ownFiles,
       onProgress: ({ files, bytes }) => {
         hooks.onProgress?.(files, bytes, total);
         if (total) progress.report(bytes / total);
