@@ -342,6 +342,10 @@ function printRestored(
   options: RestoreOptions,
 ): void {
   for (const r of result.refused) say(`refused: ${r.path}: ${r.problem}`);
+  // Existing files kept by --overwrite never can be many, and the summary counts them; the rest
+  // (Lifeboat's own files) are few, and worth a line each.
+  for (const s of result.skipped)
+    if (!s.problem.endsWith('(--overwrite never)')) say(`skipped: ${s.path}: ${s.problem}`);
   const verification = (
     job.validation_results as { verification?: { files_checked?: number; read_back?: boolean } } | null
   )?.verification;

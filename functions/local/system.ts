@@ -52,7 +52,10 @@ export function catalogPath(settings: LocalSettings, env: NodeJS.ProcessEnv = pr
   return path.join(settings.home, 'catalogs', `${tag}.db`);
 }
 
-/** The repository when it is a directory here, and the catalog's database with its journals. */
+/**
+ * The repository when it is a directory here, the catalog's database with its journals, and the
+ * key file (see OwnFiles: left out of file backups, left alone by restores).
+ */
 function ownFilesOf(settings: LocalSettings, env: NodeJS.ProcessEnv): OwnFile[] {
   const catalog = catalogPath(settings, env);
   return [
@@ -63,6 +66,7 @@ function ownFilesOf(settings: LocalSettings, env: NodeJS.ProcessEnv): OwnFile[] 
       path: catalog + suffix,
       what: "Lifeboat's catalog",
     })),
+    { path: settings.keyFile, what: "Lifeboat's key file" },
   ];
 }
 

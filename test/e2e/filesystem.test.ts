@@ -520,7 +520,7 @@ describe("Lifeboat's own files in the tree", () => {
       ]),
     );
     const listed = (await runCli(['ls', first.id], { env })).stdout.toString().split('\n');
-    expect(listed.filter(Boolean)).toEqual(['.lifeboat', '.lifeboat/key', 'notes.txt']);
+    expect(listed.filter(Boolean)).toEqual(['.lifeboat', 'notes.txt']);
     // Each backup would otherwise store the packs (and the catalog) the last one wrote.
     const second = await backup();
     expect({ new: second.files_new, changed: second.files_changed }).toEqual({ new: 0, changed: 0 });
@@ -532,6 +532,49 @@ describe("Lifeboat's own files in the tree", () => {
       (await runCli(['--repo', repo, 'backup', tree, '--name', 'home', '--json'], { env: elsewhere })).stdout,
     );
     expect(third.skipped.map((s) => s.path)).toEqual(expect.arrayContaining([repo]));
+  });
+
+  it('a restore never replaces, removes or writes into them, with --overwrite always --delete', async () => {
+    const restoreJson = async (args: string[], env: NodeJS.ProcessEnv) => {
+      const r = await runCli(['restore', ...args, '--overwrite', 'always', '--delete', '--json'], { env });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^skipped: .*: Lifeboat's .*: left alone$/m);
+      return json<{ skipped: { path: string; problem: string }[] }>(r.stdout);
+    };
+    const intact = async (env: NodeJS.ProcessEnv) => {
+      expect((await runCli(['check'], { env })).code).toBe(0);
+      expect(json<unknown[]>((await runCli(['snapshots', '--json'], { env })).stdout)).toHaveLength(1);
+    };
+    // The backup holds a directory where the restore finds the repository (h1/repository), and
+    // not the catalog and key file beside it, which --delete would remove.
+    const source = path.join(base.dir, 'source-1');
+    mkdirSync(path.join(source, 'h1', 'repository'), { recursive: true });
+    writeFileSync(path.join(source, 'h1', 'repository', 'junk'), 'not a pack');
+    writeFileSync(path.join(source, 'notes.txt'), 'mine');
+    const target = path.join(base.dir, 'target-1');
+    const env = { LIFEBOAT_HOME: path.join(target, 'h1') };
+    const id = backupJson(await runCli(['backup', source, '--name', 's', '--json'], { env })).id;
+    const restored = await restoreJson([id, '--target', target], env);
+    expect(restored.skipped).toEqual(
+      expect.arrayContaining([
+        { path: 'h1/repository', problem: "Lifeboat's repository: left alone" },
+        { path: 'h1/catalog.db', problem: "Lifeboat's catalog: left alone" },
+        { path: 'h1/key', problem: "Lifeboat's key file: left alone" },
+      ]),
+    );
+    expect(readFileSync(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(path.join(target, 'h1', 'repository', 'junk'))).toBe(false);
+    await intact(env);
+
+    // A directory the backup does not hold, with the repository deep inside it.
+    const target2 = path.join(base.dir, 'target-2');
+    const env2 = { LIFEBOAT_HOME: path.join(target2, 'nest', 'h2') };
+    const id2 = backupJson(await runCli(['backup', source, '--name', 's', '--json'], { env: env2 })).id;
+    const restored2 = await restoreJson([id2, '--target', target2], env2);
+    expect(restored2.skipped).toEqual([
+      { path: 'nest', problem: expect.stringMatching(/^Lifeboat's .*: left alone$/) },
+    ]);
+    await intact(env2);
   });
 });
 

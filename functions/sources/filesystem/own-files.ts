@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, realpathSync, type BigIntStats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { nameBytes } from './path-text';
 
@@ -9,18 +9,22 @@ export interface OwnFile {
 }
 
 /**
- * Lifeboat's own files on this machine, which a file backup leaves out wherever they are found
- * in the tree (`lifeboat backup ~` with the repository in ~/.lifeboat): the local repository,
- * whose packs would be stored again, encrypted and so never deduplicated, by every backup that
- * finds the last one's; and the catalog, a live database the backup itself writes to (it is
- * rebuilt from the repository with `lifeboat catalog rebuild`). Known by device and inode, so
- * another path to them (a symlink in the tree's prefix, a bind mount) is recognised too; the
- * walk asks only for entries whose name is one of theirs.
+ * Lifeboat's own files on this machine: the local repository, the catalog and the key file. A
+ * file backup leaves them out wherever it finds them in the tree (`lifeboat backup ~` with the
+ * repository in ~/.lifeboat): every backup would store the packs the last one wrote again
+ * (encrypted, so never deduplicated); the catalog is a live database the backup itself writes to
+ * (`lifeboat catalog rebuild` makes it again from the repository); and a key inside the backups
+ * it opens is no copy of it. A restore leaves them alone: restoring that home in place with
+ * --delete removed the repository it was reading from. Known by device and inode, so another
+ * path to them (a symlink in the tree's prefix, a bind mount) is recognised too; the walk asks
+ * only for entries whose name is one of theirs.
  */
 export class OwnFiles {
   /** Their names as latin1 strings, as the walk lists entries. */
   readonly names = new Set<string>();
   private readonly what = new Map<string, string>();
+  /** Their real paths, for a directory about to be removed that may hold one of them. */
+  private readonly real: { path: string; what: string }[] = [];
 
   constructor(files: OwnFile[] = []) {
     for (const file of files) {
@@ -29,6 +33,7 @@ export class OwnFiles {
         const st = lstatSync(bytes, { bigint: true });
         this.what.set(`${st.dev}:${st.ino}`, file.what);
         this.names.add(nameBytes(nodePath.basename(file.path)).toString('latin1'));
+        this.real.push({ path: realpathSync(bytes, { encoding: 'latin1' }), what: file.what });
       } catch {
         // Not there (yet): nothing of it can be in the tree either.
       }
@@ -37,11 +42,26 @@ export class OwnFiles {
 
   /** What the entry at `path` is, when it is one of them. */
   whatIs(path: Buffer): string | undefined {
-    try {
-      const st = lstatSync(path, { bigint: true });
-      return this.what.get(`${st.dev}:${st.ino}`);
-    } catch {
-      return undefined;
-    }
+    const st = lstatOrUndefined(path);
+    return st && this.what.get(`${st.dev}:${st.ino}`);
+  }
+
+  /** What of theirs the entry at `path` is or, a directory, holds: it must not be removed. */
+  heldBy(path: Buffer): string | undefined {
+    if (this.real.length === 0) return undefined;
+    const st = lstatOrUndefined(path);
+    if (!st) return undefined;
+    const own = this.what.get(`${st.dev}:${st.ino}`);
+    if (own || !st.isDirectory()) return own;
+    const real = realpathSync(path, { encoding: 'latin1' });
+    return this.real.find((file) => file.path.startsWith(`${real}/`))?.what;
+  }
+}
+
+function lstatOrUndefined(path: Buffer): BigIntStats | undefined {
+  try {
+    return lstatSync(path, { bigint: true });
+  } catch {
+    return undefined;
   }
 }

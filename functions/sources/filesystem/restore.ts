@@ -23,6 +23,7 @@ import type { Repository } from '../../repository/repository';
 import type { SnapshotManifest } from '../../repository/snapshot';
 import type { FileNode, TreeNode } from '../../repository/tree';
 import { fileRefList, fileRefs, readTree, treeDigest } from '../../repository/tree-io';
+import { OwnFiles, type OwnFile } from './own-files';
 import { OwnerNames } from './owners';
 import { nameBytes, nameText } from './path-text';
 import { isZero } from './zeros';
@@ -39,6 +40,8 @@ export interface TreeRestoreRequest {
   /** Remove what the snapshot does not hold from the restored directories. */
   delete?: boolean;
   onProgress?: (files: number, bytes: number) => void;
+  /** Lifeboat's own files here (repository, catalog, key file): never replaced, removed or written into. */
+  ownFiles?: OwnFile[];
 }
 
 export interface RestoreProblem {
@@ -159,6 +162,7 @@ class TreeRestore {
     private readonly overwrite: OverwriteMode,
     private readonly deleteExtra: boolean,
     private readonly onProgress: ((files: number, bytes: number) => void) | undefined,
+    private readonly own: OwnFiles,
   ) {
     this.writers = new RestoreWorkers(repo, reader, (outcome) => this.outcome(outcome));
   }
@@ -172,7 +176,7 @@ class TreeRestore {
     const nodes = await readTree(this.reader, parts);
     const keep = this.deleteExtra && whole && !fresh ? new Set<string>() : undefined;
     const accepted = this.acceptedNodes(nodes, rel, keep);
-    if (keep) this.removeExtra(dir, keep);
+    if (keep) this.removeExtra(dir, rel, keep);
     const narrows = this.filter.narrows;
     for (const node of accepted) {
       let path: string | undefined;
@@ -183,6 +187,13 @@ class TreeRestore {
         if (!entireEntry && !(node.type === 'dir' && this.filter.onTheWay(path))) continue;
       }
       const abs = join(dir, node.name);
+      if (this.own.names.size > 0 && this.own.names.has(node.name.toString('latin1'))) {
+        const what = this.own.whatIs(abs);
+        if (what) {
+          this.leaveAlone(path ?? pathIn(rel, node), what);
+          continue;
+        }
+      }
       if (node.type === 'dir') {
         const dirPath = path ?? pathIn(rel, node);
         const made = fresh ? this.makeDir(abs) : this.ensureDir(abs, dirPath);
@@ -234,12 +245,25 @@ class TreeRestore {
     return accepted;
   }
 
-  private removeExtra(dir: Buffer, keep: Set<string>): void {
+  private removeExtra(dir: Buffer, rel: string, keep: Set<string>): void {
     for (const name of readdirSync(dir, { encoding: 'buffer' })) {
       if (keep.has(name.toString('latin1'))) continue;
-      rmSync(join(dir, name), { recursive: true, force: true });
+      const abs = join(dir, name);
+      if (!this.mayRemove(abs, rel ? `${rel}/${nameText(name)}` : nameText(name))) continue;
+      rmSync(abs, { recursive: true, force: true });
       this.result.deleted++;
     }
+  }
+
+  /** False, reported, when `abs` is or holds one of Lifeboat's own files (see OwnFiles). */
+  private mayRemove(abs: Buffer, path: string): boolean {
+    const what = this.own.heldBy(abs);
+    if (what) this.leaveAlone(path, what);
+    return what === undefined;
+  }
+
+  private leaveAlone(path: string, what: string): void {
+    this.result.skipped.push({ path, problem: `${what}: left alone` });
   }
 
   private makeDir(abs: Buffer): true {
@@ -329,6 +353,7 @@ class TreeRestore {
   ): Promise<void> {
     const existing = fresh ? undefined : lstatOrUndefined(abs);
     if (existing && !this.replaces(existing, abs, path, node)) return;
+    if (existing?.isDirectory() && !this.mayRemove(abs, path)) return;
     if (existing) rmSync(abs, { recursive: existing.isDirectory(), force: true });
     await fs.symlink(node.target, abs);
     if (this.asRoot) await fs.lchown(abs, this.uid(node), this.gid(node)).catch(() => undefined);
@@ -350,6 +375,7 @@ class TreeRestore {
     // found unchanged. A file left alone (--overwrite never) may hold anything.
     if (linkKey && (replaced || this.overwrite === 'if-changed')) this.linkFirst.set(linkKey, abs);
     if (!replaced) return;
+    if (existing?.isDirectory() && !this.mayRemove(abs, pathIn(dir, node))) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
     const replace = existing !== undefined && !existing.isDirectory();
     const added = this.writers.addFile(abs, fileRefList(this.reader, node.content), node.size, replace, {
@@ -465,6 +491,7 @@ class TreeRestore {
           this.result.skipped.push({ path: link.rel, problem: 'exists; left alone (--overwrite never)' });
           continue;
         }
+        if (!this.mayRemove(link.path, link.rel)) continue;
         rmSync(link.path, { recursive: true, force: true });
       }
       await fs.link(link.first, link.path);
@@ -560,6 +587,7 @@ export async function restoreTree(
       request.overwrite ?? 'never',
       request.delete ?? false,
       request.onProgress,
+      new OwnFiles(request.ownFiles),
     );
     await restore.restoreDir(rootParts, '', nameBytes(target), filter.whole(''), fresh);
     await restore.finish();

@@ -412,6 +412,7 @@ export async function runRestore(
       excludes: target.excludes,
       overwrite: target.overwrite,
       delete: target.delete,
+      ownFiles: ctx.ownFiles,
       onProgress: (files, written) => {
         hooks.onProgress?.(files, written);
         progress.report(written / total);
