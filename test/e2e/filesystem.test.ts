@@ -566,6 +566,24 @@ describe("Lifeboat's own files in the tree", () => {
     expect(existsSync(path.join(target, 'h1', 'repository', 'junk'))).toBe(false);
     await intact(env);
 
+    // Nor is one of them, or a place inside it, a target; nor is it backed up by its own path.
+    const intoRepository = await runCli(
+      ['restore', id, '--target', path.join(target, 'h1', 'repository', 'new')],
+      {
+        env,
+      },
+    );
+    expect({ code: intoRepository.code, stderr: intoRepository.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/is Lifeboat's repository, or inside it; nothing was restored/),
+    });
+    const ofRepository = await runCli(['backup', path.join(target, 'h1', 'repository'), '--name', 'r'], {
+      env,
+    });
+    expect(ofRepository.code).toBe(2);
+    expect(ofRepository.stderr).toMatch(/it is Lifeboat's repository, or inside it/);
+    await intact(env);
+
     // A directory the backup does not hold, with the repository deep inside it.
     const target2 = path.join(base.dir, 'target-2');
     const env2 = { LIFEBOAT_HOME: path.join(target2, 'nest', 'h2') };

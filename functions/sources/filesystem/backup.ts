@@ -476,7 +476,7 @@ interface Source {
   st: BigIntStats;
 }
 
-function resolveSources(paths: string[]): Source[] {
+function resolveSources(paths: string[], own: OwnFiles): Source[] {
   if (paths.length === 0)
     throw new InputError(
       'Nothing to back up: no path given.',
@@ -484,6 +484,12 @@ function resolveSources(paths: string[]): Source[] {
     );
   const sources = paths.map((p) => {
     const absolute = nodePath.resolve(p);
+    const ownSource = own.containing(absolute);
+    if (ownSource)
+      throw new InputError(
+        `Cannot back up ${absolute}: it is ${ownSource}, or inside it.`,
+        'Back up what it protects instead; a copy of a repository belongs in another repository (`lifeboat replicate`).',
+      );
     let st: BigIntStats;
     try {
       st = lstatSync(nameBytes(absolute), { bigint: true });
@@ -516,7 +522,8 @@ function resolveSources(paths: string[]): Source[] {
  */
 export async function backupTree(repo: Repository, request: TreeBackupRequest): Promise<TreeBackupResult> {
   validateBackupName(request.name);
-  const sources = resolveSources(request.paths);
+  const own = new OwnFiles(request.ownFiles);
+  const sources = resolveSources(request.paths, own);
   const started = new Date();
   const writer = new RepositoryWriter(repo);
   // A write-only key reads no parent tree: every file is read, and deduplicated against the index.
@@ -542,7 +549,7 @@ export async function backupTree(repo: Repository, request: TreeBackupRequest): 
     new ExcludeMatcher(request.excludes ?? []),
     request.oneFileSystem ?? false,
     request.onProgress,
-    new OwnFiles(request.ownFiles),
+    own,
   );
   let root: StoredTree;
   try {

@@ -56,6 +56,27 @@ export class OwnFiles {
     const real = realpathSync(path, { encoding: 'latin1' });
     return this.real.find((file) => file.path.startsWith(`${real}/`))?.what;
   }
+
+  /** What of theirs `path` is, or is inside (it need not exist yet): no place to restore into. */
+  containing(path: string): string | undefined {
+    if (this.real.length === 0) return undefined;
+    const real = realOfNearest(nodePath.resolve(path));
+    return this.real.find((file) => real === file.path || real.startsWith(`${file.path}/`))?.what;
+  }
+}
+
+/** The real path of `path`, through its nearest existing ancestor (as latin1, like OwnFiles.real). */
+function realOfNearest(path: string): string {
+  const rest: string[] = [];
+  for (let at = path; ; at = nodePath.dirname(at)) {
+    try {
+      const real = realpathSync(nameBytes(at), { encoding: 'latin1' });
+      return nodePath.join(real, ...rest.map((part) => nameBytes(part).toString('latin1')));
+    } catch {
+      if (nodePath.dirname(at) === at) return nameBytes(path).toString('latin1');
+      rest.unshift(nodePath.basename(at));
+    }
+  }
 }
 
 function lstatOrUndefined(path: Buffer): BigIntStats | undefined {

@@ -522,14 +522,22 @@ function parseFilters(values: string[] | undefined, option: string): string[][] 
 
 /**
  * Whether a restore may go into `target` with this overwrite mode (undefined: none given):
- * InputError when the target is a file, or is not empty and no mode was chosen. `fresh`: new or
- * empty, so nothing there needs comparing.
+ * InputError when the target is a file, is (inside) one of Lifeboat's own files, or is not empty
+ * and no mode was chosen. `fresh`: new or empty, so nothing there needs comparing.
  */
 export function checkRestoreTarget(
   requested: string,
   overwrite: OverwriteMode | undefined,
+  own: OwnFiles = new OwnFiles(),
 ): { target: string; fresh: boolean } {
   const target = nodePath.resolve(requested);
+  const ownTarget = own.containing(target);
+  if (ownTarget) {
+    throw new InputError(
+      `The target ${target} is ${ownTarget}, or inside it; nothing was restored.`,
+      'Restore into another directory.',
+    );
+  }
   const existing = lstatOrUndefined(nameBytes(target));
   if (existing && !existing.isDirectory()) {
     throw new InputError(
@@ -566,7 +574,8 @@ export async function restoreTree(
     parseFilters(request.includes, '--include'),
     parseFilters(request.excludes, '--exclude'),
   );
-  const { target, fresh } = checkRestoreTarget(request.target, request.overwrite);
+  const own = new OwnFiles(request.ownFiles);
+  const { target, fresh } = checkRestoreTarget(request.target, request.overwrite, own);
   mkdirSync(nameBytes(target), { recursive: true });
 
   let restore: TreeRestore | undefined;
@@ -587,7 +596,7 @@ export async function restoreTree(
       request.overwrite ?? 'never',
       request.delete ?? false,
       request.onProgress,
-      new OwnFiles(request.ownFiles),
+      own,
     );
     await restore.restoreDir(rootParts, '', nameBytes(target), filter.whole(''), fresh);
     await restore.finish();

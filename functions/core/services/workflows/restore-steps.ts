@@ -35,6 +35,7 @@ import { JobProgress } from './job-progress';
 import { runner } from './runner';
 import { describeFailure, StepFailureSchema } from './step-failure';
 import { checkWorkerPaths } from '../worker-files';
+import { OwnFiles } from '../../../sources/filesystem/own-files';
 import {
   checkRestoredDatabase,
   DatabaseRestoreTargetSchema,
@@ -189,7 +190,7 @@ export async function validateRestore(
           ? 'Restore it into a database with --database NAME, or as a file with --stdout.'
           : 'Restore it with --stdout.',
       );
-    checkRestoreTarget(target.path, target.overwrite);
+    checkRestoreTarget(target.path, target.overwrite, new OwnFiles(ctx.ownFiles));
   }
   if (target.kind === 'directory' && target.includes.length > 0) {
     // Only trees are read here: the index of metadata packs will do.
