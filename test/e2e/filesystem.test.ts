@@ -174,6 +174,15 @@ describe('filesystem backup and restore', () => {
     const r2 = await runCli(['restore', id, '--target', out2, '--exclude', one, '--json'], { env });
     expect(r2.code).toBe(0);
     expect(names(out2)).toEqual([other, latin1Dir].map((n) => n.toString('latin1')).sort());
+    // --delete removes a directory by its bytes too (after checking it holds none of Lifeboat's files).
+    const extra = Buffer.from('extra-\xff', 'latin1');
+    mkdirSync(joined(Buffer.from(out2), extra));
+    const r2b = await runCli(
+      ['restore', id, '--target', out2, '--overwrite', 'always', '--delete', '--json'],
+      { env },
+    );
+    expect({ code: r2b.code, stderr: r2b.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(names(out2)).toEqual([one, other, latin1Dir].map((n) => n.toString('latin1')).sort());
 
     const ls = await runCli(['ls', id, latin1Dir], { env });
     expect(ls.code).toBe(0);

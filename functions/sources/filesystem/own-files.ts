@@ -33,7 +33,7 @@ export class OwnFiles {
         const st = lstatSync(bytes, { bigint: true });
         this.what.set(`${st.dev}:${st.ino}`, file.what);
         this.names.add(nameBytes(nodePath.basename(file.path)).toString('latin1'));
-        this.real.push({ path: realpathSync(bytes, { encoding: 'latin1' }), what: file.what });
+        this.real.push({ path: realpathSync.native(bytes, { encoding: 'latin1' }), what: file.what });
       } catch {
         // Not there (yet): nothing of it can be in the tree either.
       }
@@ -53,7 +53,8 @@ export class OwnFiles {
     if (!st) return undefined;
     const own = this.what.get(`${st.dev}:${st.ino}`);
     if (own || !st.isDirectory()) return own;
-    const real = realpathSync(path, { encoding: 'latin1' });
+    // Native: Node's own realpath reads a path's bytes as UTF-8, and fails on other names.
+    const real = realpathSync.native(path, { encoding: 'latin1' });
     return this.real.find((file) => file.path.startsWith(`${real}/`))?.what;
   }
 
@@ -70,7 +71,7 @@ function realOfNearest(path: string): string {
   const rest: string[] = [];
   for (let at = path; ; at = nodePath.dirname(at)) {
     try {
-      const real = realpathSync(nameBytes(at), { encoding: 'latin1' });
+      const real = realpathSync.native(nameBytes(at), { encoding: 'latin1' });
       return nodePath.join(real, ...rest.map((part) => nameBytes(part).toString('latin1')));
     } catch {
       if (nodePath.dirname(at) === at) return nameBytes(path).toString('latin1');
