@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   linkSync,
   lstatSync,
@@ -13,6 +14,7 @@ import {
   closeSync,
   chmodSync,
   writeSync,
+  readFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
 import { randomData } from './data';
@@ -90,10 +92,15 @@ export interface EntryFacts {
   target?: string;
   /** Hard-link group: the first path (in sorted order) with the same inode. */
   linkGroup?: string;
+  /** A file's SHA-256 (hex), with `{ content: true }`. */
+  sha256?: string;
 }
 
-/** Metadata of every entry below `root` (not root itself), by relative path (latin1 for bytes). */
-export function treeFacts(root: string): Map<string, EntryFacts> {
+/**
+ * Metadata of every entry below `root` (not root itself), by relative path (latin1 for bytes);
+ * with `content`, each file's SHA-256 too.
+ */
+export function treeFacts(root: string, options: { content?: boolean } = {}): Map<string, EntryFacts> {
   const facts = new Map<string, EntryFacts>();
   const inodes = new Map<bigint, string>();
   const walk = (dir: Buffer, rel: string) => {
@@ -121,6 +128,8 @@ export function treeFacts(root: string): Map<string, EntryFacts> {
         entry.target = readlinkSync(full, { encoding: 'buffer' }).toString('latin1');
         entry.mode = 0; // symlink modes are not meaningful on Linux
       }
+      if (type === 'file' && options.content)
+        entry.sha256 = createHash('sha256').update(readFileSync(full)).digest('hex');
       if (type === 'file' && st.nlink > 1n) {
         const first = inodes.get(st.ino);
         if (first) entry.linkGroup = first;
