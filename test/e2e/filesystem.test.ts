@@ -509,7 +509,7 @@ describe("Lifeboat's own files in the tree", () => {
   const base = new TempHome('lifeboat-fs-own-');
   afterAll(() => base.cleanup());
 
-  it('leaves out the repository and the catalog found in the tree (`lifeboat backup ~`), nothing else', async () => {
+  it('leaves out the repository, catalog and key file found in the tree (`lifeboat backup ~`), nothing else', async () => {
     const tree = path.join(base.dir, 'home');
     mkdirSync(tree);
     writeFileSync(path.join(tree, 'notes.txt'), 'mine');
@@ -526,6 +526,7 @@ describe("Lifeboat's own files in the tree", () => {
       expect.arrayContaining([
         { path: path.join(tree, '.lifeboat', 'repository'), problem: "Lifeboat's repository: not backed up" },
         { path: path.join(tree, '.lifeboat', 'catalog.db'), problem: "Lifeboat's catalog: not backed up" },
+        { path: path.join(tree, '.lifeboat', 'key'), problem: "Lifeboat's key file: not backed up" },
       ]),
     );
     const listed = (await runCli(['ls', first.id], { env })).stdout.toString().split('\n');
@@ -602,6 +603,19 @@ describe("Lifeboat's own files in the tree", () => {
       { path: 'nest', problem: expect.stringMatching(/^Lifeboat's .*: left alone$/) },
     ]);
     await intact(env2);
+
+    // A file in the backup where the restore finds a directory that holds the repository.
+    const source3 = path.join(base.dir, 'source-3');
+    mkdirSync(source3);
+    writeFileSync(path.join(source3, 'nest'), 'a file now');
+    const target3 = path.join(base.dir, 'target-3');
+    const env3 = { LIFEBOAT_HOME: path.join(target3, 'nest', 'h3') };
+    const id3 = backupJson(await runCli(['backup', source3, '--name', 's', '--json'], { env: env3 })).id;
+    const restored3 = await restoreJson([id3, '--target', target3], env3);
+    expect(restored3.skipped).toEqual([
+      { path: 'nest', problem: expect.stringMatching(/^Lifeboat's .*: left alone$/) },
+    ]);
+    await intact(env3);
   });
 });
 

@@ -53,8 +53,14 @@ export class OwnFiles {
     if (!st) return undefined;
     const own = this.what.get(`${st.dev}:${st.ino}`);
     if (own || !st.isDirectory()) return own;
-    // Native: Node's own realpath reads a path's bytes as UTF-8, and fails on other names.
-    const real = realpathSync.native(path, { encoding: 'latin1' });
+    let real: string;
+    try {
+      // Native: Node's own realpath reads a path's bytes as UTF-8, and fails on other names.
+      real = realpathSync.native(path, { encoding: 'latin1' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // gone meanwhile
+      throw error;
+    }
     return this.real.find((file) => file.path.startsWith(`${real}/`))?.what;
   }
 

@@ -371,11 +371,11 @@ class TreeRestore {
     }
     const existing = fresh ? undefined : lstatOrUndefined(abs);
     const replaced = !existing || this.replaces(existing, abs, pathIn(dir, node), node);
+    if (replaced && existing?.isDirectory() && !this.mayRemove(abs, pathIn(dir, node))) return;
     // Later names link to this one only if it holds the backed-up content: restored now, or
     // found unchanged. A file left alone (--overwrite never) may hold anything.
     if (linkKey && (replaced || this.overwrite === 'if-changed')) this.linkFirst.set(linkKey, abs);
     if (!replaced) return;
-    if (existing?.isDirectory() && !this.mayRemove(abs, pathIn(dir, node))) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
     const replace = existing !== undefined && !existing.isDirectory();
     const added = this.writers.addFile(abs, fileRefList(this.reader, node.content), node.size, replace, {

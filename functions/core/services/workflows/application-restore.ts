@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChunkReader, loadChunkIndex } from '../../../repository/reader';
 import type { SnapshotManifest } from '../../../repository/snapshot';
+import { OwnFiles } from '../../../sources/filesystem/own-files';
 import { checkRestoreTarget, restoreTree } from '../../../sources/filesystem/restore';
 import { verifyRestoredTree, type RestoredTreeCheck } from '../../../sources/filesystem/verify-restored';
 import { InputError } from '../../errors';
@@ -73,7 +74,8 @@ export async function validateApplicationRestore(
   target: ApplicationRestoreTarget,
 ): Promise<void> {
   for (const p of await placements(ctx, manifest, target.overwrite)) {
-    if (p.kind === 'files') checkRestoreTarget(p.path, target.overwrite ? 'always' : undefined);
+    if (p.kind === 'files')
+      checkRestoreTarget(p.path, target.overwrite ? 'always' : undefined, new OwnFiles(ctx.ownFiles));
     else await validateDatabaseRestore(ctx, p.manifest, p.target);
   }
 }
@@ -94,6 +96,7 @@ export async function runApplicationRestore(
       const result = await restoreTree(repo, p.manifest, {
         target: p.path,
         overwrite: target.overwrite ? 'always' : undefined,
+        ownFiles: ctx.ownFiles,
         onProgress: (_files, bytes) => onProgress(before + bytes),
       });
       done.push({ target: p.component.target, restored_to: p.path, bytes: result.bytes_restored });
