@@ -594,28 +594,26 @@ describe("Lifeboat's own files in the tree", () => {
     expect(ofRepository.stderr).toMatch(/it is Lifeboat's repository, or inside it/);
     await intact(env);
 
+    /** A backup of `from`, restored into a target whose directory `nest` holds the repository. */
+    const restoreOverNest = async (from: string, name: string) => {
+      const into = path.join(base.dir, name);
+      const nestEnv = { LIFEBOAT_HOME: path.join(into, 'nest', 'home') };
+      const backupId = backupJson(
+        await runCli(['backup', from, '--name', 's', '--json'], { env: nestEnv }),
+      ).id;
+      const result = await restoreJson([backupId, '--target', into], nestEnv);
+      expect(result.skipped).toEqual([
+        { path: 'nest', problem: expect.stringMatching(/^Lifeboat's .*: left alone$/) },
+      ]);
+      await intact(nestEnv);
+    };
     // A directory the backup does not hold, with the repository deep inside it.
-    const target2 = path.join(base.dir, 'target-2');
-    const env2 = { LIFEBOAT_HOME: path.join(target2, 'nest', 'h2') };
-    const id2 = backupJson(await runCli(['backup', source, '--name', 's', '--json'], { env: env2 })).id;
-    const restored2 = await restoreJson([id2, '--target', target2], env2);
-    expect(restored2.skipped).toEqual([
-      { path: 'nest', problem: expect.stringMatching(/^Lifeboat's .*: left alone$/) },
-    ]);
-    await intact(env2);
-
-    // A file in the backup where the restore finds a directory that holds the repository.
+    await restoreOverNest(source, 'target-2');
+    // A file in the backup where the restore finds that directory.
     const source3 = path.join(base.dir, 'source-3');
     mkdirSync(source3);
     writeFileSync(path.join(source3, 'nest'), 'a file now');
-    const target3 = path.join(base.dir, 'target-3');
-    const env3 = { LIFEBOAT_HOME: path.join(target3, 'nest', 'h3') };
-    const id3 = backupJson(await runCli(['backup', source3, '--name', 's', '--json'], { env: env3 })).id;
-    const restored3 = await restoreJson([id3, '--target', target3], env3);
-    expect(restored3.skipped).toEqual([
-      { path: 'nest', problem: expect.stringMatching(/^Lifeboat's .*: left alone$/) },
-    ]);
-    await intact(env3);
+    await restoreOverNest(source3, 'target-3');
   });
 });
 
