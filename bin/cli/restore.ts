@@ -2,7 +2,11 @@ import { isatty } from 'node:tty';
 import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
 import { openRepository, resolveSettings } from '../../functions/local/home';
-import type { OverwriteMode, TreeRestoreResult } from '../../functions/sources/filesystem/restore';
+import {
+  KEPT_BY_NEVER,
+  type OverwriteMode,
+  type TreeRestoreResult,
+} from '../../functions/sources/filesystem/restore';
 import { resolve } from 'node:path';
 import { LifeboatError } from '../../functions/core/errors';
 import type { RecoveryJob } from '../../functions/core/model/recovery-job';
@@ -344,8 +348,7 @@ function printRestored(
   for (const r of result.refused) say(`refused: ${r.path}: ${r.problem}`);
   // Existing files kept by --overwrite never can be many, and the summary counts them; the rest
   // (Lifeboat's own files) are few, and worth a line each.
-  for (const s of result.skipped)
-    if (!s.problem.endsWith('(--overwrite never)')) say(`skipped: ${s.path}: ${s.problem}`);
+  for (const s of result.skipped) if (s.problem !== KEPT_BY_NEVER) say(`skipped: ${s.path}: ${s.problem}`);
   const verification = (
     job.validation_results as { verification?: { files_checked?: number; read_back?: boolean } } | null
   )?.verification;

@@ -41,8 +41,9 @@ export interface ServiceContext {
   /** Where the workers see the operator's files (AWS: the EFS mount); absent locally. */
   workerFiles?: WorkerFiles;
   /**
-   * Lifeboat's own files on this machine (a local repository, the catalog): a file backup that
-   * finds them in its tree leaves them out. None on AWS, where both live in the cloud.
+   * Lifeboat's own files on this machine (a local repository, the catalog, the key file): a file
+   * backup that finds them in its tree leaves them out, a restore leaves them alone (OwnFiles).
+   * None on AWS, where none of them is on a worker's disk.
    */
   ownFiles?: OwnFile[];
 }

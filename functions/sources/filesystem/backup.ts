@@ -17,7 +17,7 @@ import { FileWorkers, type FileChunk, type FileReadResult } from './file-workers
 import { OwnFiles, type OwnFile } from './own-files';
 import { OwnerNames } from './owners';
 import { nameBytes, nameText } from './path-text';
-import { joinPath, listDir } from './paths';
+import { inodeKey, joinPath, listDir } from './paths';
 
 export interface TreeBackupRequest {
   paths: string[];
@@ -35,7 +35,7 @@ export interface TreeBackupRequest {
    * null for none. Absent: chosen from the repository by name and backup type.
    */
   parentId?: string | null;
-  /** Lifeboat's own files here (the local repository, the catalog): left out wherever found. */
+  /** Lifeboat's own files here (the local repository, the catalog, the key file): left out wherever found. */
   ownFiles?: OwnFile[];
 }
 
@@ -69,11 +69,6 @@ export class StrictBackupError extends LifeboatError {
       ExitCode.failure,
     );
   }
-}
-
-/** Names one file (inode) among its hard links. */
-function linkKeyOf(st: { dev: bigint; ino: bigint }): string {
-  return `${st.dev}:${st.ino}`;
 }
 
 function describe(error: unknown): string {
@@ -353,7 +348,7 @@ class TreeWalk {
       this.progress(size);
       return { node: Promise.resolve({ ...meta, type: 'file', size, content: previous.content }) };
     }
-    const linkKey = st.nlink > 1n ? linkKeyOf(st) : undefined;
+    const linkKey = st.nlink > 1n ? inodeKey(st) : undefined;
     const later = linkKey && this.laterName(linkKey, meta, size, previous);
     if (later) return { node: later };
     if (!this.pool.ready) await this.pool.whenReady();
@@ -390,7 +385,7 @@ class TreeWalk {
     st: FileStat,
     previous: TreeNode | undefined,
   ): Promise<TreeNode | undefined> {
-    const linkKey = linkKeyOf(st);
+    const linkKey = inodeKey(st);
     const later = this.laterName(linkKey, meta, st.size, previous);
     if (later) return later;
     const read = this.pool

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync, type BigIntStats } from 'node:fs';
 import * as nodePath from 'node:path';
 import { nameBytes } from './path-text';
+import { inodeKey } from './paths';
 
 /** One of Lifeboat's own files or directories, and what it is (for the backup's report). */
 export interface OwnFile {
@@ -31,7 +32,7 @@ export class OwnFiles {
       const bytes = nameBytes(file.path);
       try {
         const st = lstatSync(bytes, { bigint: true });
-        this.what.set(`${st.dev}:${st.ino}`, file.what);
+        this.what.set(inodeKey(st), file.what);
         this.names.add(nameBytes(nodePath.basename(file.path)).toString('latin1'));
         this.real.push({ path: realpathSync.native(bytes, { encoding: 'latin1' }), what: file.what });
       } catch {
@@ -43,7 +44,7 @@ export class OwnFiles {
   /** What the entry at `path` is, when it is one of them. */
   whatIs(path: Buffer): string | undefined {
     const st = lstatOrUndefined(path);
-    return st && this.what.get(`${st.dev}:${st.ino}`);
+    return st && this.what.get(inodeKey(st));
   }
 
   /** What of theirs the entry at `path` is or, a directory, holds: it must not be removed. */
@@ -51,7 +52,7 @@ export class OwnFiles {
     if (this.real.length === 0) return undefined;
     const st = lstatOrUndefined(path);
     if (!st) return undefined;
-    const own = this.what.get(`${st.dev}:${st.ino}`);
+    const own = this.what.get(inodeKey(st));
     if (own || !st.isDirectory()) return own;
     let real: string;
     try {

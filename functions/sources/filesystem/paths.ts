@@ -2,6 +2,11 @@ import { readdirSync, type Dirent } from 'node:fs';
 
 const SLASH = Buffer.from('/');
 
+/** Names one file (inode) among its hard links and other paths: device and inode number. */
+export function inodeKey(st: { dev: bigint; ino: bigint }): string {
+  return `${st.dev}:${st.ino}`;
+}
+
 /** `dir/name` for paths kept as bytes (a file name need not be valid UTF-8). */
 export function joinPath(dir: Buffer, name: Buffer): Buffer {
   return dir.length === 1 && dir[0] === 0x2f

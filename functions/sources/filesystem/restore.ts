@@ -26,10 +26,14 @@ import { fileRefList, fileRefs, readTree, treeDigest } from '../../repository/tr
 import { OwnFiles, type OwnFile } from './own-files';
 import { OwnerNames } from './owners';
 import { nameBytes, nameText } from './path-text';
+import { inodeKey } from './paths';
 import { isZero } from './zeros';
 import { PathFilter, splitSnapshotPath, unsafeNameReason } from './restore-safety';
 
 export type OverwriteMode = 'never' | 'if-changed' | 'always';
+
+/** What `skipped` says of an existing entry kept by --overwrite never (the CLI counts these). */
+export const KEPT_BY_NEVER = 'exists; left alone (--overwrite never)';
 
 export interface TreeRestoreRequest {
   target: string;
@@ -295,7 +299,7 @@ class TreeRestore {
   private replaces(existing: BigIntStats, abs: Buffer, path: string, node: TreeNode): boolean {
     if (this.overwrite === 'never') {
       this.result.files_skipped++;
-      this.result.skipped.push({ path, problem: 'exists; left alone (--overwrite never)' });
+      this.result.skipped.push({ path, problem: KEPT_BY_NEVER });
       return false;
     }
     if (
@@ -363,7 +367,7 @@ class TreeRestore {
 
   /** Queues a file for the workers; a promise only when that has to wait (see restoreDir). */
   private file(abs: Buffer, dir: string, node: FileNode, fresh: boolean): Promise<void> | undefined {
-    const linkKey = node.nlink > 1 ? `${node.dev}:${node.ino}` : undefined;
+    const linkKey = node.nlink > 1 ? inodeKey(node) : undefined;
     const first = linkKey ? this.linkFirst.get(linkKey) : undefined;
     if (first) {
       this.links.push({ first, path: abs, rel: pathIn(dir, node) });
@@ -488,7 +492,7 @@ class TreeRestore {
       const existing = lstatOrUndefined(link.path);
       if (existing) {
         if (this.overwrite === 'never') {
-          this.result.skipped.push({ path: link.rel, problem: 'exists; left alone (--overwrite never)' });
+          this.result.skipped.push({ path: link.rel, problem: KEPT_BY_NEVER });
           continue;
         }
         if (!this.mayRemove(link.path, link.rel)) continue;
