@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import { shownPath } from '../../functions/sources/filesystem/path-text';
 import { isatty } from 'node:tty';
 import { readReusing } from '../../functions/adapters/local/fd-source';
 import { ExitCode, InputError, LifeboatError } from '../../functions/core/errors';
@@ -177,8 +178,8 @@ function printTreeResult(result: TreeBackupResult, options: BackupOptions, stora
   const m = result.manifest;
   noticeType(options.type, m);
   const t = m.stats.tree!;
-  for (const w of result.warnings) say(`warning: ${w.path}: ${w.problem}`);
-  for (const s of result.skipped) say(`skipped: ${s.path}: ${s.problem}`);
+  for (const w of result.warnings) say(`warning: ${shownPath(w.path)}: ${w.problem}`);
+  for (const s of result.skipped) say(`skipped: ${shownPath(s.path)}: ${s.problem}`);
   const summary = {
     ...commonSummary(m),
     files_new: t.files_new,

@@ -3,6 +3,7 @@ import { PackClass } from '../../functions/repository/pack';
 import { openRepository, resolveSettings } from '../../functions/local/home';
 import type { TreeNode } from '../../functions/repository/tree';
 import { diffTrees, listSnapshot, rootParts } from '../../functions/sources/filesystem/browse';
+import { shownName } from '../../functions/sources/filesystem/path-text';
 import { printJson, type GlobalOptions } from './output';
 
 interface LsOptions extends GlobalOptions {
@@ -30,6 +31,12 @@ function jsonPath(path: Buffer): { path: string; path_base64?: string } {
     : { path: text, path_base64: path.toString('base64') };
 }
 
+/** A symbolic link's target for JSON, as jsonPath: it is bytes too, kept verbatim by the backup. */
+function jsonTarget(target: Buffer): { target: string; target_base64?: string } {
+  const { path, path_base64 } = jsonPath(target);
+  return path_base64 === undefined ? { target: path } : { target: path, target_base64: path_base64 };
+}
+
 export async function runLs(reference: string, start: string | undefined, options: LsOptions): Promise<void> {
   const repository = await openRepository(resolveSettings(options));
   const manifest = await repository.resolveSnapshot(reference);
@@ -48,24 +55,17 @@ export async function runLs(reference: string, start: string | undefined, option
         group: node.group || undefined,
         mtime: isoTime(node.mtimeNs),
         mtime_ns: node.mtimeNs.toString(),
-        target: node.type === 'symlink' ? node.target.toString() : undefined,
+        ...(node.type === 'symlink' ? jsonTarget(node.target) : {}),
       });
     } else if (options.long) {
       const owner = `${node.user || node.uid}/${node.group || node.gid}`;
-      const link =
-        node.type === 'symlink' ? Buffer.concat([Buffer.from(' -> '), node.target]) : Buffer.alloc(0);
+      const link = node.type === 'symlink' ? ` -> ${shownName(node.target)}` : '';
       process.stdout.write(
-        Buffer.concat([
-          Buffer.from(
-            `${modeString(node)} ${owner.padEnd(12)} ${String(node.size).padStart(12)} ${isoTime(node.mtimeNs)} `,
-          ),
-          path,
-          link,
-          Buffer.from('\n'),
-        ]),
+        `${modeString(node)} ${owner.padEnd(12)} ${String(node.size).padStart(12)} ${isoTime(node.mtimeNs)} ` +
+          `${shownName(path)}${link}\n`,
       );
     } else {
-      process.stdout.write(Buffer.concat([path, Buffer.from('\n')]));
+      process.stdout.write(`${shownName(path)}\n`);
     }
   }
   if (options.json) printJson(entries);
@@ -86,9 +86,7 @@ export async function runDiff(first: string, second: string, options: GlobalOpti
       );
     } else {
       const suffix = change.what ? `  (${change.what.join(', ')})` : '';
-      process.stdout.write(
-        Buffer.concat([Buffer.from(`${MARK[change.kind]} `), change.path, Buffer.from(`${suffix}\n`)]),
-      );
+      process.stdout.write(`${MARK[change.kind]} ${shownName(change.path)}${suffix}\n`);
     }
   }
   if (options.json) printJson({ from: older.id, to: newer.id, ...result });

@@ -1,4 +1,5 @@
 import { isatty } from 'node:tty';
+import { shownPath } from '../../functions/sources/filesystem/path-text';
 import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
 import { openRepository, resolveSettings } from '../../functions/local/home';
@@ -345,10 +346,11 @@ function printRestored(
   target: string,
   options: RestoreOptions,
 ): void {
-  for (const r of result.refused) say(`refused: ${r.path}: ${r.problem}`);
+  for (const r of result.refused) say(`refused: ${shownPath(r.path)}: ${r.problem}`);
   // Existing files kept by --overwrite never can be many, and the summary counts them; the rest
   // (Lifeboat's own files) are few, and worth a line each.
-  for (const s of result.skipped) if (s.problem !== KEPT_BY_NEVER) say(`skipped: ${s.path}: ${s.problem}`);
+  for (const s of result.skipped)
+    if (s.problem !== KEPT_BY_NEVER) say(`skipped: ${shownPath(s.path)}: ${s.problem}`);
   const verification = (
     job.validation_results as { verification?: { files_checked?: number; read_back?: boolean } } | null
   )?.verification;

@@ -11,6 +11,7 @@ import {
   writeFileSync,
   appendFileSync,
   readdirSync,
+  symlinkSync,
 } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -186,16 +187,8 @@ describe('filesystem backup and restore', () => {
 
     const ls = await runCli(['ls', id, latin1Dir], { env });
     expect(ls.code).toBe(0);
-    expect(
-      ls.stdout.equals(
-        Buffer.concat([
-          latin1Dir,
-          Buffer.from('\n'),
-          joined(latin1Dir, Buffer.from('cv.txt')),
-          Buffer.from('\n'),
-        ]),
-      ),
-    ).toBe(true);
+    // Shown quoted, as bash's $'…' (see 'shows names with control characters…' below).
+    expect(ls.stdout.toString()).toBe("$'R\\xe9sum\\xe9'\n$'R\\xe9sum\\xe9/cv.txt'\n");
 
     // An exclude names its bytes: the other name, which reads the same once decoded lossily, stays.
     const excluding = await runCli(['backup', tree, '--name', 'bytes-x', '--exclude', one, '--json'], {
@@ -211,17 +204,9 @@ describe('filesystem backup and restore', () => {
     );
     expect(backupJson(fromFile).files_new).toBe(2); // other and Résumé/cv.txt
     const listed = await runCli(['ls', backupJson(excluding).id], { env });
-    expect(
-      listed.stdout.equals(
-        Buffer.concat([
-          latin1Dir,
-          Buffer.from('\n'),
-          joined(latin1Dir, Buffer.from('cv.txt\n')),
-          other,
-          Buffer.from('\n'),
-        ]),
-      ),
-    ).toBe(true);
+    expect(listed.stdout.toString()).toBe(
+      "$'R\\xe9sum\\xe9'\n$'R\\xe9sum\\xe9/cv.txt'\n$'f\\xfe\\xff.bin'\n",
+    );
 
     // The directory backed up by its own path, and restored into a target whose name is not UTF-8.
     const byPath = await runCli(['backup', at(latin1Dir), '--name', 'resume', '--json'], { env });
@@ -230,6 +215,70 @@ describe('filesystem backup and restore', () => {
     const r3 = await runCli(['restore', 'latest:resume', '--target', target, '--json'], { env });
     expect(r3.stderr).toBe('');
     expect(readFileSync(Buffer.concat([target, Buffer.from('/cv.txt')]), 'utf8')).toBe('cv');
+  });
+
+  it('shows names with control characters or bytes that are not UTF-8 on one line each, as bash reads them back', async () => {
+    const tree = path.join(home.dir, 'shown');
+    mkdirSync(tree);
+    const at = (name: string | Buffer) => Buffer.concat([Buffer.from(`${tree}/`), Buffer.from(name)]);
+    const names = ['new\nline', 'tab\there', 'back\\slash', "it's", 'plain name', "$'looks quoted'"];
+    for (const name of names) writeFileSync(at(name), name);
+    writeFileSync(at(Buffer.from('caf\xe9', 'latin1')), 'latin1');
+    symlinkSync('to\nwhere', at('link'));
+    symlinkSync(Buffer.from('caf\xe9', 'latin1'), at('link-latin1'));
+    // A socket is reported as skipped, by its name: a warning line must stay one line too.
+    execFileSync('python3', [
+      '-c',
+      'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
+      `${tree}/sock\net`,
+    ]);
+
+    const first = await runCli(['backup', tree, '--name', 'shown'], { env });
+    expect(first.code).toBe(0);
+    expect(first.stderr.toString()).toContain(`skipped: $'${tree}/sock\\net': socket: not backed up\n`);
+    const id = 'latest:shown';
+
+    const lines = (await runCli(['ls', id], { env })).stdout.toString().split('\n').slice(0, -1);
+    expect(lines.sort()).toEqual(
+      [
+        "$'new\\nline'",
+        "$'tab\\there'",
+        'back\\slash',
+        "it's",
+        'plain name',
+        "$'$\\'looks quoted\\''",
+        "$'caf\\xe9'",
+        'link',
+        'link-latin1',
+      ].sort(),
+    );
+    // Each quoted line, given to bash as a word, is the name's bytes again; the others are as is.
+    const decoded = lines.map((line) =>
+      line.startsWith("$'") ? execFileSync('bash', ['-c', `printf %s ${line}`]) : Buffer.from(line),
+    );
+    const stored = [...names, 'link', 'link-latin1'].map((n) => Buffer.from(n));
+    stored.push(Buffer.from('caf\xe9', 'latin1'));
+    expect(decoded.map((b) => b.toString('hex')).sort()).toEqual(stored.map((b) => b.toString('hex')).sort());
+
+    const long = (await runCli(['ls', id, '--long'], { env })).stdout.toString().split('\n');
+    expect(long.find((l) => l.endsWith(" link -> $'to\\nwhere'"))).toBeDefined();
+    expect(long.find((l) => l.endsWith(" link-latin1 -> $'caf\\xe9'"))).toBeDefined();
+    const listed = json<{ path: string; target?: string; target_base64?: string }[]>(
+      (await runCli(['ls', id, '--json'], { env })).stdout,
+    );
+    expect(listed.find((e) => e.path === 'link')).toMatchObject({ target: 'to\nwhere' });
+    expect(listed.find((e) => e.path === 'link')).not.toHaveProperty('target_base64');
+    expect(listed.find((e) => e.path === 'link-latin1')?.target_base64).toBe(
+      Buffer.from('caf\xe9', 'latin1').toString('base64'),
+    );
+
+    writeFileSync(at('added\tfile'), 'added');
+    expect((await runCli(['backup', tree, '--name', 'shown'], { env })).code).toBe(0);
+    const snapshots = json<{ id: string }[]>(
+      (await runCli(['snapshots', '--name', 'shown', '--json'], { env })).stdout,
+    );
+    const diff = await runCli(['diff', snapshots[0]!.id, snapshots[1]!.id], { env });
+    expect(diff.stdout.toString().split('\n')).toContain("+ $'added\\tfile'");
   });
 
   it('refuses a non-empty target unless an overwrite mode is chosen', async () => {

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { nameBytes, nameText } from '../../functions/sources/filesystem/path-text';
+import { nameBytes, nameText, shownName } from '../../functions/sources/filesystem/path-text';
 import { argumentsWithBytes } from '../../bin/cli/raw-argv';
 
 // A snapshot path as text must map back to exactly its bytes, whatever they are: --include and
@@ -38,6 +39,32 @@ describe('snapshot paths as text', () => {
     }
     expect(nameText(Buffer.from('R\xe9sum\xe9', 'latin1'))).toBe('R\udce9sum\udce9');
     expect(nameText(Buffer.from([0x61, 0xe2, 0x82, 0x61]))).toBe('a\udce2\udc82a');
+  });
+
+  it('shows a name as it is, or quoted as bash reads it back byte for byte', () => {
+    for (const plain of ['docs/deep', 'café', '日本語/😀', 'a b', "it's", 'back\\slash', '\ufffd'])
+      expect(shownName(Buffer.from(plain))).toBe(plain);
+    expect(shownName(Buffer.from('a\nb'))).toBe("$'a\\nb'");
+    expect(shownName(Buffer.from('R\xe9sum\xe9', 'latin1'))).toBe("$'R\\xe9sum\\xe9'");
+    expect(shownName(Buffer.from('\u0085'))).toBe("$'\\xc2\\x85'"); // C1 NEL, valid UTF-8
+    // Random names (no NUL: no name holds one), each with a control byte so that it is quoted:
+    // bash gives back exactly their bytes.
+    const names = Array.from({ length: 300 }, (_, i) => {
+      const bytes = randomBytes(1 + (i % 20)).map((b) => b || 0x01);
+      bytes[i % bytes.length] = i % 32 || 0x1f;
+      return Buffer.from(bytes);
+    });
+    names.push(Buffer.from("$'x'"), Buffer.from("'\\\n\\'"), Buffer.from('\x7f\xff\xfeab', 'latin1'));
+    const quoted = names.map((n) => shownName(n));
+    for (const q of quoted) expect(q.startsWith("$'") && q.endsWith("'") && !q.includes('\n')).toBe(true);
+    const out = execFileSync('bash', ['-c', `printf '%s\\0' ${quoted.join(' ')}`]);
+    const back: Buffer[] = [];
+    for (let at = 0; at < out.length;) {
+      const end = out.indexOf(0, at);
+      back.push(out.subarray(at, end));
+      at = end + 1;
+    }
+    expect(back.map((b) => b.toString('hex'))).toEqual(names.map((n) => n.toString('hex')));
   });
 
   it("keeps Node's arguments when they do not line up with the bytes the process was given", () => {

@@ -65,3 +65,47 @@ export function nameBytes(text: string): Buffer {
   parts.push(Buffer.from(run, 'utf8'));
   return Buffer.concat(parts);
 }
+
+/**
+ * A name (or path) for a line of text meant for people: as it is, unless it holds a control
+ * character, a byte that is not UTF-8, or starts with `$'`; then quoted as bash's `$'…'`, in which
+ * each such byte is an escape (`$'a\nb'`, `$'R\xe9sum\xe9'`). A newline in a name would otherwise
+ * split its line in two, and an invalid byte would print as U+FFFD. Pasted into a shell, the
+ * quoted form is exactly the name's bytes again (as `--include`, `ls ID PATH` take them).
+ * `--json` output keeps the exact text instead.
+ */
+export function shownName(bytes: Uint8Array): string {
+  return shownPath(nameText(bytes));
+}
+
+/** As shownName, for a path already in nameText's form. */
+export function shownPath(text: string): string {
+  if (!NEEDS_QUOTES.test(text) && !text.startsWith("$'")) return text;
+  let quoted = "$'";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const escape = SHELL_ESCAPES[char];
+    if (escape !== undefined) quoted += escape;
+    else if (code >= FIRST_ESCAPE && code <= LAST_ESCAPE) quoted += hexEscapes([code - FIRST_ESCAPE + 0x80]);
+    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) quoted += hexEscapes(Buffer.from(char, 'utf8'));
+    else quoted += char;
+  }
+  return `${quoted}'`;
+}
+
+/** Control characters (C0, DEL, C1) and escaped bytes (see nameText): matching them is the point. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_QUOTES = /[\u0000-\u001f\u007f-\u009f\udc80-\udcff]/;
+const SHELL_ESCAPES: Record<string, string> = {
+  '\n': '\\n',
+  '\t': '\\t',
+  '\r': '\\r',
+  '\\': '\\\\',
+  "'": "\\'",
+};
+
+function hexEscapes(bytes: Iterable<number>): string {
+  let out = '';
+  for (const byte of bytes) out += `\\x${byte.toString(16).padStart(2, '0')}`;
+  return out;
+}
