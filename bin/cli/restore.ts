@@ -1,4 +1,5 @@
 import { isatty } from 'node:tty';
+import type { RestoredComponent } from '../../functions/core/services/workflows/application-restore';
 import { shownPath } from '../../functions/sources/filesystem/path-text';
 import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
@@ -176,10 +177,14 @@ async function restoreApplication(reference: string, options: RestoreOptions): P
     onProgress: (_files, bytes) => progress.update(bytes),
   });
   if (job.validate_only) return printValidated(job, options);
-  const results = job.validation_results as {
-    restore?: { components?: { target: string; restored_to: string; bytes: number }[] };
-  } | null;
+  const results = job.validation_results as { restore?: { components?: RestoredComponent[] } } | null;
   const components = results?.restore?.components ?? [];
+  // As a restore of one tree: what a file component refused or left alone, a line each.
+  for (const c of components) {
+    for (const r of c.refused ?? []) say(`refused: ${c.target}: ${shownPath(r.path)}: ${r.problem}`);
+    for (const s of c.skipped ?? []) say(`skipped: ${c.target}: ${shownPath(s.path)}: ${s.problem}`);
+  }
+  if (components.some((c) => (c.refused?.length ?? 0) > 0)) process.exitCode = 3;
   if (options.json) return printJson({ id: job.backup_id, recovery_job_id: job.id, components });
   for (const c of components) say(`${c.target}: ${formatBytes(c.bytes)} restored to ${c.restored_to}`);
   say(

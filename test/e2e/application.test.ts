@@ -204,3 +204,54 @@ describePg('application targets', () => {
     expect(shellLine.stderr).toMatch(/not a JSON array of strings/);
   });
 });
+
+// No database here: a file component whose directory holds Lifeboat's own home (the catalog, the
+// key file and the repository), as when an application's data directory is also where Lifeboat
+// keeps its files. The snapshot holds older files at those paths (backed up before Lifeboat's
+// home moved there); an in-place restore must leave the live ones alone, say so, and its check
+// must not count them as differences.
+describe("application restore in place over Lifeboat's own files", () => {
+  it('leaves them alone, reports them, and the check passes', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-app-own-'));
+    try {
+      const data = path.join(root, 'data');
+      const home = path.join(data, 'home');
+      fs.mkdirSync(path.join(home, 'repository'), { recursive: true });
+      fs.writeFileSync(path.join(home, 'key'), 'an old file named key\n');
+      fs.writeFileSync(path.join(home, 'catalog.db'), 'an old file named catalog.db\n');
+      fs.writeFileSync(path.join(home, 'repository', 'x'), 'x\n');
+      fs.writeFileSync(path.join(data, 'notes.txt'), 'as backed up\n');
+      const before = { LIFEBOAT_HOME: path.join(root, 'home-before') };
+      for (const args of [
+        ['target', 'add', 'files', '--type', 'filesystem', '--path', data],
+        ['target', 'add', 'app', '--type', 'application', '--component', 'files'],
+        ['backup', '--target', 'app'],
+      ])
+        expect((await runCli(args, { env: before })).code).toBe(0);
+      // Lifeboat's home moves into the application's directory, over the old files.
+      fs.rmSync(home, { recursive: true });
+      fs.renameSync(before.LIFEBOAT_HOME, home);
+      const env = { LIFEBOAT_HOME: home };
+      const key = fs.readFileSync(path.join(home, 'key'));
+      fs.writeFileSync(path.join(data, 'notes.txt'), 'changed since\n');
+
+      const r = await runCli(['restore', 'latest:app', '--in-place', '--overwrite', '--json'], { env });
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout.toString()) as {
+        components: { target: string; skipped?: { path: string; problem: string }[] }[];
+      };
+      expect(out.components[0]!.skipped).toEqual([
+        { path: 'home/catalog.db', problem: "Lifeboat's catalog: left alone" },
+        { path: 'home/key', problem: "Lifeboat's key file: left alone" },
+        { path: 'home/repository', problem: "Lifeboat's repository: left alone" },
+      ]);
+      expect(r.stderr.toString()).toContain("skipped: files: home/key: Lifeboat's key file: left alone\n");
+      expect(fs.readFileSync(path.join(data, 'notes.txt'), 'utf8')).toBe('as backed up\n');
+      expect(fs.readFileSync(path.join(home, 'key')).equals(key)).toBe(true);
+      expect(fs.existsSync(path.join(home, 'repository', 'x'))).toBe(false);
+      expect((await runCli(['check'], { env })).code).toBe(0);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

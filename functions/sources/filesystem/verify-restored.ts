@@ -31,6 +31,13 @@ const SLASH = Buffer.from('/');
 const MAX_PROBLEMS = 100;
 
 /**
+ * Paths a restore left alone on purpose (refused names, existing files kept, Lifeboat's own
+ * files) kept in its record for this check, at most: a catalog record stays small; beyond this
+ * many, the check reports the rest as differences.
+ */
+export const NOT_RESTORED_KEPT = 1000;
+
+/**
  * Checks a restored directory against the snapshot it came from, independently of the restore:
  * every entry must be there with its type, every regular file with its size, directories must be
  * directories and symbolic links must point where they pointed. With `readBack` (the default),

@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { ChunkReader, loadChunkIndex } from '../../../repository/reader';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { OwnFiles } from '../../../sources/filesystem/own-files';
-import { checkRestoreTarget, restoreTree } from '../../../sources/filesystem/restore';
-import { verifyRestoredTree, type RestoredTreeCheck } from '../../../sources/filesystem/verify-restored';
+import { checkRestoreTarget, restoreTree, type RestoreProblem } from '../../../sources/filesystem/restore';
+import {
+  NOT_RESTORED_KEPT,
+  verifyRestoredTree,
+  type RestoredTreeCheck,
+} from '../../../sources/filesystem/verify-restored';
 import { InputError } from '../../errors';
 import { applicationComponents, type ApplicationComponent } from '../application';
 import type { ServiceContext } from '../context';
@@ -80,6 +84,19 @@ export async function validateApplicationRestore(
   }
 }
 
+/** A component's restore, as the recovery job records it. */
+export interface RestoredComponent {
+  target: string;
+  restored_to: string;
+  bytes: number;
+  /**
+   * A file component's entries refused (a name that would escape its directory) and left alone
+   * (Lifeboat's own files there), NOT_RESTORED_KEPT of each at most; absent when none.
+   */
+  refused?: RestoreProblem[];
+  skipped?: RestoreProblem[];
+}
+
 /** Restore: the components one after the other; the first failure stops the restore. */
 export async function runApplicationRestore(
   ctx: ServiceContext,
@@ -87,10 +104,11 @@ export async function runApplicationRestore(
   target: ApplicationRestoreTarget,
   jobId: string,
   onProgress: (bytes: number) => void,
-): Promise<{ bytes: number; components: { target: string; restored_to: string; bytes: number }[] }> {
+): Promise<{ bytes: number; refused: number; components: RestoredComponent[] }> {
   const repo = await ctx.repository();
-  const done: { target: string; restored_to: string; bytes: number }[] = [];
+  const done: RestoredComponent[] = [];
   let before = 0;
+  let refused = 0;
   for (const p of await placements(ctx, manifest, target.overwrite)) {
     if (p.kind === 'files') {
       const result = await restoreTree(repo, p.manifest, {
@@ -99,7 +117,14 @@ export async function runApplicationRestore(
         ownFiles: ctx.ownFiles,
         onProgress: (_files, bytes) => onProgress(before + bytes),
       });
-      done.push({ target: p.component.target, restored_to: p.path, bytes: result.bytes_restored });
+      refused += result.refused.length;
+      done.push({
+        target: p.component.target,
+        restored_to: p.path,
+        bytes: result.bytes_restored,
+        ...(result.refused.length > 0 && { refused: result.refused.slice(0, NOT_RESTORED_KEPT) }),
+        ...(result.skipped.length > 0 && { skipped: result.skipped.slice(0, NOT_RESTORED_KEPT) }),
+      });
     } else {
       const result = await runDatabaseRestore(ctx, repo, p.manifest, p.target, jobId, (bytes) =>
         onProgress(before + bytes),
@@ -112,7 +137,7 @@ export async function runApplicationRestore(
     }
     before += done.at(-1)!.bytes;
   }
-  return { bytes: before, components: done };
+  return { bytes: before, refused, components: done };
 }
 
 /** Validate the recovery: each component checked as its own restore would be. */
@@ -120,6 +145,7 @@ export async function checkRestoredApplication(
   ctx: ServiceContext,
   manifest: SnapshotManifest,
   target: ApplicationRestoreTarget,
+  restored: RestoredComponent[],
 ): Promise<RestoredTreeCheck> {
   const repo = await ctx.repository();
   const reader = new ChunkReader(repo, await loadChunkIndex(repo));
@@ -133,7 +159,10 @@ export async function checkRestoredApplication(
   };
   for (const p of await placements(ctx, manifest, target.overwrite)) {
     if (p.kind === 'files') {
-      const check = await verifyRestoredTree(repo, reader, p.manifest, p.path);
+      // What the restore left alone on purpose is not compared (as for a restore of one tree).
+      const record = restored.find((r) => r.target === p.component.target);
+      const notRestored = [...(record?.refused ?? []), ...(record?.skipped ?? [])].map((x) => x.path);
+      const check = await verifyRestoredTree(repo, reader, p.manifest, p.path, { notRestored });
       total.files_checked += check.files_checked;
       total.bytes_checked += check.bytes_checked;
       total.dirs_checked += check.dirs_checked;

@@ -14,6 +14,7 @@ import { ApplicationSourceSchema } from '../application';
 import {
   ApplicationRestoreTargetSchema,
   checkRestoredApplication,
+  type RestoredComponent,
   runApplicationRestore,
   validateApplicationRestore,
 } from './application-restore';
@@ -22,7 +23,11 @@ import { PackClass } from '../../../repository/pack';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { listSnapshot } from '../../../sources/filesystem/browse';
 import { checkRestoreTarget, restoreTree, type TreeRestoreResult } from '../../../sources/filesystem/restore';
-import { verifyRestoredTree, type RestoredTreeCheck } from '../../../sources/filesystem/verify-restored';
+import {
+  NOT_RESTORED_KEPT,
+  verifyRestoredTree,
+  type RestoredTreeCheck,
+} from '../../../sources/filesystem/verify-restored';
 import { ConflictError, InputError, LifeboatError, RecordNotFoundError } from '../../errors';
 import { IdSchema, TimestampSchema } from '../../model/common';
 import type { RecoveryJob, RecoveryStep } from '../../model/recovery-job';
@@ -96,17 +101,28 @@ export const RESTORE_STEPS = [
 
 /** A restore whose check of the restored files found differences. */
 export class RecoveryValidationError extends LifeboatError {
-  constructor(readonly check: RestoredTreeCheck) {
+  constructor(
+    readonly check: RestoredTreeCheck,
+    what: 'files' | 'database' | 'application',
+  ) {
     const first = check.problems[0];
     super(
       'RECOVERY_INVALID',
-      `The restored ${check.tables_checked === undefined ? 'files do' : 'database does'} not match the backup: ${check.problems.length} problem(s); first: ${first?.path}: ${first?.problem}.`,
-      check.tables_checked === undefined
-        ? 'Something changed the target during the restore, or the disk returned other bytes; restore again into an empty directory and check the disk.'
-        : 'Something wrote to the database during the restore, or the restore tool changed data; restore again into a new database and compare.',
+      `The restored ${WHAT_RESTORED[what]} not match the backup: ${check.problems.length} problem(s); first: ${first?.path}: ${first?.problem}.`,
+      NEXT_STEP[what],
     );
   }
 }
+
+const WHAT_RESTORED = { files: 'files do', database: 'database does', application: 'application does' };
+const NEXT_STEP = {
+  files:
+    'Something changed the target during the restore, or the disk returned other bytes; restore again into an empty directory and check the disk.',
+  database:
+    'Something wrote to the database during the restore, or the restore tool changed data; restore again into a new database and compare.',
+  application:
+    'Something changed its files or wrote to its databases during the restore (the first problem names the component); stop the application, restore again and compare.',
+};
 
 function withStep(
   job: RecoveryJob,
@@ -316,8 +332,6 @@ export async function planRestore(
   };
 }
 
-const NOT_RESTORED_KEPT = 1000;
-
 /** Restore: the tree into the target, progress in the job. */
 export interface RunRestoreHooks {
   onProgress?: (files: number, bytes: number) => void;
@@ -373,6 +387,7 @@ export async function runRestore(
       progress.report(written / Math.max(total, 1));
     });
     bytes = result.bytes;
+    refused = result.refused;
     summary = { bytes_restored: result.bytes, components: result.components };
   } else if (target.kind === 'data-directory') {
     const result = await restoreDataDirectory(
@@ -429,8 +444,7 @@ export async function runRestore(
       bytes_restored: result.bytes_restored,
       refused: result.refused.length,
       deleted: result.deleted,
-      // For the read-back check, which compares only what was written (bounded: a catalog
-      // record stays small; beyond this many, the check reports the rest as differences).
+      // For the read-back check, which compares only what was written.
       not_restored: [...result.refused, ...result.skipped].slice(0, NOT_RESTORED_KEPT).map((p) => p.path),
     };
   }
@@ -475,7 +489,7 @@ export async function validateRecovery(
   // and the whole stream's checksum against the backup, and failed otherwise.
   const check: RestoredTreeCheck =
     target.kind === 'application'
-      ? await checkRestoredApplication(ctx, manifest, target)
+      ? await checkRestoredApplication(ctx, manifest, target, restoredComponents(job))
       : target.kind === 'data-directory'
         ? dataDirectoryCheck(target.path)
         : target.kind === 'database'
@@ -508,8 +522,24 @@ export async function validateRecovery(
     },
     ['running'],
   );
-  if (check.problems.length > 0) throw new RecoveryValidationError(check);
+  if (check.problems.length > 0)
+    throw new RecoveryValidationError(
+      check,
+      target.kind === 'application'
+        ? 'application'
+        : check.tables_checked === undefined
+          ? 'files'
+          : 'database',
+    );
   return { files_checked: check.files_checked, problems: 0 };
+}
+
+/** The components an application restore recorded (what each left alone, for the check). */
+function restoredComponents(job: RecoveryJob): RestoredComponent[] {
+  return (
+    (job.validation_results as { restore?: { components?: RestoredComponent[] } } | null)?.restore
+      ?.components ?? []
+  );
 }
 
 /**
