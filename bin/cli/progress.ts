@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { formatBytes } from './output';
+import { count, formatBytes } from './output';
 
 /**
  * Bytes and rate on stderr while a long run goes on, only when a person is watching (a TTY);
@@ -38,6 +38,12 @@ export class ByteProgress {
   }
 }
 
+/** Seconds left as `42s` or `3m05s` (rounded up: never `1m60s`). */
+export function eta(seconds: number): string {
+  const whole = Math.ceil(seconds);
+  return whole < 60 ? `${whole}s` : `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+}
+
 /**
  * Files, bytes, rate and (once the total is known) percentage and ETA, on stderr when it is a
  * TTY; the caller prints the final summary line.
@@ -55,7 +61,7 @@ export class TreeProgress {
     this.total = total;
     this.bar = new SingleBar({
       stream: process.stderr,
-      format: `${label} {files} files, {done}{all} | {rate}/s{remaining}`,
+      format: `${label} {files}, {done}{all} | {rate}/s{remaining}`,
       hideCursor: true,
       clearOnComplete: true,
     });
@@ -76,11 +82,10 @@ export class TreeProgress {
     const rate = this.bytes / Math.max(elapsed, 0.001);
     let remaining = '';
     if (this.total && rate > 0 && elapsed > 1) {
-      const left = Math.max(0, (this.total - this.bytes) / rate);
-      remaining = ` | ETA ${left < 60 ? `${Math.ceil(left)}s` : `${Math.floor(left / 60)}m${Math.ceil(left % 60)}s`}`;
+      remaining = ` | ETA ${eta(Math.max(0, (this.total - this.bytes) / rate))}`;
     }
     return {
-      files: this.files,
+      files: count(this.files, 'file'),
       done: formatBytes(this.bytes),
       all: this.total ? ` of ${formatBytes(this.total)}` : '',
       rate: formatBytes(rate),
