@@ -6,6 +6,23 @@ import { argumentsWithBytes } from '../../bin/cli/raw-argv';
 // A snapshot path as text must map back to exactly its bytes, whatever they are: --include and
 // --exclude name entries by that text, and two names must never read the same.
 
+/** Random bytes mapped onto UTF-8's lead and continuation bytes (and EF, a BOM's first). */
+function utf8ish(bytes: Buffer): Buffer {
+  return Buffer.from(
+    bytes.map((r) =>
+      r < 64
+        ? 0x80 | (r & 0x3f)
+        : r < 128
+          ? 0xc0 | (r & 0x3f)
+          : r < 192
+            ? 0xe0 | (r & 0x1f)
+            : r < 224
+              ? 0xef
+              : 0xf0 | (r & 7),
+    ),
+  );
+}
+
 describe('snapshot paths as text', () => {
   it('round-trips any bytes, and different bytes never give the same text', () => {
     const samples = [
@@ -20,6 +37,10 @@ describe('snapshot paths as text', () => {
       Buffer.from([0xe2, 0x82]), // cut short
       Buffer.from([0xef, 0xbf, 0xbd]), // U+FFFD itself, valid
       Buffer.from([0xed, 0xb3, 0xbf]), // the UTF-8 of U+DCFF, the escape of byte 0xff
+      Buffer.from([0xef, 0xbb, 0xbf, 0xff]), // a BOM beside an invalid byte (a decoder drops BOMs)
+      Buffer.from([0xff, 0x61, 0xef, 0xbb, 0xbf]),
+      // Mostly lead and continuation bytes: the invalid sequences random bytes seldom make.
+      ...Array.from({ length: 20_000 }, (_, i) => utf8ish(randomBytes(1 + (i % 8)))),
       ...Array.from({ length: 2000 }, (_, i) => randomBytes(1 + (i % 24))),
     ];
     const texts = new Map<string, string>();

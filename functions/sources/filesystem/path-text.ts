@@ -9,7 +9,8 @@
 
 const FIRST_ESCAPE = 0xdc80;
 const LAST_ESCAPE = 0xdcff;
-const strict = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a BOM (EF BB BF) in the text: by default the decoder drops it, and its bytes were lost.
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The text of a name's (or path's) bytes: UTF-8, each byte that is not part of it escaped. */
 export function nameText(bytes: Uint8Array): string {
