@@ -1,5 +1,4 @@
 import { basename, resolve } from 'node:path';
-import { shownPath } from '../../functions/sources/filesystem/path-text';
 import { isatty } from 'node:tty';
 import { readReusing } from '../../functions/adapters/local/fd-source';
 import { ExitCode, InputError, LifeboatError } from '../../functions/core/errors';
@@ -18,7 +17,7 @@ import type { BackupType, SnapshotManifest } from '../../functions/repository/sn
 import { readExcludeFile } from '../../functions/sources/filesystem/exclude';
 import type { TreeBackupResult } from '../../functions/sources/filesystem/backup';
 import { announceNewRepository } from './init';
-import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
+import { count, formatBytes, printJson, say, sayPathProblems, type GlobalOptions } from './output';
 import { replicasOf } from '../../functions/core/services/replication';
 import { ByteProgress, TreeProgress } from './progress';
 import { watchSteps } from './workflow';
@@ -178,8 +177,8 @@ function printTreeResult(result: TreeBackupResult, options: BackupOptions, stora
   const m = result.manifest;
   noticeType(options.type, m);
   const t = m.stats.tree!;
-  for (const w of result.warnings) say(`warning: ${shownPath(w.path)}: ${w.problem}`);
-  for (const s of result.skipped) say(`skipped: ${shownPath(s.path)}: ${s.problem}`);
+  sayPathProblems('warning', result.warnings);
+  sayPathProblems('skipped', result.skipped);
   const summary = {
     ...commonSummary(m),
     files_new: t.files_new,

@@ -1,4 +1,5 @@
 import { LifeboatError, ExitCode } from '../../functions/core/errors';
+import { shownPath } from '../../functions/sources/filesystem/path-text';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -13,6 +14,18 @@ export function printJson(value: unknown): void {
 /** Messages for people go to stderr, so stdout stays clean for data and JSON. */
 export function say(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+/**
+ * One line per entry, `LABEL: [PREFIX: ]PATH: PROBLEM`, on stderr: what a backup warned about or
+ * skipped, what a restore refused or left alone. The path as people can read it (shownPath).
+ */
+export function sayPathProblems(
+  label: string,
+  problems: readonly { path: string; problem: string }[],
+  prefix?: string,
+): void {
+  for (const p of problems) say(`${label}: ${prefix ? `${prefix}: ` : ''}${shownPath(p.path)}: ${p.problem}`);
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,6 +1,5 @@
 import { isatty } from 'node:tty';
 import type { RestoredComponent } from '../../functions/core/services/workflows/application-restore';
-import { shownPath } from '../../functions/sources/filesystem/path-text';
 import { FdSink } from '../../functions/adapters/local/fd-sink';
 import { InputError } from '../../functions/core/errors';
 import { openRepository, resolveSettings } from '../../functions/local/home';
@@ -24,7 +23,7 @@ import { ApiClient } from './api-client';
 import { remoteRestore } from './remote';
 import { localSystem } from '../../functions/local/system';
 import { watchSteps } from './workflow';
-import { count, formatBytes, printJson, say, type GlobalOptions } from './output';
+import { count, formatBytes, printJson, say, sayPathProblems, type GlobalOptions } from './output';
 import { ByteProgress, TreeProgress } from './progress';
 import { DatabaseConnectionSchema, type DatabaseConnection } from '../../functions/core/model/target';
 import { credentialRef, parseServerUrl } from './database-options';
@@ -181,8 +180,8 @@ async function restoreApplication(reference: string, options: RestoreOptions): P
   const components = results?.restore?.components ?? [];
   // As a restore of one tree: what a file component refused or left alone, a line each.
   for (const c of components) {
-    for (const r of c.refused ?? []) say(`refused: ${c.target}: ${shownPath(r.path)}: ${r.problem}`);
-    for (const s of c.skipped ?? []) say(`skipped: ${c.target}: ${shownPath(s.path)}: ${s.problem}`);
+    sayPathProblems('refused', c.refused ?? [], c.target);
+    sayPathProblems('skipped', c.skipped ?? [], c.target);
   }
   if (components.some((c) => (c.refused?.length ?? 0) > 0)) process.exitCode = 3;
   if (options.json) return printJson({ id: job.backup_id, recovery_job_id: job.id, components });
@@ -351,11 +350,13 @@ function printRestored(
   target: string,
   options: RestoreOptions,
 ): void {
-  for (const r of result.refused) say(`refused: ${shownPath(r.path)}: ${r.problem}`);
+  sayPathProblems('refused', result.refused);
   // Existing files kept by --overwrite never can be many, and the summary counts them; the rest
   // (Lifeboat's own files) are few, and worth a line each.
-  for (const s of result.skipped)
-    if (s.problem !== KEPT_BY_NEVER) say(`skipped: ${shownPath(s.path)}: ${s.problem}`);
+  sayPathProblems(
+    'skipped',
+    result.skipped.filter((s) => s.problem !== KEPT_BY_NEVER),
+  );
   const verification = (
     job.validation_results as { verification?: { files_checked?: number; read_back?: boolean } } | null
   )?.verification;

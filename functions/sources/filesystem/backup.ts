@@ -238,13 +238,11 @@ class TreeWalk {
       const name = Buffer.from(entry.name, 'latin1');
       const full = joinPath(path, name);
       if (!this.matcher.empty && this.matcher.excludes(nameText(full), nameText(name))) continue;
-      if (this.own.names.has(entry.name)) {
-        const what = this.own.whatIs(full);
-        if (what) {
-          this.stats.skipped++;
-          this.skipped.push({ path: nameText(full), problem: `${what}: not backed up` });
-          continue;
-        }
+      const own = this.own.entry(entry.name, full);
+      if (own) {
+        this.stats.skipped++;
+        this.skipped.push({ path: nameText(full), problem: `${own}: not backed up` });
+        continue;
       }
       const previous = parent?.get(entry.name);
       let visited: { node: Promise<TreeNode | undefined> };

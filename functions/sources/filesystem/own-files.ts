@@ -17,12 +17,11 @@ export interface OwnFile {
  * (`lifeboat catalog rebuild` makes it again from the repository); and a key inside the backups
  * it opens is no copy of it. A restore leaves them alone: restoring that home in place with
  * --delete removed the repository it was reading from. Known by device and inode, so another
- * path to them (a symlink in the tree's prefix, a bind mount) is recognised too; the walk asks
- * only for entries whose name is one of theirs.
+ * path to them (a symlink in the tree's prefix, a bind mount) is recognised too.
  */
 export class OwnFiles {
   /** Their names as latin1 strings, as the walk lists entries. */
-  readonly names = new Set<string>();
+  private readonly names = new Set<string>();
   private readonly what = new Map<string, string>();
   /** Their real paths, for a directory about to be removed that may hold one of them. */
   private readonly real: { path: string; what: string }[] = [];
@@ -41,8 +40,14 @@ export class OwnFiles {
     }
   }
 
-  /** What the entry at `path` is, when it is one of them. */
-  whatIs(path: Buffer): string | undefined {
+  /**
+   * What the entry named `name` (its bytes, or them as latin1, as a listing gives it) at `path` is,
+   * when it is one of them. Only an entry with one of their names costs an lstat: a walk asks this
+   * of every entry.
+   */
+  entry(name: string | Buffer, path: Buffer): string | undefined {
+    if (this.names.size === 0) return undefined;
+    if (!this.names.has(typeof name === 'string' ? name : name.toString('latin1'))) return undefined;
     const st = lstatOrUndefined(path);
     return st && this.what.get(inodeKey(st));
   }

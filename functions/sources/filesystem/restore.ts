@@ -191,12 +191,10 @@ class TreeRestore {
         if (!entireEntry && !(node.type === 'dir' && this.filter.onTheWay(path))) continue;
       }
       const abs = join(dir, node.name);
-      if (this.own.names.size > 0 && this.own.names.has(node.name.toString('latin1'))) {
-        const what = this.own.whatIs(abs);
-        if (what) {
-          this.leaveAlone(path ?? pathIn(rel, node), what);
-          continue;
-        }
+      const own = this.own.entry(node.name, abs);
+      if (own) {
+        this.leaveAlone(path ?? pathIn(rel, node), own);
+        continue;
       }
       if (node.type === 'dir') {
         const dirPath = path ?? pathIn(rel, node);
