@@ -328,6 +328,14 @@ export function counterNonce(counter: number | bigint, flags: number): Buffer {
   return nonce;
 }
 
+/** counterNonce written into `nonce` (NONCE_BYTES long), for a counter below 2^53. */
+export function writeCounterNonce(nonce: Buffer, counter: number, flags: number): Buffer {
+  nonce.writeUInt32BE(Math.floor(counter / 0x1_0000_0000), 0);
+  nonce.writeUInt32BE(counter % 0x1_0000_0000, 4);
+  nonce.writeUInt32BE(flags, 8);
+  return nonce;
+}
+
 /** AES-256-GCM; returns ciphertext followed by the 16-byte tag. */
 export function seal(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer | Buffer[]): Buffer {
   return Buffer.concat(sealInParts(key, nonce, aad, Array.isArray(plaintext) ? plaintext : [plaintext]));

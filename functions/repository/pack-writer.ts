@@ -5,7 +5,7 @@ import { PieceQueue } from './piece-queue';
 import {
   newPackHeader,
   packKey,
-  sealRecordInParts,
+  RecordSealer,
   sealTrailer,
   PACK_HEADER_BYTES,
   type PackClass,
@@ -40,10 +40,12 @@ export class PackWriter {
   /** The entries live until the pack is finished: their ids are kept out of Node's buffer pool. */
   private readonly ids = new IdArena();
   private offset = PACK_HEADER_BYTES;
+  private readonly sealer: RecordSealer;
 
   constructor(store: ObjectStore, keys: RepositoryKeys, packClass: PackClass) {
     this.header = newPackHeader(keys, packClass);
     this.key = packKey(packClass, this.header.packId.toString('hex'));
+    this.sealer = new RecordSealer(this.header);
     // abort() destroys the body with an error; the upload reads it from there.
     this.upload = store.put(this.key, this.body, { createOnly: true });
     this.upload.catch((error: unknown) => {
@@ -63,9 +65,10 @@ export class PackWriter {
     return this.entries.length;
   }
 
-  async add(id: Buffer, codec: number, payload: Buffer, rawLength: number): Promise<void> {
+  /** Seals a chunk's record into the pack; `framed` as in RecordSealer.seal. */
+  async add(id: Buffer, codec: number, payload: Buffer, rawLength: number, framed = false): Promise<void> {
     if (this.uploadError) throw this.uploadError;
-    const parts = sealRecordInParts(this.header, this.offset, id, codec, payload);
+    const parts = this.sealer.seal(this.offset, id, codec, payload, framed);
     let storedLength = 0;
     let room = true;
     for (const part of parts) {

@@ -26,27 +26,30 @@ export class RingWriter {
   }
 
   /**
-   * Copies `data` into the ring once there is room; returns where it starts, and the bytes it
-   * takes (its length, plus the end of the ring skipped when it did not fit there).
+   * Copies `data` into the ring once there is room, after the byte `lead` when given; returns
+   * where it starts (the lead byte's place), and the bytes it takes (its length and the lead,
+   * plus the end of the ring skipped when it did not fit there).
    * @param beforeWait called before waiting for room: what was placed but not yet sent to the
    *   reader must be sent, or the reader could never give it back
    */
-  put(data: Uint8Array, beforeWait: () => void): { at: number; bytes: number } {
+  put(data: Uint8Array, beforeWait: () => void, lead?: number): { at: number; bytes: number } {
     const size = this.bytes.length;
-    if (data.length > size)
-      throw new Error(`a payload of ${data.length} bytes does not fit a ring of ${size}`);
+    const skip = lead === undefined ? 0 : 1;
+    const length = skip + data.length;
+    if (length > size) throw new Error(`a payload of ${length} bytes does not fit a ring of ${size}`);
     for (let waited = false; ; waited = true) {
       const current = Atomics.load(this.used, this.slot);
       // Everything given back: start again at the beginning, where any payload fits.
       if (current === 0) this.head = 0;
       // Placed at the start when it does not fit before the end (whose rest is then skipped).
-      const wraps = this.head + data.length > size;
-      const bytes = (wraps ? size - this.head : 0) + data.length;
+      const wraps = this.head + length > size;
+      const bytes = (wraps ? size - this.head : 0) + length;
       if (current + bytes <= size) {
         const at = wraps ? 0 : this.head;
+        if (lead !== undefined) this.bytes[at] = lead;
         // Buffer.copy: TypedArray.set into shared memory is about 2.5 times slower.
-        Buffer.from(data.buffer, data.byteOffset, data.length).copy(this.bytes, at);
-        this.head = at + data.length;
+        Buffer.from(data.buffer, data.byteOffset, data.length).copy(this.bytes, at + skip);
+        this.head = at + length;
         Atomics.add(this.used, this.slot, bytes);
         return { at, bytes };
       }

@@ -127,7 +127,8 @@ export class RepositoryWriter {
 
   /**
    * Stores a chunk compressed elsewhere (by ChunkWorkers) unless its id is known already in this
-   * session; returns whether it was new.
+   * session; returns whether it was new. `framed`: `payload` starts with the codec byte (see
+   * RecordSealer.seal).
    */
   async putEncoded(
     id: Buffer,
@@ -135,9 +136,10 @@ export class RepositoryWriter {
     codec: number,
     payload: Buffer,
     packClass: PackClass,
+    framed = false,
   ): Promise<boolean> {
     if (!this.claim(id)) return false;
-    await this.append(id, rawLength, codec, payload, packClass);
+    await this.append(id, rawLength, codec, payload, packClass, framed);
     if (this.failure) throw this.failure;
     return true;
   }
@@ -159,8 +161,9 @@ export class RepositoryWriter {
     codec: number,
     payload: Buffer,
     packClass: PackClass,
+    framed = false,
   ): Promise<void> {
-    this.stats.compressedBytes += payload.length;
+    this.stats.compressedBytes += framed ? payload.length - 1 : payload.length;
     let pack = this.packs.get(packClass);
     if (!pack) {
       await this.repo.prepareWrite();
@@ -173,7 +176,7 @@ export class RepositoryWriter {
       pack = new PackWriter(this.store, this.repo.keys, packClass);
       this.packs.set(packClass, pack);
     }
-    await pack.add(id, codec, payload, rawLength);
+    await pack.add(id, codec, payload, rawLength, framed);
     const full = pack.size >= this.packBytes || pack.records >= this.packRecords;
     if (full && this.packs.get(packClass) === pack) {
       this.packs.delete(packClass);

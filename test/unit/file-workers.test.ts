@@ -5,12 +5,12 @@
  * the compiled scripts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_CHUNKER, standardGear } from '../../functions/repository/chunker';
-import { DEFAULT_COMPRESSION } from '../../functions/repository/codec';
+import { DEFAULT_COMPRESSION, decodeSync } from '../../functions/repository/codec';
 import { FileWorkers } from '../../functions/sources/filesystem/file-workers';
 import { fuseAvailable, mountEioFs } from '../helpers/eio-fs';
 
@@ -35,15 +35,22 @@ test('files queued together reach the workers in a few messages, and each comes 
   try {
     const read = files.map((file) => {
       let bytes = 0;
+      const decoded: Buffer[] = [];
       return pool
         .read(Buffer.from(file), undefined, async (chunk) => {
           bytes += chunk.rawLength;
+          if (chunk.known || !chunk.framed) return;
+          // A record's plaintext: the codec byte, then the payload (copied: the ring is reused).
+          expect(chunk.framed[0]).toBe(chunk.codec);
+          decoded.push(Buffer.from(decodeSync(chunk.codec, chunk.framed.subarray(1), chunk.rawLength)));
         })
-        .then((result) => ({ result, bytes }));
+        .then((result) => ({ result, bytes, decoded }));
     });
     const results = await Promise.all(read);
-    results.forEach(({ result, bytes }, i) => {
+    results.forEach(({ result, bytes, decoded }, i) => {
       const size = i % 50 === 49 ? 3 * DEFAULT_CHUNKER.max : i * 37;
+      // Each file's content is in a chunk no other file holds: every chunk comes with its payload.
+      expect(Buffer.concat(decoded).equals(readFileSync(files[i]!))).toBe(true);
       expect(result.error).toBeUndefined();
       expect(result.done?.size).toBe(size);
       expect(bytes).toBe(size);
@@ -85,10 +92,10 @@ withFuse(
     try {
       const delivered = new Set<string>();
       const known: string[] = [];
-      const sink = async (chunk: { id: Buffer; known: boolean; payload?: Buffer }) => {
+      const sink = async (chunk: { id: Buffer; known: boolean; framed?: Buffer }) => {
         const id = chunk.id.toString('hex');
         if (chunk.known) known.push(id);
-        else if (chunk.payload) delivered.add(id);
+        else if (chunk.framed) delivered.add(id);
       };
       const bad = await workers.read(Buffer.from(path.join(fs.dir, 'a-bad')), undefined, sink);
       expect(bad.error?.code).toBe('EIO');

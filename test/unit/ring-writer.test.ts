@@ -32,6 +32,30 @@ describe('RingWriter', () => {
     expect(put(randomBytes(3 * KiB))).toEqual({ at: 0, bytes: 2 * KiB + 3 * KiB });
   });
 
+  it('puts a lead byte (a codec) right before the payload, and counts it', () => {
+    const memory = new SharedArrayBuffer(10 * KiB);
+    const used = new Int32Array(new SharedArrayBuffer(4));
+    const ring = new RingWriter(memory, used, 0);
+    const view = Buffer.from(memory);
+    const a = randomBytes(4 * KiB);
+    expect(ring.put(a, () => undefined, 7)).toEqual({ at: 0, bytes: 4 * KiB + 1 });
+    expect(view[0]).toBe(7);
+    expect(view.subarray(1, 1 + 4 * KiB).equals(a)).toBe(true);
+    expect(ring.put(randomBytes(4 * KiB - 1), () => undefined)).toEqual({
+      at: 4 * KiB + 1,
+      bytes: 4 * KiB - 1,
+    });
+    Atomics.sub(used, 0, 4 * KiB + 1);
+    // 2 KiB would fit exactly in the 2 KiB left before the end; with its lead it does not, so it
+    // goes to the start and the end it skipped counts as used with it.
+    const c = randomBytes(2 * KiB);
+    expect(ring.put(c, () => undefined, 2)).toEqual({ at: 0, bytes: 2 * KiB + 2 * KiB + 1 });
+    expect(view[0]).toBe(2);
+    expect(view.subarray(1, 1 + 2 * KiB).equals(c)).toBe(true);
+    // With its lead, a payload as large as the ring does not fit at all.
+    expect(() => ring.put(randomBytes(10 * KiB), () => undefined, 0)).toThrow(/does not fit/);
+  });
+
   it('starts again at the beginning when everything was given back', () => {
     const memory = new SharedArrayBuffer(10 * KiB);
     const used = new Int32Array(new SharedArrayBuffer(4));

@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Repository } from '../../functions/repository/repository';
-import { loadChunkIndex } from '../../functions/repository/reader';
+import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
+import { Codec, DEFAULT_COMPRESSION, encodeSync } from '../../functions/repository/codec';
+import { chunkId } from '../../functions/repository/crypto';
 import { PackClass } from '../../functions/repository/pack';
 import { RECORDS_PER_PACK, RepositoryWriter } from '../../functions/repository/writer';
 import { KeyFixture } from '../helpers/repository';
@@ -45,4 +47,30 @@ test('a smaller count can be asked for', async () => {
   for (let i = 0; i < 25; i++) await writer.putEncoded(randomBytes(32), 1, 0, randomBytes(1), PackClass.data);
   await writer.flush();
   expect(writer.stats.packsWritten).toBe(3);
+});
+
+test('a chunk given framed (its codec byte in front) is stored as the same record, and counted without that byte', async () => {
+  const repo = await Repository.init(fixture.store, fixture.first);
+  const writer = new RepositoryWriter(repo);
+  const data = randomBytes(5000);
+  const { codec, payload } = encodeSync(data, DEFAULT_COMPRESSION);
+  const plain = randomBytes(300);
+  const framedId = chunkId(repo.keys.id, data);
+  const plainId = chunkId(repo.keys.id, plain);
+  expect(
+    await writer.putEncoded(
+      framedId,
+      data.length,
+      codec,
+      Buffer.concat([Buffer.of(codec), payload]),
+      PackClass.data,
+      true,
+    ),
+  ).toBe(true);
+  expect(await writer.putEncoded(plainId, plain.length, Codec.none, plain, PackClass.data)).toBe(true);
+  await writer.flush();
+  expect(writer.stats.compressedBytes).toBe(payload.length + plain.length);
+  const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+  expect((await reader.read(framedId)).equals(data)).toBe(true);
+  expect((await reader.read(plainId)).equals(plain)).toBe(true);
 });

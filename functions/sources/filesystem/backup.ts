@@ -451,8 +451,15 @@ class TreeWalk {
   private async store(chunk: FileChunk): Promise<void> {
     const isNew =
       !chunk.known &&
-      chunk.payload !== undefined &&
-      (await this.writer.putEncoded(chunk.id, chunk.rawLength, chunk.codec, chunk.payload, PackClass.data));
+      chunk.framed !== undefined &&
+      (await this.writer.putEncoded(
+        chunk.id,
+        chunk.rawLength,
+        chunk.codec,
+        chunk.framed,
+        PackClass.data,
+        true,
+      ));
     this.tally.count(isNew, chunk.rawLength);
   }
 

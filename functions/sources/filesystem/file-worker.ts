@@ -44,7 +44,10 @@ export interface EncodedFileChunk {
   rawLength: number;
   known: boolean;
   codec: number;
-  /** Where the payload starts in the worker's ring, and its length (absent for a known chunk). */
+  /**
+   * Where the codec byte and the payload after it start in the worker's ring, and their length
+   * (absent for a known chunk): a record's plaintext, sealed as it is (RecordSealer's `framed`).
+   */
   at?: number;
   length?: number;
 }
@@ -146,8 +149,8 @@ function main(): void {
       } else {
         known.add(id);
         const { codec, payload } = encodeSync(data, setup.compression, true);
-        const { at, bytes } = ring.put(payload, flushPending);
-        pending.push({ id, rawLength: data.length, known: false, codec, at, length: payload.length });
+        const { at, bytes } = ring.put(payload, flushPending, codec);
+        pending.push({ id, rawLength: data.length, known: false, codec, at, length: 1 + payload.length });
         pendingBytes += bytes;
       }
       if (pendingBytes >= FLUSH_BYTES) flush();

@@ -12,8 +12,11 @@ export interface FileChunk {
   rawLength: number;
   known: boolean;
   codec: number;
-  /** Valid until the sink's promise settles: the ring's bytes are given back to the worker then. */
-  payload?: Buffer;
+  /**
+   * The codec byte, then the payload (RecordSealer's `framed`). Valid until the sink's promise
+   * settles: the ring's bytes are given back to the worker then.
+   */
+  framed?: Buffer;
 }
 
 export interface FileReadResult {
@@ -173,8 +176,8 @@ export class FileWorkers {
       for (const chunk of message.chunks) {
         const { at, length, rawLength, known, codec } = chunk;
         const id = Buffer.from(chunk.id, 'latin1');
-        const payload = at === undefined ? undefined : Buffer.from(ring, at, length);
-        await job.onChunk({ id, rawLength, known, codec, payload });
+        const framed = at === undefined ? undefined : Buffer.from(ring, at, length);
+        await job.onChunk({ id, rawLength, known, codec, framed });
         job.refs.push({ id, rawLength });
       }
     } finally {

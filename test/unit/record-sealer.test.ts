@@ -1,0 +1,81 @@
+/**
+ * One RecordSealer seals every record of a pack, rewriting its own nonce, additional data and
+ * codec byte for each, and takes a payload with its codec byte in front (`framed`, as a file
+ * worker places it) in one cipher update. Whatever the reuse, each record must be the bytes
+ * FORMAT.md gives: AES-256-GCM under the pack's key, nonce = offset (64 bits) ‖ 0, additional
+ * data = pack id ‖ chunk id, plaintext = codec ‖ payload.
+ */
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { counterNonce, writeCounterNonce } from '../../functions/repository/crypto';
+import {
+  PackClass,
+  RecordSealer,
+  newPackHeader,
+  openRecord,
+  sealRecord,
+  type PackHeader,
+} from '../../functions/repository/pack';
+import { Repository } from '../../functions/repository/repository';
+import { KeyFixture } from '../helpers/repository';
+
+const fixture = new KeyFixture('lifeboat-record-sealer-');
+beforeEach(() => fixture.setUp());
+afterEach(() => fixture.tearDown());
+
+/** The record as FORMAT.md describes it, with nothing of the writer's code but the header. */
+function specRecord(header: PackHeader, offset: number, id: Buffer, codec: number, payload: Buffer): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', header.key.key, counterNonce(BigInt(offset), 0));
+  cipher.setAAD(Buffer.concat([header.packId, id]));
+  return Buffer.concat([
+    cipher.update(Buffer.of(codec)),
+    cipher.update(payload),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
+}
+
+const OFFSETS = [104, 105, 70_000, 0xffff_ffff, 0x1_0000_0000, 2 ** 40 + 5, Number.MAX_SAFE_INTEGER];
+
+test('writeCounterNonce writes the bytes of counterNonce, high word included', () => {
+  const into = Buffer.alloc(12, 0xaa);
+  for (const counter of [0, 1, ...OFFSETS])
+    for (const flags of [0, 1])
+      expect(writeCounterNonce(into, counter, flags).toString('hex')).toBe(
+        counterNonce(BigInt(counter), flags).toString('hex'),
+      );
+});
+
+test('one sealer, many records, framed or not: each is the record FORMAT.md gives, and opens', async () => {
+  const repo = await Repository.init(fixture.store, fixture.first);
+  const header = newPackHeader(repo.keys, PackClass.data);
+  const sealer = new RecordSealer(header);
+  const sealed: { offset: number; id: Buffer; codec: number; payload: Buffer; parts: Buffer[] }[] = [];
+  OFFSETS.forEach((offset, i) => {
+    const id = randomBytes(32);
+    const codec = i % 3;
+    // Sizes across the 64 KiB pieces sealInParts cuts, one empty.
+    const payload = randomBytes([0, 1, 3000, 65_535, 65_536, 65_537, 200_000][i]!);
+    const framed = i % 2 === 0;
+    const given = framed ? Buffer.concat([Buffer.of(codec), payload]) : payload;
+    sealed.push({ offset, id, codec, payload, parts: sealer.seal(offset, id, codec, given, framed) });
+  });
+  // Checked only after all were sealed: a later record must not change an earlier one's bytes.
+  for (const { offset, id, codec, payload, parts } of sealed) {
+    const record = Buffer.concat(parts);
+    expect(record.equals(specRecord(header, offset, id, codec, payload))).toBe(true);
+    expect(record.equals(sealRecord(header, offset, id, codec, payload))).toBe(true);
+    const opened = openRecord(
+      header,
+      { id, offset, storedLength: record.length, rawLength: payload.length, codec },
+      record,
+    );
+    expect(opened?.codec).toBe(codec);
+    expect(opened?.payload.equals(payload)).toBe(true);
+  }
+});
+
+test('a framed payload whose first byte is not its codec is refused, not sealed as another codec', async () => {
+  const repo = await Repository.init(fixture.store, fixture.first);
+  const sealer = new RecordSealer(newPackHeader(repo.keys, PackClass.data));
+  expect(() => sealer.seal(104, randomBytes(32), 1, Buffer.of(0, 1, 2, 3), true)).toThrow(/codec/);
+});
