@@ -18,7 +18,7 @@ export interface Tool {
   readonly name: ToolName;
   readonly repo: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Untimed set-up (restic and borg need an explicit init; Lifeboat initialises on first use). */
+  /** Untimed set-up: each tool's repository (and Lifeboat's key) made before the first backup. */
   init(logFile: string): Promise<void>;
   backup(name: string, kind: BackupKind, seq: number): Command;
   /** The id to restore from, and the tool's own report if it printed one, from the backup's stdout. */
@@ -59,16 +59,33 @@ export function lifeboatCommand(repoRoot: string): Command & { builtin: boolean 
   return { cmd: process.execPath, args: [path.join(repoRoot, 'dist', 'bin', 'lifeboat.js')], builtin: true };
 }
 
-function lifeboatBase(workDir: string): Pick<Tool, 'name' | 'repo' | 'env' | 'init'> & { home: string } {
+/**
+ * The repository and its key are made by `lifeboat init`, untimed like restic's and borg's init:
+ * left to the first backup (which makes them when there are none), they were a third of a second
+ * of its time that the peers' first backups do not count.
+ */
+function lifeboatBase(
+  base: Command,
+  workDir: string,
+): Pick<Tool, 'name' | 'repo' | 'env' | 'init'> & { home: string } {
   const repo = path.join(workDir, 'lifeboat-repo');
   const home = path.join(workDir, 'lifeboat-home');
+  const env = { ...process.env, LIFEBOAT_HOME: home };
   return {
     name: 'lifeboat',
     repo,
     home,
-    env: { ...process.env, LIFEBOAT_HOME: home },
-    init: async () => {
+    env,
+    init: async (logFile) => {
       fs.mkdirSync(home, { recursive: true });
+      await runLogged(
+        base.cmd,
+        [...base.args, '--repo', repo, '--key-file', path.join(home, 'key'), 'init'],
+        logFile,
+        {
+          env,
+        },
+      );
     },
   };
 }
@@ -81,7 +98,7 @@ function parseLifeboatBackup(stdout: string): { id: string; reported: unknown } 
 }
 
 export function lifeboat(base: Command, workDir: string): Tool {
-  const common = lifeboatBase(workDir);
+  const common = lifeboatBase(base, workDir);
   const { repo } = common;
   return {
     ...common,
@@ -94,9 +111,9 @@ export function lifeboat(base: Command, workDir: string): Tool {
   };
 }
 
-/** Lifeboat's filesystem backup; the first backup creates the repository and the key file. */
+/** Lifeboat's filesystem backup, into the repository that init made. */
 export function lifeboatTree(base: Command, workDir: string): TreeTool {
-  const { home, ...common } = lifeboatBase(workDir);
+  const { home, ...common } = lifeboatBase(base, workDir);
   const { repo } = common;
   const global = ['--repo', repo, '--key-file', path.join(home, 'key')];
   return {
