@@ -86,7 +86,8 @@ export interface EntryFacts {
   type: string;
   mode: number;
   size: number;
-  mtimeUs: bigint;
+  /** To the nanosecond: a restore sets times as the snapshot holds them (nano-times.ts). */
+  mtimeNs: bigint;
   uid: number;
   gid: number;
   target?: string;
@@ -120,7 +121,7 @@ export function treeFacts(root: string, options: { content?: boolean } = {}): Ma
         type,
         mode: Number(st.mode & 0o7777n),
         size: type === 'dir' ? 0 : Number(st.size),
-        mtimeUs: st.mtimeNs / 1000n,
+        mtimeNs: st.mtimeNs,
         uid: Number(st.uid),
         gid: Number(st.gid),
       };

@@ -25,9 +25,12 @@ test('pieces and chunks are packed in order, with their flags, paths and ids', (
   writer.addPiece({ fid: 7, path, mode: 0o4755, replace: true }, 2);
   writer.addChunk(0, entry(1, 4096));
   writer.addChunk(1, entry(2, 2 ** 33));
-  writer.addPiece({ fid: 7, finish: { size: 403, mode: 0o4755, uid: 1000, gid: 50, mtime: 1.5e9 } }, 1);
+  writer.addPiece(
+    { fid: 7, finish: { size: 403, mode: 0o4755, uid: 1000, gid: 50, mtimeNs: 1_500_000_000_123_456_789n } },
+    1,
+  );
   writer.addChunk(1, entry(3, 0));
-  writer.addPiece({ fid: 8, path: '/b', mode: 0o600, finish: { size: 0, mode: 0o600, mtime: 2 } }, 0);
+  writer.addPiece({ fid: 8, path: '/b', mode: 0o600, finish: { size: 0, mode: 0o600, mtimeNs: -1n } }, 0);
   writer.addPiece({ fid: 9, abandon: true }, 0);
   const batch = writer.batch(5, []);
 
@@ -39,9 +42,14 @@ test('pieces and chunks are packed in order, with their flags, paths and ids', (
   expect(piece(0, Piece.flags)).toBe(PieceFlag.starts | PieceFlag.replace);
   expect(piece(0, Piece.mode)).toBe(0o4755);
   expect(piece(1, Piece.flags)).toBe(PieceFlag.finish | PieceFlag.owner);
-  expect([Piece.size, Piece.finishMode, Piece.uid, Piece.gid, Piece.mtime].map((f) => piece(1, f))).toEqual([
-    403, 0o4755, 1000, 50, 1.5e9,
-  ]);
+  // The time to the nanosecond, in two numbers (one double holds only microseconds of it).
+  expect(
+    [Piece.size, Piece.finishMode, Piece.uid, Piece.gid, Piece.mtimeSeconds, Piece.mtimeNanos].map((f) =>
+      piece(1, f),
+    ),
+  ).toEqual([403, 0o4755, 1000, 50, 1_500_000_000, 123_456_789]);
+  // Before 1970: a second earlier, and the nanoseconds from there.
+  expect([Piece.mtimeSeconds, Piece.mtimeNanos].map((f) => piece(2, f))).toEqual([-1, 999_999_999]);
   // No owner given: none is set (the worker leaves the file as created).
   expect(piece(2, Piece.flags)).toBe(PieceFlag.starts | PieceFlag.finish);
   expect(piece(3, Piece.flags)).toBe(PieceFlag.abandon);

@@ -1,5 +1,6 @@
 import { CHUNK_ID_BYTES } from '../../repository/crypto';
 import type { PackEntry } from '../../repository/pack';
+import { splitNanos } from './nano-times';
 
 /**
  * A restore batch as it crosses to a restore worker (restore-workers.ts to restore-worker.ts):
@@ -47,7 +48,7 @@ export interface FileFinish {
   mode: number;
   uid?: number;
   gid?: number;
-  mtime: number;
+  mtimeNs: bigint;
 }
 
 /**
@@ -74,9 +75,11 @@ export const Piece = {
   finishMode: 5,
   uid: 6,
   gid: 7,
-  mtime: 8,
+  /** The modification time in whole seconds and nanoseconds: a double holds no more than µs of it. */
+  mtimeSeconds: 8,
+  mtimeNanos: 9,
 } as const;
-export const PIECE_FIELDS = 9;
+export const PIECE_FIELDS = 10;
 
 /** Bits of a piece's flags. */
 export const PieceFlag = { starts: 1, replace: 2, abandon: 4, finish: 8, owner: 16 } as const;
@@ -123,7 +126,9 @@ export class RestoreBatchWriter {
       flags |= PieceFlag.finish;
       p[at + Piece.size] = finish.size;
       p[at + Piece.finishMode] = finish.mode;
-      p[at + Piece.mtime] = finish.mtime;
+      const { seconds, nanos } = splitNanos(finish.mtimeNs);
+      p[at + Piece.mtimeSeconds] = seconds;
+      p[at + Piece.mtimeNanos] = nanos;
       if (finish.uid !== undefined && finish.gid !== undefined) {
         flags |= PieceFlag.owner;
         p[at + Piece.uid] = finish.uid;

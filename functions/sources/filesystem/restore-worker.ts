@@ -10,7 +10,6 @@ import {
   fchmodSync,
   fchownSync,
   ftruncateSync,
-  futimesSync,
   openSync,
   renameSync,
   rmSync,
@@ -31,6 +30,7 @@ import {
   type RestoreBatchReply,
 } from './restore-batch';
 import { isZero } from './zeros';
+import { setFileTimes } from './nano-times';
 
 export interface RestoreWorkerSetup {
   idKey: Uint8Array;
@@ -169,8 +169,7 @@ function main(): void {
             if (fileUid !== uid || fileGid !== gid) fchownSync(file.fd, fileUid, fileGid);
           }
           if (mode !== (file.mode & ~setup.umask)) fchmodSync(file.fd, mode);
-          const mtime = p[at + Piece.mtime]!;
-          futimesSync(file.fd, mtime, mtime);
+          setFileTimes(file.fd, p[at + Piece.mtimeSeconds]!, p[at + Piece.mtimeNanos]!);
           closeSync(file.fd);
           if (file.tmp) renameSync(file.tmp, file.path);
           open.delete(fid);

@@ -11,7 +11,6 @@ import {
   openSync,
   readdirSync,
   rmSync,
-  utimesSync,
   type BigIntStats,
 } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -28,6 +27,7 @@ import { OwnerNames } from './owners';
 import { nameBytes, nameText } from './path-text';
 import { inodeKey } from './paths';
 import { isZero } from './zeros';
+import { setFileTimes, setPathTimes, splitNanos } from './nano-times';
 import { PathFilter, splitSnapshotPath, unsafeNameReason } from './restore-safety';
 
 export type OverwriteMode = 'never' | 'if-changed' | 'always';
@@ -100,15 +100,6 @@ function lstatOrUndefined(path: Buffer): BigIntStats | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-}
-
-/**
- * Seconds as a double, which is what Node's utimes takes: exact to the microsecond, not the
- * nanosecond. libuv truncates to nanoseconds, and a double near 1.7e9 s is off by up to 0.12 µs,
- * so 0.4 µs are added to land inside the right microsecond instead of just below it.
- */
-function seconds(ns: bigint): number {
-  return Number(ns / 1000n) / 1e6 + 4e-7;
 }
 
 /** A descriptor of the file at `abs` (never through a symlink), or undefined when reading it is forbidden. */
@@ -305,7 +296,8 @@ class TreeRestore {
       node.type === 'file' &&
       existing.isFile() &&
       existing.size === BigInt(node.size) &&
-      // Restored times are exact to the microsecond (see seconds()).
+      // To the microsecond: a copy made through Node's utimes (or a restore where the addon of
+      // nano-times.ts was missing) holds the backup's time cut there, with the same content.
       existing.mtimeNs / 1000n === node.mtimeNs / 1000n
     ) {
       this.result.files_unchanged++;
@@ -316,15 +308,18 @@ class TreeRestore {
   }
 
   /**
-   * A file kept for its content (--overwrite if-changed) still gets the backup's mode and owner:
-   * a chmod or chown changes neither size nor mtime, so the content check cannot see it. Through
-   * a descriptor opened without following a symlink, like every file a restore writes; by path
-   * only when the file cannot be opened (mode 000 for a user other than root), as directories are.
+   * A file kept for its content (--overwrite if-changed) still gets the backup's mode, owner and
+   * time to the nanosecond: a chmod or chown changes neither size nor mtime, so the content check
+   * cannot see it, and that check compares microseconds. Through a descriptor opened without
+   * following a symlink, like every file a restore writes; by path only when the file cannot be
+   * opened (mode 000 for a user other than root), as directories are.
    */
   private keepWithBackupsMetadata(abs: Buffer, existing: BigIntStats, path: string, node: TreeNode): void {
     const owner = this.asRoot ? { uid: this.uid(node), gid: this.gid(node) } : undefined;
     const ownerDiffers = owner && (existing.uid !== BigInt(owner.uid) || existing.gid !== BigInt(owner.gid));
-    if (!ownerDiffers && Number(existing.mode & 0o7777n) === node.mode) return;
+    const modeDiffers = Number(existing.mode & 0o7777n) !== node.mode;
+    const timeDiffers = existing.mtimeNs !== node.mtimeNs;
+    if (!ownerDiffers && !modeDiffers && !timeDiffers) return;
     try {
       const fd = openUnlessForbidden(abs);
       try {
@@ -332,9 +327,14 @@ class TreeRestore {
         if (fd === undefined) {
           if (ownerDiffers) lchownSync(abs, owner.uid, owner.gid);
           chmodSync(abs, node.mode);
+          if (timeDiffers) setPathTimes(abs, node.mtimeNs, true);
         } else {
           if (ownerDiffers) fchownSync(fd, owner.uid, owner.gid);
           fchmodSync(fd, node.mode);
+          if (timeDiffers) {
+            const { seconds, nanos } = splitNanos(node.mtimeNs);
+            setFileTimes(fd, seconds, nanos);
+          }
         }
       } finally {
         if (fd !== undefined) closeSync(fd);
@@ -342,7 +342,7 @@ class TreeRestore {
     } catch (error) {
       this.failures.push({
         path,
-        problem: `its content is the backup's, but not its mode or owner: ${(error as Error).message}`,
+        problem: `its content is the backup's, but not its mode, owner or time: ${(error as Error).message}`,
       });
     }
   }
@@ -359,7 +359,11 @@ class TreeRestore {
     if (existing) rmSync(abs, { recursive: existing.isDirectory(), force: true });
     await fs.symlink(node.target, abs);
     if (this.asRoot) await fs.lchown(abs, this.uid(node), this.gid(node)).catch(() => undefined);
-    await fs.lutimes(abs, seconds(node.mtimeNs), seconds(node.mtimeNs)).catch(() => undefined);
+    try {
+      setPathTimes(abs, node.mtimeNs, true);
+    } catch {
+      // A link's own times matter least; some filesystems refuse to set them.
+    }
     this.result.symlinks++;
   }
 
@@ -385,7 +389,7 @@ class TreeRestore {
       mode: node.mode,
       uid: this.asRoot ? this.uid(node) : undefined,
       gid: this.asRoot ? this.gid(node) : undefined,
-      mtime: seconds(node.mtimeNs),
+      mtimeNs: node.mtimeNs,
     });
     if (typeof added === 'number') this.pendingFiles.set(added, { abs, dir, node });
     else return added.then((fid) => void this.pendingFiles.set(fid, { abs, dir, node }));
@@ -446,7 +450,8 @@ class TreeRestore {
       await handle.truncate(node.size);
       if (this.asRoot) await handle.chown(this.uid(node), this.gid(node));
       await handle.chmod(node.mode);
-      await handle.utimes(seconds(node.mtimeNs), seconds(node.mtimeNs));
+      const { seconds, nanos } = splitNanos(node.mtimeNs);
+      setFileTimes(handle.fd, seconds, nanos);
     } catch (error) {
       await handle.close();
       await fs.rm(tmp, { force: true });
@@ -504,7 +509,7 @@ class TreeRestore {
     for (const { path, node } of this.dirMeta.reverse()) {
       if (this.asRoot) lchownSync(path, this.uid(node), this.gid(node));
       chmodSync(path, node.mode);
-      utimesSync(path, seconds(node.mtimeNs), seconds(node.mtimeNs));
+      setPathTimes(path, node.mtimeNs);
     }
   }
 }

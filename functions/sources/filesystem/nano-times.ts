@@ -1,0 +1,93 @@
+import { existsSync, futimesSync, lutimesSync, utimesSync } from 'node:fs';
+import * as path from 'node:path';
+import { getSystemErrorName } from 'node:util';
+
+/**
+ * An entry's times, set to the nanosecond where the small native addon beside this module
+ * (nano-times.c, built by `npm run build` when a C compiler is there) can be loaded, and to the
+ * microsecond through Node otherwise: Node's utimes calls take seconds as a double, which libuv
+ * cuts to microseconds. A snapshot holds nanoseconds; `make`, `rsync` and git compare them.
+ * Both set the access time to the modification time, as a restore always did.
+ */
+interface NanoTimesAddon {
+  setFd(fd: number, seconds: number, nanos: number): number;
+  setPath(path: Buffer, seconds: number, nanos: number, noFollow: boolean): number;
+}
+
+const ADDON = 'nano-times.node';
+
+/** Beside the compiled module; from the TypeScript source (ts-jest), the build's copy in dist/. */
+function addonPath(): string {
+  const sibling = path.join(__dirname, ADDON);
+  if (existsSync(sibling)) return sibling;
+  const root = path.join(__dirname, '..', '..', '..');
+  return path.join(root, 'dist', path.relative(root, __dirname), ADDON);
+}
+
+function loadAddon(): NanoTimesAddon | undefined {
+  const file = addonPath();
+  if (!existsSync(file)) return undefined;
+  try {
+    // A .node file cannot be bundled or imported: it is loaded by path, at run time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as NanoTimesAddon;
+  } catch {
+    // Built for another platform or Node: the microsecond fallback still restores.
+    return undefined;
+  }
+}
+
+const addon = process.env['LIFEBOAT_NO_NANO_TIMES'] ? undefined : loadAddon();
+
+/** Whether times are set to the nanosecond here (else to the microsecond). */
+export const nanosecondTimes = addon !== undefined;
+
+/** A time in nanoseconds since the epoch as whole seconds and nanoseconds (0-999,999,999). */
+export function splitNanos(ns: bigint): { seconds: number; nanos: number } {
+  let seconds = ns / 1_000_000_000n;
+  let nanos = ns % 1_000_000_000n;
+  if (nanos < 0n) {
+    seconds -= 1n;
+    nanos += 1_000_000_000n;
+  }
+  return { seconds: Number(seconds), nanos: Number(nanos) };
+}
+
+/**
+ * Seconds as a double, which is what Node's utimes takes: exact to the microsecond, not the
+ * nanosecond. libuv truncates to nanoseconds, and a double near 1.7e9 s is off by up to 0.12 µs,
+ * so 0.4 µs are added to land inside the right microsecond instead of just below it.
+ */
+function asDouble(seconds: number, nanos: number): number {
+  return (seconds * 1e6 + Math.floor(nanos / 1000)) / 1e6 + 4e-7;
+}
+
+function failed(errno: number, call: string, where: string): NodeJS.ErrnoException {
+  const code = getSystemErrorName(-errno);
+  return Object.assign(new Error(`${code}: cannot set the times of ${where} (${call})`), {
+    errno: -errno,
+    code,
+    syscall: call,
+  });
+}
+
+/** Sets the times of the open file `fd` (seconds and nanoseconds, as splitNanos gives them). */
+export function setFileTimes(fd: number, seconds: number, nanos: number): void {
+  if (!addon) return futimesSync(fd, asDouble(seconds, nanos), asDouble(seconds, nanos));
+  const errno = addon.setFd(fd, seconds, nanos);
+  if (errno !== 0) throw failed(errno, 'futimens', `descriptor ${fd}`);
+}
+
+/**
+ * Sets the times of the entry at `entry` (its bytes); with `noFollow`, those of a symbolic link
+ * itself rather than of what it points to.
+ */
+export function setPathTimes(entry: Buffer, mtimeNs: bigint, noFollow = false): void {
+  const { seconds, nanos } = splitNanos(mtimeNs);
+  if (!addon) {
+    const time = asDouble(seconds, nanos);
+    return noFollow ? lutimesSync(entry, time, time) : utimesSync(entry, time, time);
+  }
+  const errno = addon.setPath(entry, seconds, nanos, noFollow);
+  if (errno !== 0) throw failed(errno, 'utimensat', JSON.stringify(entry.toString('latin1')));
+}
