@@ -4,6 +4,11 @@
 # The state machines run `node dist/functions/handlers/fargate-worker.js run-backup|run-restore`.
 
 FROM node:22-bookworm-slim AS build
+# A C compiler for the build's Node-API addon (nano-times.c: a restore sets file times to the
+# nanosecond; without it, to the microsecond). Built here, for the image's architecture.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
