@@ -373,6 +373,11 @@ function printRestored(
         `; ${(result.duration_ms / 1000).toFixed(1)} s` +
         (verification ? `; ${checkedFiles(verification)}.` : '.'),
     );
+    if (result.time_precision === 'us')
+      say(
+        "Times were set to the microsecond, not the backup's nanoseconds: Lifeboat's small native " +
+          'addon for them is not built here (`npm run build` builds it where a C compiler, cc, is installed).',
+      );
   }
   // Refused entries are a warning: the rest is restored, but not everything the manifest named.
   if (result.refused.length > 0) process.exitCode = 3;

@@ -58,13 +58,35 @@ describe('filesystem backup and restore', () => {
     const restored = await runCli(['restore', firstId, '--target', out, '--json'], { env });
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(json(restored.stdout)).toMatchObject({ refused: [], hardlinks: 2, symlinks: 4 });
+    expect(json(restored.stdout)).toMatchObject({
+      refused: [],
+      hardlinks: 2,
+      symlinks: 4,
+      time_precision: 'ns',
+    });
     const diff = diffTrees(src, out);
     expect(diff.output).toBe('');
     expect(diff.same).toBe(true);
     expect(treeFacts(out)).toEqual(treeFacts(src));
     // The names made of bytes that are not UTF-8 came back as those bytes.
     expect(readdirSync(out, { encoding: 'buffer' }).some((n) => n.equals(NON_UTF8))).toBe(true);
+  });
+
+  it('says so when times can only be set to the microsecond (no nanosecond addon)', async () => {
+    const fallback = { ...env, LIFEBOAT_NO_NANO_TIMES: '1' };
+    const out = path.join(home.dir, 'out-microseconds');
+    const asJson = await runCli(['restore', firstId, '--target', out, '--json'], { env: fallback });
+    expect(asJson.code).toBe(0);
+    expect(json(asJson.stdout)).toMatchObject({ time_precision: 'us' });
+    // Cut to the microsecond, not the nanosecond: a file written now has nanoseconds to lose.
+    const facts = treeFacts(out);
+    expect([...facts.values()].every((f) => f.mtimeNs % 1000n === 0n)).toBe(true);
+    expect([...treeFacts(src).values()].some((f) => f.mtimeNs % 1000n !== 0n)).toBe(true);
+    const asText = await runCli(['restore', firstId, '--target', path.join(home.dir, 'out-microseconds-2')], {
+      env: fallback,
+    });
+    expect(asText.code).toBe(0);
+    expect(`${asText.stdout}${asText.stderr}`).toMatch(/Times were set to the microsecond.*cc/s);
   });
 
   it('lists the tree (ls) and shows what changed (diff)', async () => {

@@ -27,7 +27,7 @@ import { OwnerNames } from './owners';
 import { nameBytes, nameText } from './path-text';
 import { inodeKey } from './paths';
 import { isZero } from './zeros';
-import { setFileTimes, setPathTimes, splitNanos } from './nano-times';
+import { nanosecondTimes, setFileTimes, setPathTimes, splitNanos } from './nano-times';
 import { PathFilter, splitSnapshotPath, unsafeNameReason } from './restore-safety';
 
 export type OverwriteMode = 'never' | 'if-changed' | 'always';
@@ -66,6 +66,11 @@ export interface TreeRestoreResult {
   refused: RestoreProblem[];
   skipped: RestoreProblem[];
   duration_ms: number;
+  /**
+   * What the restored times are exact to: `ns` through the addon of nano-times.ts, `us` where it
+   * is not built (Node's own calls).
+   */
+  time_precision: 'ns' | 'us';
 }
 
 /** Some files could not be restored; exit status 11 when the cause is damage, 1 otherwise. */
@@ -136,6 +141,7 @@ class TreeRestore {
     refused: [],
     skipped: [],
     duration_ms: 0,
+    time_precision: nanosecondTimes ? 'ns' : 'us',
   };
   private readonly asRoot = process.getuid?.() === 0;
   private readonly owners = this.asRoot ? new OwnerNames() : undefined;

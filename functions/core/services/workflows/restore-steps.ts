@@ -444,6 +444,7 @@ export async function runRestore(
       bytes_restored: result.bytes_restored,
       refused: result.refused.length,
       deleted: result.deleted,
+      time_precision: result.time_precision,
       // For the read-back check, which compares only what was written.
       not_restored: [...result.refused, ...result.skipped].slice(0, NOT_RESTORED_KEPT).map((p) => p.path),
     };
