@@ -37,6 +37,7 @@ function loadAddon(): NanoTimesAddon | undefined {
   }
 }
 
+/** LIFEBOAT_NO_NANO_TIMES (any value) leaves the addon out: the tests of the fallback set it. */
 const addon = process.env['LIFEBOAT_NO_NANO_TIMES'] ? undefined : loadAddon();
 
 /** Whether times are set to the nanosecond here (else to the microsecond). */
