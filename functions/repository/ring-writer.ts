@@ -34,8 +34,8 @@ export class RingWriter {
    */
   put(data: Uint8Array, beforeWait: () => void, lead?: number): { at: number; bytes: number } {
     const size = this.bytes.length;
-    const skip = lead === undefined ? 0 : 1;
-    const length = skip + data.length;
+    const leadLength = lead === undefined ? 0 : 1;
+    const length = leadLength + data.length;
     if (length > size) throw new Error(`a payload of ${length} bytes does not fit a ring of ${size}`);
     for (let waited = false; ; waited = true) {
       const current = Atomics.load(this.used, this.slot);
@@ -48,7 +48,7 @@ export class RingWriter {
         const at = wraps ? 0 : this.head;
         if (lead !== undefined) this.bytes[at] = lead;
         // Buffer.copy: TypedArray.set into shared memory is about 2.5 times slower.
-        Buffer.from(data.buffer, data.byteOffset, data.length).copy(this.bytes, at + skip);
+        Buffer.from(data.buffer, data.byteOffset, data.length).copy(this.bytes, at + leadLength);
         this.head = at + length;
         Atomics.add(this.used, this.slot, bytes);
         return { at, bytes };

@@ -66,8 +66,7 @@ test('an open file, through its descriptor', () => {
   writeFileSync(file, 'x');
   const fd = openSync(file, 'r+');
   try {
-    const { seconds, nanos } = splitNanos(TIME + 1n);
-    setFileTimes(fd, seconds, nanos);
+    setFileTimes(fd, splitNanos(TIME + 1n));
   } finally {
     closeSync(fd);
   }
@@ -93,7 +92,9 @@ test('a missing entry is an error with its code and the path', () => {
   expect(() => setPathTimes(Buffer.from(missing), TIME)).toThrow(
     expect.objectContaining({ code: 'ENOENT', message: expect.stringContaining(missing) }),
   );
-  expect(() => setFileTimes(987_654, 1, 0)).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  expect(() => setFileTimes(987_654, { seconds: 1, nanos: 0 })).toThrow(
+    expect.objectContaining({ code: 'EBADF' }),
+  );
 });
 
 test('without the addon (LIFEBOAT_NO_NANO_TIMES), times are set to the microsecond', () => {

@@ -1,6 +1,6 @@
 import { existsSync, futimesSync, lutimesSync, utimesSync } from 'node:fs';
-import * as path from 'node:path';
 import { getSystemErrorName } from 'node:util';
+import { builtFile } from '../../core/worker-script';
 
 /**
  * An entry's times, set to the nanosecond where the small native addon beside this module
@@ -14,18 +14,8 @@ interface NanoTimesAddon {
   setPath(path: Buffer, seconds: number, nanos: number, noFollow: boolean): number;
 }
 
-const ADDON = 'nano-times.node';
-
-/** Beside the compiled module; from the TypeScript source (ts-jest), the build's copy in dist/. */
-function addonPath(): string {
-  const sibling = path.join(__dirname, ADDON);
-  if (existsSync(sibling)) return sibling;
-  const root = path.join(__dirname, '..', '..', '..');
-  return path.join(root, 'dist', path.relative(root, __dirname), ADDON);
-}
-
 function loadAddon(): NanoTimesAddon | undefined {
-  const file = addonPath();
+  const file = builtFile(__dirname, 'nano-times.node');
   if (!existsSync(file)) return undefined;
   try {
     // A .node file cannot be bundled or imported: it is loaded by path, at run time.
@@ -43,8 +33,14 @@ const addon = process.env['LIFEBOAT_NO_NANO_TIMES'] ? undefined : loadAddon();
 /** Whether times are set to the nanosecond here (else to the microsecond). */
 export const nanosecondTimes = addon !== undefined;
 
-/** A time in nanoseconds since the epoch as whole seconds and nanoseconds (0-999,999,999). */
-export function splitNanos(ns: bigint): { seconds: number; nanos: number } {
+/** A time as whole seconds since the epoch and nanoseconds (0-999,999,999), two exact numbers. */
+export interface SplitTime {
+  seconds: number;
+  nanos: number;
+}
+
+/** A time in nanoseconds since the epoch as a SplitTime. */
+export function splitNanos(ns: bigint): SplitTime {
   let seconds = ns / 1_000_000_000n;
   let nanos = ns % 1_000_000_000n;
   if (nanos < 0n) {
@@ -59,7 +55,7 @@ export function splitNanos(ns: bigint): { seconds: number; nanos: number } {
  * nanosecond. libuv truncates to nanoseconds, and a double near 1.7e9 s is off by up to 0.12 µs,
  * so 0.4 µs are added to land inside the right microsecond instead of just below it.
  */
-function asDouble(seconds: number, nanos: number): number {
+function asDouble({ seconds, nanos }: SplitTime): number {
   return (seconds * 1e6 + Math.floor(nanos / 1000)) / 1e6 + 4e-7;
 }
 
@@ -72,10 +68,13 @@ function failed(errno: number, call: string, where: string): NodeJS.ErrnoExcepti
   });
 }
 
-/** Sets the times of the open file `fd` (seconds and nanoseconds, as splitNanos gives them). */
-export function setFileTimes(fd: number, seconds: number, nanos: number): void {
-  if (!addon) return futimesSync(fd, asDouble(seconds, nanos), asDouble(seconds, nanos));
-  const errno = addon.setFd(fd, seconds, nanos);
+/** Sets the times of the open file `fd`. */
+export function setFileTimes(fd: number, time: SplitTime): void {
+  if (!addon) {
+    const seconds = asDouble(time);
+    return futimesSync(fd, seconds, seconds);
+  }
+  const errno = addon.setFd(fd, time.seconds, time.nanos);
   if (errno !== 0) throw failed(errno, 'futimens', `descriptor ${fd}`);
 }
 
@@ -84,11 +83,11 @@ export function setFileTimes(fd: number, seconds: number, nanos: number): void {
  * itself rather than of what it points to.
  */
 export function setPathTimes(entry: Buffer, mtimeNs: bigint, noFollow = false): void {
-  const { seconds, nanos } = splitNanos(mtimeNs);
+  const time = splitNanos(mtimeNs);
   if (!addon) {
-    const time = asDouble(seconds, nanos);
-    return noFollow ? lutimesSync(entry, time, time) : utimesSync(entry, time, time);
+    const seconds = asDouble(time);
+    return noFollow ? lutimesSync(entry, seconds, seconds) : utimesSync(entry, seconds, seconds);
   }
-  const errno = addon.setPath(entry, seconds, nanos, noFollow);
+  const errno = addon.setPath(entry, time.seconds, time.nanos, noFollow);
   if (errno !== 0) throw failed(errno, 'utimensat', JSON.stringify(entry.toString('latin1')));
 }

@@ -169,7 +169,7 @@ function main(): void {
             if (fileUid !== uid || fileGid !== gid) fchownSync(file.fd, fileUid, fileGid);
           }
           if (mode !== (file.mode & ~setup.umask)) fchmodSync(file.fd, mode);
-          setFileTimes(file.fd, p[at + Piece.mtimeSeconds]!, p[at + Piece.mtimeNanos]!);
+          setFileTimes(file.fd, { seconds: p[at + Piece.mtimeSeconds]!, nanos: p[at + Piece.mtimeNanos]! });
           closeSync(file.fd);
           if (file.tmp) renameSync(file.tmp, file.path);
           open.delete(fid);

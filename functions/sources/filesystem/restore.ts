@@ -337,10 +337,7 @@ class TreeRestore {
         } else {
           if (ownerDiffers) fchownSync(fd, owner.uid, owner.gid);
           fchmodSync(fd, node.mode);
-          if (timeDiffers) {
-            const { seconds, nanos } = splitNanos(node.mtimeNs);
-            setFileTimes(fd, seconds, nanos);
-          }
+          if (timeDiffers) setFileTimes(fd, splitNanos(node.mtimeNs));
         }
       } finally {
         if (fd !== undefined) closeSync(fd);
@@ -456,8 +453,7 @@ class TreeRestore {
       await handle.truncate(node.size);
       if (this.asRoot) await handle.chown(this.uid(node), this.gid(node));
       await handle.chmod(node.mode);
-      const { seconds, nanos } = splitNanos(node.mtimeNs);
-      setFileTimes(handle.fd, seconds, nanos);
+      setFileTimes(handle.fd, splitNanos(node.mtimeNs));
     } catch (error) {
       await handle.close();
       await fs.rm(tmp, { force: true });
