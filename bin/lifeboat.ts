@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import './cli/compile-cache';
+import './cli/malloc-arenas';
 import './cli/quiet-warnings';
 import { CommanderError } from 'commander';
 import { ExitCode } from '../functions/core/errors';

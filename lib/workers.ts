@@ -17,6 +17,7 @@ import {
   type FileAccess,
   type WorkerFileSystem,
 } from './file-system';
+import { MALLOC_ARENAS } from '../functions/core/malloc-arenas';
 import { handlerEntry, projectRoot, projectVersion } from './project';
 import { profileOf, type Duty } from './steps';
 import type { Vault } from './vault';
@@ -137,6 +138,8 @@ export class Workers extends Construct {
       LIFEBOAT_FILES_MOUNT: props.fileSystem?.mountPath ?? '',
       POWERTOOLS_SERVICE_NAME: 'lifeboat',
       POWERTOOLS_METRICS_NAMESPACE: 'Lifeboat',
+      // glibc reads it at start-up; the CLI sets the same cap through an addon (malloc-arenas.ts).
+      MALLOC_ARENA_MAX: String(MALLOC_ARENAS),
     };
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {

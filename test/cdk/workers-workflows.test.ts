@@ -170,11 +170,21 @@ describe('workers', () => {
         'LIFEBOAT_FARGATE_THRESHOLD_BYTES',
         'LIFEBOAT_FILES_MOUNT',
         'LIFEBOAT_REPOSITORY',
+        'MALLOC_ARENA_MAX',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
       ].sort(),
     );
     expect(JSON.stringify(env.LIFEBOAT_REPOSITORY)).toContain('s3://');
+  });
+
+  test('functions and tasks start with glibc capped at two malloc arenas, as the CLI caps itself', () => {
+    expect(fn('RunBackup').Environment).toMatchObject({ Variables: { MALLOC_ARENA_MAX: '2' } });
+    for (const task of [s.stack.workers.backupTask, s.stack.workers.restoreTask]) {
+      const props = resources(s.template, 'AWS::ECS::TaskDefinition')[idOf(task)]!.Properties;
+      const [container] = props.ContainerDefinitions as { Environment: { Name: string; Value: string }[] }[];
+      expect(container!.Environment).toContainEqual({ Name: 'MALLOC_ARENA_MAX', Value: '2' });
+    }
   });
 
   test('the Fargate tasks run the worker container on ARM64, logging to CloudWatch', () => {

@@ -1,6 +1,6 @@
-import { existsSync, futimesSync, lutimesSync, utimesSync } from 'node:fs';
+import { futimesSync, lutimesSync, utimesSync } from 'node:fs';
 import { getSystemErrorName } from 'node:util';
-import { builtFile } from '../../core/worker-script';
+import { loadNativeAddon } from '../../core/native-addon';
 
 /**
  * An entry's times, set to the nanosecond where the small native addon beside this module
@@ -14,21 +14,10 @@ interface NanoTimesAddon {
   setPath(path: Buffer, seconds: number, nanos: number, noFollow: boolean): number;
 }
 
-function loadAddon(): NanoTimesAddon | undefined {
-  const file = builtFile(__dirname, 'nano-times.node');
-  if (!existsSync(file)) return undefined;
-  try {
-    // A .node file cannot be bundled or imported: it is loaded by path, at run time.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file) as NanoTimesAddon;
-  } catch {
-    // Built for another platform or Node: the microsecond fallback still restores.
-    return undefined;
-  }
-}
-
 /** LIFEBOAT_NO_NANO_TIMES (any value) leaves the addon out: the tests of the fallback set it. */
-const addon = process.env['LIFEBOAT_NO_NANO_TIMES'] ? undefined : loadAddon();
+const addon = process.env['LIFEBOAT_NO_NANO_TIMES']
+  ? undefined
+  : loadNativeAddon<NanoTimesAddon>(__dirname, 'nano-times.node');
 
 /** Whether times are set to the nanosecond here (else to the microsecond). */
 export const nanosecondTimes = addon !== undefined;
