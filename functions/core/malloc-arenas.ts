@@ -6,11 +6,12 @@ interface MallocArenasAddon {
 }
 
 /**
- * The cap on glibc's malloc arenas that Lambda's functions and the Fargate image also set (as
- * MALLOC_ARENA_MAX). A first backup of the Linux source tree kept 8 to 11 arenas; those of the
- * worker threads, V8's and libuv's held 35 MiB of freed memory and a few hundred KiB in use. With
- * two, its peak resident memory went from 270-274 MiB to 251-260 (three rounds each, in turns, on
- * tmpfs), in the same time.
+ * The cap on glibc's malloc arenas, which the Lambda functions and Fargate tasks get as
+ * MALLOC_ARENA_MAX. A first backup of the Linux source tree ended with 12 arenas: those of the
+ * worker threads, V8's and libuv's held 34 MiB, less than 1 MiB of it in use. With two, its peak
+ * resident memory was 243-250 MiB against 260-266 without (tmpfs, three rounds each, in turns), in
+ * the same time; a restore of it peaked at 242-252 MiB against 252-265, in 3% more time (five
+ * rounds each; within the run-to-run spread).
  */
 export const MALLOC_ARENAS = 2;
 
