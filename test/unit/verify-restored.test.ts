@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChunkReader, loadChunkIndex } from '../../functions/repository/reader';
 import { Repository } from '../../functions/repository/repository';
+import * as youngGc from '../../functions/repository/young-gc';
 import { backupTree } from '../../functions/sources/filesystem/backup';
 import { restoreTree } from '../../functions/sources/filesystem/restore';
 import {
@@ -220,4 +221,18 @@ test('entries after a nested directory are found where they are, at every depth'
     { path: 'y-empty', problem: 'missing' },
   ]);
   expect(damaged).toMatchObject({ files_checked: 1, dirs_checked: 3 });
+});
+
+test('a read-back gives the heap a restore grew back once, before its workers grow theirs; a check without read-back does not', async () => {
+  const { repo, manifest, target, reader } = await backedUpAndRestored();
+  const compact = jest.spyOn(youngGc, 'compactHeap');
+  try {
+    await verifyRestoredTree(repo, reader, manifest, target, { readBack: false });
+    expect(compact).not.toHaveBeenCalled();
+    const check = await verifyRestoredTree(repo, reader, manifest, target);
+    expect(check.problems).toEqual([]);
+    expect(compact).toHaveBeenCalledTimes(1);
+  } finally {
+    compact.mockRestore();
+  }
 });
