@@ -1,6 +1,6 @@
 // Caps how many malloc arenas glibc gives the process's threads (mallopt M_ARENA_MAX).
-// glibc gives each thread that allocates while another holds an arena an arena of its own, up to
-// eight per core. Memory freed into one thread's arena serves only the threads using that arena,
+// glibc gives a thread an arena of its own when it first allocates (and another when its own is
+// busy), up to eight per core. Memory freed into an arena serves only the threads using that arena,
 // so a backup's worker threads, V8's threads and libuv's pool each kept megabytes of freed buffers
 // that no other thread could use. The same setting as the environment variable MALLOC_ARENA_MAX,
 // made after start-up (the variable is read once, before main). Built by scripts/build-native.js;

@@ -85,8 +85,8 @@ export async function verifyRestoredTree(
     : undefined;
   // A restore just before this (`restore --read-back`) leaves the main thread's heap at its
   // largest, and V8 keeps those pages: given back before the workers grow theirs, the peak of a
-  // read-back restore of the Linux source tree was 242-245 MiB against 277-283 (tmpfs, two rounds
-  // each, in turns), for one full collection.
+  // read-back restore of the Linux source tree was 242-249 MiB against 277-283 (tmpfs, in
+  // turns), for one full collection.
   if (workers) compactHeap();
   try {
     // A path as text (path-text.ts) is made only where it is needed, for the filters and
