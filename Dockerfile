@@ -4,8 +4,9 @@
 # The state machines run `node dist/functions/handlers/fargate-worker.js run-backup|run-restore`.
 
 FROM node:22-bookworm-slim AS build
-# A C compiler for the build's Node-API addon (nano-times.c: a restore sets file times to the
-# nanosecond; without it, to the microsecond). Built here, for the image's architecture.
+# A C compiler for the build's Node-API addons (nano-times.c: a restore sets file times to the
+# nanosecond; without it, to the microsecond). Built here, for the image's architecture. The
+# tasks cap malloc's arenas through MALLOC_ARENA_MAX, not malloc-arenas.c.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*

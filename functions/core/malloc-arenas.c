@@ -57,10 +57,10 @@ static napi_value count(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  napi_value fn;
-  napi_create_function(env, "limit", NAPI_AUTO_LENGTH, limit, NULL, &fn);
-  napi_set_named_property(env, exports, "limit", fn);
-  napi_create_function(env, "count", NAPI_AUTO_LENGTH, count, NULL, &fn);
-  napi_set_named_property(env, exports, "count", fn);
+  napi_property_descriptor properties[] = {
+      {"limit", NULL, limit, NULL, NULL, NULL, napi_default, NULL},
+      {"count", NULL, count, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;
 }
