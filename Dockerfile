@@ -5,8 +5,9 @@
 
 FROM node:22-bookworm-slim AS build
 # A C compiler for the build's Node-API addons (nano-times.c: a restore sets file times to the
-# nanosecond; without it, to the microsecond). Built here, for the image's architecture. The
-# tasks cap malloc's arenas through MALLOC_ARENA_MAX, not malloc-arenas.c.
+# nanosecond; without it, to the microsecond. record-cipher.c: a pack's records are sealed with
+# one OpenSSL context, Node's own, instead of a cipher per record). Built here, for the image's
+# architecture. The tasks cap malloc's arenas through MALLOC_ARENA_MAX, not malloc-arenas.c.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*

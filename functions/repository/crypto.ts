@@ -354,7 +354,7 @@ const SEAL_PIECE_BYTES = 64 * 1024;
  * As seal, in pieces (of at most SEAL_PIECE_BYTES) whose concatenation is the sealed bytes: a
  * caller that writes them out saves copying (and allocating) the whole once more.
  */
-export function sealInParts(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer[]): Buffer[] {
+function sealInParts(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer[]): Buffer[] {
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
   const out: Buffer[] = [];

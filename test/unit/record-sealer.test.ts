@@ -49,19 +49,26 @@ test('one sealer, many records, framed or not: each is the record FORMAT.md give
   const repo = await Repository.init(fixture.store, fixture.first);
   const header = newPackHeader(repo.keys, PackClass.data);
   const sealer = new RecordSealer(header);
-  const sealed: { offset: number; id: Buffer; codec: number; payload: Buffer; parts: Buffer[] }[] = [];
+  // Every record into one buffer, one after the other, as a pack writer stages them.
+  const out = Buffer.alloc(400_000, 0xee);
+  let at = 3;
+  const sealed: { offset: number; id: Buffer; codec: number; payload: Buffer; record: Buffer }[] = [];
   OFFSETS.forEach((offset, i) => {
     const id = randomBytes(32);
     const codec = i % 3;
-    // Sizes across the 64 KiB pieces sealInParts cuts, one empty.
+    // Sizes across the 64 KiB pieces Node's cipher is fed in (the fallback), one empty.
     const payload = randomBytes([0, 1, 3000, 65_535, 65_536, 65_537, 200_000][i]!);
     const framed = i % 2 === 0;
     const given = framed ? Buffer.concat([Buffer.of(codec), payload]) : payload;
-    sealed.push({ offset, id, codec, payload, parts: sealer.seal(offset, id, codec, given, framed) });
+    const length = sealer.sealInto(offset, id, codec, given, framed, out, at);
+    expect(length).toBe(RecordSealer.sealedLength(given.length, framed));
+    sealed.push({ offset, id, codec, payload, record: out.subarray(at, at + length) });
+    at += length;
   });
+  expect(out.subarray(0, 3).equals(Buffer.alloc(3, 0xee))).toBe(true);
+  expect(out.subarray(at).equals(Buffer.alloc(out.length - at, 0xee))).toBe(true);
   // Checked only after all were sealed: a later record must not change an earlier one's bytes.
-  for (const { offset, id, codec, payload, parts } of sealed) {
-    const record = Buffer.concat(parts);
+  for (const { offset, id, codec, payload, record } of sealed) {
     expect(record.equals(specRecord(header, offset, id, codec, payload))).toBe(true);
     expect(record.equals(sealRecord(header, offset, id, codec, payload))).toBe(true);
     const opened = openRecord(
@@ -77,5 +84,9 @@ test('one sealer, many records, framed or not: each is the record FORMAT.md give
 test('a framed payload whose first byte is not its codec is refused, not sealed as another codec', async () => {
   const repo = await Repository.init(fixture.store, fixture.first);
   const sealer = new RecordSealer(newPackHeader(repo.keys, PackClass.data));
-  expect(() => sealer.seal(104, randomBytes(32), 1, Buffer.of(0, 1, 2, 3), true)).toThrow(/codec/);
+  const out = Buffer.alloc(64);
+  expect(() => sealer.sealInto(104, randomBytes(32), 1, Buffer.of(0, 1, 2, 3), true, out, 0)).toThrow(
+    /codec/,
+  );
+  expect(out.equals(Buffer.alloc(64))).toBe(true);
 });
