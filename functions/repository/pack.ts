@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import {
   CHUNK_ID_BYTES,
   NONCE_BYTES,
+  TAG_BYTES,
   counterNonce,
   deriveObjectKey,
   requireObjectKey,
@@ -57,10 +58,6 @@ export function packKey(packClass: PackClass, packIdHex: string): string {
 
 export function packInfo(packId: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${FORMAT_LABEL}pack`), packId]);
-}
-
-function recordAad(packId: Buffer, chunkId: Buffer): Buffer {
-  return Buffer.concat([packId, chunkId]);
 }
 
 export interface PackHeader {
@@ -206,20 +203,61 @@ export class RecordSealer {
   }
 }
 
-/** Opens a record; undefined when it fails authentication. */
+/**
+ * Opens records for one thread: the nonce and the additional data are buffers of its own,
+ * rewritten for each record, and the cipher of the last pack key is kept (a restore reads a pack's
+ * records one after another). Through record-cipher.ts, a record is opened straight into the
+ * caller's buffer or this thread's scratch; Node's crypto made a decipher and its output buffers
+ * per record, about a million small allocations in a restore of the Linux source tree (heaptrack).
+ */
+class RecordOpener {
+  private readonly nonce = Buffer.allocUnsafeSlow(NONCE_BYTES);
+  private aad = Buffer.alloc(0);
+  private cipher: RecordCipher | undefined;
+  private scratch = Buffer.alloc(0);
+
+  open(header: PackHeader, entry: PackEntry, record: Buffer, scratch: boolean): OpenedRecord | undefined {
+    const length = record.length - TAG_BYTES;
+    if (length < 1) return undefined;
+    writeCounterNonce(this.nonce, entry.offset, 0);
+    const aadLength = header.packId.length + entry.id.length;
+    if (this.aad.length !== aadLength) this.aad = Buffer.allocUnsafeSlow(aadLength);
+    header.packId.copy(this.aad);
+    entry.id.copy(this.aad, header.packId.length);
+    if (!this.cipher?.key.equals(header.key.key)) this.cipher = new RecordCipher(header.key.key);
+    let out: Buffer;
+    if (!scratch) out = Buffer.allocUnsafe(length);
+    else {
+      // At least doubled when it must grow: few sizes for malloc to keep (zstd-context.ts).
+      if (this.scratch.length < length)
+        this.scratch = Buffer.allocUnsafeSlow(Math.max(length, this.scratch.length * 2));
+      out = this.scratch;
+    }
+    if (this.cipher.openInto(this.nonce, this.aad, record, out, 0) === undefined) return undefined;
+    return { codec: out[0]!, payload: out.subarray(1, length) };
+  }
+}
+
+export interface OpenedRecord {
+  codec: number;
+  payload: Buffer;
+}
+
+let opener: RecordOpener | undefined;
+
+/**
+ * Opens a record; undefined when it fails authentication. With `scratch`, the payload is a view of
+ * this thread's scratch buffer, valid only until its next call: for a caller that decodes it (or
+ * writes it out) and drops it.
+ */
 export function openRecord(
   header: PackHeader,
   entry: PackEntry,
   record: Buffer,
-): { codec: number; payload: Buffer } | undefined {
-  const plain = open(
-    header.key.key,
-    counterNonce(entry.offset, 0),
-    recordAad(header.packId, entry.id),
-    record,
-  );
-  if (!plain || plain.length < 1) return undefined;
-  return { codec: plain[0]!, payload: plain.subarray(1) };
+  scratch = false,
+): OpenedRecord | undefined {
+  opener ??= new RecordOpener();
+  return opener.open(header, entry, record, scratch);
 }
 
 export function encodeEntries(entries: PackEntry[]): Buffer {

@@ -2,12 +2,14 @@
 // Node's crypto API makes a new cipher (a new key schedule) per record, and allocates the
 // ciphertext, the final block and the tag as three buffers: about 6 us of the main thread's time
 // per record, for the 78,600 records of the Linux source tree. Here a record is sealed into a
-// buffer the caller owns, with the key set once. The OpenSSL is Node's own: its symbols are
-// resolved in the running node at load time, and where they are not, the addon does not load and
-// record-cipher.ts seals through Node's crypto instead. Built by scripts/build-native.js.
+// buffer the caller owns, with the key set once; and opened the same way (a restore's workers,
+// `check --read-data`). The OpenSSL is Node's own: its symbols are resolved in the running node at
+// load time, and where they are not, the addon does not load and record-cipher.ts goes through
+// Node's crypto instead. Built by scripts/build-native.js.
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <node_api.h>
 
@@ -57,6 +59,77 @@ static napi_value sealer(napi_env env, napi_callback_info info) {
     EVP_CIPHER_CTX_free(ctx);
     return NULL;
   }
+  return result;
+}
+
+// opener(key): a decryption context with this 32-byte key, freed when it is collected.
+static napi_value opener(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint8_t *key;
+  size_t key_length;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      !bytes_of(env, argv[0], &key, &key_length) || key_length != KEY_BYTES) {
+    napi_throw_type_error(env, NULL, "opener(key): a 32-byte key");
+    return NULL;
+  }
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+  if (ctx == NULL || EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, NULL) != 1) {
+    EVP_CIPHER_CTX_free(ctx);
+    napi_throw_error(env, NULL, "AES-256-GCM is not available");
+    return NULL;
+  }
+  napi_value result;
+  if (napi_create_external(env, ctx, release, NULL, &result) != napi_ok) {
+    EVP_CIPHER_CTX_free(ctx);
+    return NULL;
+  }
+  return result;
+}
+
+// open(opener, nonce, aad, sealed, out, at): authenticates `sealed` (ciphertext, then the tag) and
+// writes its plaintext into `out` from byte `at`; returns the plaintext's length, or -1 when it
+// does not authenticate (and then the bytes it took in `out` are zeroed: nothing unauthenticated
+// is left for a caller to use by mistake).
+static napi_value open_record(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  void *ctx = NULL;
+  uint8_t *nonce, *aad, *sealed, *out;
+  size_t nonce_length, aad_length, sealed_length, out_length;
+  int64_t at = -1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 ||
+      napi_get_value_external(env, argv[0], &ctx) != napi_ok || ctx == NULL ||
+      !bytes_of(env, argv[1], &nonce, &nonce_length) || nonce_length != NONCE_BYTES ||
+      !bytes_of(env, argv[2], &aad, &aad_length) || aad_length > INT32_MAX ||
+      !bytes_of(env, argv[3], &sealed, &sealed_length) || sealed_length > INT32_MAX ||
+      !bytes_of(env, argv[4], &out, &out_length) || napi_get_value_int64(env, argv[5], &at) != napi_ok) {
+    napi_throw_type_error(env, NULL, "open(opener, nonce, aad, sealed, out, at)");
+    return NULL;
+  }
+  napi_value result;
+  if (sealed_length < TAG_BYTES) {
+    napi_create_int64(env, -1, &result);
+    return result;
+  }
+  size_t plain_length = sealed_length - TAG_BYTES;
+  if (at < 0 || (uint64_t)at > out_length || out_length - (size_t)at < plain_length) {
+    napi_throw_range_error(env, NULL, "open: no room in the output for the plaintext");
+    return NULL;
+  }
+  EVP_CIPHER_CTX *cipher = (EVP_CIPHER_CTX *)ctx;
+  uint8_t *target = out + at;
+  uint8_t tag[TAG_BYTES];
+  memcpy(tag, sealed + plain_length, TAG_BYTES);
+  int aad_n = 0, plain_n = 0, last = -1;
+  int ok = EVP_DecryptInit_ex(cipher, NULL, NULL, NULL, nonce) == 1;
+  if (ok && aad_length > 0) ok = EVP_DecryptUpdate(cipher, NULL, &aad_n, aad, (int)aad_length) == 1;
+  if (ok && plain_length > 0) ok = EVP_DecryptUpdate(cipher, target, &plain_n, sealed, (int)plain_length) == 1;
+  ok = ok && (size_t)plain_n == plain_length &&
+       EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag) == 1 &&
+       EVP_DecryptFinal_ex(cipher, target + plain_length, &last) == 1 && last == 0;
+  if (!ok) OPENSSL_cleanse(target, plain_length);
+  napi_create_int64(env, ok ? (int64_t)plain_length : -1, &result);
   return result;
 }
 
@@ -197,6 +270,8 @@ NAPI_MODULE_INIT() {
       {"begin", NULL, begin, NULL, NULL, NULL, napi_default, NULL},
       {"update", NULL, update, NULL, NULL, NULL, napi_default, NULL},
       {"end", NULL, end, NULL, NULL, NULL, napi_default, NULL},
+      {"opener", NULL, opener, NULL, NULL, NULL, napi_default, NULL},
+      {"open", NULL, open_record, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

@@ -8,8 +8,8 @@ export type RecordCheck = { data: Buffer; digest: Buffer; problem?: undefined } 
  * Everything a reader checks of one record: it authenticates, its codec byte matches the entry,
  * it decodes to exactly the raw length, and its content hashes to its id. The one definition
  * used by restores (on the main thread or a worker) and by `check --read-data`. With `scratch`,
- * the data may be a view of the thread's scratch buffer, valid only until its next call: for a
- * caller that writes the data out and drops it.
+ * the data may be a view of one of the thread's scratch buffers (the opened record's or zstd's),
+ * valid only until its next call: for a caller that writes the data out and drops it.
  */
 export function verifyRecord(
   header: PackHeader,
@@ -18,7 +18,7 @@ export function verifyRecord(
   ids: ChunkIdHasher,
   scratch = false,
 ): RecordCheck {
-  const opened = openRecord(header, entry, record);
+  const opened = openRecord(header, entry, record, scratch);
   if (!opened)
     return { problem: `record of chunk ${entry.id.toString('hex').slice(0, 16)} does not authenticate` };
   if (opened.codec !== entry.codec) return { problem: 'record codec differs from the index' };

@@ -93,6 +93,35 @@ test('a record sealed in parts (bigger than one buffer) is the same bytes, whate
   expect(out.equals(reference(KEY, NONCE, AAD, Buffer.of(1, 2, 3)))).toBe(true);
 });
 
+test("a record opens into the caller's buffer; a damaged one does not, and leaves zeros", () => {
+  const cipher = new RecordCipher(KEY);
+  for (const size of SIZES) {
+    const plaintext = plaintextOf(size);
+    const sealed = reference(KEY, NONCE, AAD, plaintext);
+    const out = Buffer.alloc(size + 8, 0xee);
+    expect(cipher.openInto(NONCE, AAD, sealed, out, 3)).toBe(size);
+    expect(out.subarray(3, 3 + size).equals(plaintext)).toBe(true);
+    expect(out.subarray(0, 3).equals(Buffer.alloc(3, 0xee))).toBe(true);
+    expect(out.subarray(3 + size).equals(Buffer.alloc(5, 0xee))).toBe(true);
+    // A flipped bit anywhere (ciphertext or tag), another nonce or other additional data.
+    const flipped = Buffer.from(sealed);
+    flipped[(size * 7) % sealed.length]! ^= 0x01;
+    const otherNonce = Buffer.from(NONCE);
+    otherNonce[11]! ^= 1;
+    for (const [nonce, aad, record] of [
+      [NONCE, AAD, flipped],
+      [otherNonce, AAD, sealed],
+      [NONCE, AAD.subarray(1), sealed],
+    ] as const) {
+      const into = Buffer.alloc(size, 0xee);
+      expect(cipher.openInto(nonce, aad, record, into, 0)).toBeUndefined();
+      expect(into.equals(Buffer.alloc(size))).toBe(true);
+    }
+  }
+  expect(cipher.openInto(NONCE, AAD, Buffer.alloc(15), Buffer.alloc(0), 0)).toBeUndefined();
+  expect(() => cipher.openInto(NONCE, AAD, Buffer.alloc(16 + 5), Buffer.alloc(4), 0)).toThrow(RangeError);
+});
+
 test('a record that does not fit is refused, and nothing is written', () => {
   const cipher = new RecordCipher(KEY);
   const out = Buffer.alloc(100, 0xee);
@@ -103,7 +132,7 @@ test('a record that does not fit is refused, and nothing is written', () => {
   expect(cipher.sealInto(NONCE, AAD, Buffer.alloc(0), Buffer.alloc(84), out, 0)).toBe(100);
 });
 
-test('without the addon (LIFEBOAT_NO_NATIVE_CIPHER), Node seals the same bytes, whole or in parts', () => {
+test('without the addon (LIFEBOAT_NO_NATIVE_CIPHER), Node seals the same bytes, whole or in parts, and opens them', () => {
   const module = path.join(__dirname, '..', '..', 'dist', 'functions', 'repository', 'record-cipher.js');
   const script = `const { RecordCipher, nativeRecordCipher } = require(${JSON.stringify(module)});
     const cipher = new RecordCipher(Buffer.alloc(32, 7));
@@ -117,6 +146,14 @@ test('without the addon (LIFEBOAT_NO_NATIVE_CIPHER), Node seals the same bytes, 
       for (let at = 0; at < size; ) at += cipher.update(plaintext.subarray(at, at + 4099), parted, at);
       cipher.end(parted.subarray(size));
       if (!parted.equals(out)) throw new Error('sealed in parts, record of ' + size + ' bytes differs');
+      const opened = Buffer.alloc(size);
+      const nonce = Buffer.from(${JSON.stringify(NONCE.toString('hex'))}, 'hex');
+      if (cipher.openInto(nonce, Buffer.alloc(48, 3), out, opened, 0) !== size || !opened.equals(plaintext))
+        throw new Error('record of ' + size + ' bytes does not open');
+      out[0] ^= 1;
+      if (cipher.openInto(nonce, Buffer.alloc(48, 3), out, opened, 0) !== undefined || opened.some((b) => b !== 0))
+        throw new Error('damaged record of ' + size + ' bytes opens');
+      out[0] ^= 1;
       return out.toString('hex');
     });
     process.stdout.write(JSON.stringify({ native: nativeRecordCipher, sealed }));`;

@@ -90,3 +90,39 @@ test('a framed payload whose first byte is not its codec is refused, not sealed 
   );
   expect(out.equals(Buffer.alloc(64))).toBe(true);
 });
+
+test('records of two packs, opened in turns: each with its pack key, kept or in the scratch buffer', async () => {
+  const repo = await Repository.init(fixture.store, fixture.first);
+  const packs = [newPackHeader(repo.keys, PackClass.data), newPackHeader(repo.keys, PackClass.meta)];
+  const records = Array.from({ length: 6 }, (_, i) => {
+    const header = packs[i % 2]!;
+    const id = randomBytes(32);
+    const payload = randomBytes(1000 * (i + 1));
+    const offset = 104 + i;
+    const record = sealRecord(header, offset, id, 1, payload);
+    return {
+      header,
+      entry: { id, offset, storedLength: record.length, rawLength: payload.length, codec: 1 },
+      record,
+      payload,
+    };
+  });
+  // Kept: each payload is its own, whatever is opened after it.
+  const kept = records.map((r) => openRecord(r.header, r.entry, r.record)!.payload);
+  kept.forEach((payload, i) => expect(payload.equals(records[i]!.payload)).toBe(true));
+  // Scratch: one buffer of the thread's, reused by the next record (the larger first here).
+  const [larger, smaller] = [records[1]!, records[0]!];
+  const first = openRecord(larger.header, larger.entry, larger.record, true)!.payload;
+  expect(first.equals(larger.payload)).toBe(true);
+  const second = openRecord(smaller.header, smaller.entry, smaller.record, true)!.payload;
+  expect(second.equals(smaller.payload)).toBe(true);
+  expect(second.buffer === first.buffer).toBe(true);
+  expect(first.equals(larger.payload)).toBe(false);
+  // A record under the other pack's key, or damaged, does not open.
+  const [a, b] = records;
+  expect(openRecord(b!.header, a!.entry, a!.record)).toBeUndefined();
+  const damaged = Buffer.from(a!.record);
+  damaged[damaged.length - 1]! ^= 0x80;
+  expect(openRecord(a!.header, a!.entry, damaged, true)).toBeUndefined();
+  expect(openRecord(a!.header, a!.entry, a!.record, true)?.payload.equals(a!.payload)).toBe(true);
+});
