@@ -37,19 +37,20 @@ static int bytes_of(napi_env env, napi_value value, uint8_t **data, size_t *leng
   return 1;
 }
 
-// sealer(key): an encryption context with this 32-byte key, freed when it is collected.
-static napi_value sealer(napi_env env, napi_callback_info info) {
+// A context with the 32-byte key given as the only argument, for encryption (encrypt = 1) or
+// decryption (0), freed when it is collected.
+static napi_value context_for(napi_env env, napi_callback_info info, int encrypt, const char *usage) {
   size_t argc = 1;
   napi_value argv[1];
   uint8_t *key;
   size_t key_length;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
       !bytes_of(env, argv[0], &key, &key_length) || key_length != KEY_BYTES) {
-    napi_throw_type_error(env, NULL, "sealer(key): a 32-byte key");
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
   EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-  if (ctx == NULL || EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, NULL) != 1) {
+  if (ctx == NULL || EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, NULL, encrypt) != 1) {
     EVP_CIPHER_CTX_free(ctx);
     napi_throw_error(env, NULL, "AES-256-GCM is not available");
     return NULL;
@@ -62,29 +63,50 @@ static napi_value sealer(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// opener(key): a decryption context with this 32-byte key, freed when it is collected.
+// sealer(key): an encryption context with this key.
+static napi_value sealer(napi_env env, napi_callback_info info) {
+  return context_for(env, info, 1, "sealer(key): a 32-byte key");
+}
+
+// opener(key): a decryption context with this key.
 static napi_value opener(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  uint8_t *key;
-  size_t key_length;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
-      !bytes_of(env, argv[0], &key, &key_length) || key_length != KEY_BYTES) {
-    napi_throw_type_error(env, NULL, "opener(key): a 32-byte key");
-    return NULL;
-  }
-  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-  if (ctx == NULL || EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, NULL) != 1) {
-    EVP_CIPHER_CTX_free(ctx);
-    napi_throw_error(env, NULL, "AES-256-GCM is not available");
-    return NULL;
-  }
-  napi_value result;
-  if (napi_create_external(env, ctx, release, NULL, &result) != napi_ok) {
-    EVP_CIPHER_CTX_free(ctx);
-    return NULL;
-  }
-  return result;
+  return context_for(env, info, 0, "opener(key): a 32-byte key");
+}
+
+// The arguments of a call: a context, then `buffers` Buffers (each at most 2 GiB), then an
+// offset when `with_offset`.
+typedef struct {
+  EVP_CIPHER_CTX *cipher;
+  uint8_t *data[5];
+  size_t length[5];
+  int64_t at;
+} call_args;
+
+static int args_of(napi_env env, napi_callback_info info, size_t buffers, int with_offset, call_args *args) {
+  size_t argc = 7;
+  napi_value argv[7];
+  void *ctx = NULL;
+  size_t wanted = 1 + buffers + (with_offset ? 1 : 0);
+  if (buffers > 5 || napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < wanted ||
+      napi_get_value_external(env, argv[0], &ctx) != napi_ok || ctx == NULL)
+    return 0;
+  args->cipher = (EVP_CIPHER_CTX *)ctx;
+  for (size_t i = 0; i < buffers; i++)
+    if (!bytes_of(env, argv[1 + i], &args->data[i], &args->length[i]) || args->length[i] > INT32_MAX) return 0;
+  args->at = 0;
+  return !with_offset || napi_get_value_int64(env, argv[1 + buffers], &args->at) == napi_ok;
+}
+
+// Whether `length` bytes fit in an output of `room` bytes from byte `at`.
+static int fits(int64_t at, size_t room, size_t length) {
+  return at >= 0 && (uint64_t)at <= room && room - (size_t)at >= length;
+}
+
+// Starts a record: its nonce, then its additional data, in the context's own direction.
+static int start_record(EVP_CIPHER_CTX *cipher, const uint8_t *nonce, const uint8_t *aad, size_t aad_length) {
+  int n = 0;
+  return EVP_CipherInit_ex(cipher, NULL, NULL, NULL, nonce, -1) == 1 &&
+         (aad_length == 0 || EVP_CipherUpdate(cipher, NULL, &n, aad, (int)aad_length) == 1);
 }
 
 // open(opener, nonce, aad, sealed, out, at): authenticates `sealed` (ciphertext, then the tag) and
@@ -92,38 +114,29 @@ static napi_value opener(napi_env env, napi_callback_info info) {
 // does not authenticate (and then the bytes it took in `out` are zeroed: nothing unauthenticated
 // is left for a caller to use by mistake).
 static napi_value open_record(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  void *ctx = NULL;
-  uint8_t *nonce, *aad, *sealed, *out;
-  size_t nonce_length, aad_length, sealed_length, out_length;
-  int64_t at = -1;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 ||
-      napi_get_value_external(env, argv[0], &ctx) != napi_ok || ctx == NULL ||
-      !bytes_of(env, argv[1], &nonce, &nonce_length) || nonce_length != NONCE_BYTES ||
-      !bytes_of(env, argv[2], &aad, &aad_length) || aad_length > INT32_MAX ||
-      !bytes_of(env, argv[3], &sealed, &sealed_length) || sealed_length > INT32_MAX ||
-      !bytes_of(env, argv[4], &out, &out_length) || napi_get_value_int64(env, argv[5], &at) != napi_ok) {
+  call_args args;
+  if (!args_of(env, info, 4, 1, &args) || args.length[0] != NONCE_BYTES) {
     napi_throw_type_error(env, NULL, "open(opener, nonce, aad, sealed, out, at)");
     return NULL;
   }
+  const uint8_t *nonce = args.data[0], *aad = args.data[1], *sealed = args.data[2];
+  size_t aad_length = args.length[1], sealed_length = args.length[2];
   napi_value result;
   if (sealed_length < TAG_BYTES) {
     napi_create_int64(env, -1, &result);
     return result;
   }
   size_t plain_length = sealed_length - TAG_BYTES;
-  if (at < 0 || (uint64_t)at > out_length || out_length - (size_t)at < plain_length) {
+  if (!fits(args.at, args.length[3], plain_length)) {
     napi_throw_range_error(env, NULL, "open: no room in the output for the plaintext");
     return NULL;
   }
-  EVP_CIPHER_CTX *cipher = (EVP_CIPHER_CTX *)ctx;
-  uint8_t *target = out + at;
+  EVP_CIPHER_CTX *cipher = args.cipher;
+  uint8_t *target = args.data[3] + args.at;
   uint8_t tag[TAG_BYTES];
   memcpy(tag, sealed + plain_length, TAG_BYTES);
-  int aad_n = 0, plain_n = 0, last = -1;
-  int ok = EVP_DecryptInit_ex(cipher, NULL, NULL, NULL, nonce) == 1;
-  if (ok && aad_length > 0) ok = EVP_DecryptUpdate(cipher, NULL, &aad_n, aad, (int)aad_length) == 1;
+  int plain_n = 0, last = -1;
+  int ok = start_record(cipher, nonce, aad, aad_length);
   if (ok && plain_length > 0) ok = EVP_DecryptUpdate(cipher, target, &plain_n, sealed, (int)plain_length) == 1;
   ok = ok && (size_t)plain_n == plain_length &&
        EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag) == 1 &&
@@ -137,33 +150,22 @@ static napi_value open_record(napi_env env, napi_callback_info info) {
 // codec byte and payload, or an empty head and both in `body`), writing the ciphertext and the tag
 // into `out` from byte `at`; returns their length (the plaintext's and 16).
 static napi_value seal(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
-  void *ctx = NULL;
-  uint8_t *nonce, *aad, *head, *body, *out;
-  size_t nonce_length, aad_length, head_length, body_length, out_length;
-  int64_t at = -1;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 ||
-      napi_get_value_external(env, argv[0], &ctx) != napi_ok || ctx == NULL ||
-      !bytes_of(env, argv[1], &nonce, &nonce_length) || nonce_length != NONCE_BYTES ||
-      !bytes_of(env, argv[2], &aad, &aad_length) || aad_length > INT32_MAX ||
-      !bytes_of(env, argv[3], &head, &head_length) || head_length > INT32_MAX ||
-      !bytes_of(env, argv[4], &body, &body_length) || body_length > INT32_MAX ||
-      !bytes_of(env, argv[5], &out, &out_length) || napi_get_value_int64(env, argv[6], &at) != napi_ok) {
+  call_args args;
+  if (!args_of(env, info, 5, 1, &args) || args.length[0] != NONCE_BYTES) {
     napi_throw_type_error(env, NULL, "seal(sealer, nonce, aad, head, body, out, at)");
     return NULL;
   }
+  const uint8_t *nonce = args.data[0], *aad = args.data[1], *head = args.data[2], *body = args.data[3];
+  size_t aad_length = args.length[1], head_length = args.length[2], body_length = args.length[3];
   size_t plain_length = head_length + body_length;
-  if (plain_length > INT32_MAX - TAG_BYTES || at < 0 || (uint64_t)at > out_length ||
-      out_length - (size_t)at < plain_length + TAG_BYTES) {
+  if (plain_length > INT32_MAX - TAG_BYTES || !fits(args.at, args.length[4], plain_length + TAG_BYTES)) {
     napi_throw_range_error(env, NULL, "seal: no room in the output for the sealed record");
     return NULL;
   }
-  EVP_CIPHER_CTX *cipher = (EVP_CIPHER_CTX *)ctx;
-  uint8_t *target = out + at;
-  int aad_n = 0, head_n = 0, body_n = 0, last = -1;
-  int ok = EVP_EncryptInit_ex(cipher, NULL, NULL, NULL, nonce) == 1;
-  if (ok && aad_length > 0) ok = EVP_EncryptUpdate(cipher, NULL, &aad_n, aad, (int)aad_length) == 1;
+  EVP_CIPHER_CTX *cipher = args.cipher;
+  uint8_t *target = args.data[4] + args.at;
+  int head_n = 0, body_n = 0, last = -1;
+  int ok = start_record(cipher, nonce, aad, aad_length);
   if (ok && head_length > 0) ok = EVP_EncryptUpdate(cipher, target, &head_n, head, (int)head_length) == 1;
   if (ok && body_length > 0)
     ok = EVP_EncryptUpdate(cipher, target + head_n, &body_n, body, (int)body_length) == 1;
@@ -182,29 +184,6 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// The arguments of begin/update/end: the sealer, then up to three Buffers, then an offset.
-typedef struct {
-  EVP_CIPHER_CTX *cipher;
-  uint8_t *data[3];
-  size_t length[3];
-  int64_t at;
-} call_args;
-
-static int args_of(napi_env env, napi_callback_info info, size_t buffers, int with_offset, call_args *args) {
-  size_t argc = 5;
-  napi_value argv[5];
-  void *ctx = NULL;
-  size_t wanted = 1 + buffers + (with_offset ? 1 : 0);
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < wanted ||
-      napi_get_value_external(env, argv[0], &ctx) != napi_ok || ctx == NULL)
-    return 0;
-  args->cipher = (EVP_CIPHER_CTX *)ctx;
-  for (size_t i = 0; i < buffers; i++)
-    if (!bytes_of(env, argv[1 + i], &args->data[i], &args->length[i]) || args->length[i] > INT32_MAX) return 0;
-  args->at = 0;
-  return !with_offset || napi_get_value_int64(env, argv[1 + buffers], &args->at) == napi_ok;
-}
-
 // begin(sealer, nonce, aad): starts a record sealed in parts (a record bigger than a caller's
 // buffer): update() for its plaintext, then end() for the tag.
 static napi_value begin(napi_env env, napi_callback_info info) {
@@ -213,9 +192,7 @@ static napi_value begin(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "begin(sealer, nonce, aad)");
     return NULL;
   }
-  int n = 0;
-  if (EVP_EncryptInit_ex(args.cipher, NULL, NULL, NULL, args.data[0]) != 1 ||
-      (args.length[1] > 0 && EVP_EncryptUpdate(args.cipher, NULL, &n, args.data[1], (int)args.length[1]) != 1)) {
+  if (!start_record(args.cipher, args.data[0], args.data[1], args.length[1])) {
     napi_throw_error(env, NULL, "AES-256-GCM sealing failed");
     return NULL;
   }
@@ -231,7 +208,7 @@ static napi_value update(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t length = args.length[0];
-  if (args.at < 0 || (uint64_t)args.at > args.length[1] || args.length[1] - (size_t)args.at < length) {
+  if (!fits(args.at, args.length[1], length)) {
     napi_throw_range_error(env, NULL, "update: no room in the output");
     return NULL;
   }
