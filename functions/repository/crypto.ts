@@ -1,20 +1,13 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  hash,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHash, createHmac, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { IntegrityError, KeyRotatedError, NewerKeyGenerationError, WriteOnlyKeyError } from '../core/errors';
+import { RecordCipher, TAG_BYTES } from './record-cipher';
 
 /** Every key, nonce and info string of format v1 is derived under this label. */
 export const FORMAT_LABEL = 'lifeboat/v1/';
 export const KEY_BYTES = 32;
-export const TAG_BYTES = 16;
+export { TAG_BYTES };
 export const NONCE_BYTES = 12;
+const NO_BYTES = Buffer.alloc(0);
 
 export function hkdf(ikm: Buffer, salt: Buffer, info: string | Buffer, length: number): Buffer {
   return Buffer.from(hkdfSync('sha256', ikm, salt, info, length));
@@ -336,49 +329,18 @@ export function writeCounterNonce(nonce: Buffer, counter: number, flags: number)
   return nonce;
 }
 
-/** AES-256-GCM; returns ciphertext followed by the 16-byte tag. */
-export function seal(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer | Buffer[]): Buffer {
-  return Buffer.concat(sealInParts(key, nonce, aad, Array.isArray(plaintext) ? plaintext : [plaintext]));
-}
-
-/**
- * Ciphertext comes out in pieces of at most this size. Each piece is a new allocation; a whole
- * record at once was one of about 1 MiB, of a different size every time, and glibc kept the freed
- * ones in its arenas in pieces no later record fitted: the main thread's share of a 4 GiB cloud
- * backup grew with the stream (peak RSS 222-236 MiB against 210-212 in pieces). Pieces of one size
- * are reused.
- */
-const SEAL_PIECE_BYTES = 64 * 1024;
-
-/**
- * As seal, in pieces (of at most SEAL_PIECE_BYTES) whose concatenation is the sealed bytes: a
- * caller that writes them out saves copying (and allocating) the whole once more.
- */
-function sealInParts(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer[]): Buffer[] {
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  cipher.setAAD(aad);
-  const out: Buffer[] = [];
-  for (const p of plaintext) {
-    for (let at = 0; at < p.length; at += SEAL_PIECE_BYTES) {
-      out.push(cipher.update(p.subarray(at, at + SEAL_PIECE_BYTES)));
-    }
-  }
-  out.push(cipher.final(), cipher.getAuthTag());
-  return out;
+/** AES-256-GCM (record-cipher.ts); returns ciphertext followed by the 16-byte tag. */
+export function seal(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer): Buffer {
+  const sealed = Buffer.allocUnsafe(RecordCipher.sealedLength(plaintext.length));
+  new RecordCipher(key).sealInto(nonce, aad, NO_BYTES, plaintext, sealed, 0);
+  return sealed;
 }
 
 /** Returns the plaintext, or undefined when the tag does not verify. */
 export function open(key: Buffer, nonce: Buffer, aad: Buffer, sealed: Buffer): Buffer | undefined {
   if (sealed.length < TAG_BYTES) return undefined;
-  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
-  decipher.setAAD(aad);
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
-  try {
-    // GCM returns nothing from final(); avoid copying the body when that is so.
-    const tail = decipher.final();
-    return tail.length === 0 ? body : Buffer.concat([body, tail]);
-  } catch {
-    return undefined;
-  }
+  const plaintext = Buffer.allocUnsafe(sealed.length - TAG_BYTES);
+  return new RecordCipher(key).openInto(nonce, aad, sealed, plaintext, 0) === undefined
+    ? undefined
+    : plaintext;
 }

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, type CipherGCM } from 'node:crypto';
 import { loadNativeAddon } from '../core/native-addon';
 
-/** The GCM tag that follows a sealed record's ciphertext. */
-const TAG_BYTES = 16;
+/** The GCM tag that follows a sealed record's (or object's) ciphertext. */
+export const TAG_BYTES = 16;
 
 /**
  * A record's ciphertext comes out of Node's cipher in pieces of at most this size (the fallback):
