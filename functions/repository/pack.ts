@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import {
-  CHUNK_ID_BYTES,
   NONCE_BYTES,
   TAG_BYTES,
   counterNonce,
@@ -18,6 +17,7 @@ import {
 } from './crypto';
 import { IntegrityError } from '../core/errors';
 import { RecordCipher } from './record-cipher';
+import { grownScratch } from './scratch';
 import type { ObjectStore } from '../core/ports/object-store';
 
 /*
@@ -127,20 +127,35 @@ export function sealRecord(
 const NO_BYTES = Buffer.alloc(0);
 
 /**
+ * What binds a record to its place (FORMAT.md): the nonce is its offset in the pack (64 bits) and
+ * 0, the additional data the pack id and the chunk id. Both are buffers of their own, rewritten
+ * for each record: new ones were more allocations per record (small buffers live on V8's heap,
+ * and Node's crypto moved each to native memory before it read it).
+ */
+class RecordBinding {
+  readonly nonce = Buffer.allocUnsafeSlow(NONCE_BYTES);
+  aad = Buffer.alloc(0);
+
+  bind(packId: Buffer, offset: number, chunkId: Buffer): this {
+    writeCounterNonce(this.nonce, offset, 0);
+    if (this.aad.length !== packId.length + chunkId.length)
+      this.aad = Buffer.allocUnsafeSlow(packId.length + chunkId.length);
+    packId.copy(this.aad);
+    chunkId.copy(this.aad, packId.length);
+    return this;
+  }
+}
+
+/**
  * Seals the records of one pack, into buffers the caller owns (record-cipher.ts: the key is set
- * once per pack). A record's nonce, additional data and codec byte are buffers of the sealer's own,
- * rewritten for each: new ones were three allocations more per record (small buffers live on V8's
- * heap, and Node's crypto moves each to native memory before it reads it).
+ * once per pack). The codec byte, too, is a buffer of the sealer's own, rewritten for each record.
  */
 export class RecordSealer {
-  private readonly nonce = Buffer.allocUnsafeSlow(NONCE_BYTES);
-  private readonly aad: Buffer;
+  private readonly binding = new RecordBinding();
   private readonly codecByte = Buffer.allocUnsafeSlow(1);
   private readonly cipher: RecordCipher;
 
   constructor(private readonly header: PackHeader) {
-    this.aad = Buffer.allocUnsafeSlow(header.packId.length + CHUNK_ID_BYTES);
-    header.packId.copy(this.aad);
     this.cipher = new RecordCipher(header.key.key);
   }
 
@@ -164,7 +179,7 @@ export class RecordSealer {
     at: number,
   ): number {
     const [head, body] = this.prepare(offset, chunkId, codec, payload, framed);
-    return this.cipher.sealInto(this.nonce, this.aad, head, body, out, at);
+    return this.cipher.sealInto(this.binding.nonce, this.binding.aad, head, body, out, at);
   }
 
   /**
@@ -173,7 +188,7 @@ export class RecordSealer {
    */
   begin(offset: number, chunkId: Buffer, codec: number, payload: Buffer, framed: boolean): Buffer[] {
     const parts = this.prepare(offset, chunkId, codec, payload, framed);
-    this.cipher.begin(this.nonce, this.aad);
+    this.cipher.begin(this.binding.nonce, this.binding.aad);
     return parts;
   }
 
@@ -196,44 +211,32 @@ export class RecordSealer {
     framed: boolean,
   ): [Buffer, Buffer] {
     if (framed && payload[0] !== codec) throw new Error('a framed payload starts with another codec');
-    writeCounterNonce(this.nonce, offset, 0);
-    chunkId.copy(this.aad, this.header.packId.length);
+    this.binding.bind(this.header.packId, offset, chunkId);
     this.codecByte[0] = codec;
     return [framed ? NO_BYTES : this.codecByte, payload];
   }
 }
 
 /**
- * Opens records for one thread: the nonce and the additional data are buffers of its own,
- * rewritten for each record, and the cipher of the last pack key is kept (a restore reads a pack's
+ * Opens records for one thread, keeping the cipher of the last pack key (a restore reads a pack's
  * records one after another). Through record-cipher.ts, a record is opened straight into the
  * caller's buffer or this thread's scratch; Node's crypto made a decipher and its output buffers
  * per record, about a million small allocations in a restore of the Linux source tree (heaptrack).
  */
 class RecordOpener {
-  private readonly nonce = Buffer.allocUnsafeSlow(NONCE_BYTES);
-  private aad = Buffer.alloc(0);
+  private readonly binding = new RecordBinding();
   private cipher: RecordCipher | undefined;
   private scratch = Buffer.alloc(0);
 
   open(header: PackHeader, entry: PackEntry, record: Buffer, scratch: boolean): OpenedRecord | undefined {
     const length = record.length - TAG_BYTES;
     if (length < 1) return undefined;
-    writeCounterNonce(this.nonce, entry.offset, 0);
-    const aadLength = header.packId.length + entry.id.length;
-    if (this.aad.length !== aadLength) this.aad = Buffer.allocUnsafeSlow(aadLength);
-    header.packId.copy(this.aad);
-    entry.id.copy(this.aad, header.packId.length);
+    const { nonce, aad } = this.binding.bind(header.packId, entry.offset, entry.id);
     if (!this.cipher?.key.equals(header.key.key)) this.cipher = new RecordCipher(header.key.key);
     let out: Buffer;
     if (!scratch) out = Buffer.allocUnsafe(length);
-    else {
-      // At least doubled when it must grow: few sizes for malloc to keep (zstd-context.ts).
-      if (this.scratch.length < length)
-        this.scratch = Buffer.allocUnsafeSlow(Math.max(length, this.scratch.length * 2));
-      out = this.scratch;
-    }
-    if (this.cipher.openInto(this.nonce, this.aad, record, out, 0) === undefined) return undefined;
+    else out = this.scratch = grownScratch(this.scratch, length);
+    if (this.cipher.openInto(nonce, aad, record, out, 0) === undefined) return undefined;
     return { codec: out[0]!, payload: out.subarray(1, length) };
   }
 }

@@ -1,5 +1,6 @@
 import { types } from 'node:util';
 import * as zlib from 'node:zlib';
+import { grownScratch } from './scratch';
 
 /**
  * One zstd compression context per thread, reused for every frame.
@@ -31,16 +32,6 @@ interface HandleOwner {
 }
 
 const END = zlib.constants.ZSTD_e_end;
-
-/**
- * `scratch`, or a bigger one for `needed` bytes: at least twice the size. Grown to just the size
- * needed, a thread's scratch was replaced at every new largest chunk (13 outgrown buffers in one
- * chunk worker over a 1 GiB backup), and glibc kept the freed buffers of all those sizes in the
- * worker's arena: 41 MiB of arenas at the end of a 4 GiB cloud backup against 29 when doubling.
- */
-function grown(scratch: Buffer<ArrayBuffer>, needed: number): Buffer<ArrayBuffer> {
-  return scratch.length >= needed ? scratch : Buffer.allocUnsafeSlow(Math.max(needed, scratch.length * 2));
-}
 
 export class ZstdContext {
   private scratch = Buffer.allocUnsafeSlow(64 * 1024);
@@ -74,7 +65,7 @@ export class ZstdContext {
   compressToScratch(input: Buffer): Buffer {
     // Big enough for any input at once: zstd's bound is length + length/256 + a small margin.
     const bound = input.length + (input.length >> 7) + 512;
-    this.scratch = grown(this.scratch, bound);
+    this.scratch = grownScratch(this.scratch, bound);
     const out = this.scratch;
     // No reset between frames: zstd starts a new frame by itself after an ended one, and a reset
     // would also drop the compression level (back to zstd's default) and clear the tables.
@@ -228,7 +219,7 @@ export function zstdDecompressReused(input: Buffer, rawLength: number, scratch =
       chunkSize: Math.max(rawLength, 64),
     });
   }
-  if (scratch) decompressScratch = grown(decompressScratch, rawLength);
+  if (scratch) decompressScratch = grownScratch(decompressScratch, rawLength);
   try {
     return decompressor.decompress(input, rawLength, scratch ? decompressScratch : undefined);
   } catch (error) {
