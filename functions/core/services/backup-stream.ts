@@ -150,8 +150,9 @@ const CHUNKS_IN_FLIGHT = 6;
 const RING_CHUNKS = 4;
 /**
  * Records are sealed into new 64 KiB buffers (pack-writer.ts), which V8 frees only at a
- * collection, and a backup makes few JS objects to prompt one: a young collection every 4 MiB sealed kept peak RSS at
- * 172-181 MiB on the Linux tar (16 MiB: 197-207, none: 204-206), at about 50 collections.
+ * collection, and a backup makes few JS objects to prompt one: a young collection every 4 MiB
+ * sealed kept peak RSS at 172-181 MiB on the Linux tar (16 MiB: 197-207, none: 204-206), at about
+ * 50 collections.
  */
 const GC_EVERY_SEALED_BYTES = 4 * 1024 * 1024;
 
