@@ -2,6 +2,7 @@ import type { ObjectInfo, ObjectStore } from '../core/ports/object-store';
 import type { RepositoryKeys } from './crypto';
 import { IdArena } from './id-arena';
 import { PieceQueue } from './piece-queue';
+import { stagingBuffers, STAGING_BYTES } from './staging-buffers';
 import {
   newPackHeader,
   packKey,
@@ -13,12 +14,6 @@ import {
   type PackHeader,
 } from './pack';
 
-/**
- * Sealed records are staged in buffers of this one size (a bigger record spans several): records
- * of a different size each, each in an allocation of its own, left glibc's arenas in pieces no
- * later record fitted, and a 4 GiB cloud backup's peak RSS grew with the stream (BENCHMARKS.md).
- */
-const STAGING_BYTES = 64 * 1024;
 const NO_BYTES = Buffer.alloc(0);
 
 export interface FinishedPack {
@@ -41,7 +36,7 @@ export class PackWriter {
    * everything buffered at once, which costs a new buffer the size of a record and a copy, per
    * record (1 GiB of allocations per GiB backed up into S3 or Azure).
    */
-  private readonly body = new PieceQueue(1024 * 1024);
+  private readonly body = new PieceQueue(1024 * 1024, (piece) => stagingBuffers.give(piece));
   private readonly upload: Promise<ObjectInfo>;
   private uploadError: unknown;
   private readonly entries: PackEntry[] = [];
@@ -131,19 +126,21 @@ export class PackWriter {
     return written;
   }
 
-  /** Queues the staged records, and stages the next ones in a new buffer. */
+  /** Queues the staged records, and stages the next ones in another buffer. */
   private nextStaging(): void {
     this.pushStaged();
-    this.staged = Buffer.allocUnsafeSlow(STAGING_BYTES);
+    this.staged = stagingBuffers.take();
   }
 
   /** Queues the sealed bytes staged so far (`full` when the body is then at its room). */
   private pushStaged(): void {
-    const filled = this.staged.subarray(0, this.stagedBytes);
-    // A staging buffer is queued once and never written again: the store may still be reading it.
+    const staged = this.staged;
+    const filled = staged.subarray(0, this.stagedBytes);
+    // A staging buffer is queued once and not written again until the store has consumed it.
     this.staged = NO_BYTES;
     this.stagedBytes = 0;
-    if (filled.length > 0 && !this.body.push(filled)) this.full = true;
+    if (filled.length === 0) stagingBuffers.give(staged);
+    else if (!this.body.push(filled)) this.full = true;
   }
 
   async finish(): Promise<FinishedPack> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PartBuffers, partsOf } from '../../functions/adapters/shared/part-buffers';
+import { PieceQueue } from '../../functions/repository/piece-queue';
 
 async function* pieces(data: Buffer, sizes: number[]): AsyncIterable<Buffer> {
   let at = 0;
@@ -66,5 +67,27 @@ describe('partsOf', () => {
     ).rejects.toThrow('source broke');
     const all = await Promise.all([buffers.take(), buffers.take(), buffers.take()]);
     expect(new Set(all).size).toBe(3);
+  });
+  it("hands a writer's piece back once it is copied whole, never before", async () => {
+    // Each piece is overwritten as it comes back: one handed back before its last byte was copied
+    // (a piece spans parts here) would leave those bytes in a part.
+    const data = randomBytes(10_000);
+    const returned = new Map<Buffer, number>();
+    const body = new PieceQueue(1 << 20, (piece) => {
+      returned.set(piece, (returned.get(piece) ?? 0) + 1);
+      piece.fill(0xee);
+    });
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < data.length; at += 2500) pieces.push(Buffer.from(data.subarray(at, at + 2500)));
+    for (const piece of pieces) body.push(piece);
+    body.end();
+    const buffers = new PartBuffers(1024, 3);
+    const out: Buffer[] = [];
+    for await (const part of partsOf(body, buffers)) {
+      out.push(Buffer.from(part.buffer.subarray(0, part.length)));
+      buffers.give(part.buffer);
+    }
+    expect(Buffer.concat(out).equals(data)).toBe(true);
+    expect(pieces.every((piece) => returned.get(piece) === 1)).toBe(true);
   });
 });

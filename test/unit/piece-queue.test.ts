@@ -132,3 +132,14 @@ test('nothing may be pushed after the end', () => {
   queue.end();
   expect(() => queue.push(piece(1))).toThrow('after the end');
 });
+
+test('consumed() hands each piece to the writer, to use its memory again', () => {
+  const recycled: Buffer[] = [];
+  const queue = new PieceQueue(1024, (p) => recycled.push(p));
+  const pieces = [piece(3), piece(5)];
+  queue.consumed(pieces);
+  expect(recycled).toEqual(pieces);
+  expect(recycled[0]).toBe(pieces[0]);
+  // A queue whose writer keeps nothing takes the call and does nothing.
+  expect(() => new PieceQueue(1024).consumed(pieces)).not.toThrow();
+});

@@ -14,6 +14,7 @@ import {
 } from '../../core/errors';
 import {
   bodyBatches,
+  piecesConsumed,
   type ByteRange,
   type ObjectBody,
   type ObjectInfo,
@@ -100,12 +101,16 @@ export class LocalObjectStore implements ObjectStore {
             }
             if (batchBytes >= WRITE_BATCH_BYTES) {
               await handle.writev(batch);
+              piecesConsumed(body, batch);
               size += batchBytes;
               batch = [];
               batchBytes = 0;
             }
           }
-          if (batch.length > 0) await handle.writev(batch);
+          if (batch.length > 0) {
+            await handle.writev(batch);
+            piecesConsumed(body, batch);
+          }
           size += batchBytes;
         }
         await handle.sync();

@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors';
+import { piecesConsumed } from '../../core/ports/object-store';
 
 /**
  * A fixed set of buffers for the parts (S3) or blocks (Azure) of a store's uploads, shared by all
@@ -86,7 +87,10 @@ export async function* partsOf(body: AsyncIterable<Buffer>, buffers: PartBuffers
         const n = piece!.copy(buffer, length, offset);
         length += n;
         offset += n;
-        if (offset === piece!.length) more = await nextPiece();
+        if (offset === piece!.length) {
+          piecesConsumed(body, [piece!]);
+          more = await nextPiece();
+        }
       }
     } catch (error) {
       buffers.give(buffer);

@@ -23,6 +23,22 @@ export interface BatchedBody extends AsyncIterable<Buffer> {
   batches(minBytes?: number): AsyncIterable<Buffer[]>;
 }
 
+/**
+ * A body whose writer reuses the memory of its pieces once the store is done with them: written
+ * out, or copied into the store's own buffers. A store that never says so loses nothing but the
+ * reuse.
+ */
+export interface RecyclingBody {
+  /** Nothing reads these pieces any more (each is handed back once, after its last read). */
+  consumed(pieces: readonly Buffer[]): void;
+}
+
+/** Tells a body's writer that the store is done with `pieces`, where the body wants to know. */
+export function piecesConsumed(body: unknown, pieces: readonly Buffer[]): void {
+  if (typeof body === 'object' && body !== null && 'consumed' in body && typeof body.consumed === 'function')
+    (body as RecyclingBody).consumed(pieces);
+}
+
 /** The pieces of a streamed body in batches: as it hands them over, or one by one. */
 export async function* bodyBatches(body: AsyncIterable<Buffer>, minBytes?: number): AsyncGenerator<Buffer[]> {
   if ('batches' in body && typeof body.batches === 'function') {
