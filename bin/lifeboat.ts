@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import './cli/compile-cache';
 import './cli/malloc-arenas';
+import './cli/young-generation';
 import './cli/quiet-warnings';
 import { CommanderError } from 'commander';
 import { ExitCode } from '../functions/core/errors';

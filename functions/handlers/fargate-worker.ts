@@ -4,7 +4,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { asStepError } from '../core/services/workflows/step-errors';
 import { STEPS, WORKER_COMMANDS } from '../core/services/workflows/steps';
+import { capYoungGeneration } from '../core/young-generation';
 import { awsContext } from './aws-context';
+
+// Before the step's work grows the heap (see young-generation.ts).
+capYoungGeneration();
 
 const logger = new Logger({ serviceName: 'lifeboat' });
 

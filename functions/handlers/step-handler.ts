@@ -6,11 +6,15 @@ import type middyCore from '@middy/core' with { 'resolution-mode': 'import' };
 import type { ServiceContext } from '../core/services/context';
 import { asStepError } from '../core/services/workflows/step-errors';
 import { STEPS } from '../core/services/workflows/steps';
+import { capYoungGeneration } from '../core/young-generation';
 import { awsContext } from './aws-context';
 
 // middy is ESM-only; Node 22 loads it with require (and jest through its module mapper).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const middy = (require('@middy/core') as { default: typeof middyCore }).default;
+
+// Once per container, before any invocation's work grows the heap (see young-generation.ts).
+capYoungGeneration();
 
 let shared: ServiceContext | undefined;
 

@@ -9,6 +9,7 @@ import type { PackEntry, PackHeader } from './pack';
 import { owned } from './owned';
 import { verifyRecord } from './verify-record';
 import { collectYoungGarbage, compactHeap, COMPACT_AFTER_PIECES } from './young-gc';
+import { capYoungGeneration } from '../core/young-generation';
 
 export interface WorkerSetup {
   idKey: Uint8Array;
@@ -41,6 +42,7 @@ export type WorkerReply =
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 function main(): void {
+  capYoungGeneration(); // again: making this thread's isolate undid it
   const port = parentPort;
   if (!port) return;
   const setup = workerData as WorkerSetup;

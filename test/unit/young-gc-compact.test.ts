@@ -1,9 +1,14 @@
-import { getHeapSpaceStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { CompactOnce, compactHeap, enableYoungGc } from '../../functions/repository/young-gc';
 
 // compactHeap relies on V8's last-resort collection giving the young generation back, which a
 // plain full collection does not: a long stream grows it to its maximum and keeps it there.
-beforeAll(() => enableYoungGc());
+beforeAll(() => {
+  enableYoungGc();
+  // V8's default: a test file loaded before this one in the same process may have capped the
+  // young generation (capYoungGeneration, called when a Lambda handler's module loads).
+  setFlagsFromString('--semi-space-growth-factor=2');
+});
 
 const MiB = 1024 * 1024;
 

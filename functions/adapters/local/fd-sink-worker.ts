@@ -5,11 +5,13 @@
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { collectYoungGarbage, compactHeap, COMPACT_AFTER_PIECES } from '../../repository/young-gc';
+import { capYoungGeneration } from '../../core/young-generation';
 
 export type SinkRequest = { data: Uint8Array } | { end: true };
 export type SinkReply = { written: number } | { ended: true } | { error: string; code?: string };
 
 function main(): void {
+  capYoungGeneration(); // again: making this thread's isolate undid it
   const port = parentPort;
   if (!port) return;
   const fd = (workerData as { fd: number }).fd;

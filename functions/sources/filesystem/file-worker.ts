@@ -12,6 +12,7 @@ import { ChunkIdHasher } from '../../repository/crypto';
 import { RingWriter } from '../../repository/ring-writer';
 import { YoungGcPacer } from '../../repository/young-gc';
 import { chunkFile, fileChunker } from './chunk-file';
+import { capYoungGeneration } from '../../core/young-generation';
 
 export interface FileWorkerSetup {
   index: number;
@@ -97,6 +98,7 @@ const GC_EVERY_BYTES = 8 * 1024 * 1024;
 const GC_FILE_WEIGHT = 64 * 1024;
 
 function main(): void {
+  capYoungGeneration(); // again: making this thread's isolate undid it
   const port = parentPort;
   if (!port) return;
   const setup = workerData as FileWorkerSetup;

@@ -31,6 +31,7 @@ import {
 } from './restore-batch';
 import { isZero } from './zeros';
 import { setFileTimes } from './nano-times';
+import { capYoungGeneration } from '../../core/young-generation';
 
 export interface RestoreWorkerSetup {
   idKey: Uint8Array;
@@ -49,6 +50,7 @@ interface OpenFile {
 }
 
 function main(): void {
+  capYoungGeneration(); // again: making this thread's isolate undid it
   const port = parentPort;
   if (!port) return;
   const setup = workerData as RestoreWorkerSetup;

@@ -9,6 +9,7 @@ import type { ChunkerParams } from '../../repository/chunker';
 import { ChunkIdHasher } from '../../repository/crypto';
 import { YoungGcPacer } from '../../repository/young-gc';
 import { chunkFile, fileChunker } from './chunk-file';
+import { capYoungGeneration } from '../../core/young-generation';
 
 export interface VerifyWorkerSetup {
   idKey: Uint8Array;
@@ -39,6 +40,7 @@ export interface VerifyBatchReply {
 const ID_BYTES = 32;
 
 function main(): void {
+  capYoungGeneration(); // again: making this thread's isolate undid it
   const port = parentPort;
   if (!port) return;
   const setup = workerData as VerifyWorkerSetup;

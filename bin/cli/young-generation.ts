@@ -1,0 +1,4 @@
+import { capYoungGeneration } from '../../functions/core/young-generation';
+
+// Before the commands' modules load and their work grows the heap.
+capYoungGeneration();
