@@ -42,7 +42,7 @@ interface Job {
 /** Files queued per worker: enough to keep it busy, few enough that directories finish soon. */
 const QUEUE_FILES = 256;
 const QUEUE_BYTES = 64 * 1024 * 1024;
-const BACKUP_OLD_GC_GROWTH_BYTES = 16 * 1024 * 1024;
+const BACKUP_OLD_GC_GROWTH_BYTES = 6 * 1024 * 1024;
 /**
  * Files handed to a worker in one message at most; the walk's files go out together once it
  * yields to the event loop. A message per file cost the main thread a postMessage and the worker
@@ -69,14 +69,20 @@ export class FileWorkers {
   private sending = false;
   private waiters: (() => void)[] = [];
   private seq = 0;
-  /** Sealing a record allocates its ciphertext, which only a collection frees. */
+  /**
+   * A young collection per 16 MiB of payloads. It was for the ciphertext sealing allocated per
+   * record; records are now sealed into reused staging buffers and the young generation is small,
+   * and without it the Linux tree's backup peaked at 193-202 MiB, with it 197-201 (three rounds
+   * each, in turns, into a local directory). It stays for the stores not measured that way.
+   */
   private readonly gc = new YoungGcPacer(16 * 1024 * 1024);
   /**
    * The heap of a backup's main thread, kept near its live size (see OldGcPacer). Its live size
-   * stays about 20-28 MiB over the Linux tree; a collection once it has grown 16 MiB over that,
-   * rather than 32, took the backup's peak from 304-347 MiB (median 315, seven rounds) to
-   * 289-330 (median 300, eight rounds; V8's pages 10 MiB fewer in each), in the same time.
-   * A restore's peak did not move (tmpfs, three rounds) and it keeps 32.
+   * stays about 18-22 MiB over the Linux tree. A collection once it has grown 16 MiB over that,
+   * rather than 32, took the backup's peak from a median 315 MiB to 300. With the young
+   * generation capped (young-generation.ts), more of each file's objects reach the old one: there
+   * 6 MiB rather than 16 took the peak from 209-213 MiB to 191-196, in the same time (tmpfs, two
+   * rounds each). A restore keeps 16 (restore-workers.ts).
    */
   private readonly oldGc = new OldGcPacer(1024, BACKUP_OLD_GC_GROWTH_BYTES);
   private failure: unknown;

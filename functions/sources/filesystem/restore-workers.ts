@@ -67,7 +67,13 @@ export class RestoreWorkers {
   private readonly damagedFiles = new Map<number, string>();
   private readonly reported = new Set<number>();
   private readonly buffers = new RangeBuffers();
-  private readonly oldGc = new OldGcPacer();
+  /**
+   * With the young generation capped (young-generation.ts), a collection once the main thread's
+   * heap has grown 16 MiB, rather than 32, took a restore of the Linux tree from 233-238 MiB to
+   * 215-221, in the same time; 8 MiB saved 5 MiB more for 5-10% more CPU (tmpfs, three rounds each,
+   * in turns).
+   */
+  private readonly oldGc = new OldGcPacer(1024, 16 * 1024 * 1024);
 
   constructor(
     private readonly repo: Repository,
