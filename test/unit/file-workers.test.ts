@@ -111,3 +111,30 @@ withFuse(
     }
   },
 );
+
+test('a ring the size of the largest chunk (and a little) takes payloads of that size, one after another', async () => {
+  // Random bytes do not compress: a chunk cut at the chunker's max is a payload of max bytes and its
+  // codec byte, the most a ring ever has to hold at once. With a small max most chunks are cut there.
+  const chunker = { min: 2048, avg: 4000, max: 4096, level: 2 };
+  const dir = mkdtempSync(path.join(tmpdir(), 'lifeboat-file-workers-'));
+  const file = path.join(dir, 'random');
+  writeFileSync(file, randomBytes(200 * chunker.max));
+  const pool = new FileWorkers(
+    { idKey: randomBytes(32), compression: DEFAULT_COMPRESSION, chunker, gear: standardGear() },
+    1,
+  );
+  try {
+    const decoded: Buffer[] = [];
+    let atMax = 0;
+    const result = await pool.read(Buffer.from(file), undefined, async (chunk) => {
+      if (chunk.rawLength === chunker.max) atMax++;
+      decoded.push(Buffer.from(decodeSync(chunk.codec, chunk.framed!.subarray(1), chunk.rawLength)));
+    });
+    expect(result.error).toBeUndefined();
+    expect(atMax).toBeGreaterThan(10);
+    expect(Buffer.concat(decoded).equals(readFileSync(file))).toBe(true);
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
