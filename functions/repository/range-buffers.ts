@@ -1,4 +1,7 @@
-/** What a batch of ranges usually needs: 8 MiB of raw chunks, stored smaller, plus merged gaps. */
+/**
+ * More than a batch of ranges usually needs: a tree restore's 4 MiB of raw chunks (and one more
+ * chunk), stored smaller, plus merged gaps. Pages past what batches have used stay untouched.
+ */
 const MIN_BYTES = 12 * 1024 * 1024;
 /** A buffer grown past this for an unusual batch is dropped afterwards rather than kept. */
 const KEEP_BYTES = 32 * 1024 * 1024;
