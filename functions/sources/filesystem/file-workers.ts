@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
 import type { ContentRef } from '../../repository/content-list';
-import { OldGcPacer, YoungGcPacer } from '../../repository/young-gc';
+import { CompactOnce, OldGcPacer, TREE_COMPACT_AFTER_FILES, YoungGcPacer } from '../../repository/young-gc';
 import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import type { FileChunksMessage, FileJob, FileReadDone, FileStat, FileWorkerSetup } from './file-worker';
 
@@ -92,6 +92,7 @@ export class FileWorkers {
    * rounds each). A restore keeps 16 (restore-workers.ts).
    */
   private readonly oldGc = new OldGcPacer(1024, BACKUP_OLD_GC_GROWTH_BYTES);
+  private readonly compact = new CompactOnce(TREE_COMPACT_AFTER_FILES);
   private failure: unknown;
 
   constructor(
@@ -148,6 +149,7 @@ export class FileWorkers {
   read(path: Buffer, size: number | undefined, onChunk: ChunkSink): Promise<FileReadResult> {
     if (this.failure) return Promise.reject(this.failure);
     this.oldGc.add();
+    this.compact.add(1);
     let worker = 0;
     for (let i = 1; i < this.workers.length; i++) {
       if (

@@ -6,7 +6,7 @@ import type { ChunkReader } from '../../repository/reader';
 import { planReads, type LocatedRecord } from '../../repository/range-plan';
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
-import { OldGcPacer } from '../../repository/young-gc';
+import { CompactOnce, OldGcPacer, TREE_COMPACT_AFTER_FILES } from '../../repository/young-gc';
 import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import { RangeBuffers } from '../../repository/range-buffers';
 import {
@@ -79,6 +79,7 @@ export class RestoreWorkers {
    * in turns).
    */
   private readonly oldGc = new OldGcPacer(1024, 16 * 1024 * 1024);
+  private readonly compact = new CompactOnce(TREE_COMPACT_AFTER_FILES);
 
   constructor(
     private readonly repo: Repository,
@@ -109,6 +110,7 @@ export class RestoreWorkers {
     this.slots.check();
     const fid = this.nextFid++;
     this.oldGc.add();
+    this.compact.add(1);
     if (rawSize > BATCH_BYTES || !isRefArray(refs))
       return this.addFileAsync(fid, path, refs, rawSize, replace, finish);
     const piece = this.smallFile(fid, path, replace, finish);
