@@ -128,18 +128,26 @@ export class RepositoryWriter {
   /**
    * Stores a chunk compressed elsewhere (by ChunkWorkers) unless its id is known already in this
    * session; returns whether it was new. `framed`: `payload` starts with the codec byte (see
-   * RecordSealer.seal).
+   * RecordSealer.seal). A promise only when the chunk had to wait (a pack's body at its room, a
+   * new pack, packs closing); wait for it before the next put. Once the writer has failed or was
+   * aborted, it throws.
    */
-  async putEncoded(
+  putEncoded(
     id: Buffer,
     rawLength: number,
     codec: number,
     payload: Buffer,
     packClass: PackClass,
     framed = false,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     if (!this.claim(id)) return false;
-    await this.append(id, rawLength, codec, payload, packClass, framed);
+    const appended = this.append(id, rawLength, codec, payload, packClass, framed);
+    if (appended) return appended.then(() => this.stored());
+    return this.stored();
+  }
+
+  /** True, unless a pack closing in the background has failed meanwhile. */
+  private stored(): true {
     if (this.failure) throw this.failure;
     return true;
   }
@@ -155,20 +163,35 @@ export class RepositoryWriter {
     await this.append(id, data.length, codec, payload, packClass);
   }
 
-  private async append(
+  /** A promise only when the record had to wait (see putEncoded). */
+  private append(
     id: Buffer,
     rawLength: number,
     codec: number,
     payload: Buffer,
     packClass: PackClass,
     framed = false,
-  ): Promise<void> {
+  ): void | Promise<void> {
     this.stats.compressedBytes += framed ? payload.length - 1 : payload.length;
+    const pack = this.packs.get(packClass);
+    if (!pack) return this.appendToNewPack(id, rawLength, codec, payload, packClass, framed);
+    // After abort() nothing more is added: work still in flight (a worker's chunk arriving late).
+    if (this.aborted) throw this.aborted;
+    const added = pack.add(id, codec, payload, rawLength, framed);
+    if (added) return added.then(() => this.closeIfFull(pack, packClass));
+    return this.closeIfFull(pack, packClass);
+  }
+
+  private async appendToNewPack(
+    id: Buffer,
+    rawLength: number,
+    codec: number,
+    payload: Buffer,
+    packClass: PackClass,
+    framed: boolean,
+  ): Promise<void> {
+    await this.repo.prepareWrite();
     let pack = this.packs.get(packClass);
-    if (!pack) {
-      await this.repo.prepareWrite();
-      pack = this.packs.get(packClass);
-    }
     // After abort() nothing starts a new pack: work still in flight (a worker's chunk arriving
     // late) would otherwise open an upload that nobody ends (an open file, a temporary object).
     if (this.aborted) throw this.aborted;
@@ -177,10 +200,14 @@ export class RepositoryWriter {
       this.packs.set(packClass, pack);
     }
     await pack.add(id, codec, payload, rawLength, framed);
+    await this.closeIfFull(pack, packClass);
+  }
+
+  private closeIfFull(pack: PackWriter, packClass: PackClass): void | Promise<void> {
     const full = pack.size >= this.packBytes || pack.records >= this.packRecords;
     if (full && this.packs.get(packClass) === pack) {
       this.packs.delete(packClass);
-      await this.finishPack(pack);
+      return this.finishPack(pack);
     }
   }
 

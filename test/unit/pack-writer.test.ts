@@ -179,3 +179,27 @@ test('staging buffers the store has consumed take the next records, and every re
     expect(openRecord(opened.header, entry, record)?.payload.equals(payload)).toBe(true);
   }
 });
+
+test('a record added while the body has room is sealed with no promise; the one that fills it returns the wait', async () => {
+  // A promise per record (and the async frames of its callers) was most of what a tree backup's
+  // main thread allocated per chunk.
+  const repo = await Repository.init(fixture.store, fixture.first);
+  let startReading!: () => void;
+  const late = new Promise<void>((resolve) => (startReading = resolve));
+  const pack = new PackWriter(countingStore([], late), repo.keys, PackClass.data);
+  const results: (void | Promise<void>)[] = [];
+  // 1 MiB of room: records of 100 KiB fill it on the eleventh.
+  for (let i = 0; i < 11; i++)
+    results.push(pack.add(Buffer.alloc(32, i + 1), 0, randomBytes(100 * 1024), 100 * 1024));
+  expect(results.slice(0, 10).every((r) => r === undefined)).toBe(true);
+  expect(results[10]).toBeInstanceOf(Promise);
+  let waited = false;
+  void (results[10] as Promise<void>).then(() => (waited = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(waited).toBe(false);
+  startReading();
+  await results[10];
+  const finished = await pack.finish();
+  const opened = await openPack(fixture.store, repo.keys, finished.key);
+  expect(opened.entries.size).toBe(11);
+});

@@ -448,18 +448,13 @@ class TreeWalk {
     this.progress(size);
   }
 
-  private async store(chunk: FileChunk): Promise<void> {
+  /** A promise only when the chunk had to wait to be stored (see RepositoryWriter.putEncoded). */
+  private store(chunk: FileChunk): void | Promise<void> {
     const isNew =
       !chunk.known &&
       chunk.framed !== undefined &&
-      (await this.writer.putEncoded(
-        chunk.id,
-        chunk.rawLength,
-        chunk.codec,
-        chunk.framed,
-        PackClass.data,
-        true,
-      ));
+      this.writer.putEncoded(chunk.id, chunk.rawLength, chunk.codec, chunk.framed, PackClass.data, true);
+    if (typeof isNew !== 'boolean') return isNew.then((stored) => this.tally.count(stored, chunk.rawLength));
     this.tally.count(isNew, chunk.rawLength);
   }
 

@@ -27,8 +27,11 @@ export interface FileReadResult {
   hardLink?: FileStat;
 }
 
-/** Takes one chunk read from a file (stores it when new); called in file order. */
-export type ChunkSink = (chunk: FileChunk) => Promise<void>;
+/**
+ * Takes one chunk read from a file (stores it when new); called in file order. A promise when it
+ * must be waited for before the next chunk.
+ */
+export type ChunkSink = (chunk: FileChunk) => void | Promise<void>;
 
 interface Job {
   worker: number;
@@ -191,7 +194,8 @@ export class FileWorkers {
         const { at, length, rawLength, known, codec } = chunk;
         const id = Buffer.from(chunk.id, 'latin1');
         const framed = at === undefined ? undefined : Buffer.from(ring, at, length);
-        await job.onChunk({ id, rawLength, known, codec, framed });
+        const stored = job.onChunk({ id, rawLength, known, codec, framed });
+        if (stored) await stored;
         job.refs.push({ id, rawLength });
       }
     } finally {
