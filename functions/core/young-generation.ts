@@ -1,7 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
 
-let capped = false;
-
 /**
  * Keeps V8's young generation at its first size (semi-spaces of 1 MiB) in every isolate of the
  * process. V8 doubles the young generation whenever much of it survives a collection, up to
@@ -13,7 +11,5 @@ let capped = false;
  * Heap::ConfigureHeap), so call this at start-up and again first thing in every worker thread.
  */
 export function capYoungGeneration(): void {
-  if (capped) return;
   setFlagsFromString('--semi-space-growth-factor=1');
-  capped = true;
 }
