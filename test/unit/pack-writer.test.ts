@@ -40,6 +40,18 @@ function countingStore(pieces: number[], reading: Promise<void> = Promise.resolv
   });
 }
 
+/** A pack's records in the order they were written, each opened from the pack as stored. */
+async function openedRecords(repo: Repository, key: string) {
+  const whole = await readAll(fixture.store, key);
+  const opened = await openPack(fixture.store, repo.keys, key);
+  return [...opened.entries.values()]
+    .sort((a, b) => a.offset - b.offset)
+    .map((entry) => ({
+      entry,
+      open: openRecord(opened.header, entry, whole.subarray(entry.offset, entry.offset + entry.storedLength)),
+    }));
+}
+
 const RECORD = 300 * 1024;
 
 test('a store that reads late still gets pieces of at most 64 KiB, records spanning them, and the pack opens', async () => {
@@ -119,15 +131,11 @@ test('small records share a staging buffer, a big one spans from the middle of o
   // The header, the staging buffers (all full but the last) and the trailer.
   expect(pieces.length).toBeLessThanOrEqual(2 + Math.ceil(sealed / (64 * 1024)) + 1);
   expect(Math.max(...pieces)).toBeLessThanOrEqual(64 * 1024);
-  const whole = await readAll(fixture.store, finished.key);
-  const opened = await openPack(fixture.store, repo.keys, finished.key);
-  const entries = [...opened.entries.values()].sort((a, b) => a.offset - b.offset);
-  expect(entries).toHaveLength(payloads.length);
+  const records = await openedRecords(repo, finished.key);
+  expect(records).toHaveLength(payloads.length);
   for (const [i, payload] of payloads.entries()) {
-    const entry = entries[i]!;
+    const { entry, open } = records[i]!;
     expect(entry.id.readUInt32BE(0)).toBe(i);
-    const record = whole.subarray(entry.offset, entry.offset + entry.storedLength);
-    const open = openRecord(opened.header, entry, record);
     expect(open?.codec).toBe(i % 2);
     expect(open?.payload.equals(payload)).toBe(true);
   }
@@ -169,15 +177,8 @@ test('staging buffers the store has consumed take the next records, and every re
 
   expect(stagedPieces).toBeGreaterThan(60);
   expect(memory.size).toBeLessThan(stagedPieces / 2);
-  const whole = await readAll(fixture.store, finished.key);
-  const opened = await openPack(fixture.store, repo.keys, finished.key);
-  const entries = [...opened.entries.values()].sort((a, b) => a.offset - b.offset);
-  expect(entries).toHaveLength(payloads.length);
-  for (const [i, payload] of payloads.entries()) {
-    const entry = entries[i]!;
-    const record = whole.subarray(entry.offset, entry.offset + entry.storedLength);
-    expect(openRecord(opened.header, entry, record)?.payload.equals(payload)).toBe(true);
-  }
+  const records = await openedRecords(repo, finished.key);
+  expect(records.map(({ open }) => open?.payload)).toEqual(payloads);
 });
 
 test('a record added while the body has room is sealed with no promise; the one that fills it returns the wait', async () => {

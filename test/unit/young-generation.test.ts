@@ -10,25 +10,30 @@ import * as path from 'node:path';
 const MODULE = path.join(__dirname, '..', '..', 'dist', 'functions', 'core', 'young-generation.js');
 const MiB = 1024 * 1024;
 
+/**
+ * For a child's script: keeps objects alive across a few young collections, as a backup's main
+ * thread keeps each file's, then prints the young generation's resident bytes.
+ */
+const CHURN = `
+  function churn() {
+    let kept = [];
+    for (let i = 0; i < 2e6; i++) {
+      kept.push({ i, name: 'file ' + i });
+      if (kept.length > 50000) kept = kept.slice(25000);
+    }
+    const young = require('node:v8').getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    process.stdout.write(String(young.physical_space_size));
+  }`;
+
 type Case = 'uncapped' | 'capped' | 'capped, then a worker' | 'capped, then a worker that caps again';
 
 /** The main thread's young generation (resident bytes) after it kept objects alive across collections. */
 function youngGenerationAfterChurn(which: Case): number {
   const script = `
-    const v8 = require('node:v8');
     const { Worker } = require('node:worker_threads');
     const { capYoungGeneration } = require(${JSON.stringify(MODULE)});
     const which = process.env.CASE;
-    function churn() {
-      // Objects that survive a few young collections, as a backup's per-file objects do.
-      let kept = [];
-      for (let i = 0; i < 2e6; i++) {
-        kept.push({ i, name: 'file ' + i });
-        if (kept.length > 50000) kept = kept.slice(25000);
-      }
-      const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-      process.stdout.write(String(young.physical_space_size));
-    }
+    ${CHURN}
     if (which !== 'uncapped') capYoungGeneration();
     if (!which.includes('worker')) churn();
     else {
@@ -88,7 +93,6 @@ test('each of Lifeboat’s worker threads caps again, so that the main thread’
   // A worker given no setup fails soon after it starts, or waits for work: either way its first
   // statement has run by the time it fails, or after a while.
   const script = `
-    const v8 = require('node:v8');
     const { Worker } = require('node:worker_threads');
     require(${JSON.stringify(MODULE)}).capYoungGeneration();
     const worker = new Worker(process.env.SCRIPT, { workerData: {}, stdout: true, stderr: true });
@@ -97,14 +101,9 @@ test('each of Lifeboat’s worker threads caps again, so that the main thread’
       worker.once('exit', resolve);
       worker.once('online', () => setTimeout(resolve, 1500));
     });
+    ${CHURN}
     started.then(() => {
-      let kept = [];
-      for (let i = 0; i < 2e6; i++) {
-        kept.push({ i, name: 'file ' + i });
-        if (kept.length > 50000) kept = kept.slice(25000);
-      }
-      const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-      process.stdout.write(String(young.physical_space_size));
+      churn();
       void worker.terminate();
     });`;
   const young = await Promise.all(
