@@ -220,7 +220,8 @@ describe("the operator's files on AWS", () => {
 
 describe('choosing the compute of a first backup of files', () => {
   it('walks the tree until it is over the Fargate threshold, and sends it to Fargate', async () => {
-    // Three directories of 1 MiB each against a threshold of 1.5 MiB: the walk stops after two.
+    // Three directories of 1 MiB each against a threshold of 1.5 MiB: the walk stops once over it,
+    // after two in JavaScript; the native walk (tree-size.c) is asked every 20 ms and may be done.
     const mib = Buffer.alloc(1024 * 1024, 1);
     await fileTarget('large', { 'a/f.bin': mib, 'b/f.bin': mib, 'c/f.bin': mib });
     // A small tree is walked whole: its size is the estimate.
@@ -236,7 +237,8 @@ describe('choosing the compute of a first backup of files', () => {
     } finally {
       quiet.stop();
     }
-    expect(prepared[0]).toMatchObject({ compute: 'fargate', estimated_bytes: 2 * 1024 * 1024 });
+    expect(prepared[0]!.compute).toBe('fargate');
+    expect([2 * 1024 * 1024, 3 * 1024 * 1024]).toContain(prepared[0]!.estimated_bytes);
     expect(prepared[1]).toMatchObject({ compute: 'lambda', estimated_bytes: 8 });
   });
 });
