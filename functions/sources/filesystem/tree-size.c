@@ -89,21 +89,20 @@ static void list(scan_t *scan, char *dir) {
 static void execute(napi_env env, void *data) {
   (void)env;
   scan_t *scan = data;
-  // The roots: a regular file counts itself, a directory is listed.
+  // The roots, in place: a regular file counts itself, a directory stays to be listed.
   size_t roots = scan->count;
-  char **pending = malloc((roots ? roots : 1) * sizeof *pending);
-  if (!pending) return;
-  memcpy(pending, scan->paths, roots * sizeof *pending);
   scan->count = 0;
   struct stat st;
   for (size_t i = 0; i < roots; i++) {
-    if (lstat(pending[i], &st) == 0) {
-      if (S_ISREG(st.st_mode)) scan->bytes += st.st_size;
-      else if (S_ISDIR(st.st_mode) && push(scan, pending[i])) continue;
+    char *root = scan->paths[i];
+    int found = lstat(root, &st) == 0;
+    if (found && S_ISDIR(st.st_mode)) {
+      scan->paths[scan->count++] = root;
+      continue;
     }
-    free(pending[i]);
+    if (found && S_ISREG(st.st_mode)) scan->bytes += st.st_size;
+    free(root);
   }
-  free(pending);
   while (scan->count > 0 && !stopped(scan)) {
     char *dir = scan->paths[--scan->count];
     list(scan, dir);
@@ -112,29 +111,27 @@ static void execute(napi_env env, void *data) {
   }
 }
 
+static void release(scan_t *scan) {
+  while (scan->count > 0) free(scan->paths[--scan->count]);
+  free(scan->paths);
+  free(scan);
+}
+
 static void complete(napi_env env, napi_status status, void *data) {
   scan_t *scan = data;
   napi_value done, global, bytes;
   if (status == napi_ok && napi_get_reference_value(env, scan->done_ref, &done) == napi_ok &&
       napi_get_global(env, &global) == napi_ok && napi_create_double(env, (double)scan->bytes, &bytes) == napi_ok)
     napi_call_function(env, global, done, 1, &bytes, NULL);
-  while (scan->count > 0) free(scan->paths[--scan->count]);
-  free(scan->paths);
   napi_delete_reference(env, scan->done_ref);
   napi_delete_reference(env, scan->shared_ref);
   napi_delete_async_work(env, scan->work);
-  free(scan);
+  release(scan);
 }
 
 static napi_value throw_usage(napi_env env) {
   napi_throw_type_error(env, NULL, "scan(paths: Buffer[], shared: Int32Array(4), done: (bytes) => void)");
   return NULL;
-}
-
-static void release(scan_t *scan) {
-  while (scan->count > 0) free(scan->paths[--scan->count]);
-  free(scan->paths);
-  free(scan);
 }
 
 static napi_value scan_paths(napi_env env, napi_callback_info info) {
