@@ -1,5 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
 import {
@@ -13,6 +14,7 @@ import {
   standardGear,
   validateChunkerParams,
 } from '../../functions/repository/chunker';
+import { chunkFile, fileChunker, READ_BYTES } from '../../functions/sources/filesystem/chunk-file';
 
 const FIXTURES = join(__dirname, '../../../shared/fixtures/fastcdc');
 const image = readFileSync(join(FIXTURES, 'SekienAkashita.jpg'));
@@ -434,5 +436,38 @@ describe('reading straight into the chunker', () => {
     const room = chunker.space().length;
     expect(() => chunker.commit(room + 1, () => undefined)).toThrow(/more than its space/);
     expect(() => new Chunker(params, standardGear(), { inputRoom: 0 })).toThrow(/input room/);
+  });
+});
+
+describe('chunking a file in place (chunk-file.ts)', () => {
+  const params: ChunkerParams = { min: 64 * 1024, avg: 256 * 1024, max: 1024 * 1024, level: 2 };
+
+  test('the file chunker holds one max-sized window and one read', () => {
+    // Each file worker has one: what it holds is in every tree backup's peak memory.
+    expect(fileChunker(params, standardGear()).space().length).toBe(params.max + 1024 * 1024);
+  });
+
+  test('a file several reads long is cut where push cuts it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeboat-chunk-file-'));
+    try {
+      const data = pseudoRandom(3 * READ_BYTES + 12_345, 21);
+      const file = join(dir, 'data');
+      writeFileSync(file, data);
+      const seen: string[] = [];
+      const fd = openSync(file, 'r');
+      let end: number;
+      try {
+        end = chunkFile(fd, fileChunker(params, standardGear()), 0, (chunk) => seen.push(sha256(chunk)));
+      } finally {
+        closeSync(fd);
+      }
+      expect(end).toBe(data.length);
+      const chunker = new Chunker(params, standardGear());
+      const expected = [...chunker.push(data), ...chunker.finish()].map((c) => sha256(c.data));
+      expect(expected.length).toBeGreaterThan(4);
+      expect(seen).toEqual(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
