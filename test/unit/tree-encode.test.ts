@@ -115,3 +115,22 @@ test('a size that is not a whole number of bytes is not encoded', () => {
       'not a size in bytes',
     );
 });
+
+test('a count of ids the part cannot hold is damage, refused before a list is made for it', () => {
+  const subtree = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+  const { target: _target, ...meta } = symlink('d', Buffer.alloc(0));
+  const dir: TreeNode = { ...meta, type: 'dir', size: 0, subtree };
+  const [part] = encodeTree([dir]);
+  // The count follows the size field (see the test above) and is followed by the two ids.
+  const countAt = 5 + 1 + 2 + 1 + 12 + 1 + 1 + 32 + 4 + 8;
+  expect(part!.readUInt32BE(countAt)).toBe(2);
+  expect(part!.length).toBe(countAt + 4 + 64);
+  for (const count of [3, 0xffffffff]) {
+    part!.writeUInt32BE(count, countAt);
+    expect(() => decodeTreePart(part!, 'tree')).toThrow(
+      expect.objectContaining({ problem: 'tree part is truncated', offset: countAt + 4 }),
+    );
+  }
+  part!.writeUInt32BE(2, countAt);
+  expect(decodeTreePart(part!, 'tree')).toEqual([dir]);
+});
