@@ -42,9 +42,18 @@ export async function treeDigest(reader: ChunkReader, parts: readonly Buffer[]):
   return sha256(Buffer.concat(plains));
 }
 
-/** A file's chunk list as stored: inline, or in content lists when it is long. */
-export async function fileContent(writer: RepositoryWriter, refs: ContentRef[]): Promise<FileContent> {
-  if (refs.length <= INLINE_REFS_MAX) return { refs };
+/**
+ * A file's chunk list as stored: inline (at once: most files), or in content lists when it is
+ * long (a promise, once they are stored).
+ */
+export function fileContent(
+  writer: RepositoryWriter,
+  refs: ContentRef[],
+): FileContent | Promise<FileContent> {
+  return refs.length <= INLINE_REFS_MAX ? { refs } : storeContentLists(writer, refs);
+}
+
+async function storeContentLists(writer: RepositoryWriter, refs: ContentRef[]): Promise<FileContent> {
   const lists: Buffer[] = [];
   for (let i = 0; i < refs.length; i += CONTENT_LIST_MAX_ENTRIES) {
     const list = encodeContentList(refs.slice(i, i + CONTENT_LIST_MAX_ENTRIES));

@@ -118,7 +118,10 @@ test('a size that is not a whole number of bytes is not encoded', () => {
 
 test('a count of ids the part cannot hold is damage, refused before a list is made for it', () => {
   const subtree = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
-  const { target: _target, ...meta } = symlink('d', Buffer.alloc(0));
+  const { target: _target, ...meta } = symlink('d', Buffer.alloc(0)) as Extract<
+    TreeNode,
+    { type: 'symlink' }
+  >;
   const dir: TreeNode = { ...meta, type: 'dir', size: 0, subtree };
   const [part] = encodeTree([dir]);
   // The count follows the size field (see the test above) and is followed by the two ids.

@@ -93,6 +93,9 @@ const PARENT_LISTINGS_AHEAD = 8;
  */
 const WALK_SLICE_MS = 20;
 
+/** For promises whose rejection is handled where they are awaited later (one function, not one per file). */
+const ignoreRejection = (): undefined => undefined;
+
 /**
  * The parent snapshot's listing of one directory. The listings of its subdirectories are read a
  * few ahead of the walk, in name order, which is the order the walk enters them in; those it
@@ -148,7 +151,7 @@ class ParentDir {
       const dir = this.dirs[this.cursor++]!;
       const read = this.read(dir.subtree);
       // Awaited when the walk gets there; one it passes by must not fail the backup.
-      read.catch(() => undefined);
+      read.catch(ignoreRejection);
       this.ahead.set(dir, read);
     }
   }
@@ -176,6 +179,9 @@ class TreeWalk {
   private readonly hardLinks = new Map<string, Promise<TreeNode | undefined>>();
   private readonly owners = process.getuid?.() === 0 ? new OwnerNames() : undefined;
   private sliceEnd = 0;
+
+  /** Every file's chunks go here (one function for all of them). */
+  private readonly storeChunk = (chunk: FileChunk): void | Promise<void> => this.store(chunk);
 
   constructor(
     private readonly writer: RepositoryWriter,
@@ -262,7 +268,7 @@ class TreeWalk {
         }
         visited = await this.visit(full, name, st, previous, rootDev, parent);
       }
-      visited.node.catch(() => undefined);
+      visited.node.catch(ignoreRejection);
       nodes.push(visited.node);
     }
     const tree = Promise.all(nodes).then((list) =>
@@ -271,7 +277,7 @@ class TreeWalk {
         list.filter((n): n is TreeNode => n !== undefined),
       ),
     );
-    tree.catch(() => undefined);
+    tree.catch(ignoreRejection);
     return { tree };
   }
 
@@ -351,7 +357,7 @@ class TreeWalk {
     if (later) return { node: later };
     if (!this.pool.ready) await this.pool.whenReady();
     const node = this.pool
-      .read(path, size, (chunk) => this.store(chunk))
+      .read(path, size, this.storeChunk)
       .then((result) => this.readNode(path, meta, result, previous));
     if (linkKey) this.hardLinks.set(linkKey, node);
     return { node };
@@ -367,7 +373,7 @@ class TreeWalk {
     previous: TreeNode | undefined,
   ): { node: Promise<TreeNode | undefined> } {
     const node = this.pool
-      .read(path, undefined, (chunk) => this.store(chunk))
+      .read(path, undefined, this.storeChunk)
       .then((result) =>
         result.hardLink
           ? this.hardLinked(path, this.meta(name, result.hardLink), result.hardLink, previous)
@@ -387,7 +393,7 @@ class TreeWalk {
     const later = this.laterName(linkKey, meta, st.size, previous);
     if (later) return later;
     const read = this.pool
-      .read(path, st.size, (chunk) => this.store(chunk))
+      .read(path, st.size, this.storeChunk)
       .then((result) => this.readNode(path, meta, result, previous));
     this.hardLinks.set(linkKey, read);
     return read;
@@ -409,13 +415,16 @@ class TreeWalk {
     return first.then((node) => (node?.type === 'file' ? { ...node, ...meta } : undefined));
   }
 
-  /** The tree node of a file a worker has read (undefined, and a warning, when it could not). */
-  private async readNode(
+  /**
+   * The tree node of a file a worker has read (undefined, and a warning, when it could not); a
+   * promise only for a file with more chunks than a node lists itself.
+   */
+  private readNode(
     path: Buffer,
     meta: NodeMeta | undefined,
     result: FileReadResult,
     previous: TreeNode | undefined,
-  ): Promise<TreeNode | undefined> {
+  ): TreeNode | undefined | Promise<TreeNode> {
     if (result.error || !result.done || !meta) {
       this.warn(
         path,
@@ -426,15 +435,10 @@ class TreeWalk {
     const done = result.done;
     if (done.changed) this.warn(path, 'changed while it was read; the backed-up copy may be inconsistent');
     this.countFile(previous, done.size);
-    const content: FileContent = await fileContent(this.writer, result.refs);
-    return {
-      ...meta,
-      mtimeNs: done.mtimeNs,
-      ctimeNs: done.ctimeNs,
-      type: 'file' as const,
-      size: done.size,
-      content,
-    };
+    const content = fileContent(this.writer, result.refs);
+    return 'then' in content
+      ? content.then((stored) => fileNode(meta, done, stored))
+      : fileNode(meta, done, content);
   }
 
   private countFile(previous: TreeNode | undefined, size: number): void {
@@ -469,6 +473,29 @@ interface Source {
   absolute: string;
   name: Buffer;
   st: BigIntStats;
+}
+
+/**
+ * A read file's node: its metadata as listed, its times and size as read. Built field by field:
+ * a copy of `meta` with these on top was one more object per file.
+ */
+function fileNode(meta: NodeMeta, done: FileStat, content: FileContent): TreeNode {
+  return {
+    name: meta.name,
+    mode: meta.mode,
+    uid: meta.uid,
+    gid: meta.gid,
+    user: meta.user,
+    group: meta.group,
+    mtimeNs: done.mtimeNs,
+    ctimeNs: done.ctimeNs,
+    dev: meta.dev,
+    ino: meta.ino,
+    nlink: meta.nlink,
+    type: 'file',
+    size: done.size,
+    content,
+  };
 }
 
 function resolveSources(paths: string[], own: OwnFiles): Source[] {
