@@ -250,6 +250,25 @@ describe('disk full', () => {
     },
   );
 
+  diskTest(
+    'a tree of many files larger than the free space: 14 as well, while files are still in flight',
+    async () => {
+      // Files fail while others wait for their workers and directories for their files: the
+      // backup must end with the store's error, not hang or die of an unhandled rejection.
+      const source = path.join(home.dir, 'many');
+      for (let d = 0; d < 4; d++) {
+        mkdirSync(path.join(source, `d${d}`), { recursive: true });
+        for (let f = 0; f < 100; f++)
+          writeFileSync(path.join(source, `d${d}`, `f${f}`), randomData(32 * 1024, `many ${d} ${f}`));
+      }
+      const result = await runCli(['backup', source, '--name', 'many', '--json'], { env });
+      expect(parseJsonError(result).error.code).toBe('NO_SPACE');
+      expectFailure(result, ExitCode.noSpace, /[Nn]o space left/, /Free space/);
+      const snapshots = await runCli(['snapshots', '--json'], { env });
+      expect(JSON.parse(snapshots.stdout.toString())).toEqual([]);
+    },
+  );
+
   diskTest('afterwards the space is given back: a small backup succeeds and restores', async () => {
     const data = randomData(200_000, 'fits');
     const backup = backupJson(

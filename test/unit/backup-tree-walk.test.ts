@@ -24,20 +24,24 @@ afterEach(() => {
 /** Counts the files the workers read to the end, by inode. */
 function countReads(): Map<string, number> {
   const reads = new Map<string, number>();
-  const original = FileWorkers.prototype.read;
-  jest.spyOn(FileWorkers.prototype, 'read').mockImplementation(function (
+  // readThen: read() goes through it too.
+  const original = FileWorkers.prototype.readThen;
+  jest.spyOn(FileWorkers.prototype, 'readThen').mockImplementation(function (
     this: FileWorkers,
     file,
     size,
     sink,
+    onResult,
+    onError,
   ) {
-    return original.call(this, file, size, sink).then((result: FileReadResult) => {
+    const counted = (result: FileReadResult) => {
       if (result.done) {
         const key = `${result.done.dev}:${result.done.ino}`;
         reads.set(key, (reads.get(key) ?? 0) + 1);
       }
-      return result;
-    });
+      onResult(result);
+    };
+    original.call(this, file, size, sink, counted, onError);
   });
   return reads;
 }

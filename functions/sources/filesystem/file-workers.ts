@@ -157,7 +157,27 @@ export class FileWorkers {
    * `size` is what the walk's stat said, or undefined for a file it did not stat (`unstated`).
    */
   read(path: Buffer, size: number | undefined, onChunk: ChunkSink): Promise<FileReadResult> {
-    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<FileReadResult>((resolve, reject) =>
+      this.readThen(path, size, onChunk, resolve, reject),
+    );
+  }
+
+  /**
+   * As read, without a promise: the result goes to `onResult`, or the pool's failure to
+   * `onError` (at once, when it has failed already). A walk of many small files keeps thousands
+   * in flight, and a promise (with its handlers) per file outlived young collections.
+   */
+  readThen(
+    path: Buffer,
+    size: number | undefined,
+    onChunk: ChunkSink,
+    onResult: (result: FileReadResult) => void,
+    onError: (error: unknown) => void,
+  ): void {
+    if (this.failure) {
+      onError(this.failure);
+      return;
+    }
     this.oldGc.add();
     this.compact.add(1);
     let worker = 0;
@@ -172,15 +192,13 @@ export class FileWorkers {
     const queued = size ?? 0;
     this.queuedFiles[worker]!++;
     this.queuedBytes[worker]! += queued;
-    return new Promise<FileReadResult>((resolve, reject) => {
-      this.jobs.set(seq, { worker, size: queued, refs: [], onChunk, resolve, reject });
-      const job: FileJob = { op: 'file', seq, path: path.toString('latin1'), unstated: size === undefined };
-      this.outbox[worker]!.push(job);
-      if (!this.sending) {
-        this.sending = true;
-        setImmediate(() => this.send());
-      }
-    });
+    this.jobs.set(seq, { worker, size: queued, refs: [], onChunk, resolve: onResult, reject: onError });
+    const job: FileJob = { op: 'file', seq, path: path.toString('latin1'), unstated: size === undefined };
+    this.outbox[worker]!.push(job);
+    if (!this.sending) {
+      this.sending = true;
+      setImmediate(() => this.send());
+    }
   }
 
   private send(): void {
