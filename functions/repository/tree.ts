@@ -195,6 +195,13 @@ class ByteReader {
     this.at += n;
     return v;
   }
+  /** `count` ids (32 bytes each), in a list made at its size. */
+  ids(count: number): Buffer[] {
+    this.expectItems(count, 32);
+    const ids = new Array<Buffer>(count);
+    for (let i = 0; i < count; i++) ids[i] = this.bytes(32);
+    return ids;
+  }
   /** Before making room for `count` items of at least `bytes` each: a count the part cannot hold is damage. */
   expectItems(count: number, bytes: number): void {
     if (count * bytes > this.b.length - this.at)
@@ -261,91 +268,35 @@ function readNode(r: ByteReader, name: string): TreeNode {
   // Fields in the order of the format. Each node is one object, not its metadata and then a copy
   // with the rest, and its lists are made at their size: restoring the Linux tree, decoding nodes
   // allocated 85 MiB that way (V8's sampling heap profiler).
-  const nodeName = r.bytes(r.u16());
-  const mode = r.u32();
-  const uid = r.u32();
-  const gid = r.u32();
-  const user = r.text(r.u8());
-  const group = r.text(r.u8());
-  const mtimeNs = r.i64();
-  const ctimeNs = r.i64();
-  const dev = r.u64();
-  const ino = r.u64();
-  const nlink = r.u32();
-  const size = r.safeNumber();
+  const node = {
+    name: r.bytes(r.u16()),
+    mode: r.u32(),
+    uid: r.u32(),
+    gid: r.u32(),
+    user: r.text(r.u8()),
+    group: r.text(r.u8()),
+    mtimeNs: r.i64(),
+    ctimeNs: r.i64(),
+    dev: r.u64(),
+    ino: r.u64(),
+    nlink: r.u32(),
+    type,
+    size: r.safeNumber(),
+  };
   if (type === 'file') {
     const form = r.u8();
     const count = r.u32();
-    let content: FileContent;
     if (form === 0) {
       r.expectItems(count, 36);
       const refs = new Array<ContentRef>(count);
       for (let i = 0; i < count; i++) refs[i] = { id: r.bytes(32), rawLength: r.u32() };
-      content = { refs };
-    } else if (form === 1) {
-      r.expectItems(count, 32);
-      const lists = new Array<Buffer>(count);
-      for (let i = 0; i < count; i++) lists[i] = r.bytes(32);
-      content = { lists };
-    } else {
-      throw new IntegrityError(name, `unknown file content form ${form}`, r.at - 5);
+      return Object.assign(node, { type, content: { refs } });
     }
-    return {
-      name: nodeName,
-      mode,
-      uid,
-      gid,
-      user,
-      group,
-      mtimeNs,
-      ctimeNs,
-      dev,
-      ino,
-      nlink,
-      type,
-      size,
-      content,
-    };
+    if (form === 1) return Object.assign(node, { type, content: { lists: r.ids(count) } });
+    throw new IntegrityError(name, `unknown file content form ${form}`, r.at - 5);
   }
-  if (type === 'dir') {
-    const count = r.u32();
-    r.expectItems(count, 32);
-    const subtree = new Array<Buffer>(count);
-    for (let i = 0; i < count; i++) subtree[i] = r.bytes(32);
-    return {
-      name: nodeName,
-      mode,
-      uid,
-      gid,
-      user,
-      group,
-      mtimeNs,
-      ctimeNs,
-      dev,
-      ino,
-      nlink,
-      type,
-      size: 0,
-      subtree,
-    };
-  }
-  const target = r.bytes(r.u32());
-  return {
-    name: nodeName,
-    mode,
-    uid,
-    gid,
-    user,
-    group,
-    mtimeNs,
-    ctimeNs,
-    dev,
-    ino,
-    nlink,
-    type,
-    size,
-    target,
-  };
+  if (type === 'dir') return Object.assign(node, { type, size: 0 as const, subtree: r.ids(r.u32()) });
+  return Object.assign(node, { type, target: r.bytes(r.u32()) });
 }
 
 /**

@@ -1,7 +1,0 @@
-"use strict";
-Object.defineProperty(exports, "__esModule", { value: true });
-exports.handler = void 0;
-// Lambda entry of the workflow step PlanRestore (state machines: ${PlanRestoreFunctionArn}).
-const step_handler_1 = require("./step-handler");
-exports.handler = (0, step_handler_1.stepHandler)('PlanRestoreFunctionArn');
-//# sourceMappingURL=plan-restore.js.map

@@ -1,7 +1,0 @@
-"use strict";
-Object.defineProperty(exports, "__esModule", { value: true });
-exports.handler = void 0;
-// Lambda entry of the workflow step RecordRetentionFailure (state machines: ${RecordRetentionFailureFunctionArn}).
-const step_handler_1 = require("./step-handler");
-exports.handler = (0, step_handler_1.stepHandler)('RecordRetentionFailureFunctionArn');
-//# sourceMappingURL=record-retention-failure.js.map

@@ -1,7 +1,0 @@
-"use strict";
-Object.defineProperty(exports, "__esModule", { value: true });
-exports.handler = void 0;
-// Lambda entry of the workflow step RecordVerificationFailure (state machines: ${RecordVerificationFailureFunctionArn}).
-const step_handler_1 = require("./step-handler");
-exports.handler = (0, step_handler_1.stepHandler)('RecordVerificationFailureFunctionArn');
-//# sourceMappingURL=record-verification-failure.js.map
