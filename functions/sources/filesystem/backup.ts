@@ -119,22 +119,26 @@ class Listing {
     this.complete.catch(ignoreRejection);
   }
 
-  /** A place for the next node, to fill with `put`. */
+  /** A place for the next node, to fill with `fill`. */
   reserve(): number {
     this.waiting++;
     return this.nodes.push(undefined) - 1;
   }
 
-  put(at: number, node: TreeNode | undefined): void {
+  private put(at: number, node: TreeNode | undefined): void {
     this.nodes[at] = node;
     this.arrived();
   }
 
-  /** The next node, once `node` settles. */
-  add(node: TreeNode | undefined | Promise<TreeNode | undefined>): void {
-    const at = this.reserve();
+  /** Fills a reserved place, once `node` settles. */
+  fill(at: number, node: TreeNode | undefined | Promise<TreeNode | undefined>): void {
     if (node instanceof Promise) node.then((n) => this.put(at, n), this.fail);
     else this.put(at, node);
+  }
+
+  /** The next node, once it settles. */
+  add(node: TreeNode | undefined | Promise<TreeNode | undefined>): void {
+    this.fill(this.reserve(), node);
   }
 
   /** The walk has passed the directory: nothing more is added. */
@@ -423,11 +427,12 @@ class TreeWalk {
       this.storeChunk,
       (result) => {
         try {
-          const node = result.hardLink
-            ? this.hardLinked(path, this.meta(name, result.hardLink), result.hardLink, previous)
-            : this.readNode(path, result.done && this.meta(name, result.done), result, previous);
-          if (node instanceof Promise) node.then((n) => listing.put(at, n), listing.fail);
-          else listing.put(at, node);
+          listing.fill(
+            at,
+            result.hardLink
+              ? this.hardLinked(path, this.meta(name, result.hardLink), result.hardLink, previous)
+              : this.readNode(path, result.done && this.meta(name, result.done), result, previous),
+          );
         } catch (error) {
           listing.fail(error);
         }
