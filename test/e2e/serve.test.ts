@@ -59,9 +59,14 @@ it('a killed serve leaves no half snapshot; the job is failed at restart; the ne
     ).toBe(0);
 
     const first = serve(home.env);
+    // Killed mid-backup: the job runs and its repository exists (a job killed before its run had
+    // made the repository leaves none, and `snapshots` says there is no repository).
     const running = await until(
-      'the scheduled backup to run',
-      async () => (await backups()).find((b) => b.status === 'running'),
+      'the scheduled backup to run in its repository',
+      async () => {
+        const job = (await backups()).find((b) => b.status === 'running');
+        return job && (await cli('snapshots', '--json')).code === 0 ? job : undefined;
+      },
       90_000,
     );
     first.child.kill('SIGKILL');
