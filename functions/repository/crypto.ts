@@ -32,8 +32,8 @@ export function chunkDigest(data: Buffer): Buffer {
 
 const hmacPads = new WeakMap<Buffer, { inner: Buffer; outer: Buffer }>();
 
-/** RFC 2104's inner and outer pads of a key, 64 bytes each. */
-function padsOf(idKey: Buffer): { inner: Buffer; outer: Buffer } {
+/** RFC 2104's inner and outer pads of a key, 64 bytes each (shared: not to be written). */
+export function padsOf(idKey: Buffer): { inner: Buffer; outer: Buffer } {
   let pads = hmacPads.get(idKey);
   if (!pads) {
     const key = idKey.length > 64 ? hash('sha256', idKey, 'buffer') : idKey;

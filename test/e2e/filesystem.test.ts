@@ -72,6 +72,25 @@ describe('filesystem backup and restore', () => {
     expect(readdirSync(out, { encoding: 'buffer' }).some((n) => n.equals(NON_UTF8))).toBe(true);
   });
 
+  it('reads files on worker threads where the native reader is missing: the same tree, byte for byte', async () => {
+    // A Lambda bundle has no addons; LIFEBOAT_NO_NATIVE_READER leaves out file-reader.node here.
+    const workers = { ...env, LIFEBOAT_NO_NATIVE_READER: '1' };
+    const [native, fallback] = [
+      backupJson(await runCli(['backup', src, '--name', 'tree', '--type', 'full', '--json'], { env })),
+      backupJson(
+        await runCli(['backup', src, '--name', 'tree', '--type', 'full', '--json'], { env: workers }),
+      ),
+    ];
+    // Same chunks, ids and nodes, so the same root tree: either reader deduplicates against the other.
+    expect(fallback.checksum_value).toBe(native.checksum_value);
+    expect(fallback.files_new).toBe(51);
+    const out = path.join(home.dir, 'out-workers');
+    const restored = await runCli(['restore', fallback.id, '--target', out, '--json'], { env: workers });
+    expect(restored.code).toBe(0);
+    expect(diffTrees(src, out).same).toBe(true);
+    expect(treeFacts(out)).toEqual(treeFacts(src));
+  });
+
   it('says so when times can only be set to the microsecond (no nanosecond addon)', async () => {
     const fallback = { ...env, LIFEBOAT_NO_NANO_TIMES: '1' };
     const out = path.join(home.dir, 'out-microseconds');

@@ -50,7 +50,7 @@ describe('progress', () => {
     expect(result.stdout).toMatch(/completed/);
   });
 
-  test('a file backup shows files, bytes, rate and, once the tree is counted, the total and ETA', () => {
+  test('a file backup shows files, bytes, rate and, once the tree is counted, the total', () => {
     const tree = path.join(home.dir, 'tree');
     mkdirSync(tree);
     for (let i = 0; i < 250; i++)
@@ -61,8 +61,9 @@ describe('progress', () => {
       timeout: 120_000,
     });
     expect(result.status).toBe(0);
+    // The ETA follows once a second has passed (tree-progress.test.ts): this backup can be quicker.
     expect(result.stdout).toMatch(
-      /backup \d+ files, \d+(\.\d+)? (MiB|GiB) of 500 MiB \| \d+(\.\d+)? (MiB|GiB)\/s \| ETA \d+s/,
+      /backup \d+ files, \d+(\.\d+)? (MiB|GiB) of 500 MiB \| \d+(\.\d+)? (MiB|GiB)\/s/,
     );
     expect(result.stdout).toMatch(/completed: 250 new, 0 changed, 0 unmodified files/);
   });

@@ -1,6 +1,8 @@
 /**
  * Worker-thread entry (see file-workers.ts): reads whole files and does the CPU work of a backup
- * on them (chunking, SHA-256, keyed id, compression). Several run at once, one per core.
+ * on them (chunking, SHA-256, keyed id, compression). Several run at once, one per core. Where
+ * the addon is built, native threads do this instead (file-reader.c): the same chunks and ids in
+ * messages of the same shape, without an isolate each.
  * Payloads go into a ring shared with the main thread (ring-writer.ts), their places in messages
  * of a few MiB; the ring is the bound: a worker waits when the main thread falls behind.
  */

@@ -2,7 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../core/worker-script';
 import type { ContentRef } from '../../repository/content-list';
-import { CompactOnce, OldGcPacer, TREE_COMPACT_AFTER_FILES, YoungGcPacer } from '../../repository/young-gc';
+import {
+  CompactOnce,
+  enableYoungGc,
+  OldGcPacer,
+  TREE_COMPACT_AFTER_FILES,
+  YoungGcPacer,
+} from '../../repository/young-gc';
 import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import type {
   EncodedFileChunk,
@@ -12,6 +18,7 @@ import type {
   FileStat,
   FileWorkerSetup,
 } from './file-worker';
+import { NativeFileReader, nativeFileReader } from './native-file-reader';
 
 /** A chunk read from a file, its payload (when new) a view of the worker's ring. */
 export interface FileChunk {
@@ -41,7 +48,7 @@ export interface FileReadResult {
 export type ChunkSink = (chunk: FileChunk) => void | Promise<void>;
 
 interface Job {
-  worker: number;
+  lane: number;
   size: number;
   refs: ContentRef[];
   onChunk: ChunkSink;
@@ -69,19 +76,66 @@ const JOBS_PER_MESSAGE = 64;
  */
 const RING_SLACK_BYTES = 4096;
 
+/** One of the pool's readers: a worker thread, or a native thread (file-reader.c). */
+interface FileLane {
+  post(jobs: FileJob[]): void;
+  /** The main thread is done with this many bytes of the lane's ring. */
+  release(bytes: number): void;
+  close(): Promise<void> | void;
+}
+
+type LaneEvents = {
+  onMessages: (messages: FileChunksMessage[]) => void;
+  onFailure: (error: unknown) => void;
+};
+
+/** A worker thread (file-worker.ts), paused by a shared counter of its ring's bytes in use. */
+class WorkerLane implements FileLane {
+  private readonly worker: Worker;
+
+  private readonly outstanding: Int32Array;
+  private readonly index: number;
+
+  constructor(data: FileWorkerSetup, { onMessages, onFailure }: LaneEvents) {
+    this.outstanding = new Int32Array(data.outstanding);
+    this.index = data.index;
+    this.worker = new Worker(workerScript(__dirname, 'file-worker'), { workerData: data });
+    this.worker.on('message', onMessages);
+    this.worker.on('error', onFailure);
+    this.worker.on('exit', (code) => {
+      if (code !== 0) onFailure(new Error(`file worker exited with code ${code}`));
+    });
+  }
+
+  post(jobs: FileJob[]): void {
+    this.worker.postMessage(jobs);
+  }
+
+  release(bytes: number): void {
+    Atomics.sub(this.outstanding, this.index, bytes);
+    Atomics.notify(this.outstanding, this.index);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
 /**
- * A pool of worker threads that read and encode whole files (file-worker.ts). The main thread
- * walks the tree, hands out files to the least loaded worker, and stores what comes back.
+ * A pool of threads that read and encode whole files: native ones (file-reader.c) where the addon
+ * is built, worker threads (file-worker.ts) where it is not. The main thread walks the tree,
+ * hands out files to the least loaded reader, and stores what comes back.
  */
 export class FileWorkers {
-  private readonly workers: Worker[];
-  private readonly outstanding: Int32Array;
+  /** Whether the files are read on native threads (else on worker threads). */
+  readonly native: boolean;
+  private readonly lanes: FileLane[];
   private readonly rings: SharedArrayBuffer[];
   private readonly queuedFiles: number[];
   private readonly queuedBytes: number[];
   private readonly chains: Promise<void>[];
   private readonly jobs = new Map<number, Job>();
-  /** Per worker: files to send it, once the walk yields. */
+  /** Per lane: files to send it, once the walk yields. */
   private readonly outbox: FileJob[][];
   private sending = false;
   private waiters: (() => void)[] = [];
@@ -108,43 +162,45 @@ export class FileWorkers {
   constructor(
     setup: Omit<FileWorkerSetup, 'index' | 'outstanding' | 'ring'>,
     count = Math.max(1, Math.min(availableParallelism(), 8)),
+    /** Worker threads even where native ones could read (tests compare the two). */
+    { workers = false }: { workers?: boolean } = {},
   ) {
-    prepareWorkerIsolates();
-    const shared = new SharedArrayBuffer(4 * count);
-    this.outstanding = new Int32Array(shared);
+    const native = !workers && nativeFileReader(setup);
+    this.native = native;
+    // The main thread's collections (the pacers below) need `gc` either way.
+    if (native) enableYoungGc();
+    else prepareWorkerIsolates();
+    const outstanding = new SharedArrayBuffer(4 * count);
     const ringBytes = setup.chunker.max + RING_SLACK_BYTES;
     this.rings = Array.from({ length: count }, () => new SharedArrayBuffer(ringBytes));
-    this.workers = Array.from({ length: count }, (_, index) => {
-      const data: FileWorkerSetup = { ...setup, index, outstanding: shared, ring: this.rings[index]! };
-      return new Worker(workerScript(__dirname, 'file-worker'), { workerData: data });
+    this.lanes = this.rings.map((ring, index) => {
+      const events: LaneEvents = {
+        onMessages: (messages) => {
+          this.chains[index] = this.chains[index]!.then(() => this.handleAll(index, messages, 0)).catch(
+            (error: unknown) => this.fail(error),
+          );
+        },
+        onFailure: (error) => this.fail(error),
+      };
+      if (native) return new NativeFileReader(setup, ring, events.onMessages, events.onFailure);
+      return new WorkerLane({ ...setup, index, outstanding, ring }, events);
     });
-    this.outbox = this.workers.map(() => []);
-    this.queuedFiles = this.workers.map(() => 0);
-    this.queuedBytes = this.workers.map(() => 0);
-    this.chains = this.workers.map(() => Promise.resolve());
-    this.workers.forEach((worker, index) => {
-      worker.on('message', (messages: FileChunksMessage[]) => {
-        this.chains[index] = this.chains[index]!.then(() => this.handleAll(index, messages, 0)).catch(
-          (error: unknown) => this.fail(error),
-        );
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`file worker exited with code ${code}`));
-      });
-    });
+    this.outbox = this.lanes.map(() => []);
+    this.queuedFiles = this.lanes.map(() => 0);
+    this.queuedBytes = this.lanes.map(() => 0);
+    this.chains = this.lanes.map(() => Promise.resolve());
   }
 
   private hasRoom(i: number): boolean {
     return this.queuedFiles[i]! < QUEUE_FILES && this.queuedBytes[i]! < QUEUE_BYTES;
   }
 
-  /** Whether a worker can take another file now (so the walk need not wait on whenReady). */
+  /** Whether a reader can take another file now (so the walk need not wait on whenReady). */
   get ready(): boolean {
-    return this.failure === undefined && this.workers.some((_, i) => this.hasRoom(i));
+    return this.failure === undefined && this.lanes.some((_, i) => this.hasRoom(i));
   }
 
-  /** Resolves when a worker can take another file (backpressure for the tree walker). */
+  /** Resolves when a reader can take another file (backpressure for the tree walker). */
   async whenReady(): Promise<void> {
     while (!this.ready) {
       if (this.failure) throw this.failure;
@@ -153,8 +209,8 @@ export class FileWorkers {
   }
 
   /**
-   * Reads and encodes one file on a worker; every chunk goes through `onChunk`, in order.
-   * `size` is what the walk's stat said, or undefined for a file it did not stat (`unstated`).
+   * Reads and encodes one file on a reader (a native or a worker thread); every chunk goes through
+   * `onChunk`, in order. `size` is what the walk's stat said, or undefined for a file it did not stat (`unstated`).
    */
   read(path: Buffer, size: number | undefined, onChunk: ChunkSink): Promise<FileReadResult> {
     return new Promise<FileReadResult>((resolve, reject) =>
@@ -180,21 +236,21 @@ export class FileWorkers {
     }
     this.oldGc.add();
     this.compact.add(1);
-    let worker = 0;
-    for (let i = 1; i < this.workers.length; i++) {
+    let lane = 0;
+    for (let i = 1; i < this.lanes.length; i++) {
       if (
         this.queuedBytes[i]! + this.queuedFiles[i]! * 65536 <
-        this.queuedBytes[worker]! + this.queuedFiles[worker]! * 65536
+        this.queuedBytes[lane]! + this.queuedFiles[lane]! * 65536
       )
-        worker = i;
+        lane = i;
     }
     const seq = this.seq++;
     const queued = size ?? 0;
-    this.queuedFiles[worker]!++;
-    this.queuedBytes[worker]! += queued;
-    this.jobs.set(seq, { worker, size: queued, refs: [], onChunk, resolve: onResult, reject: onError });
+    this.queuedFiles[lane]!++;
+    this.queuedBytes[lane]! += queued;
+    this.jobs.set(seq, { lane, size: queued, refs: [], onChunk, resolve: onResult, reject: onError });
     const job: FileJob = { op: 'file', seq, path: path.toString('latin1'), unstated: size === undefined };
-    this.outbox[worker]!.push(job);
+    this.outbox[lane]!.push(job);
     if (!this.sending) {
       this.sending = true;
       setImmediate(() => this.send());
@@ -203,9 +259,9 @@ export class FileWorkers {
 
   private send(): void {
     this.sending = false;
-    this.outbox.forEach((jobs, worker) => {
+    this.outbox.forEach((jobs, lane) => {
       for (let at = 0; at < jobs.length; at += JOBS_PER_MESSAGE)
-        this.workers[worker]!.postMessage(jobs.slice(at, at + JOBS_PER_MESSAGE));
+        this.lanes[lane]!.post(jobs.slice(at, at + JOBS_PER_MESSAGE));
       jobs.length = 0;
     });
   }
@@ -270,10 +326,7 @@ export class FileWorkers {
   /** The message's chunks are stored (sealed into their packs): their bytes of the ring are free again. */
   private release(index: number, message: FileChunksMessage): void {
     this.gc.add(message.bytes);
-    if (message.bytes > 0) {
-      Atomics.sub(this.outstanding, index, message.bytes);
-      Atomics.notify(this.outstanding, index);
-    }
+    if (message.bytes > 0) this.lanes[index]!.release(message.bytes);
   }
 
   private complete(index: number, job: Job, message: FileChunksMessage): void {
@@ -299,6 +352,6 @@ export class FileWorkers {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.lanes.map((lane) => lane.close()));
   }
 }

@@ -1,0 +1,105 @@
+import { selectMasks, type ChunkerParams } from '../../repository/chunker';
+import type { CompressionSettings } from '../../repository/codec';
+import { padsOf } from '../../repository/crypto';
+import { loadNativeAddon } from '../../core/native-addon';
+import type { FileChunksMessage, FileJob } from './file-worker';
+
+interface LaneSetup {
+  inner: Buffer;
+  outer: Buffer;
+  gear: Buffer;
+  min: number;
+  avg: number;
+  max: number;
+  maskS: bigint;
+  maskL: bigint;
+  /** zstd's level; 0 stores every chunk as it is. */
+  level: number;
+}
+
+type Report = (messages: FileChunksMessage[], fatal: string | undefined) => void;
+
+interface FileReaderAddon {
+  open(setup: LaneSetup, ring: Buffer, report: Report): object;
+  submit(lane: object, seq: number, path: string, unstated: boolean): void;
+  release(lane: object, bytes: number): void;
+  close(lane: object): void;
+}
+
+/** LIFEBOAT_NO_NATIVE_READER (any value) leaves the addon out: the worker threads read instead. */
+const addon = process.env['LIFEBOAT_NO_NATIVE_READER']
+  ? undefined
+  : loadNativeAddon<FileReaderAddon>(__dirname, 'file-reader.node');
+
+export interface NativeReaderSetup {
+  idKey: Uint8Array;
+  compression: CompressionSettings;
+  chunker: ChunkerParams;
+  gear: BigUint64Array;
+}
+
+/**
+ * Whether files can be read on native threads here (file-reader.c): the addon is built, and the
+ * repository compresses with zstd or not at all (gzip is left to the workers).
+ */
+export function nativeFileReader(setup: NativeReaderSetup): boolean {
+  const { alg, level } = setup.compression;
+  return addon !== undefined && (alg === 'none' || (alg === 'zstd' && level >= 1));
+}
+
+/**
+ * One native thread that reads and encodes files as a file worker does (file-worker.ts), with its
+ * messages in the same shape, into a ring the caller owns (and keeps until `close`).
+ */
+export class NativeFileReader {
+  private readonly lane: object;
+  private readonly native: FileReaderAddon;
+
+  constructor(
+    setup: NativeReaderSetup,
+    ring: SharedArrayBuffer,
+    onMessages: (messages: FileChunksMessage[]) => void,
+    onFailure: (error: Error) => void,
+  ) {
+    if (!addon) throw new Error('the native file reader is not built here');
+    this.native = addon;
+    const { maskS, maskL } = selectMasks(setup.chunker.avg, setup.chunker.level);
+    const pads = padsOf(Buffer.from(setup.idKey));
+    const report: Report = (messages, fatal) => {
+      try {
+        if (fatal !== undefined) onFailure(new Error(`the file reader failed: ${fatal}`));
+        else onMessages(messages);
+      } catch (error) {
+        onFailure(error as Error);
+      }
+    };
+    this.lane = addon.open(
+      {
+        inner: pads.inner,
+        outer: pads.outer,
+        gear: Buffer.from(setup.gear.buffer, setup.gear.byteOffset, setup.gear.byteLength),
+        min: setup.chunker.min,
+        avg: setup.chunker.avg,
+        max: setup.chunker.max,
+        maskS,
+        maskL,
+        level: setup.compression.alg === 'zstd' ? setup.compression.level : 0,
+      },
+      Buffer.from(ring),
+      report,
+    );
+  }
+
+  post(jobs: readonly FileJob[]): void {
+    for (const job of jobs) this.native.submit(this.lane, job.seq, job.path, job.unstated === true);
+  }
+
+  release(bytes: number): void {
+    this.native.release(this.lane, bytes);
+  }
+
+  /** Stops the thread once the file at hand is done; what it has not reported is dropped. */
+  close(): void {
+    this.native.close(this.lane);
+  }
+}
