@@ -34,8 +34,9 @@ unsigned ZSTD_isError(size_t code);
 
 #define ID_BYTES 32
 #define PAD_BYTES 64
-// A file is read this much at a time (as chunk-file.ts's READ_BYTES): the window holds max + this.
-#define READ_BYTES (1024 * 1024)
+// A file is read this much at a time: the window holds max + this. (The workers read 1 MiB, to
+// keep their JavaScript calls few; a read here is only a system call.)
+#define READ_BYTES (256 * 1024)
 // Messages wait for this many before they go to the main thread together (file-worker.ts).
 #define POST_MESSAGES 32
 #define FLUSH_BYTES (4 * 1024 * 1024)

@@ -56,10 +56,22 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-/** Files queued per worker: enough to keep it busy, few enough that directories finish soon. */
-const QUEUE_FILES = 256;
+/**
+ * Files queued per reader: enough to keep it busy, few enough that directories finish soon. A
+ * worker thread gets its files in messages through its event loop and needs more at hand than a
+ * native thread, which takes them from a queue in memory: with 64 the Linux tree's backup peaked
+ * at 130-133 MB instead of 139 (GNU time, two rounds each), 0.2-0.3 s slower; for workers 64 cut a
+ * few MiB too, but at 32 their backup slowed by a fifth (ARCHITECTURE.md).
+ */
+const QUEUE_FILES = { worker: 256, native: 64 };
 const QUEUE_BYTES = 64 * 1024 * 1024;
-const BACKUP_OLD_GC_GROWTH_BYTES = 6 * 1024 * 1024;
+/**
+ * The main thread's heap may grow this much over its live size before a full collection (see
+ * `oldGc`). With native readers the main thread's heap is the backup's largest part after Node's
+ * own code: 2 MiB rather than 6 took the Linux tree's peak from 139 MB to 132-134 (two rounds
+ * each), for 0.2-0.4 s more of the main thread's time.
+ */
+const BACKUP_OLD_GC_GROWTH_BYTES = { worker: 6 * 1024 * 1024, native: 2 * 1024 * 1024 };
 /**
  * Files handed to a worker in one message at most; the walk's files go out together once it
  * yields to the event loop. A message per file cost the main thread a postMessage and the worker
@@ -129,6 +141,7 @@ class WorkerLane implements FileLane {
 export class FileWorkers {
   /** Whether the files are read on native threads (else on worker threads). */
   readonly native: boolean;
+  private readonly kind: 'native' | 'worker';
   private readonly lanes: FileLane[];
   private readonly rings: SharedArrayBuffer[];
   private readonly queuedFiles: number[];
@@ -155,7 +168,7 @@ export class FileWorkers {
    * 6 MiB rather than 16 took the peak from 209-213 MiB to 191-196, in the same time (tmpfs, two
    * rounds each). A restore keeps 16 (restore-workers.ts).
    */
-  private readonly oldGc = new OldGcPacer(1024, BACKUP_OLD_GC_GROWTH_BYTES);
+  private readonly oldGc: OldGcPacer;
   private readonly compact = new CompactOnce(TREE_COMPACT_AFTER_FILES);
   private failure: unknown;
 
@@ -167,6 +180,8 @@ export class FileWorkers {
   ) {
     const native = !workers && nativeFileReader(setup);
     this.native = native;
+    this.kind = native ? 'native' : 'worker';
+    this.oldGc = new OldGcPacer(1024, BACKUP_OLD_GC_GROWTH_BYTES[this.kind]);
     // The main thread's collections (the pacers below) need `gc` either way.
     if (native) enableYoungGc();
     else prepareWorkerIsolates();
@@ -192,7 +207,7 @@ export class FileWorkers {
   }
 
   private hasRoom(i: number): boolean {
-    return this.queuedFiles[i]! < QUEUE_FILES && this.queuedBytes[i]! < QUEUE_BYTES;
+    return this.queuedFiles[i]! < QUEUE_FILES[this.kind] && this.queuedBytes[i]! < QUEUE_BYTES;
   }
 
   /** Whether a reader can take another file now (so the walk need not wait on whenReady). */
