@@ -17,7 +17,7 @@ import {
   type FileAccess,
   type WorkerFileSystem,
 } from './file-system';
-import { MALLOC_ARENAS } from '../functions/core/malloc-arenas';
+import { MALLOC_ARENAS, MMAP_THRESHOLD_BYTES } from '../functions/core/malloc-arenas';
 import { handlerEntry, projectRoot, projectVersion } from './project';
 import { profileOf, type Duty } from './steps';
 import type { Vault } from './vault';
@@ -138,8 +138,9 @@ export class Workers extends Construct {
       LIFEBOAT_FILES_MOUNT: props.fileSystem?.mountPath ?? '',
       POWERTOOLS_SERVICE_NAME: 'lifeboat',
       POWERTOOLS_METRICS_NAMESPACE: 'Lifeboat',
-      // glibc reads it at start-up; the CLI sets the same cap through an addon (malloc-arenas.ts).
+      // glibc reads these at start-up; the CLI sets the same through an addon (malloc-arenas.ts).
       MALLOC_ARENA_MAX: String(MALLOC_ARENAS),
+      MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD_BYTES),
     };
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {

@@ -171,6 +171,7 @@ describe('workers', () => {
         'LIFEBOAT_FILES_MOUNT',
         'LIFEBOAT_REPOSITORY',
         'MALLOC_ARENA_MAX',
+        'MALLOC_MMAP_THRESHOLD_',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
       ].sort(),
@@ -178,12 +179,15 @@ describe('workers', () => {
     expect(JSON.stringify(env.LIFEBOAT_REPOSITORY)).toContain('s3://');
   });
 
-  test('functions and tasks start with glibc capped at two malloc arenas, as the CLI caps itself', () => {
-    expect(fn('RunBackup').Environment).toMatchObject({ Variables: { MALLOC_ARENA_MAX: '2' } });
+  test('functions and tasks start with glibc capped at two malloc arenas and a fixed mmap threshold, as the CLI sets itself', () => {
+    expect(fn('RunBackup').Environment).toMatchObject({
+      Variables: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '262144' },
+    });
     for (const task of [s.stack.workers.backupTask, s.stack.workers.restoreTask]) {
       const props = resources(s.template, 'AWS::ECS::TaskDefinition')[idOf(task)]!.Properties;
       const [container] = props.ContainerDefinitions as { Environment: { Name: string; Value: string }[] }[];
       expect(container!.Environment).toContainEqual({ Name: 'MALLOC_ARENA_MAX', Value: '2' });
+      expect(container!.Environment).toContainEqual({ Name: 'MALLOC_MMAP_THRESHOLD_', Value: '262144' });
     }
   });
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { limitMallocArenas, mallocArenaCount } from '../../functions/core/malloc-arenas';
+import { fixMmapThreshold, limitMallocArenas, mallocArenaCount } from '../../functions/core/malloc-arenas';
 import { CLI, NODE, ROOT } from '../helpers/cli';
 
 const MODULE = path.join(ROOT, 'dist', 'functions', 'core', 'malloc-arenas.js');
@@ -71,4 +71,38 @@ test("an operator's MALLOC_ARENA_MAX or GLIBC_TUNABLES wins over the cap", () =>
   expect(limitMallocArenas(2, { GLIBC_TUNABLES: 'glibc.malloc.arena_max=8' })).toBe(false);
   const chosen = arenasAround([CLI, '--version'], { MALLOC_ARENA_MAX: '64' });
   expect(chosen.after).toBeGreaterThanOrEqual(chosen.before + 3);
+});
+
+function withoutMallocSettings(): NodeJS.ProcessEnv {
+  const { MALLOC_MMAP_THRESHOLD_: _threshold, GLIBC_TUNABLES: _tunables, ...rest } = process.env;
+  return rest;
+}
+
+/** What mappedAfterFree says in a fresh Node process, after `setup` ran there. */
+function mappedAfterFreeIn(setup: string, env: NodeJS.ProcessEnv = {}): boolean {
+  const script = `const m = require(${JSON.stringify(MODULE)}); ${setup}; process.stdout.write(String(m.mappedAfterFree()));`;
+  const { stdout, stderr } = spawnSync(NODE, ['-e', script], {
+    // Unset, not empty: glibc reads an empty MALLOC_MMAP_THRESHOLD_ as 0.
+    env: { ...withoutMallocSettings(), ...env },
+    encoding: 'utf8',
+  });
+  if (stdout !== 'true' && stdout !== 'false') throw new Error(`no answer from the probe: ${stderr}`);
+  return stdout === 'true';
+}
+
+test('with the mmap threshold fixed, a block freed does not raise it: the next large block is mapped', () => {
+  // glibc's own rule: a freed 24 MiB mapping moves the threshold there, so 16 MiB comes from an arena.
+  expect(mappedAfterFreeIn('')).toBe(false);
+  expect(mappedAfterFreeIn('m.fixMmapThreshold()')).toBe(true);
+  // The CLI fixes it first thing (bin/cli/malloc-arenas.ts), as it caps the arenas.
+  expect(
+    mappedAfterFreeIn(
+      `require(${JSON.stringify(path.join(ROOT, 'dist', 'bin', 'cli', 'malloc-arenas.js'))})`,
+    ),
+  ).toBe(true);
+  // An operator's setting wins.
+  expect(fixMmapThreshold(262144, { MALLOC_MMAP_THRESHOLD_: '1048576' })).toBe(false);
+  expect(
+    mappedAfterFreeIn('m.fixMmapThreshold()', { MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024) }),
+  ).toBe(false);
 });
