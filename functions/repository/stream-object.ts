@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { IntegrityError } from '../core/errors';
+import { RecordCipher } from './record-cipher';
 import {
   commitmentMatches,
   counterNonce,
@@ -8,7 +9,6 @@ import {
   requireObjectKey,
   FORMAT_LABEL,
   open,
-  seal,
   objectSalt,
   writingKey,
   TAG_BYTES,
@@ -54,7 +54,7 @@ export function sealStreamObject(
   const compress = options.compress ?? true;
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
   const salt = options.salt ?? objectSalt(keys);
-  const body = compress ? zstdCompressSync(plaintext) : plaintext;
+  const body = compress ? compressWhole(plaintext) : plaintext;
   // Index objects are sealed under K_idx, which write-only writers hold to deduplicate (§3.7).
   const root = writingKey(keys);
   const key = deriveObjectKey(type === StreamType.index ? keys.idx : root, salt, streamInfo(type, objectId));
@@ -69,14 +69,32 @@ export function sealStreamObject(
   key.commitment.copy(header, 72);
   header.writeUInt32BE(segmentBytes, 104);
   const aad = createHash('sha256').update(header).digest();
-  const parts: Buffer[] = [header];
   // An empty body still gets one (empty, final) segment, so every object ends with a final one.
   const count = Math.max(1, Math.ceil(body.length / segmentBytes));
+  // Sealed into the object itself, segment after segment: an index object of the Linux tree's
+  // backup is about 1 MB, and each copy of it counts at the peak of the backup (writer.ts).
+  const sealed = Buffer.allocUnsafeSlow(STREAM_HEADER_BYTES + body.length + count * TAG_BYTES);
+  header.copy(sealed, 0);
+  const cipher = new RecordCipher(key.key);
+  let at = STREAM_HEADER_BYTES;
   for (let i = 0; i < count; i++) {
     const segment = body.subarray(i * segmentBytes, (i + 1) * segmentBytes);
-    parts.push(seal(key.key, counterNonce(i, i === count - 1 ? 1 : 0), aad, segment));
+    at += cipher.sealInto(counterNonce(i, i === count - 1 ? 1 : 0), aad, NO_BYTES, segment, sealed, at);
   }
-  return Buffer.concat(parts);
+  return sealed;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * One zstd frame of `plaintext`, in one buffer of its own: zlib's default output pieces of 16 KiB
+ * would be joined in a second copy, and a context that knows the size makes its tables for it.
+ */
+function compressWhole(plaintext: Buffer): Buffer {
+  return zstdCompressSync(plaintext, {
+    pledgedSrcSize: plaintext.length,
+    chunkSize: Math.max(64, plaintext.length + (plaintext.length >> 7) + 512),
+  });
 }
 
 /** Whether a stored stream object's header commits to a key derived from `root` (no decryption). */

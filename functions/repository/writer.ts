@@ -39,12 +39,13 @@ export const RECORDS_PER_PACK = 16_384;
 /** Index objects are written every this many packs, so that memory does not grow with the stream. */
 const PACKS_PER_INDEX = 64;
 /**
- * ...or once they hold this many entries (1 MiB of records): writing an index object holds its
+ * ...or once they hold this many entries (half a MiB of records): writing an index object holds its
  * records, their compressed copy, a zstd context sized for them and the sealed result at once.
  * At the end of a backup of the Linux source tree (78,700 chunks in one index) that was a spike of
- * about 30 MiB over the rest of the backup, and the peak of the whole run.
+ * about 30 MiB over the rest of the backup, and the peak of the whole run. With 16,384 (and the
+ * file readers native) each index object was still the backup's peak, 5-10 MiB over the rest.
  */
-const ENTRIES_PER_INDEX_OBJECT = 16_384;
+const ENTRIES_PER_INDEX_OBJECT = 8_192;
 
 /**
  * Stores chunks into packs: deduplicates by keyed id, compresses on the thread pool, seals and
