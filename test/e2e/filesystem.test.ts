@@ -72,9 +72,9 @@ describe('filesystem backup and restore', () => {
     expect(readdirSync(out, { encoding: 'buffer' }).some((n) => n.equals(NON_UTF8))).toBe(true);
   });
 
-  it('reads files on worker threads where the native reader is missing: the same tree, byte for byte', async () => {
-    // A Lambda bundle has no addons; LIFEBOAT_NO_NATIVE_READER leaves out file-reader.node here.
-    const workers = { ...env, LIFEBOAT_NO_NATIVE_READER: '1' };
+  it('reads and writes files on worker threads where the native addons are missing: the same tree, byte for byte', async () => {
+    // A Lambda bundle has no addons; these leave out file-reader.node and file-writer.node here.
+    const workers = { ...env, LIFEBOAT_NO_NATIVE_READER: '1', LIFEBOAT_NO_NATIVE_WRITER: '1' };
     const [native, fallback] = [
       backupJson(await runCli(['backup', src, '--name', 'tree', '--type', 'full', '--json'], { env })),
       backupJson(

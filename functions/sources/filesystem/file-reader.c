@@ -11,17 +11,11 @@
 // Built by scripts/build-native.js.
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <node_api.h>
-#include <uv.h>
+#include "native-lane.h"
 
 // zstd's stable API, as Node exports it (Node does not ship zstd.h).
 typedef struct ZSTD_CCtx_s ZSTD_CCtx;
@@ -32,8 +26,6 @@ size_t ZSTD_compress2(ZSTD_CCtx *cctx, void *dst, size_t dstCapacity, const void
 unsigned ZSTD_isError(size_t code);
 #define ZSTD_c_compressionLevel 100
 
-#define ID_BYTES 32
-#define PAD_BYTES 64
 // A file is read this much at a time: the window holds max + this. (The workers read 1 MiB, to
 // keep their JavaScript calls few; a read here is only a system call.)
 #define READ_BYTES (256 * 1024)
@@ -109,9 +101,7 @@ typedef struct {
   uint8_t *window;
   size_t window_size, start, end;
 
-  EVP_MD_CTX *md;
-  EVP_MD *sha256;
-  uint8_t inner[PAD_BYTES + ID_BYTES], outer[PAD_BYTES + ID_BYTES];
+  chunk_ids ids;
   ZSTD_CCtx *zstd;
   recent_ids known;
 
@@ -220,17 +210,6 @@ static int remember(recent_ids *r, const uint8_t *id) {
   return 1;
 }
 
-static int digest(lane *l, const uint8_t *data, size_t length, uint8_t *out) {
-  return EVP_DigestInit_ex2(l->md, l->sha256, NULL) == 1 && EVP_DigestUpdate(l->md, data, length) == 1 &&
-         EVP_DigestFinal_ex(l->md, out, NULL) == 1;
-}
-
-// HMAC-SHA-256(id key, SHA-256(data)), as ChunkIdHasher.idOf.
-static int chunk_id(lane *l, const uint8_t *data, size_t length, uint8_t *id) {
-  return digest(l, data, length, l->inner + PAD_BYTES) &&
-         digest(l, l->inner, sizeof l->inner, l->outer + PAD_BYTES) && digest(l, l->outer, sizeof l->outer, id);
-}
-
 // Room for `need` bytes in the ring (ring-writer.ts's rules); 0 when the lane is stopping.
 static int reserve(lane *l, size_t need, size_t *at, size_t *skipped) {
   for (int waited = 0;; waited = 1) {
@@ -274,7 +253,7 @@ static void add_chunk(lane *l, double seq, const uint8_t *data, size_t length) {
   chunk_out c;
   memset(&c, 0, sizeof c);
   c.raw_length = (uint32_t)length;
-  if (!chunk_id(l, data, length, c.id)) {
+  if (!chunk_id(&l->ids, data, length, c.id)) {
     fail_lane(l, "SHA-256 failed in Node's OpenSSL");
     return;
   }
@@ -382,12 +361,7 @@ static void report_error(lane *l, double seq, int err, const char *syscall, cons
   m->code = strdup(name);
   if (err) {
     // Node names the path for an open, not for a read or a stat of the open file.
-    const char *why = uv_strerror(-err);
-    int named = strcmp(syscall, "open") == 0;
-    size_t size = strlen(name) + strlen(why) + strlen(syscall) + (named ? strlen(path) : 0) + 16;
-    m->text = malloc(size);
-    if (m->text && named) snprintf(m->text, size, "%s: %s, %s '%s'", name, why, syscall, path);
-    else if (m->text) snprintf(m->text, size, "%s: %s, %s", name, why, syscall);
+    m->text = node_error(err, syscall, strcmp(syscall, "open") == 0 ? path : NULL, NULL);
   } else {
     m->text = strdup("no longer a regular file");
   }
@@ -592,8 +566,7 @@ static void free_lane(lane *l) {
   }
   free_batch(l->out);
   free(l->window);
-  if (l->md) EVP_MD_CTX_free(l->md);
-  if (l->sha256) EVP_MD_free(l->sha256);
+  chunk_ids_free(&l->ids);
   if (l->zstd) ZSTD_freeCCtx(l->zstd);
   pthread_mutex_destroy(&l->lock);
   pthread_cond_destroy(&l->jobs_ready);
@@ -608,32 +581,11 @@ static void finalize_report(napi_env env, void *data, void *hint) {
   free_lane(data);
 }
 
-static int bytes_of(napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
-  napi_typedarray_type type;
-  void *base;
-  if (napi_get_typedarray_info(env, value, &type, length, &base, NULL, NULL) != napi_ok) return 0;
-  if (type != napi_uint8_array) return 0;
-  *data = base;
-  return 1;
-}
-
-static int get_u32(napi_env env, napi_value object, const char *name, uint32_t *out) {
-  napi_value v;
-  return napi_get_named_property(env, object, name, &v) == napi_ok && napi_get_value_uint32(env, v, out) == napi_ok;
-}
-
 static int get_u64(napi_env env, napi_value object, const char *name, uint64_t *out) {
   napi_value v;
   bool lossless;
   return napi_get_named_property(env, object, name, &v) == napi_ok &&
          napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok && lossless;
-}
-
-static int get_bytes(napi_env env, napi_value object, const char *name, uint8_t **data, size_t *length) {
-  napi_value v;
-  return napi_get_named_property(env, object, name, &v) == napi_ok && bytes_of(env, v, data, length);
 }
 
 static napi_value lane_of(napi_env env, napi_callback_info info, size_t want, napi_value *argv, lane **l) {
@@ -672,26 +624,23 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
   uint8_t *inner, *outer, *gear;
   size_t inner_length, outer_length, gear_length;
   uint32_t level;
-  if (!get_bytes(env, argv[0], "inner", &inner, &inner_length) || inner_length != PAD_BYTES ||
-      !get_bytes(env, argv[0], "outer", &outer, &outer_length) || outer_length != PAD_BYTES ||
-      !get_bytes(env, argv[0], "gear", &gear, &gear_length) || gear_length != sizeof l->gear ||
-      !get_u32(env, argv[0], "min", &l->min) || !get_u32(env, argv[0], "avg", &l->avg) ||
-      !get_u32(env, argv[0], "max", &l->max) || !get_u64(env, argv[0], "maskS", &l->mask_s) ||
-      !get_u64(env, argv[0], "maskL", &l->mask_l) || !get_u32(env, argv[0], "level", &level) ||
+  if (!named_bytes(env, argv[0], "inner", &inner, &inner_length) || inner_length != PAD_BYTES ||
+      !named_bytes(env, argv[0], "outer", &outer, &outer_length) || outer_length != PAD_BYTES ||
+      !named_bytes(env, argv[0], "gear", &gear, &gear_length) || gear_length != sizeof l->gear ||
+      !named_u32(env, argv[0], "min", &l->min) || !named_u32(env, argv[0], "avg", &l->avg) ||
+      !named_u32(env, argv[0], "max", &l->max) || !get_u64(env, argv[0], "maskS", &l->mask_s) ||
+      !get_u64(env, argv[0], "maskL", &l->mask_l) || !named_u32(env, argv[0], "level", &level) ||
       !bytes_of(env, argv[1], &l->ring, &l->ring_size) || l->ring_size < (size_t)l->max + 1 ||
       l->min >= l->avg || l->avg >= l->max) {
     free_lane(l);
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  memcpy(l->inner, inner, PAD_BYTES);
-  memcpy(l->outer, outer, PAD_BYTES);
   memcpy(l->gear, gear, sizeof l->gear);  // the table in memory order, as the wasm chunker reads it
   for (int i = 0; i < 256; i++) l->gear_ls[i] = l->gear[i] << 1;
   l->window_size = (size_t)l->max + READ_BYTES;
   l->window = malloc(l->window_size);
-  l->md = EVP_MD_CTX_new();
-  l->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);  // once: EVP_sha256() is fetched again per use
+  int hashing = chunk_ids_init(&l->ids, inner, outer);
   if (level > 0) {
     l->zstd = ZSTD_createCCtx();
     if (l->zstd != NULL && ZSTD_isError(ZSTD_CCtx_setParameter(l->zstd, ZSTD_c_compressionLevel, (int)level))) {
@@ -699,7 +648,7 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
       l->zstd = NULL;
     }
   }
-  if (l->window == NULL || l->md == NULL || l->sha256 == NULL || (level > 0 && l->zstd == NULL)) {
+  if (l->window == NULL || !hashing || (level > 0 && l->zstd == NULL)) {
     free_lane(l);
     napi_throw_error(env, NULL, "cannot set up a file reader lane (memory, SHA-256 or zstd)");
     return NULL;

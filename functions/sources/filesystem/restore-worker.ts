@@ -3,6 +3,8 @@
  * into files, with synchronous system calls (a small file costs a handful of them; through the
  * libuv pool each would cost a round trip). Files arrive in pieces, in order, always to the same
  * worker; a file is created by its first piece and finished (size, mode, owner, times) by its last.
+ * Where the addon is built, native threads do this instead (file-writer.c), with the same checks,
+ * files and replies (restore-writers.test.ts compares the two).
  */
 import {
   closeSync,

@@ -1,12 +1,11 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import type { ChunkReader } from '../../repository/reader';
 import { planReads, type LocatedRecord } from '../../repository/range-plan';
 import type { Repository } from '../../repository/repository';
 import type { ContentRef } from '../../repository/content-list';
-import { CompactOnce, OldGcPacer, TREE_COMPACT_AFTER_FILES } from '../../repository/young-gc';
+import { CompactOnce, enableYoungGc, OldGcPacer, TREE_COMPACT_AFTER_FILES } from '../../repository/young-gc';
 import { prepareWorkerIsolates } from '../../repository/worker-isolates';
 import { RangeBuffers } from '../../repository/range-buffers';
 import {
@@ -14,9 +13,11 @@ import {
   type FileFinish,
   type FilePiece,
   type RangeData,
+  type RestoreBatch,
   type RestoreBatchReply,
 } from './restore-batch';
 import type { RestoreWorkerSetup } from './restore-worker';
+import { NativeFileWriter, nativeFileWriter } from './native-file-writer';
 
 export interface FileOutcome {
   fid: number;
@@ -35,14 +36,28 @@ function locatedValue(r: PromiseSettledResult<LocatedRecord>): LocatedRecord {
 }
 
 /**
- * Raw bytes of chunks per batch: small files, read from their packs in a few requests. Two batches
- * per worker are in flight, each in buffers of its own size: 4 MiB rather than 8 took a restore of
- * the Linux tree from 217-221 MiB to 199-206, in the same time; 2 MiB saved 3 MiB more, for twice
- * the requests to a cloud store (tmpfs, three rounds each, in turns).
+ * Raw bytes of chunks per batch: small files, read from their packs in a few requests. Batches in
+ * flight each have buffers of their own size: 4 MiB rather than 8 took a restore of the Linux tree
+ * from 217-221 MiB to 199-206, in the same time; 2 MiB saved 3 MiB more, for twice the requests to
+ * a cloud store (tmpfs, three rounds each, in turns).
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_FILES = 1024;
-const BATCHES_PER_WORKER = 2;
+/**
+ * Batches in flight per writer. A worker thread gets its next batch through its event loop, and
+ * with one at a time it waits for each; a native thread takes the next from memory as it finishes
+ * one, and a second batch each only holds more range buffers: with one, the Linux tree's restore
+ * peaked at 153-158 MB instead of 161-164 (GNU time, two rounds each), 0.2-0.4 s slower.
+ */
+const BATCHES_PER_WRITER = { worker: 2, native: 1 };
+/**
+ * How far the main thread's heap may grow over its live size before a full collection (OldGcPacer).
+ * With workers, 16 MiB rather than 32 took a restore of the Linux tree from 233-238 MiB to 215-221
+ * in the same time, and 8 MiB saved 5 MiB more for 5-10% more CPU (tmpfs, three rounds each, in
+ * turns). With native writers (one batch each in flight): 16 MiB peaked at 165-168 MB, 8 MiB at
+ * 157, 4 MiB at 154-157 and 0.3-0.4 s slower (GNU time, two rounds each, in turns).
+ */
+const OLD_GC_GROWTH_BYTES = { worker: 16 * 1024 * 1024, native: 8 * 1024 * 1024 };
 
 /** A ranged read of a pack with the record data it gets, as the worker receives it. */
 type PlannedRange = RangeData & { end: number };
@@ -52,14 +67,23 @@ interface PendingChunk {
   ref: ContentRef;
 }
 
+/** One of the pool's writers: a worker thread, or a native thread (file-writer.c). */
+interface RestoreLane {
+  post(batch: RestoreBatch, transfer: ArrayBuffer[]): Promise<RestoreBatchReply>;
+  close(): Promise<unknown> | void;
+}
+
 /**
- * Restores file contents on worker threads (restore-worker.ts). Files are gathered into batches
- * in tree order; a batch's records are located, fetched with as few ranged reads as their packs
- * allow (consecutive files of a backup are consecutive records), and handed to a worker that
- * verifies every record and writes the files. A large file streams in pieces to one worker.
+ * Restores file contents on native threads (file-writer.c) where the addon is built, on worker
+ * threads (restore-worker.ts) where it is not. Files are gathered into batches in tree order; a
+ * batch's records are located, fetched with as few ranged reads as their packs allow (consecutive
+ * files of a backup are consecutive records), and handed to a writer that verifies every record
+ * and writes the files. A large file streams in pieces to one writer.
  */
 export class RestoreWorkers {
-  private readonly workers: Worker[];
+  /** Whether the files are written on native threads (else on worker threads). */
+  readonly native: boolean;
+  private readonly lanes: RestoreLane[];
   private readonly slots: BatchSlots;
   private readonly lastPost: Promise<void>[];
   private readonly replies = new Replies<RestoreBatchReply>();
@@ -72,13 +96,7 @@ export class RestoreWorkers {
   private readonly damagedFiles = new Map<number, string>();
   private readonly reported = new Set<number>();
   private readonly buffers = new RangeBuffers();
-  /**
-   * With the young generation capped (young-generation.ts), a collection once the main thread's
-   * heap has grown 16 MiB, rather than 32, took a restore of the Linux tree from 233-238 MiB to
-   * 215-221, in the same time; 8 MiB saved 5 MiB more for 5-10% more CPU (tmpfs, three rounds each,
-   * in turns).
-   */
-  private readonly oldGc = new OldGcPacer(1024, 16 * 1024 * 1024);
+  private readonly oldGc: OldGcPacer;
   private readonly compact = new CompactOnce(TREE_COMPACT_AFTER_FILES);
 
   constructor(
@@ -86,19 +104,41 @@ export class RestoreWorkers {
     private readonly reader: ChunkReader,
     private readonly onOutcome: (outcome: FileOutcome) => void,
     count = Math.max(1, Math.min(availableParallelism(), 8)),
+    /** Worker threads even where native ones could write (tests compare the two). */
+    { workers = false }: { workers?: boolean } = {},
   ) {
-    prepareWorkerIsolates();
+    this.native = !workers && nativeFileWriter();
+    const kind = this.native ? 'native' : 'worker';
+    this.oldGc = new OldGcPacer(1024, OLD_GC_GROWTH_BYTES[kind]);
     const setup: RestoreWorkerSetup = { idKey: repo.keys.id, umask: process.umask() };
-    this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
-    const script = workerScript(__dirname, 'restore-worker');
-    this.workers = startWorkers(script, setup, count, this.replies, (error) => this.slots.fail(error));
-    this.lastPost = this.workers.map(() => Promise.resolve());
+    this.slots = new BatchSlots(count, BATCHES_PER_WRITER[kind]);
+    const fail = (error: unknown) => this.slots.fail(error);
+    if (this.native) {
+      enableYoungGc(); // the main thread's pacers
+      this.lanes = Array.from({ length: count }, () => new NativeFileWriter(setup.idKey, setup.umask, fail));
+    } else {
+      prepareWorkerIsolates();
+      const script = workerScript(__dirname, 'restore-worker');
+      this.lanes = startWorkers(script, setup, count, this.replies, fail).map((worker) => ({
+        post: (batch, transfer) => this.replies.post(worker, batch, transfer),
+        close: () => worker.terminate(),
+      }));
+    }
+    this.lastPost = this.lanes.map(() => Promise.resolve());
   }
 
   /**
-   * Queues a file; returns its id (for the outcome). Its content goes out with the next batches.
-   * A small file whose chunks are listed in its node (nearly every file) is queued at once: a
-   * promise only when its batch goes out (or the file needs more than that).
+   * The id the next file added gets, for its outcome. Know it before adding the file: a large
+   * file's first batches can be written, or fail, before addFile's promise settles.
+   */
+  get nextFileId(): number {
+    return this.nextFid;
+  }
+
+  /**
+   * Queues a file (its id is `nextFileId`). Its content goes out with the next batches. A small
+   * file whose chunks are listed in its node (nearly every file) is queued at once: a promise only
+   * when its batch goes out (or the file needs more than that).
    */
   addFile(
     path: Buffer,
@@ -106,7 +146,7 @@ export class RestoreWorkers {
     rawSize: number,
     replace: boolean,
     finish: FileFinish,
-  ): number | Promise<number> {
+  ): Promise<void> | undefined {
     this.slots.check();
     const fid = this.nextFid++;
     this.oldGc.add();
@@ -115,7 +155,7 @@ export class RestoreWorkers {
       return this.addFileAsync(fid, path, refs, rawSize, replace, finish);
     const piece = this.smallFile(fid, path, replace, finish);
     for (const ref of refs) this.chunks.push({ piece, ref });
-    return this.added(fid, rawSize);
+    return this.added(rawSize);
   }
 
   /** addFile for a file whose chunks are read from content lists, or that fills batches itself. */
@@ -126,11 +166,11 @@ export class RestoreWorkers {
     rawSize: number,
     replace: boolean,
     finish: FileFinish,
-  ): Promise<number> {
+  ): Promise<void> {
     if (rawSize <= BATCH_BYTES) {
       const piece = this.smallFile(fid, path, replace, finish);
       for await (const ref of refs) this.chunks.push({ piece, ref });
-      return this.added(fid, rawSize);
+      return this.added(rawSize);
     }
     // A large file: its own batches, all to one worker so that its pieces stay in order.
     await this.dispatch();
@@ -148,7 +188,6 @@ export class RestoreWorkers {
     }
     piece.finish = finish;
     await this.dispatch(worker);
-    return fid;
   }
 
   /** A file that goes to a worker in one piece, in the batch being gathered. */
@@ -159,11 +198,10 @@ export class RestoreWorkers {
   }
 
   /** Counts a small file's bytes into the batch, which goes out when full. */
-  private added(fid: number, rawSize: number): number | Promise<number> {
+  private added(rawSize: number): Promise<void> | undefined {
     this.batchBytes += rawSize;
-    if (this.batchBytes >= BATCH_BYTES || this.pieces.length >= BATCH_FILES)
-      return this.dispatch().then(() => fid);
-    return fid;
+    if (this.batchBytes >= BATCH_BYTES || this.pieces.length >= BATCH_FILES) return this.dispatch();
+    return undefined;
   }
 
   /** Sends the gathered pieces as one batch (to `worker`, or the least busy one). */
@@ -246,7 +284,7 @@ export class RestoreWorkers {
       }
       const batch = writer.batch(this.seq++, ranges);
       await previous;
-      reply = await this.replies.post(this.workers[worker]!, batch, [writer.buffer]);
+      reply = await this.lanes[worker]!.post(batch, [writer.buffer]);
     } finally {
       this.buffers.give(buffer);
     }
@@ -280,6 +318,6 @@ export class RestoreWorkers {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.lanes.map((lane) => lane.close()));
   }
 }

@@ -387,15 +387,15 @@ class TreeRestore {
     if (!replaced) return;
     if (existing?.isDirectory()) rmSync(abs, { recursive: true, force: true });
     const replace = existing !== undefined && !existing.isDirectory();
-    const added = this.writers.addFile(abs, fileRefList(this.reader, node.content), node.size, replace, {
+    // Known before it is added: a large file's outcome can come before addFile's promise settles.
+    this.pendingFiles.set(this.writers.nextFileId, { abs, dir, node });
+    return this.writers.addFile(abs, fileRefList(this.reader, node.content), node.size, replace, {
       size: node.size,
       mode: node.mode,
       uid: this.asRoot ? this.uid(node) : undefined,
       gid: this.asRoot ? this.gid(node) : undefined,
       mtimeNs: node.mtimeNs,
     });
-    if (typeof added === 'number') this.pendingFiles.set(added, { abs, dir, node });
-    else return added.then((fid) => void this.pendingFiles.set(fid, { abs, dir, node }));
   }
 
   /** What the workers report for each file. */
