@@ -188,3 +188,20 @@ test('a walk that never waits for a worker still lets the event loop turn', asyn
   expect(turnedBy).toBeGreaterThan(1);
   expect(turnedBy).toBeLessThan(2000);
 });
+
+test("an incremental counts each unchanged file for the main thread's collections, as it counts a read one", async () => {
+  // Unchanged files never reach a reader, and the reader's count was the only one: the second
+  // backup of the Linux tree collected nothing while it walked, and peaked 40 MB higher.
+  const source = path.join(fixture.dir, 'source');
+  fs.mkdirSync(source);
+  for (let i = 0; i < 40; i++) fs.writeFileSync(path.join(source, `f${i}`), `file ${i}\n`);
+  const repo = await Repository.init(fixture.store, fixture.first);
+  await backupTree(repo, { paths: [source], name: 'tree', backupType: 'full' });
+  fs.appendFileSync(path.join(source, 'f3'), 'changed\n');
+  const unread = jest.spyOn(FileWorkers.prototype, 'unread');
+  const reads = countReads();
+  const { manifest } = await backupTree(repo, { paths: [source], name: 'tree', backupType: 'incremental' });
+  expect(manifest.content).toMatchObject({ kind: 'tree', files: 40 });
+  expect(reads.size).toBe(1);
+  expect(unread).toHaveBeenCalledTimes(39);
+});

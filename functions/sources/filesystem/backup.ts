@@ -401,6 +401,7 @@ class TreeWalk {
     ) {
       this.stats.files_unmodified++;
       this.stats.file_bytes_unmodified += size;
+      this.pool.unread();
       this.progress(size);
       return { node: Promise.resolve({ ...meta, type: 'file', size, content: previous.content }) };
     }

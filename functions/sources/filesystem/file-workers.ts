@@ -65,6 +65,8 @@ interface Job {
  */
 const QUEUE_FILES = { worker: 256, native: 64 };
 const QUEUE_BYTES = 64 * 1024 * 1024;
+/** What an unchanged file counts for the main thread's full collections, against a read one (see unread). */
+const UNREAD_FILE_WEIGHT = 0.25;
 /**
  * The main thread's heap may grow this much over its live size before a full collection (see
  * `oldGc`). With native readers the main thread's heap is the backup's largest part after Node's
@@ -221,6 +223,17 @@ export class FileWorkers {
       if (this.failure) throw this.failure;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+  }
+
+  /**
+   * A file the walk settled without a reader (unchanged since the parent): its node and the parent's
+   * are garbage on the main thread's heap all the same, once its directory is stored. Counted at a
+   * quarter of a read file: the second backup of the Linux tree (320 files changed, 78,000 not)
+   * collected nothing while it walked and peaked at 163-165 MB; counted so, at 125 MB, 0.2-0.3 s
+   * slower (at an eighth, 131-132 MB; counted whole, 122 MB and 0.6 s slower).
+   */
+  unread(): void {
+    this.oldGc.add(UNREAD_FILE_WEIGHT);
   }
 
   /**
