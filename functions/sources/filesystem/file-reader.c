@@ -94,10 +94,7 @@ typedef struct {
 } recent_ids;
 
 typedef struct {
-  // FastCDC-2020 (fastcdc.wat): GEAR and GEAR << 1, sizes and masks.
-  uint64_t gear[256], gear_ls[256];
-  uint32_t min, avg, max;
-  uint64_t mask_s, mask_l;
+  fastcdc cdc;
   uint8_t *window;
   size_t window_size, start, end;
 
@@ -293,48 +290,10 @@ static void add_chunk(lane *l, double seq, const uint8_t *data, size_t length) {
   if (l->pending->bytes >= FLUSH_BYTES) flush_pending(l);
 }
 
-// Rolls the gear hash two bytes a step from p to end (fastcdc.wat's $scan); the cut's offset, or
-// end when there is none.
-static size_t scan(const lane *l, const uint8_t *src, size_t p, size_t end, uint64_t mask, uint64_t *hash) {
-  uint64_t h = *hash;
-  uint64_t mask_ls = mask << 1;
-  for (; p < end; p += 2) {
-    h = (h << 2) + l->gear_ls[src[p]];
-    if ((h & mask_ls) == 0) {
-      *hash = h;
-      return p;
-    }
-    h += l->gear[src[p + 1]];
-    if ((h & mask) == 0) {
-      *hash = h;
-      return p + 1;
-    }
-  }
-  *hash = h;
-  return end;
-}
-
-// The length of the first chunk of the `length` bytes at src (fastcdc.wat's cut).
-static size_t cut(const lane *l, const uint8_t *src, size_t length) {
-  if (length <= l->min) return length;
-  size_t center = l->avg;
-  if (length > l->max)
-    length = l->max;
-  else if (length < center)
-    center = length;
-  uint64_t hash = 0;
-  size_t end = center & ~(size_t)1;
-  size_t p = scan(l, src, l->min & ~(size_t)1, end, l->mask_s, &hash);
-  if (p < end) return p;
-  end = length & ~(size_t)1;
-  p = scan(l, src, p, end, l->mask_l, &hash);
-  return p < end ? p : length;
-}
-
 // Every chunk the window's bytes allow (all of them at the end of the file).
 static void cut_window(lane *l, double seq, int eof) {
-  while (!l->failed && (l->end - l->start >= l->max || (eof && l->end > l->start))) {
-    size_t n = cut(l, l->window + l->start, l->end - l->start);
+  while (!l->failed && (l->end - l->start >= l->cdc.max || (eof && l->end > l->start))) {
+    size_t n = fastcdc_cut(&l->cdc, l->window + l->start, l->end - l->start);
     add_chunk(l, seq, l->window + l->start, n);
     l->start += n;
   }
@@ -581,13 +540,6 @@ static void finalize_report(napi_env env, void *data, void *hint) {
   free_lane(data);
 }
 
-static int get_u64(napi_env env, napi_value object, const char *name, uint64_t *out) {
-  napi_value v;
-  bool lossless;
-  return napi_get_named_property(env, object, name, &v) == napi_ok &&
-         napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok && lossless;
-}
-
 static napi_value lane_of(napi_env env, napi_callback_info info, size_t want, napi_value *argv, lane **l) {
   size_t argc = want;
   void *data = NULL;
@@ -621,24 +573,18 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
   pthread_mutex_init(&l->lock, NULL);
   pthread_cond_init(&l->jobs_ready, NULL);
   pthread_cond_init(&l->room, NULL);
-  uint8_t *inner, *outer, *gear;
-  size_t inner_length, outer_length, gear_length;
+  uint8_t *inner, *outer;
+  size_t inner_length, outer_length;
   uint32_t level;
   if (!named_bytes(env, argv[0], "inner", &inner, &inner_length) || inner_length != PAD_BYTES ||
       !named_bytes(env, argv[0], "outer", &outer, &outer_length) || outer_length != PAD_BYTES ||
-      !named_bytes(env, argv[0], "gear", &gear, &gear_length) || gear_length != sizeof l->gear ||
-      !named_u32(env, argv[0], "min", &l->min) || !named_u32(env, argv[0], "avg", &l->avg) ||
-      !named_u32(env, argv[0], "max", &l->max) || !get_u64(env, argv[0], "maskS", &l->mask_s) ||
-      !get_u64(env, argv[0], "maskL", &l->mask_l) || !named_u32(env, argv[0], "level", &level) ||
-      !bytes_of(env, argv[1], &l->ring, &l->ring_size) || l->ring_size < (size_t)l->max + 1 ||
-      l->min >= l->avg || l->avg >= l->max) {
+      !fastcdc_from(env, argv[0], &l->cdc) || !named_u32(env, argv[0], "level", &level) ||
+      !bytes_of(env, argv[1], &l->ring, &l->ring_size) || l->ring_size < (size_t)l->cdc.max + 1) {
     free_lane(l);
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  memcpy(l->gear, gear, sizeof l->gear);  // the table in memory order, as the wasm chunker reads it
-  for (int i = 0; i < 256; i++) l->gear_ls[i] = l->gear[i] << 1;
-  l->window_size = (size_t)l->max + READ_BYTES;
+  l->window_size = (size_t)l->cdc.max + READ_BYTES;
   l->window = malloc(l->window_size);
   int hashing = chunk_ids_init(&l->ids, inner, outer);
   if (level > 0) {

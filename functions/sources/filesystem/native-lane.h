@@ -1,5 +1,5 @@
-// What the native file reader (file-reader.c) and writer (file-writer.c) share: chunk ids, Node's
-// words for a failed system call, and the bytes of a typed array argument. Static functions in a
+// What the native file reader (file-reader.c), writer (file-writer.c) and checker (file-checker.c)
+// share: FastCDC, chunk ids, Node's words for a failed system call, and arguments from JavaScript. Static functions in a
 // header (inline: not every addon uses each): each addon is built alone (scripts/build-native.js).
 #ifndef LIFEBOAT_NATIVE_LANE_H
 #define LIFEBOAT_NATIVE_LANE_H
@@ -89,6 +89,75 @@ static inline int named_bytes(napi_env env, napi_value object, const char *name,
 static inline int named_u32(napi_env env, napi_value object, const char *name, uint32_t *out) {
   napi_value v;
   return napi_get_named_property(env, object, name, &v) == napi_ok && napi_get_value_uint32(env, v, out) == napi_ok;
+}
+
+static inline int named_u64(napi_env env, napi_value object, const char *name, uint64_t *out) {
+  napi_value v;
+  bool lossless;
+  return napi_get_named_property(env, object, name, &v) == napi_ok &&
+         napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok && lossless;
+}
+
+// FastCDC-2020 as fastcdc.wat cuts (the repository format): GEAR and GEAR << 1, sizes and masks.
+typedef struct {
+  uint64_t gear[256], gear_ls[256];
+  uint32_t min, avg, max;
+  uint64_t mask_s, mask_l;
+} fastcdc;
+
+// From { gear (2048 bytes: 256 u64 in memory order, as the wasm chunker reads them), min, avg, max,
+// maskS, maskL (bigints) }; 0 when any is missing or the sizes are out of order.
+static inline int fastcdc_from(napi_env env, napi_value setup, fastcdc *cdc) {
+  uint8_t *gear;
+  size_t gear_length;
+  if (!named_bytes(env, setup, "gear", &gear, &gear_length) || gear_length != sizeof cdc->gear ||
+      !named_u32(env, setup, "min", &cdc->min) || !named_u32(env, setup, "avg", &cdc->avg) ||
+      !named_u32(env, setup, "max", &cdc->max) || !named_u64(env, setup, "maskS", &cdc->mask_s) ||
+      !named_u64(env, setup, "maskL", &cdc->mask_l) || cdc->min >= cdc->avg || cdc->avg >= cdc->max)
+    return 0;
+  memcpy(cdc->gear, gear, sizeof cdc->gear);
+  for (int i = 0; i < 256; i++) cdc->gear_ls[i] = cdc->gear[i] << 1;
+  return 1;
+}
+
+// Rolls the gear hash two bytes a step from p to end (fastcdc.wat's $scan); the cut's offset, or
+// end when there is none.
+static inline size_t fastcdc_scan(const fastcdc *cdc, const uint8_t *src, size_t p, size_t end, uint64_t mask,
+                                  uint64_t *hash) {
+  uint64_t h = *hash;
+  uint64_t mask_ls = mask << 1;
+  for (; p < end; p += 2) {
+    h = (h << 2) + cdc->gear_ls[src[p]];
+    if ((h & mask_ls) == 0) {
+      *hash = h;
+      return p;
+    }
+    h += cdc->gear[src[p + 1]];
+    if ((h & mask) == 0) {
+      *hash = h;
+      return p + 1;
+    }
+  }
+  *hash = h;
+  return end;
+}
+
+// The length of the first chunk of the `length` bytes at src (fastcdc.wat's cut). The reference
+// loops over pairs from floor(min/2): rounding the bounds down to even offsets reproduces it.
+static inline size_t fastcdc_cut(const fastcdc *cdc, const uint8_t *src, size_t length) {
+  if (length <= cdc->min) return length;
+  size_t center = cdc->avg;
+  if (length > cdc->max)
+    length = cdc->max;
+  else if (length < center)
+    center = length;
+  uint64_t hash = 0;
+  size_t end = center & ~(size_t)1;
+  size_t p = fastcdc_scan(cdc, src, cdc->min & ~(size_t)1, end, cdc->mask_s, &hash);
+  if (p < end) return p;
+  end = length & ~(size_t)1;
+  p = fastcdc_scan(cdc, src, p, end, cdc->mask_l, &hash);
+  return p < end ? p : length;
 }
 
 #endif

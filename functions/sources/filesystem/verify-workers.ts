@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
-import { OldGcPacer } from '../../repository/young-gc';
+import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
 import { prepareWorkerIsolates } from '../../repository/worker-isolates';
+import { NativeFileChecker, nativeFileChecker } from './native-file-checker';
 import type { ExpectedFile, VerifyBatch, VerifyBatchReply, VerifyWorkerSetup } from './verify-worker';
 
 /** A batch: many small files in one message, or a few MiB of larger ones. */
@@ -12,13 +12,15 @@ const BATCH_BYTES = 16 * 1024 * 1024;
 const BATCHES_PER_WORKER = 2;
 
 /**
- * Reads restored files back on worker threads (verify-worker.ts), one per core: reading,
- * chunking and hashing a tree of small files is mostly system calls and hashing, which one
- * thread would do one file at a time. Files go out in batches; each file's outcome comes back
- * through the callback it was added with.
+ * Reads restored files back, one thread per core: native threads (file-checker.c) where the addon
+ * is built, worker threads (verify-worker.ts) where it is not. Reading, chunking and hashing a tree
+ * of small files is mostly system calls and hashing, which one thread would do one file at a time.
+ * Files go out in batches; each file's outcome comes back through the callback it was added with.
  */
 export class VerifyWorkers {
-  private readonly workers: Worker[];
+  /** Whether the files are read back on native threads (else on worker threads). */
+  readonly native: boolean;
+  private readonly lanes: { post(batch: VerifyBatch): Promise<VerifyBatchReply>; close(): unknown }[];
   private readonly slots: BatchSlots;
   private readonly replies = new Replies<VerifyBatchReply>();
   private files: ExpectedFile[] = [];
@@ -27,11 +29,26 @@ export class VerifyWorkers {
   private seq = 0;
   private readonly oldGc = new OldGcPacer();
 
-  constructor(setup: VerifyWorkerSetup, count = Math.max(1, Math.min(availableParallelism(), 8))) {
-    prepareWorkerIsolates();
+  constructor(
+    setup: VerifyWorkerSetup,
+    count = Math.max(1, Math.min(availableParallelism(), 8)),
+    /** Worker threads even where native ones could read back (tests compare the two). */
+    { workers = false }: { workers?: boolean } = {},
+  ) {
     this.slots = new BatchSlots(count, BATCHES_PER_WORKER);
-    const script = workerScript(__dirname, 'verify-worker');
-    this.workers = startWorkers(script, setup, count, this.replies, (error) => this.slots.fail(error));
+    const fail = (error: unknown) => this.slots.fail(error);
+    this.native = !workers && nativeFileChecker();
+    if (this.native) {
+      enableYoungGc(); // the main thread's pacer
+      this.lanes = Array.from({ length: count }, () => new NativeFileChecker(setup, fail));
+    } else {
+      prepareWorkerIsolates();
+      const script = workerScript(__dirname, 'verify-worker');
+      this.lanes = startWorkers(script, setup, count, this.replies, fail).map((worker) => ({
+        post: (batch: VerifyBatch) => this.replies.post(worker, batch),
+        close: () => worker.terminate(),
+      }));
+    }
   }
 
   /** Queues a file; `done` gets what differs, or undefined when it matches. */
@@ -52,7 +69,7 @@ export class VerifyWorkers {
     this.callbacks = [];
     this.bytes = 0;
     const worker = await this.slots.take();
-    const reply = this.replies.post(this.workers[worker]!, batch);
+    const reply = this.lanes[worker]!.post(batch);
     this.slots.track(
       worker,
       reply.then((r) => r.problems.forEach((problem, i) => callbacks[i]!(problem ?? undefined))),
@@ -66,6 +83,6 @@ export class VerifyWorkers {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.lanes.map((lane) => lane.close()));
   }
 }
