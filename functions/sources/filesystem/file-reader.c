@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,14 @@ unsigned ZSTD_isError(size_t code);
 // A file is read this much at a time: the window holds max + this. (The workers read 1 MiB, to
 // keep their JavaScript calls few; a read here is only a system call.)
 #define READ_BYTES (256 * 1024)
+// The window's pages past this are given back to the system after a file that used them: a few
+// files of a source tree are larger, and their pages would stay resident to the end otherwise.
+#define WINDOW_KEPT (1024 * 1024)
+// Payloads up to this size are placed in the ring's first part only; a larger one waits for an
+// empty ring and takes it from the start, and the pages past this part are given back once it is
+// released. The main thread seals more slowly than the readers encode, so a ring is nearly always
+// full: all of it resident otherwise (4 MiB per reader), for no speed.
+#define RING_KEPT (1024 * 1024)
 // Messages wait for this many before they go to the main thread together (file-worker.ts).
 #define POST_MESSAGES 32
 #define FLUSH_BYTES (4 * 1024 * 1024)
@@ -96,7 +105,7 @@ typedef struct {
 typedef struct {
   fastcdc cdc;
   uint8_t *window;
-  size_t window_size, start, end;
+  size_t window_size, start, end, window_used;
 
   chunk_ids ids;
   ZSTD_CCtx *zstd;
@@ -105,6 +114,8 @@ typedef struct {
   // The ring shared with the main thread (a SharedArrayBuffer it holds while the lane lives).
   uint8_t *ring;
   size_t ring_size, head, ring_used;
+  // A payload past RING_KEPT was placed since the tail was last given back; one is being placed.
+  int ring_tail_used, placing;
 
   pthread_mutex_t lock;
   pthread_cond_t jobs_ready, room;
@@ -212,11 +223,16 @@ static int reserve(lane *l, size_t need, size_t *at, size_t *skipped) {
   for (int waited = 0;; waited = 1) {
     pthread_mutex_lock(&l->lock);
     if (l->ring_used == 0) l->head = 0;
-    int wraps = l->head + need > l->ring_size;
-    size_t skip = wraps ? l->ring_size - l->head : 0;
-    if (l->ring_used + skip + need <= l->ring_size) {
+    size_t kept = l->ring_size < RING_KEPT ? l->ring_size : RING_KEPT;
+    int large = need > kept;
+    size_t limit = large ? l->ring_size : kept;
+    int wraps = l->head + need > limit;
+    size_t skip = wraps && l->head < limit ? limit - l->head : 0;
+    if (large ? l->ring_used == 0 : l->ring_used + skip + need <= limit) {
       *at = wraps ? 0 : l->head;
       *skipped = skip;
+      l->placing = 1;
+      if (large) l->ring_tail_used = 1;
       pthread_mutex_unlock(&l->lock);
       return 1;
     }
@@ -282,6 +298,7 @@ static void add_chunk(lane *l, double seq, const uint8_t *data, size_t length) {
   pthread_mutex_lock(&l->lock);
   l->ring_used += bytes;
   l->head = at + 1 + payload_length;
+  l->placing = 0;
   pthread_mutex_unlock(&l->lock);
   c.at = (uint32_t)at;
   c.length = (uint32_t)(1 + payload_length);
@@ -376,6 +393,7 @@ static void read_file(lane *l, const job *j) {
     if (n == 0) break;
     total += n;
     l->end += (size_t)n;
+    if (l->end > l->window_used) l->window_used = l->end;
     cut_window(l, j->seq, 0);
     if (l->failed) break;
   }
@@ -416,6 +434,10 @@ static void *run(void *arg) {
     pthread_mutex_unlock(&l->lock);
     if (!l->failed) read_file(l, j);
     free(j);
+    if (l->window_used > WINDOW_KEPT) {
+      madvise(l->window + WINDOW_KEPT, l->window_size - WINDOW_KEPT, MADV_DONTNEED);
+      l->window_used = 0;
+    }
     if (l->failed) post(l);
   }
   return NULL;
@@ -524,7 +546,7 @@ static void free_lane(lane *l) {
     j = next;
   }
   free_batch(l->out);
-  free(l->window);
+  if (l->window != NULL) munmap(l->window, l->window_size);
   chunk_ids_free(&l->ids);
   if (l->zstd) ZSTD_freeCCtx(l->zstd);
   pthread_mutex_destroy(&l->lock);
@@ -585,7 +607,9 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
     return NULL;
   }
   l->window_size = (size_t)l->cdc.max + READ_BYTES;
-  l->window = malloc(l->window_size);
+  // Mapped on its own, page-aligned, so that its tail can be given back (WINDOW_KEPT).
+  l->window = mmap(NULL, l->window_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (l->window == MAP_FAILED) l->window = NULL;
   int hashing = chunk_ids_init(&l->ids, inner, outer);
   if (level > 0) {
     l->zstd = ZSTD_createCCtx();
@@ -666,6 +690,14 @@ static napi_value release_bytes(napi_env env, napi_callback_info info) {
   }
   pthread_mutex_lock(&l->lock);
   l->ring_used = (size_t)bytes > l->ring_used ? 0 : l->ring_used - (size_t)bytes;
+  if (l->ring_used == 0 && l->ring_tail_used && !l->placing) {
+    // Pages wholly past RING_KEPT (the ring itself need not start on a page).
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)l->ring + RING_KEPT + page - 1) & ~(page - 1);
+    uintptr_t to = ((uintptr_t)l->ring + l->ring_size) & ~(page - 1);
+    if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
+    l->ring_tail_used = 0;
+  }
   pthread_cond_signal(&l->room);
   pthread_mutex_unlock(&l->lock);
   return result;
