@@ -20,6 +20,7 @@ import {
 } from './application-restore';
 import { ChunkReader, loadChunkIndex } from '../../../repository/reader';
 import { PackClass } from '../../../repository/pack';
+import { compactHeap } from '../../../repository/young-gc';
 import type { SnapshotManifest } from '../../../repository/snapshot';
 import { listSnapshot } from '../../../sources/filesystem/browse';
 import { checkRestoreTarget, restoreTree, type TreeRestoreResult } from '../../../sources/filesystem/restore';
@@ -475,7 +476,14 @@ export async function validateRecovery(
   const target = targetOf(job);
   const repo = await ctx.repository();
   const manifest = await manifestOf(ctx, job);
-  const reader = new ChunkReader(repo, await loadChunkIndex(repo));
+  // The check reads trees and content lists, never data: the index of the metadata packs is
+  // enough. Before it is loaded, the restore's own reader (its index, pack tables and metadata
+  // pack bodies) goes, in the same process (the CLI): left to V8, it was still there when the
+  // check loaded the whole index again, the peak of a restore of the Linux tree.
+  const reader = async () => {
+    compactHeap();
+    return new ChunkReader(repo, await loadChunkIndex(repo, PackClass.meta));
+  };
   await ctx.catalog.updateRecoveryJob(
     job.id,
     {
@@ -503,7 +511,7 @@ export async function validateRecovery(
                 symlinks_checked: 0,
                 problems: [],
               }
-            : await verifyRestoredTree(repo, reader, manifest, target.path, {
+            : await verifyRestoredTree(repo, await reader(), manifest, target.path, {
                 ...target,
                 notRestored,
                 readBack: target.read_back,
