@@ -36,17 +36,12 @@ typedef struct {
 } reply;
 
 typedef struct {
+  lane_base base;  // first: a lane is its base
   chunk_ids ids;
   fastcdc cdc;
   uint8_t *window;
   size_t window_size;
 
-  pthread_mutex_t lock;
-  pthread_cond_t ready;
-  batch *first, *last;
-  int stopping;
-  pthread_t thread;
-  napi_threadsafe_function report;
 } lane;
 
 static void free_batch(batch *b) {
@@ -153,17 +148,7 @@ static char *compare(lane *l, const expected_file *f) {
 
 static void *run(void *arg) {
   lane *l = arg;
-  for (;;) {
-    pthread_mutex_lock(&l->lock);
-    while (l->first == NULL && !l->stopping) pthread_cond_wait(&l->ready, &l->lock);
-    batch *b = l->first;
-    if (l->stopping || b == NULL) {
-      pthread_mutex_unlock(&l->lock);
-      break;
-    }
-    l->first = b->next;
-    if (l->first == NULL) l->last = NULL;
-    pthread_mutex_unlock(&l->lock);
+  for (batch *b; (b = lane_take(&l->base, NULL, NULL)) != NULL;) {
     reply *r = calloc(1, sizeof *r);
     if (r != NULL) {
       r->seq = b->seq;
@@ -176,7 +161,7 @@ static void *run(void *arg) {
       }
     }
     free_batch(b);
-    if (r != NULL && napi_call_threadsafe_function(l->report, r, napi_tsfn_blocking) != napi_ok) free_reply(r);
+    if (r != NULL && napi_call_threadsafe_function(l->base.report, r, napi_tsfn_blocking) != napi_ok) free_reply(r);
   }
   return NULL;
 }
@@ -212,33 +197,20 @@ static void deliver(napi_env env, napi_value callback, void *context, void *data
   free_reply(r);
 }
 
-static void free_lane(lane *l) {
-  for (batch *b = l->first; b != NULL;) {
-    batch *next = b->next;
-    free_batch(b);
+static void free_lane(void *arg) {
+  lane *l = arg;
+  for (lane_item *b = l->base.first; b != NULL;) {
+    lane_item *next = b->next;
+    free_batch((batch *)b);
     b = next;
   }
   chunk_ids_free(&l->ids);
   free(l->window);
-  pthread_mutex_destroy(&l->lock);
-  pthread_cond_destroy(&l->ready);
+  lane_destroy(&l->base);
   free(l);
 }
 
-static void finalize_report(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  free_lane(data);
-}
 
-static lane *lane_arg(napi_env env, napi_value value) {
-  void *data = NULL;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == NULL) {
-    napi_throw_type_error(env, NULL, "expected a file checker lane");
-    return NULL;
-  }
-  return data;
-}
 
 // open(setup, callback): setup { inner, outer (the id key's HMAC pads), gear, min, avg, max,
 // maskS, maskL } (native-lane.h's fastcdc_from).
@@ -250,13 +222,8 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  lane *l = calloc(1, sizeof(lane));
-  if (l == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  pthread_mutex_init(&l->lock, NULL);
-  pthread_cond_init(&l->ready, NULL);
+  lane *l = lane_alloc(env, sizeof(lane), free_lane);
+  if (l == NULL) return NULL;
   uint8_t *inner, *outer;
   size_t inner_length, outer_length;
   if (!named_bytes(env, argv[0], "inner", &inner, &inner_length) || inner_length != PAD_BYTES ||
@@ -274,22 +241,7 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "cannot set up a file checker lane (memory or SHA-256)");
     return NULL;
   }
-  napi_value name;
-  napi_create_string_utf8(env, "lifeboat file checker", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, l, finalize_report, NULL, deliver,
-                                      &l->report) != napi_ok) {
-    free_lane(l);
-    napi_throw_error(env, NULL, "cannot set up a file checker lane (its report function)");
-    return NULL;
-  }
-  if (pthread_create(&l->thread, NULL, run, l) != 0) {
-    napi_release_threadsafe_function(l->report, napi_tsfn_abort);
-    napi_throw_error(env, NULL, "cannot start a file checker thread");
-    return NULL;
-  }
-  napi_value handle;
-  napi_create_external(env, l, NULL, NULL, &handle);
-  return handle;
+  return lane_start(env, &l->base, argv[1], "lifeboat file checker", deliver, run);
 }
 
 static int copy_file(napi_env env, napi_value item, expected_file *f) {
@@ -326,7 +278,7 @@ static napi_value submit(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  lane *l = lane_arg(env, argv[0]);
+  lane *l = lane_handle(env, argv[0]);
   if (l == NULL) return NULL;
   batch *b = calloc(1, sizeof *b);
   uint32_t count = 0;
@@ -345,43 +297,18 @@ static napi_value submit(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  pthread_mutex_lock(&l->lock);
-  if (l->last)
-    l->last->next = b;
-  else
-    l->first = b;
-  l->last = b;
-  pthread_cond_signal(&l->ready);
-  pthread_mutex_unlock(&l->lock);
+  lane_push(&l->base, b);
   napi_value undefined;
   napi_get_undefined(env, &undefined);
   return undefined;
 }
 
-// close(lane): stops the thread after the batch at hand.
-static napi_value close_lane(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], undefined;
-  napi_get_undefined(env, &undefined);
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return undefined;
-  lane *l = lane_arg(env, argv[0]);
-  if (l == NULL) return NULL;
-  pthread_mutex_lock(&l->lock);
-  int stopped = l->stopping;
-  l->stopping = 1;
-  pthread_cond_broadcast(&l->ready);
-  pthread_mutex_unlock(&l->lock);
-  if (stopped) return undefined;
-  pthread_join(l->thread, NULL);
-  napi_release_threadsafe_function(l->report, napi_tsfn_abort);
-  return undefined;
-}
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor methods[] = {
       {"open", NULL, open_lane, NULL, NULL, NULL, napi_default, NULL},
       {"submit", NULL, submit, NULL, NULL, NULL, napi_default, NULL},
-      {"close", NULL, close_lane, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, lane_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

@@ -103,6 +103,7 @@ typedef struct {
 } recent_ids;
 
 typedef struct {
+  lane_base base;  // first: a lane is its base
   fastcdc cdc;
   uint8_t *window;
   size_t window_size, start, end, window_used;
@@ -117,12 +118,6 @@ typedef struct {
   // A payload past RING_KEPT was placed since the tail was last given back; one is being placed.
   int ring_tail_used, placing;
 
-  pthread_mutex_t lock;
-  pthread_cond_t jobs_ready, room;
-  job *first, *last;
-  int stopping;
-  pthread_t thread;
-  napi_threadsafe_function report;
 
   batch *out;
   message *pending;
@@ -171,7 +166,7 @@ static void post(lane *l) {
   batch *b = l->out;
   if (b == NULL || (b->count == 0 && b->fatal == NULL)) return;
   l->out = NULL;
-  if (napi_call_threadsafe_function(l->report, b, napi_tsfn_blocking) != napi_ok) free_batch(b);
+  if (napi_call_threadsafe_function(l->base.report, b, napi_tsfn_blocking) != napi_ok) free_batch(b);
 }
 
 static message *new_message(lane *l, double seq) {
@@ -221,7 +216,7 @@ static int remember(recent_ids *r, const uint8_t *id) {
 // Room for `need` bytes in the ring (ring-writer.ts's rules); 0 when the lane is stopping.
 static int reserve(lane *l, size_t need, size_t *at, size_t *skipped) {
   for (int waited = 0;; waited = 1) {
-    pthread_mutex_lock(&l->lock);
+    pthread_mutex_lock(&l->base.lock);
     if (l->ring_used == 0) l->head = 0;
     size_t kept = l->ring_size < RING_KEPT ? l->ring_size : RING_KEPT;
     int large = need > kept;
@@ -233,22 +228,22 @@ static int reserve(lane *l, size_t need, size_t *at, size_t *skipped) {
       *skipped = skip;
       l->placing = 1;
       if (large) l->ring_tail_used = 1;
-      pthread_mutex_unlock(&l->lock);
+      pthread_mutex_unlock(&l->base.lock);
       return 1;
     }
-    if (l->stopping) {
-      pthread_mutex_unlock(&l->lock);
+    if (l->base.stopping) {
+      pthread_mutex_unlock(&l->base.lock);
       return 0;
     }
     if (!waited) {
       // What was placed but not yet sent must reach the main thread, or it never gives it back.
-      pthread_mutex_unlock(&l->lock);
+      pthread_mutex_unlock(&l->base.lock);
       flush_pending(l);
       post(l);
       continue;
     }
-    pthread_cond_wait(&l->room, &l->lock);
-    pthread_mutex_unlock(&l->lock);
+    pthread_cond_wait(&l->base.room, &l->base.lock);
+    pthread_mutex_unlock(&l->base.lock);
   }
 }
 
@@ -295,11 +290,11 @@ static void add_chunk(lane *l, double seq, const uint8_t *data, size_t length) {
   if (c.codec == CODEC_NONE) memcpy(payload, data, length);
   l->ring[at] = c.codec;
   size_t bytes = skipped + 1 + payload_length;
-  pthread_mutex_lock(&l->lock);
+  pthread_mutex_lock(&l->base.lock);
   l->ring_used += bytes;
   l->head = at + 1 + payload_length;
   l->placing = 0;
-  pthread_mutex_unlock(&l->lock);
+  pthread_mutex_unlock(&l->base.lock);
   c.at = (uint32_t)at;
   c.length = (uint32_t)(1 + payload_length);
   if (!append_chunk(l, seq, &c)) return;
@@ -414,24 +409,13 @@ static void read_file(lane *l, const job *j) {
   finish_message(l);
 }
 
+static void post_idle(void *arg) {
+  post(arg);  // nothing more at hand: what is done goes out now
+}
+
 static void *run(void *arg) {
   lane *l = arg;
-  for (;;) {
-    pthread_mutex_lock(&l->lock);
-    if (l->first == NULL && !l->stopping) {
-      pthread_mutex_unlock(&l->lock);
-      post(l);  // nothing more at hand: what is done goes out now
-      pthread_mutex_lock(&l->lock);
-      while (l->first == NULL && !l->stopping) pthread_cond_wait(&l->jobs_ready, &l->lock);
-    }
-    job *j = l->first;
-    if (l->stopping || j == NULL) {
-      pthread_mutex_unlock(&l->lock);
-      break;
-    }
-    l->first = j->next;
-    if (l->first == NULL) l->last = NULL;
-    pthread_mutex_unlock(&l->lock);
+  for (job *j; (j = lane_take(&l->base, post_idle, l)) != NULL;) {
     if (!l->failed) read_file(l, j);
     free(j);
     if (l->window_used > WINDOW_KEPT) {
@@ -539,9 +523,10 @@ static void deliver(napi_env env, napi_value callback, void *context, void *data
   free_batch(b);
 }
 
-static void free_lane(lane *l) {
-  for (job *j = l->first; j != NULL;) {
-    job *next = j->next;
+static void free_lane(void *arg) {
+  lane *l = arg;
+  for (lane_item *j = l->base.first; j != NULL;) {
+    lane_item *next = j->next;
     free(j);
     j = next;
   }
@@ -549,28 +534,18 @@ static void free_lane(lane *l) {
   if (l->window != NULL) munmap(l->window, l->window_size);
   chunk_ids_free(&l->ids);
   if (l->zstd) ZSTD_freeCCtx(l->zstd);
-  pthread_mutex_destroy(&l->lock);
-  pthread_cond_destroy(&l->jobs_ready);
-  pthread_cond_destroy(&l->room);
+  lane_destroy(&l->base);
   free(l);
 }
 
-// Once the report function is gone (after close): nothing refers to the lane any more.
-static void finalize_report(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  free_lane(data);
-}
 
 static napi_value lane_of(napi_env env, napi_callback_info info, size_t want, napi_value *argv, lane **l) {
   size_t argc = want;
-  void *data = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want ||
-      napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL) {
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
     napi_throw_type_error(env, NULL, "expected a file reader lane");
     return NULL;
   }
-  *l = data;
+  if ((*l = lane_handle(env, argv[0])) == NULL) return NULL;
   napi_value undefined;
   napi_get_undefined(env, &undefined);
   return undefined;
@@ -587,14 +562,8 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  lane *l = calloc(1, sizeof(lane));
-  if (l == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  pthread_mutex_init(&l->lock, NULL);
-  pthread_cond_init(&l->jobs_ready, NULL);
-  pthread_cond_init(&l->room, NULL);
+  lane *l = lane_alloc(env, sizeof(lane), free_lane);
+  if (l == NULL) return NULL;
   uint8_t *inner, *outer;
   size_t inner_length, outer_length;
   uint32_t level;
@@ -623,23 +592,7 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "cannot set up a file reader lane (memory, SHA-256 or zstd)");
     return NULL;
   }
-  napi_value name;
-  napi_create_string_utf8(env, "lifeboat file reader", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, argv[2], NULL, name, 0, 1, l, finalize_report, NULL, deliver,
-                                      &l->report) != napi_ok) {
-    free_lane(l);
-    napi_throw_error(env, NULL, "cannot set up a file reader lane (its report function)");
-    return NULL;
-  }
-  if (pthread_create(&l->thread, NULL, run, l) != 0) {
-    // The report function's finalizer frees the lane.
-    napi_release_threadsafe_function(l->report, napi_tsfn_abort);
-    napi_throw_error(env, NULL, "cannot start a file reader thread");
-    return NULL;
-  }
-  napi_value handle;
-  napi_create_external(env, l, NULL, NULL, &handle);
-  return handle;
+  return lane_start(env, &l->base, argv[2], "lifeboat file reader", deliver, run);
 }
 
 // submit(lane, seq, path, unstated): path is the name's bytes as latin1 characters.
@@ -663,17 +616,9 @@ static napi_value submit(napi_env env, napi_callback_info info) {
     return NULL;
   }
   napi_get_value_string_latin1(env, argv[2], j->path, length + 1, &length);
-  j->next = NULL;
   j->seq = seq;
   j->unstated = unstated;
-  pthread_mutex_lock(&l->lock);
-  if (l->last)
-    l->last->next = j;
-  else
-    l->first = j;
-  l->last = j;
-  pthread_cond_signal(&l->jobs_ready);
-  pthread_mutex_unlock(&l->lock);
+  lane_push(&l->base, j);
   return result;
 }
 
@@ -688,7 +633,7 @@ static napi_value release_bytes(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "release(lane, bytes)");
     return NULL;
   }
-  pthread_mutex_lock(&l->lock);
+  pthread_mutex_lock(&l->base.lock);
   l->ring_used = (size_t)bytes > l->ring_used ? 0 : l->ring_used - (size_t)bytes;
   if (l->ring_used == 0 && l->ring_tail_used && !l->placing) {
     // Pages wholly past RING_KEPT (the ring itself need not start on a page).
@@ -698,35 +643,18 @@ static napi_value release_bytes(napi_env env, napi_callback_info info) {
     if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
     l->ring_tail_used = 0;
   }
-  pthread_cond_signal(&l->room);
-  pthread_mutex_unlock(&l->lock);
+  pthread_cond_signal(&l->base.room);
+  pthread_mutex_unlock(&l->base.lock);
   return result;
 }
 
-// close(lane): stops the thread (after the file at hand) and drops what it has not reported.
-static napi_value close_lane(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  lane *l;
-  napi_value result = lane_of(env, info, 1, argv, &l);
-  if (result == NULL) return NULL;
-  pthread_mutex_lock(&l->lock);
-  int stopped = l->stopping;
-  l->stopping = 1;
-  pthread_cond_broadcast(&l->jobs_ready);
-  pthread_cond_broadcast(&l->room);
-  pthread_mutex_unlock(&l->lock);
-  if (stopped) return result;
-  pthread_join(l->thread, NULL);
-  napi_release_threadsafe_function(l->report, napi_tsfn_abort);
-  return result;
-}
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor methods[] = {
       {"open", NULL, open_lane, NULL, NULL, NULL, napi_default, NULL},
       {"submit", NULL, submit, NULL, NULL, NULL, napi_default, NULL},
       {"release", NULL, release_bytes, NULL, NULL, NULL, napi_default, NULL},
-      {"close", NULL, close_lane, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, lane_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

@@ -1,19 +1,9 @@
-import { selectMasks } from '../../repository/chunker';
-import { padsOf } from '../../repository/crypto';
 import { loadNativeAddon } from '../../core/native-addon';
 import { NativeBatchLane, type BatchAddon } from './native-batch-lane';
+import { nativeChunking, type NativeChunking } from './native-chunking';
 import type { VerifyBatch, VerifyBatchReply, VerifyWorkerSetup } from './verify-worker';
 
-interface CheckerSetup {
-  inner: Buffer;
-  outer: Buffer;
-  gear: Buffer;
-  min: number;
-  avg: number;
-  max: number;
-  maskS: bigint;
-  maskL: bigint;
-}
+type CheckerSetup = NativeChunking;
 
 /** LIFEBOAT_NO_NATIVE_CHECKER (any value) leaves the addon out: worker threads read back instead. */
 const addon = process.env['LIFEBOAT_NO_NATIVE_CHECKER']
@@ -32,14 +22,6 @@ export function nativeFileChecker(): boolean {
 export class NativeFileChecker extends NativeBatchLane<CheckerSetup, VerifyBatch, VerifyBatchReply> {
   constructor(setup: VerifyWorkerSetup, onFailure: (error: Error) => void) {
     if (!addon) throw new Error('the native file checker is not built here');
-    const { inner, outer } = padsOf(Buffer.from(setup.idKey));
-    const { min, avg, max, level } = setup.chunker;
-    const gear = Buffer.from(setup.gear.buffer, setup.gear.byteOffset, setup.gear.byteLength);
-    super(
-      addon,
-      { inner, outer, gear, min, avg, max, ...selectMasks(avg, level) },
-      'file checker',
-      onFailure,
-    );
+    super(addon, nativeChunking(setup.idKey, setup.chunker, setup.gear), 'file checker', onFailure);
   }
 }

@@ -1,18 +1,10 @@
-import { selectMasks, type ChunkerParams } from '../../repository/chunker';
+import type { ChunkerParams } from '../../repository/chunker';
 import type { CompressionSettings } from '../../repository/codec';
-import { padsOf } from '../../repository/crypto';
 import { loadNativeAddon } from '../../core/native-addon';
 import type { FileChunksMessage, FileJob } from './file-worker';
+import { nativeChunking, type NativeChunking } from './native-chunking';
 
-interface LaneSetup {
-  inner: Buffer;
-  outer: Buffer;
-  gear: Buffer;
-  min: number;
-  avg: number;
-  max: number;
-  maskS: bigint;
-  maskL: bigint;
+interface LaneSetup extends NativeChunking {
   /** zstd's level; 0 stores every chunk as it is. */
   level: number;
 }
@@ -63,8 +55,6 @@ export class NativeFileReader {
   ) {
     if (!addon) throw new Error('the native file reader is not built here');
     this.native = addon;
-    const { maskS, maskL } = selectMasks(setup.chunker.avg, setup.chunker.level);
-    const pads = padsOf(Buffer.from(setup.idKey));
     const report: Report = (messages, fatal) => {
       try {
         if (fatal !== undefined) onFailure(new Error(`the file reader failed: ${fatal}`));
@@ -75,14 +65,7 @@ export class NativeFileReader {
     };
     this.lane = addon.open(
       {
-        inner: pads.inner,
-        outer: pads.outer,
-        gear: Buffer.from(setup.gear.buffer, setup.gear.byteOffset, setup.gear.byteLength),
-        min: setup.chunker.min,
-        avg: setup.chunker.avg,
-        max: setup.chunker.max,
-        maskS,
-        maskL,
+        ...nativeChunking(setup.idKey, setup.chunker, setup.gear),
         level: setup.compression.alg === 'zstd' ? setup.compression.level : 0,
       },
       Buffer.from(ring),

@@ -5,6 +5,7 @@
 #define LIFEBOAT_NATIVE_LANE_H
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,144 @@ static inline size_t fastcdc_cut(const fastcdc *cdc, const uint8_t *src, size_t 
   end = length & ~(size_t)1;
   p = fastcdc_scan(cdc, src, p, end, cdc->mask_l, &hash);
   return p < end ? p : length;
+}
+
+// A lane: one native thread, the queue it takes its work from (items whose first member is their
+// `next`), and the function that reports to the main thread. The first member of each addon's
+// lane, so that a pointer to either is a pointer to both.
+typedef struct lane_item {
+  struct lane_item *next;
+} lane_item;
+
+typedef struct {
+  pthread_mutex_t lock;
+  pthread_cond_t ready, room;  // work queued; room freed (a reader's ring)
+  lane_item *first, *last;
+  int stopping;
+  pthread_t thread;
+  napi_threadsafe_function report;
+  void (*discard)(void *);  // frees the whole lane
+} lane_base;
+
+// A zeroed lane of `size` bytes (its base first), freed by `discard`; NULL with an exception thrown.
+static inline void *lane_alloc(napi_env env, size_t size, void (*discard)(void *)) {
+  lane_base *b = calloc(1, size);
+  if (b == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  pthread_mutex_init(&b->lock, NULL);
+  pthread_cond_init(&b->ready, NULL);
+  pthread_cond_init(&b->room, NULL);
+  b->discard = discard;
+  return b;
+}
+
+static inline void lane_destroy(lane_base *b) {
+  pthread_mutex_destroy(&b->lock);
+  pthread_cond_destroy(&b->ready);
+  pthread_cond_destroy(&b->room);
+}
+
+// Queues `item` for the lane's thread (main thread).
+static inline void lane_push(lane_base *b, void *item) {
+  lane_item *it = item;
+  it->next = NULL;
+  pthread_mutex_lock(&b->lock);
+  if (b->last)
+    b->last->next = it;
+  else
+    b->first = it;
+  b->last = it;
+  pthread_cond_signal(&b->ready);
+  pthread_mutex_unlock(&b->lock);
+}
+
+// The next item (lane thread), or NULL once the lane stops; `idle` runs, unlocked, when nothing
+// is at hand, before the thread waits.
+static inline void *lane_take(lane_base *b, void (*idle)(void *), void *arg) {
+  pthread_mutex_lock(&b->lock);
+  if (b->first == NULL && !b->stopping && idle != NULL) {
+    pthread_mutex_unlock(&b->lock);
+    idle(arg);
+    pthread_mutex_lock(&b->lock);
+  }
+  while (b->first == NULL && !b->stopping) pthread_cond_wait(&b->ready, &b->lock);
+  lane_item *it = b->stopping ? NULL : b->first;
+  if (it != NULL) {
+    b->first = it->next;
+    if (b->first == NULL) b->last = NULL;
+  }
+  pthread_mutex_unlock(&b->lock);
+  return it;
+}
+
+// Once the report function is gone (after close): nothing refers to the lane any more.
+static inline void lane_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  lane_base *b = data;
+  b->discard(b);
+}
+
+// Starts the lane's report function and thread; the lane's handle for JavaScript, or NULL with an
+// exception thrown (and the lane freed).
+static inline napi_value lane_start(napi_env env, lane_base *b, napi_value callback, const char *name,
+                                    napi_threadsafe_function_call_js deliver, void *(*run)(void *)) {
+  napi_value title, handle;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &title);
+  if (napi_create_threadsafe_function(env, callback, NULL, title, 0, 1, b, lane_finalize, NULL, deliver,
+                                      &b->report) != napi_ok) {
+    b->discard(b);
+    napi_throw_error(env, NULL, "cannot set up a native lane (its report function)");
+    return NULL;
+  }
+  if (pthread_create(&b->thread, NULL, run, b) != 0) {
+    napi_release_threadsafe_function(b->report, napi_tsfn_abort);  // its finalizer frees the lane
+    napi_throw_error(env, NULL, "cannot start a native lane's thread");
+    return NULL;
+  }
+  napi_create_external(env, b, NULL, NULL, &handle);
+  return handle;
+}
+
+// Stops the lane's thread after the work at hand and drops its report function (main thread).
+static inline void lane_stop(lane_base *b) {
+  pthread_mutex_lock(&b->lock);
+  int stopped = b->stopping;
+  b->stopping = 1;
+  pthread_cond_broadcast(&b->ready);
+  pthread_cond_broadcast(&b->room);
+  pthread_mutex_unlock(&b->lock);
+  if (stopped) return;
+  pthread_join(b->thread, NULL);
+  napi_release_threadsafe_function(b->report, napi_tsfn_abort);
+}
+
+// close(lane), the same in every addon: stops the thread after the work at hand; what it has not
+// reported is dropped (each addon's discard says what else goes).
+static inline napi_value lane_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], undefined;
+  void *data = NULL;
+  napi_get_undefined(env, &undefined);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL) {
+    napi_throw_type_error(env, NULL, "close(lane)");
+    return NULL;
+  }
+  lane_stop(data);
+  return undefined;
+}
+
+// The lane behind a handle from lane_start, or NULL with an exception thrown.
+static inline void *lane_handle(napi_env env, napi_value value) {
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == NULL) {
+    napi_throw_type_error(env, NULL, "expected a native lane");
+    return NULL;
+  }
+  return data;
 }
 
 #endif
