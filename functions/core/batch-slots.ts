@@ -80,9 +80,14 @@ export class Replies<R extends { seq: number }> {
 
   /** Posts `message` (numbered `seq`) to `worker`, moving `transfer`; resolves with its reply. */
   post(worker: Worker, message: { seq: number }, transfer: ArrayBuffer[] = []): Promise<R> {
-    const reply = new Promise<R>((resolve, reject) => this.sent.set(message.seq, { resolve, reject }));
+    const reply = this.expect(message.seq);
     worker.postMessage(message, transfer);
     return reply;
+  }
+
+  /** The reply to the message numbered `seq`, which the caller sends (a native thread's batch). */
+  expect(seq: number): Promise<R> {
+    return new Promise<R>((resolve, reject) => this.sent.set(seq, { resolve, reject }));
   }
 
   deliver(reply: R): void {
@@ -123,4 +128,24 @@ export function startWorkers<R extends { seq: number }>(
     });
     return worker;
   });
+}
+
+/** One thread of a pool that takes batches: a worker thread, or a native one (native-batch-lane.ts). */
+export interface BatchLane<B, R> {
+  post(batch: B, transfer?: ArrayBuffer[]): Promise<R>;
+  close(): unknown;
+}
+
+/** startWorkers, each worker as a BatchLane that posts through `replies`. */
+export function startWorkerLanes<B extends { seq: number }, R extends { seq: number }>(
+  script: string,
+  workerData: unknown,
+  count: number,
+  replies: Replies<R>,
+  onFailure: (error: unknown) => void,
+): BatchLane<B, R>[] {
+  return startWorkers(script, workerData, count, replies, onFailure).map((worker) => ({
+    post: (batch: B, transfer?: ArrayBuffer[]) => replies.post(worker, batch, transfer),
+    close: () => worker.terminate(),
+  }));
 }

@@ -141,8 +141,6 @@ class WorkerLane implements FileLane {
  * hands out files to the least loaded reader, and stores what comes back.
  */
 export class FileWorkers {
-  /** Whether the files are read on native threads (else on worker threads). */
-  readonly native: boolean;
   private readonly kind: 'native' | 'worker';
   private readonly lanes: FileLane[];
   private readonly rings: SharedArrayBuffer[];
@@ -181,7 +179,6 @@ export class FileWorkers {
     { workers = false }: { workers?: boolean } = {},
   ) {
     const native = !workers && nativeFileReader(setup);
-    this.native = native;
     this.kind = native ? 'native' : 'worker';
     this.oldGc = new OldGcPacer(1024, BACKUP_OLD_GC_GROWTH_BYTES[this.kind]);
     // The main thread's collections (the pacers below) need `gc` either way.
@@ -206,6 +203,11 @@ export class FileWorkers {
     this.queuedFiles = this.lanes.map(() => 0);
     this.queuedBytes = this.lanes.map(() => 0);
     this.chains = this.lanes.map(() => Promise.resolve());
+  }
+
+  /** Whether the files are read on native threads (else on worker threads). */
+  get native(): boolean {
+    return this.kind === 'native';
   }
 
   private hasRoom(i: number): boolean {

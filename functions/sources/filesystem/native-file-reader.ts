@@ -2,6 +2,7 @@ import type { ChunkerParams } from '../../repository/chunker';
 import type { CompressionSettings } from '../../repository/codec';
 import { loadNativeAddon } from '../../core/native-addon';
 import type { FileChunksMessage, FileJob } from './file-worker';
+import { nativeReport } from './native-batch-lane';
 import { nativeChunking, type NativeChunking } from './native-chunking';
 
 interface LaneSetup extends NativeChunking {
@@ -55,21 +56,13 @@ export class NativeFileReader {
   ) {
     if (!addon) throw new Error('the native file reader is not built here');
     this.native = addon;
-    const report: Report = (messages, fatal) => {
-      try {
-        if (fatal !== undefined) onFailure(new Error(`the file reader failed: ${fatal}`));
-        else onMessages(messages);
-      } catch (error) {
-        onFailure(error as Error);
-      }
-    };
     this.lane = addon.open(
       {
         ...nativeChunking(setup.idKey, setup.chunker, setup.gear),
         level: setup.compression.alg === 'zstd' ? setup.compression.level : 0,
       },
       Buffer.from(ring),
-      report,
+      nativeReport('file reader', onMessages, onFailure),
     );
   }
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
+import { BatchSlots, Replies, startWorkerLanes, type BatchLane } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import type { ChunkReader } from '../../repository/reader';
 import { planReads, type LocatedRecord } from '../../repository/range-plan';
@@ -67,12 +67,6 @@ interface PendingChunk {
   ref: ContentRef;
 }
 
-/** One of the pool's writers: a worker thread, or a native thread (file-writer.c). */
-interface RestoreLane {
-  post(batch: RestoreBatch, transfer: ArrayBuffer[]): Promise<RestoreBatchReply>;
-  close(): Promise<unknown> | void;
-}
-
 /**
  * Restores file contents on native threads (file-writer.c) where the addon is built, on worker
  * threads (restore-worker.ts) where it is not. Files are gathered into batches in tree order; a
@@ -83,7 +77,8 @@ interface RestoreLane {
 export class RestoreWorkers {
   /** Whether the files are written on native threads (else on worker threads). */
   readonly native: boolean;
-  private readonly lanes: RestoreLane[];
+  /** The writers: worker threads, or native threads (file-writer.c). */
+  private readonly lanes: BatchLane<RestoreBatch, RestoreBatchReply>[];
   private readonly slots: BatchSlots;
   private readonly lastPost: Promise<void>[];
   private readonly replies = new Replies<RestoreBatchReply>();
@@ -119,10 +114,7 @@ export class RestoreWorkers {
     } else {
       prepareWorkerIsolates();
       const script = workerScript(__dirname, 'restore-worker');
-      this.lanes = startWorkers(script, setup, count, this.replies, fail).map((worker) => ({
-        post: (batch, transfer) => this.replies.post(worker, batch, transfer),
-        close: () => worker.terminate(),
-      }));
+      this.lanes = startWorkerLanes(script, setup, count, this.replies, fail);
     }
     this.lastPost = this.lanes.map(() => Promise.resolve());
   }

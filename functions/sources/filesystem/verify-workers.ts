@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { BatchSlots, Replies, startWorkers } from '../../core/batch-slots';
+import { BatchSlots, Replies, startWorkerLanes, type BatchLane } from '../../core/batch-slots';
 import { workerScript } from '../../core/worker-script';
 import { enableYoungGc, OldGcPacer } from '../../repository/young-gc';
 import { prepareWorkerIsolates } from '../../repository/worker-isolates';
@@ -20,7 +20,7 @@ const BATCHES_PER_WORKER = 2;
 export class VerifyWorkers {
   /** Whether the files are read back on native threads (else on worker threads). */
   readonly native: boolean;
-  private readonly lanes: { post(batch: VerifyBatch): Promise<VerifyBatchReply>; close(): unknown }[];
+  private readonly lanes: BatchLane<VerifyBatch, VerifyBatchReply>[];
   private readonly slots: BatchSlots;
   private readonly replies = new Replies<VerifyBatchReply>();
   private files: ExpectedFile[] = [];
@@ -44,10 +44,7 @@ export class VerifyWorkers {
     } else {
       prepareWorkerIsolates();
       const script = workerScript(__dirname, 'verify-worker');
-      this.lanes = startWorkers(script, setup, count, this.replies, fail).map((worker) => ({
-        post: (batch: VerifyBatch) => this.replies.post(worker, batch),
-        close: () => worker.terminate(),
-      }));
+      this.lanes = startWorkerLanes(script, setup, count, this.replies, fail);
     }
   }
 
