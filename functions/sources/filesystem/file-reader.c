@@ -149,16 +149,16 @@ static void free_batch(batch *b) {
 
 // ---- lane thread: chunking, ids, compression, the ring ----
 
-static void fail_lane(lane *l, const char *what) {
-  if (l->failed) return;
-  l->failed = 1;
-  if (l->out == NULL) l->out = calloc(1, sizeof(batch));
-  if (l->out != NULL && l->out->fatal == NULL) l->out->fatal = strdup(what);
-}
-
 static batch *current_batch(lane *l) {
   if (l->out == NULL) l->out = calloc(1, sizeof(batch));
   return l->out;
+}
+
+static void fail_lane(lane *l, const char *what) {
+  if (l->failed) return;
+  l->failed = 1;
+  batch *b = current_batch(l);
+  if (b != NULL && b->fatal == NULL) b->fatal = strdup(what);
 }
 
 // Sends the messages gathered so far to the main thread.
@@ -181,8 +181,9 @@ static message *new_message(lane *l, double seq) {
   return m;
 }
 
-// The current file's chunks so far go out as a message of their own (more follow).
-static void flush_pending(lane *l) {
+// The message of the file at hand is complete: the file is done, or its chunks so far go out as
+// a message of their own (more follow). The batch goes to the main thread once it is full.
+static void end_message(lane *l) {
   if (l->pending == NULL) return;
   batch *b = l->out;
   b->bytes += l->pending->bytes;
@@ -193,13 +194,6 @@ static void flush_pending(lane *l) {
 static message *pending_message(lane *l, double seq) {
   if (l->pending == NULL) l->pending = new_message(l, seq);
   return l->pending;
-}
-
-static void finish_message(lane *l) {
-  batch *b = l->out;
-  if (l->pending != NULL) b->bytes += l->pending->bytes;
-  l->pending = NULL;
-  if (b != NULL && (b->count >= POST_MESSAGES || b->bytes >= FLUSH_BYTES)) post(l);
 }
 
 // 1 when `id` was not among the recent ids (it is now), 0 when it was.
@@ -238,7 +232,7 @@ static int reserve(lane *l, size_t need, size_t *at, size_t *skipped) {
     if (!waited) {
       // What was placed but not yet sent must reach the main thread, or it never gives it back.
       pthread_mutex_unlock(&l->base.lock);
-      flush_pending(l);
+      end_message(l);
       post(l);
       continue;
     }
@@ -299,7 +293,7 @@ static void add_chunk(lane *l, double seq, const uint8_t *data, size_t length) {
   c.length = (uint32_t)(1 + payload_length);
   if (!append_chunk(l, seq, &c)) return;
   l->pending->bytes += bytes;
-  if (l->pending->bytes >= FLUSH_BYTES) flush_pending(l);
+  if (l->pending->bytes >= FLUSH_BYTES) end_message(l);
 }
 
 // Every chunk the window's bytes allow (all of them at the end of the file).
@@ -337,7 +331,7 @@ static void report_error(lane *l, double seq, int err, const char *syscall, cons
     m->text = strdup("no longer a regular file");
   }
   if (m->code == NULL || m->text == NULL) fail_lane(l, "out of memory");
-  finish_message(l);
+  end_message(l);
 }
 
 static void read_file(lane *l, const job *j) {
@@ -362,7 +356,7 @@ static void read_file(lane *l, const job *j) {
     if (m != NULL) {
       m->kind = HARD_LINK;
       stat_of(&before, before.st_size, &m->st);
-      finish_message(l);
+      end_message(l);
     }
     close(fd);
     return;
@@ -406,7 +400,7 @@ static void read_file(lane *l, const job *j) {
   m->changed = after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
                after.st_ctim.tv_sec != before.st_ctim.tv_sec || after.st_ctim.tv_nsec != before.st_ctim.tv_nsec ||
                after.st_size != before.st_size || total != after.st_size;
-  finish_message(l);
+  end_message(l);
 }
 
 static void post_idle(void *arg) {
@@ -508,17 +502,10 @@ static void deliver(napi_env env, napi_value callback, void *context, void *data
   (void)context;
   batch *b = data;
   if (env != NULL && callback != NULL) {
-    napi_value argv[2], undefined, list;
-    napi_get_undefined(env, &undefined);
+    napi_value list;
     napi_create_array_with_length(env, b->count, &list);
     for (size_t i = 0; i < b->count; i++) napi_set_element(env, list, (uint32_t)i, make_message(env, &b->messages[i]));
-    argv[0] = list;
-    if (b->fatal != NULL)
-      napi_create_string_utf8(env, b->fatal, NAPI_AUTO_LENGTH, &argv[1]);
-    else
-      argv[1] = undefined;
-    // The callback catches its own errors (native-file-reader.ts).
-    napi_call_function(env, undefined, callback, 2, argv, NULL);
+    lane_report(env, callback, list, b->fatal);
   }
   free_batch(b);
 }
@@ -565,10 +552,8 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
   lane *l = lane_alloc(env, sizeof(lane), free_lane);
   if (l == NULL) return NULL;
   uint8_t *inner, *outer;
-  size_t inner_length, outer_length;
   uint32_t level;
-  if (!named_bytes(env, argv[0], "inner", &inner, &inner_length) || inner_length != PAD_BYTES ||
-      !named_bytes(env, argv[0], "outer", &outer, &outer_length) || outer_length != PAD_BYTES ||
+  if (!named_pads(env, argv[0], &inner, &outer) ||
       !fastcdc_from(env, argv[0], &l->cdc) || !named_u32(env, argv[0], "level", &level) ||
       !bytes_of(env, argv[1], &l->ring, &l->ring_size) || l->ring_size < (size_t)l->cdc.max + 1) {
     free_lane(l);

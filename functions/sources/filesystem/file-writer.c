@@ -489,8 +489,7 @@ static void deliver(napi_env env, napi_value callback, void *context, void *data
   (void)context;
   reply *r = data;
   if (env != NULL && callback != NULL) {
-    napi_value o, v, finished, failed, undefined, argv[2];
-    napi_get_undefined(env, &undefined);
+    napi_value o, v, finished, failed;
     napi_create_object(env, &o);
     napi_create_double(env, r->seq, &v);
     napi_set_named_property(env, o, "seq", v);
@@ -517,13 +516,7 @@ static void deliver(napi_env env, napi_value callback, void *context, void *data
     }
     napi_set_named_property(env, o, "finished", finished);
     napi_set_named_property(env, o, "failed", failed);
-    argv[0] = o;
-    if (r->fatal != NULL)
-      napi_create_string_utf8(env, r->fatal, NAPI_AUTO_LENGTH, &argv[1]);
-    else
-      argv[1] = undefined;
-    // The callback catches its own errors (native-file-writer.ts).
-    napi_call_function(env, undefined, callback, 2, argv, NULL);
+    lane_report(env, callback, o, r->fatal);
   }
   free_reply(r);
 }
@@ -565,9 +558,7 @@ static napi_value open_lane(napi_env env, napi_callback_info info) {
   lane *l = lane_alloc(env, sizeof(lane), free_lane);
   if (l == NULL) return NULL;
   uint8_t *inner, *outer;
-  size_t inner_length, outer_length;
-  if (!named_bytes(env, argv[0], "inner", &inner, &inner_length) || inner_length != PAD_BYTES ||
-      !named_bytes(env, argv[0], "outer", &outer, &outer_length) || outer_length != PAD_BYTES ||
+  if (!named_pads(env, argv[0], &inner, &outer) ||
       !named_u32(env, argv[0], "umask", &l->umask)) {
     free_lane(l);
     napi_throw_type_error(env, NULL, usage);

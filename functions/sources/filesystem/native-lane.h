@@ -1,6 +1,7 @@
 // What the native file reader (file-reader.c), writer (file-writer.c) and checker (file-checker.c)
-// share: FastCDC, chunk ids, Node's words for a failed system call, and arguments from JavaScript. Static functions in a
-// header (inline: not every addon uses each): each addon is built alone (scripts/build-native.js).
+// share: FastCDC, chunk ids, Node's words for a failed system call, arguments from JavaScript, and
+// the lane (its thread, queue and report function). Static inline functions in a header, not every
+// addon using each: each addon is built alone (scripts/build-native.js).
 #ifndef LIFEBOAT_NATIVE_LANE_H
 #define LIFEBOAT_NATIVE_LANE_H
 
@@ -85,6 +86,26 @@ static inline int bytes_of(napi_env env, napi_value value, uint8_t **data, size_
 static inline int named_bytes(napi_env env, napi_value object, const char *name, uint8_t **data, size_t *length) {
   napi_value v;
   return napi_get_named_property(env, object, name, &v) == napi_ok && bytes_of(env, v, data, length);
+}
+
+// The id key's HMAC pads from setup { inner, outer }, 64 bytes each; 0 when either is missing.
+static inline int named_pads(napi_env env, napi_value setup, uint8_t **inner, uint8_t **outer) {
+  size_t inner_length, outer_length;
+  return named_bytes(env, setup, "inner", inner, &inner_length) && inner_length == PAD_BYTES &&
+         named_bytes(env, setup, "outer", outer, &outer_length) && outer_length == PAD_BYTES;
+}
+
+// Calls a lane's JavaScript callback (main thread) as (value, fatal): fatal undefined unless the
+// thread cannot go on. The callback catches its own errors (nativeReport, native-batch-lane.ts).
+static inline void lane_report(napi_env env, napi_value callback, napi_value value, const char *fatal) {
+  napi_value argv[2], undefined;
+  napi_get_undefined(env, &undefined);
+  argv[0] = value;
+  if (fatal != NULL)
+    napi_create_string_utf8(env, fatal, NAPI_AUTO_LENGTH, &argv[1]);
+  else
+    argv[1] = undefined;
+  napi_call_function(env, undefined, callback, 2, argv, NULL);
 }
 
 static inline int named_u32(napi_env env, napi_value object, const char *name, uint32_t *out) {
