@@ -22,10 +22,13 @@ export interface Encoded {
 const zstdCompress = promisify(zlib.zstdCompress);
 const gzip = promisify(zlib.gzip);
 
-function zstdOptions(length: number, level: number): zlib.ZstdOptions {
-  // Knowing the size lets zstd size its tables for one chunk: about a third faster here.
-  // An output buffer that fits the result: the default (128 KiB) would be kept alive, as the
-  // backing store of a small result, until the next collection.
+/**
+ * zstd options for one frame of `length` bytes. Knowing the size lets zstd size its tables for
+ * it: about a third faster for a chunk. An output buffer that fits the result: the default (16 KiB
+ * pieces, or 128 KiB) would be joined in a second copy, or kept alive as the backing store of a
+ * small result until the next collection.
+ */
+export function zstdOptions(length: number, level: number): zlib.ZstdOptions {
   return {
     pledgedSrcSize: length,
     chunkSize: Math.max(64, length + (length >> 7) + 512),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { IntegrityError } from '../core/errors';
+import { zstdOptions } from './codec';
 import { RecordCipher } from './record-cipher';
 import {
   commitmentMatches,
@@ -54,7 +55,11 @@ export function sealStreamObject(
   const compress = options.compress ?? true;
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
   const salt = options.salt ?? objectSalt(keys);
-  const body = compress ? compressWhole(plaintext) : plaintext;
+  // One frame in one buffer of its own (zstdOptions): zlib's pieces joined would be a second copy
+  // of an index object, which counts at the peak of a backup (writer.ts).
+  const body = compress
+    ? zstdCompressSync(plaintext, zstdOptions(plaintext.length, STREAM_ZSTD_LEVEL))
+    : plaintext;
   // Index objects are sealed under K_idx, which write-only writers hold to deduplicate (§3.7).
   const root = writingKey(keys);
   const key = deriveObjectKey(type === StreamType.index ? keys.idx : root, salt, streamInfo(type, objectId));
@@ -86,16 +91,8 @@ export function sealStreamObject(
 
 const NO_BYTES = Buffer.alloc(0);
 
-/**
- * One zstd frame of `plaintext`, in one buffer of its own: zlib's default output pieces of 16 KiB
- * would be joined in a second copy, and a context that knows the size makes its tables for it.
- */
-function compressWhole(plaintext: Buffer): Buffer {
-  return zstdCompressSync(plaintext, {
-    pledgedSrcSize: plaintext.length,
-    chunkSize: Math.max(64, plaintext.length + (plaintext.length >> 7) + 512),
-  });
-}
+/** zstd's own default level, which stream objects have always been compressed at. */
+const STREAM_ZSTD_LEVEL = 3;
 
 /** Whether a stored stream object's header commits to a key derived from `root` (no decryption). */
 export function streamObjectSealedUnder(
